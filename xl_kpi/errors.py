@@ -1,0 +1,39 @@
+"""Every error xl-kpi raises on purpose.
+
+One base class, a leaf per kind of problem.  Messages are Chinese because the
+people who read them are HR staff; each names where the problem is (file, rule,
+row, cell) and what was expected.
+"""
+
+from __future__ import annotations
+
+
+class KpiError(Exception):
+    """Base class of every error raised by xl-kpi."""
+
+
+class SchemeError(KpiError):
+    """A scheme file (or an edited 规则 sheet) does not make sense."""
+
+    def __init__(self, message: str, *, source: str = "", where: str = "") -> None:
+        self.source = source
+        self.where = where
+        parts = [p for p in (source, where) if p]
+        prefix = " / ".join(parts)
+        super().__init__(f"{prefix}: {message}" if prefix else message)
+
+
+class UnknownSchemeError(KpiError):
+    """No scheme has the requested id."""
+
+
+class UnknownIndicatorError(KpiError):
+    """The scheme has no indicator with that id or name."""
+
+
+class InputValueError(KpiError):
+    """A value typed by a person cannot be scored (text, out of range, missing)."""
+
+
+class InputFileError(KpiError):
+    """An input file cannot be read (missing, wrong format, no header)."""

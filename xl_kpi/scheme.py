@@ -1,0 +1,393 @@
+"""Schemes: the indicators, weights, rules, grades and pay of one assessment document.
+
+A scheme is a YAML file a person can read and edit (``xl_kpi/schemes/*.yaml``).
+Loading validates it completely and raises SchemeError naming the file, the
+place in it and the bad value.  Numbers in scheme files are read as exact
+decimals and may be written as percentages ("0.1%").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import SchemeError, UnknownIndicatorError, UnknownSchemeError
+from .inputs import UNITS, InputSpec
+from .numbers import fmt, parse_config_number
+from .pay import Commission, GradeTable, Rating, parse_commission, parse_grades, parse_rating
+from .rules import Rule, parse_rule
+
+
+class _DecimalLoader(yaml.SafeLoader):
+    """SafeLoader that reads floats as exact Decimals (0.1 stays 0.1)."""
+
+
+def _decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal:
+    return Decimal(loader.construct_scalar(node).replace("_", ""))
+
+
+_DecimalLoader.add_constructor("tag:yaml.org,2002:float", _decimal)
+
+
+@dataclass(frozen=True)
+class Assessor:
+    """Who enters a score (自评, 部门主管) and the weight of their score."""
+
+    id: str
+    name: str
+    name_hant: str
+    weight: Decimal
+
+
+@dataclass
+class Indicator:
+    id: str
+    name: str
+    name_hant: str
+    weight: Decimal
+    rule: Rule
+    inputs: list[InputSpec]
+    group: str = ""
+    allow_exceed: bool = False
+    definition: str = ""
+    formula: str = ""
+    standard: str = ""
+    period: str = ""
+    data_source: str = ""
+    note: str = ""
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def max_points(self) -> Decimal:
+        return self.rule.max_points
+
+
+@dataclass
+class Group:
+    id: str
+    name: str
+    name_hant: str
+    weight: Decimal
+    indicators: list[Indicator]
+
+
+@dataclass
+class Scheme:
+    id: str
+    name: str
+    name_hant: str
+    source: str
+    total: Decimal
+    decimals: int
+    groups: list[Group]
+    assessors: list[Assessor] = field(default_factory=list)
+    grades: GradeTable | None = None
+    bonus: bool = False
+    commission: Commission | None = None
+    pay_threshold: Decimal | None = None
+    rating: Rating | None = None
+    description: str = ""
+    path: str = ""
+
+    @property
+    def indicators(self) -> list[Indicator]:
+        return [ind for group in self.groups for ind in group.indicators]
+
+    def indicator(self, key: str) -> Indicator:
+        """Find an indicator by id or by its name in 简体 or 繁體 (spaces and case ignored)."""
+        wanted = normalize(key)
+        for ind in self.indicators:
+            names = (ind.id, ind.name, ind.name_hant, *ind.aliases)
+            if wanted in {normalize(n) for n in names}:
+                return ind
+        raise UnknownIndicatorError(f"方案 {self.id} 没有指标「{key}」")
+
+
+def normalize(text: str) -> str:
+    """Key for matching headers and names: no spaces, half-width brackets, lower case."""
+    text = str(text).strip().replace("（", "(").replace("）", ")").replace("／", "/")
+    return re.sub(r"\s+", "", text).lower()
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def load_scheme(path: str | Path) -> Scheme:
+    """Load and validate a scheme file."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise SchemeError(f"无法读取方案文件: {exc.strerror}", source=str(path)) from None
+    return parse_scheme_text(text, source=str(path))
+
+
+def parse_scheme_text(text: str, *, source: str) -> Scheme:
+    try:
+        data = yaml.load(text, Loader=_DecimalLoader)  # noqa: S506 - SafeLoader subclass
+    except yaml.YAMLError as exc:
+        raise SchemeError(f"不是有效的 YAML: {exc}", source=source) from None
+    return parse_scheme(data, source=source)
+
+
+def parse_scheme(data: Any, *, source: str) -> Scheme:
+    reader = _Reader(source)
+    if not isinstance(data, dict):
+        raise reader.fail("", "方案文件的顶层应为映射 (id: ..., groups: ...)")
+    scheme = Scheme(
+        id=reader.text(data, "id", ""),
+        name=reader.text(data, "name", ""),
+        name_hant=reader.text(data, "name_hant", "", default=str(data.get("name", ""))),
+        source=reader.text(data, "source", "", default=""),
+        description=reader.text(data, "description", "", default=""),
+        total=reader.number(data, "total", "", default=Decimal(100)),
+        decimals=int(reader.number(data, "decimals", "", default=Decimal(2))),
+        groups=[],
+        path=source,
+    )
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", scheme.id):
+        raise reader.fail("id", f"方案 id 应由小写字母、数字和 - 组成, 收到 {scheme.id!r}")
+    scheme.assessors = _assessors(reader, data.get("assessors"))
+    groups = data.get("groups")
+    if not isinstance(groups, list) or not groups:
+        raise reader.fail("groups", "应为非空的指标分组列表")
+    for gi, gdata in enumerate(groups, start=1):
+        scheme.groups.append(_group(reader, gdata, f"groups[{gi}]"))
+    _check_ids(reader, scheme)
+    _check_weights(reader, scheme)
+    if "grades" in data:
+        scheme.grades = _wrap(reader, "grades", parse_grades, data["grades"])
+    pay = data.get("pay") or {}
+    if not isinstance(pay, dict):
+        raise reader.fail("pay", "应为映射")
+    unknown = set(pay) - {"bonus", "commission", "threshold"}
+    if unknown:
+        raise reader.fail("pay", f"不认识的字段 {', '.join(sorted(unknown))}")
+    scheme.bonus = bool(pay.get("bonus", False))
+    if "commission" in pay:
+        scheme.commission = _wrap(reader, "pay.commission", parse_commission, pay["commission"])
+    if "threshold" in pay:
+        scheme.pay_threshold = reader.number(pay, "threshold", "pay")
+    if "rating" in data:
+        scheme.rating = _wrap(reader, "rating", parse_rating, data["rating"])
+    return scheme
+
+
+def _wrap(reader: "_Reader", where: str, parse, value):
+    try:
+        return parse(value)
+    except ValueError as exc:
+        raise reader.fail(where, str(exc)) from None
+
+
+class _Reader:
+    def __init__(self, source: str) -> None:
+        self.source = source
+
+    def fail(self, where: str, message: str) -> SchemeError:
+        return SchemeError(message, source=self.source, where=where)
+
+    def text(self, data: dict, key: str, where: str, default: Any = ...) -> str:
+        if key not in data or data[key] is None:
+            if default is ...:
+                raise self.fail(_join(where, key), "缺少此字段")
+            return default
+        return str(data[key]).strip()
+
+    def number(self, data: dict, key: str, where: str, default: Any = ...) -> Decimal:
+        if key not in data:
+            if default is ...:
+                raise self.fail(_join(where, key), "缺少此字段")
+            return default
+        try:
+            return parse_config_number(data[key])
+        except ValueError:
+            raise self.fail(_join(where, key), f"应为数字, 收到 {data[key]!r}") from None
+
+
+def _join(where: str, key: str) -> str:
+    return f"{where}.{key}" if where else key
+
+
+def _assessors(reader: _Reader, raw: Any) -> list[Assessor]:
+    if raw is None:
+        return []
+    if not isinstance(raw, list) or len(raw) < 2:
+        raise reader.fail("assessors", "应为至少两位评分人的列表 (如 自评 40%、部门主管 60%)")
+    out = []
+    for i, item in enumerate(raw, start=1):
+        where = f"assessors[{i}]"
+        if not isinstance(item, dict):
+            raise reader.fail(where, f"应为映射, 收到 {item!r}")
+        out.append(
+            Assessor(
+                id=reader.text(item, "id", where),
+                name=reader.text(item, "name", where),
+                name_hant=reader.text(item, "name_hant", where, default=str(item.get("name"))),
+                weight=reader.number(item, "weight", where),
+            )
+        )
+    total = sum(a.weight for a in out)
+    if total != 1:
+        raise reader.fail("assessors", f"评分人权重之和应为 100%, 现为 {fmt(total * 100)}%")
+    return out
+
+
+def _group(reader: _Reader, data: Any, where: str) -> Group:
+    if not isinstance(data, dict):
+        raise reader.fail(where, f"应为映射, 收到 {data!r}")
+    group = Group(
+        id=reader.text(data, "id", where),
+        name=reader.text(data, "name", where),
+        name_hant=reader.text(data, "name_hant", where, default=str(data.get("name"))),
+        weight=reader.number(data, "weight", where),
+        indicators=[],
+    )
+    items = data.get("indicators")
+    if not isinstance(items, list) or not items:
+        raise reader.fail(_join(where, "indicators"), "应为非空的指标列表")
+    for i, item in enumerate(items, start=1):
+        group.indicators.append(_indicator(reader, item, f"{where}.indicators[{i}]", group.id))
+    return group
+
+
+_INDICATOR_KEYS = {
+    "id", "name", "name_hant", "weight", "rule", "input", "inputs", "allow_exceed", "definition",
+    "formula", "standard", "period", "data_source", "note", "aliases",
+}
+
+
+def _indicator(reader: _Reader, data: Any, where: str, group: str) -> Indicator:
+    if not isinstance(data, dict):
+        raise reader.fail(where, f"应为映射, 收到 {data!r}")
+    name = reader.text(data, "name", where)
+    where = f"{where} ({name})"
+    unknown = set(data) - _INDICATOR_KEYS
+    if unknown:
+        raise reader.fail(where, f"不认识的字段 {', '.join(sorted(unknown))}")
+    weight = reader.number(data, "weight", where)
+    if weight <= 0:
+        raise reader.fail(_join(where, "weight"), f"权重应大于0, 收到 {fmt(weight)}")
+    rule = parse_rule(data.get("rule"), weight, where=_join(where, "rule"), source=reader.source)
+    ind = Indicator(
+        id=reader.text(data, "id", where),
+        name=name,
+        name_hant=reader.text(data, "name_hant", where, default=name),
+        weight=weight,
+        rule=rule,
+        inputs=[],
+        group=group,
+        allow_exceed=bool(data.get("allow_exceed", False)),
+        definition=reader.text(data, "definition", where, default=""),
+        formula=reader.text(data, "formula", where, default=""),
+        standard=reader.text(data, "standard", where, default=""),
+        period=reader.text(data, "period", where, default=""),
+        data_source=reader.text(data, "data_source", where, default=""),
+        note=reader.text(data, "note", where, default=""),
+        aliases=tuple(str(a) for a in data.get("aliases", []) or []),
+    )
+    ind.inputs = _inputs(reader, data, where, ind)
+    expected = rule.input_count if rule.input_count is not None else len(getattr(rule, "limits", []))
+    if len(ind.inputs) != expected:
+        raise reader.fail(where, f"规则 {rule.kind} 需要 {expected} 个输入, 方案写了 {len(ind.inputs)} 个")
+    if rule.max_points > weight and not ind.allow_exceed:
+        raise reader.fail(
+            _join(where, "rule"),
+            f"最高可得 {fmt(rule.max_points)} 分, 超过权重 {fmt(weight)} 分; "
+            "若文件确实允许超出, 请写 allow_exceed: true",
+        )
+    if rule.max_points < weight:
+        raise reader.fail(_join(where, "rule"), f"最高只能得 {fmt(rule.max_points)} 分, 达不到权重 {fmt(weight)} 分")
+    return ind
+
+
+def _inputs(reader: _Reader, data: dict, where: str, ind: Indicator) -> list[InputSpec]:
+    if "inputs" in data:
+        raw = data["inputs"]
+        if not isinstance(raw, list) or not raw:
+            raise reader.fail(_join(where, "inputs"), "应为非空列表")
+    else:
+        given = dict(data.get("input") or {})
+        if "name" in given:
+            given.setdefault("name_hant", given["name"])
+        raw = [{"name": ind.name, "name_hant": ind.name_hant, **given, "id": ind.id}]
+    specs = []
+    for i, item in enumerate(raw, start=1):
+        iwhere = _join(where, f"inputs[{i}]")
+        if not isinstance(item, dict):
+            raise reader.fail(iwhere, f"应为映射, 收到 {item!r}")
+        unit = item.get("unit", "points")
+        if unit not in UNITS:
+            raise reader.fail(iwhere, f"unit 应为 {' / '.join(UNITS)} 之一, 收到 {unit!r}")
+        _, low, high, _whole = UNITS[unit]
+        if unit == "points":
+            high = ind.rule.max_points
+        specs.append(
+            InputSpec(
+                id=reader.text(item, "id", iwhere),
+                name=reader.text(item, "name", iwhere),
+                name_hant=reader.text(item, "name_hant", iwhere, default=str(item.get("name"))),
+                unit=unit,
+                minimum=reader.number(item, "min", iwhere, default=low),
+                maximum=reader.number(item, "max", iwhere, default=high) if ("max" in item or high is not None) else None,
+            )
+        )
+    return specs
+
+
+def _check_ids(reader: _Reader, scheme: Scheme) -> None:
+    seen: dict[str, str] = {}
+    for ind in scheme.indicators:
+        keys = {normalize(k) for k in (ind.id, ind.name, ind.name_hant, *ind.aliases)}
+        keys |= {normalize(k) for spec in ind.inputs for k in (spec.id, spec.name, spec.name_hant)}
+        for key in keys:
+            if key in seen and seen[key] != ind.id:
+                raise reader.fail(ind.id, f"名称或 id「{key}」与指标 {seen[key]} 重复")
+            seen[key] = ind.id
+
+
+def _check_weights(reader: _Reader, scheme: Scheme) -> None:
+    total = Decimal(0)
+    for group in scheme.groups:
+        inside = sum(ind.weight for ind in group.indicators)
+        if inside != group.weight:
+            raise reader.fail(
+                f"分组 {group.name}",
+                f"指标权重之和为 {fmt(inside)}, 与分组权重 {fmt(group.weight)} 不符",
+            )
+        total += group.weight
+    if total != scheme.total:
+        raise reader.fail("groups", f"各分组权重之和为 {fmt(total)}, 与总分 {fmt(scheme.total)} 不符")
+
+
+# --------------------------------------------------------------------------- built-in schemes
+
+
+def builtin_ids() -> list[str]:
+    folder = resources.files("xl_kpi") / "schemes"
+    return sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".yaml"))
+
+
+@lru_cache(maxsize=None)
+def builtin_scheme(scheme_id: str) -> Scheme:
+    """A scheme shipped with xl-kpi, by id (cs-quant, cs-table, advisor-4s)."""
+    key = str(scheme_id).strip().lower()
+    if key not in builtin_ids():
+        raise UnknownSchemeError(f"没有方案「{scheme_id}」; 可用: {', '.join(builtin_ids())}")
+    resource = resources.files("xl_kpi") / "schemes" / f"{key}.yaml"
+    return parse_scheme_text(resource.read_text(encoding="utf-8"), source=f"{key}.yaml")
+
+
+def get_scheme(ref: str | Path) -> Scheme:
+    """A built-in scheme by id, or a scheme file by path."""
+    text = str(ref)
+    if text.endswith((".yaml", ".yml")) or Path(text).is_file():
+        return load_scheme(text)
+    return builtin_scheme(text)
