@@ -1,0 +1,283 @@
+"""`xl-kpi score`: score every row of a table with a scheme.
+
+Column convention
+-----------------
+工号 (required), 姓名, 部门, then one column per input, headed by the
+indicator's id or its name as the document writes it (简体 or 繁體).  Rubric
+items take the points chosen.  Indicators with two inputs (安全生产) take one
+column per input (安全规范不达标次数, 安全事故次数).  For schemes with several
+assessors (cs-table: 自评 40% + 部门主管 60%) every indicator has one column per
+assessor: ``纪律性(自评)`` and ``纪律性(部门主管)`` (also ``纪律性(主管)``,
+``discipline.self``, ``discipline.supervisor``).
+
+Optional pay columns: 绩效奖金基数 (cs-quant: 绩效奖金 = 基数 × 总分%),
+计划销售额 / 实际销售额 / 其他 (cs-table: 提成 and 当月工资).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from .engine import PersonScore, Problem, score_person
+from .errors import InputValueError
+from .numbers import fmt, plain, to_decimal
+from .scheme import Assessor, Indicator, Scheme, normalize
+from .inputs import InputSpec
+from .tables import Table
+
+ID_COLUMN = "工号"
+IDENTITY = ("工号", "姓名", "部门")
+_ID_ALIASES = {"工号": ("工号", "員工編號", "员工编号", "工號", "id", "employee_id"),
+               "姓名": ("姓名", "name"), "部门": ("部门", "部門", "department")}
+PAY_INPUTS = {
+    "bonus_base": ("绩效奖金基数", "績效獎金基數"),
+    "plan": ("计划销售额", "計劃銷售額", "X"),
+    "actual": ("实际销售额", "實際銷售額", "Y"),
+    "other": ("其他", "其它"),
+}
+_SUPERVISOR_ALIASES = ("主管", "上级", "上級")
+
+InputKey = tuple[str, str, str]  # (indicator id, input id, assessor id or "")
+
+
+def input_headers(scheme: Scheme, ind: Indicator, spec: InputSpec, assessor: Assessor | None) -> list[str]:
+    """Every header that names this input; the first is the one we write in templates."""
+    names = [spec.name, spec.id, spec.name_hant]
+    if len(ind.inputs) == 1:
+        names += [ind.name, ind.id, ind.name_hant, *ind.aliases]
+    if assessor is None:
+        return _unique(names)
+    who = [assessor.name, assessor.id, assessor.name_hant]
+    if assessor.id == "supervisor":
+        who += list(_SUPERVISOR_ALIASES)
+    out = []
+    for n in names:
+        for w in who:
+            out += [f"{n}({w})", f"{n}.{w}", f"{n}/{w}", f"{n}-{w}"]
+    return _unique(out)
+
+
+def _unique(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+@dataclass
+class ColumnMap:
+    inputs: dict[InputKey, int] = field(default_factory=dict)
+    identity: dict[str, int] = field(default_factory=dict)
+    pay: dict[str, int] = field(default_factory=dict)
+    unknown: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    duplicate: list[str] = field(default_factory=list)
+
+
+def map_columns(scheme: Scheme, headers: list[str]) -> ColumnMap:
+    by_key: dict[str, Any] = {}
+    for ind in scheme.indicators:
+        for spec in ind.inputs:
+            for assessor in scheme.assessors or [None]:
+                for h in input_headers(scheme, ind, spec, assessor):
+                    by_key.setdefault(normalize(h), ("input", (ind.id, spec.id, assessor.id if assessor else "")))
+    for canonical, aliases in _ID_ALIASES.items():
+        for a in aliases:
+            by_key.setdefault(normalize(a), ("identity", canonical))
+    for key, aliases in PAY_INPUTS.items():
+        for a in aliases:
+            by_key.setdefault(normalize(a), ("pay", key))
+    cmap = ColumnMap()
+    for col, header in enumerate(headers):
+        if not header:
+            continue
+        hit = by_key.get(normalize(header))
+        if hit is None:
+            cmap.unknown.append(header)
+            continue
+        kind, key = hit
+        target = {"input": cmap.inputs, "identity": cmap.identity, "pay": cmap.pay}[kind]
+        if key in target:
+            cmap.duplicate.append(header)
+            continue
+        target[key] = col
+    for ind in scheme.indicators:
+        for spec in ind.inputs:
+            for assessor in scheme.assessors or [None]:
+                key = (ind.id, spec.id, assessor.id if assessor else "")
+                if key not in cmap.inputs:
+                    cmap.missing.append(input_headers(scheme, ind, spec, assessor)[0])
+    return cmap
+
+
+@dataclass
+class RowResult:
+    index: int
+    identity: dict[str, Any]
+    score: PersonScore | None
+    pay: dict[str, Any]
+    problems: list[str]
+
+
+@dataclass
+class ScoreReport:
+    scheme: Scheme
+    table: Table
+    columns: ColumnMap
+    rows: list[RowResult]
+
+    @property
+    def problem_rows(self) -> int:
+        return sum(1 for r in self.rows if r.problems)
+
+    def headers(self) -> list[str]:
+        heads = [h for h in IDENTITY if h in self.columns.identity or h == ID_COLUMN]
+        heads += [ind.name for ind in self.scheme.indicators]
+        heads += [f"{a.name}合计" for a in self.scheme.assessors]
+        heads.append("总分")
+        if self.scheme.grades:
+            heads.append("等级")
+        heads += list(self._pay_headers())
+        heads.append("问题")
+        return heads
+
+    def _pay_headers(self) -> list[str]:
+        out = []
+        if self.scheme.bonus and "bonus_base" in self.columns.pay:
+            out.append("绩效奖金")
+        if self.scheme.grades and any(g.post_wage is not None for g in self.scheme.grades.rows):
+            out.append("岗位工资")
+        if self.scheme.commission and {"plan", "actual"} <= set(self.columns.pay):
+            out += ["提成", "当月工资"]
+        if self.scheme.pay_threshold is not None:
+            out.append("绩效资格")
+        return out
+
+    def output_rows(self) -> list[list[Any]]:
+        out = []
+        for r in self.rows:
+            s = r.score
+            row: list[Any] = [r.identity.get(h) for h in IDENTITY if h in self.columns.identity or h == ID_COLUMN]
+            row += [_cell(item.points) for item in s.items] if s else [None] * len(self.scheme.indicators)
+            row += [_cell(s.assessor_totals.get(a.id)) if s else None for a in self.scheme.assessors]
+            row.append(_cell(s.total) if s else None)
+            if self.scheme.grades:
+                row.append(s.grade.grade if s and s.grade else None)
+            row += [r.pay.get(h) for h in self._pay_headers()]
+            row.append("; ".join(r.problems))
+            out.append(row)
+        return out
+
+
+def _cell(value: Decimal | None) -> Any:
+    return None if value is None else plain(value)
+
+
+def score_table(scheme: Scheme, table: Table) -> ScoreReport:
+    """Score every row; a bad row is reported in its 问题 and never stops the others."""
+    cmap = map_columns(scheme, table.headers)
+    results: list[RowResult] = []
+    seen_ids: dict[str, int] = {}
+    for index, row in enumerate(table.rows):
+        if not any(v is not None and str(v).strip() for v in row):
+            continue  # an empty row in the middle is not a person
+        identity = {name: _identity_value(row[col]) for name, col in cmap.identity.items()}
+        problems: list[str] = []
+        emp = identity.get(ID_COLUMN)
+        if ID_COLUMN not in cmap.identity:
+            problems.append(f"{table.where(index)}: 缺少工号列")
+        elif not emp:
+            problems.append(f"{table.where(index, cmap.identity[ID_COLUMN])}: 工号为空")
+        elif emp in seen_ids:
+            problems.append(f"{table.where(index, cmap.identity[ID_COLUMN])}: 工号 {emp} 与第{seen_ids[emp]}行重复")
+        else:
+            seen_ids[emp] = table.first_row + index
+
+        def get(ind: Indicator, spec: InputSpec, assessor: Assessor | None, _row=row) -> object:
+            col = cmap.inputs.get((ind.id, spec.id, assessor.id if assessor else ""))
+            return None if col is None else _row[col]
+
+        score = score_person(scheme, get)
+        problems += [_locate(table, cmap, index, p) for p in score.problems]
+        pay, pay_problems = _pay(scheme, cmap, table, index, row, score)
+        problems += pay_problems
+        results.append(RowResult(index, identity, score, pay, problems))
+    return ScoreReport(scheme, table, cmap, results)
+
+
+def _identity_value(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # 工号 1001 read from Excel as 1001.0
+    return str(value).strip()
+
+
+def _locate(table: Table, cmap: ColumnMap, index: int, problem: Problem) -> str:
+    col = None
+    if problem.indicator is not None and problem.spec is not None:
+        key = (problem.indicator.id, problem.spec.id, problem.assessor.id if problem.assessor else "")
+        col = cmap.inputs.get(key)
+    where = table.where(index, col)
+    if col is None and problem.indicator is not None:
+        where += " (缺少该列)"
+    if problem.indicator is None:
+        return f"{where}: {problem.message}"
+    who = f"({problem.assessor.name})" if problem.assessor else ""
+    name = problem.indicator.name
+    message = problem.message
+    if message.startswith(name + ": "):
+        message = message[len(name) + 2 :]
+    elif message.startswith(name):
+        message = message[len(name) :]
+    return f"{where}: {name}{who} {message}".replace("  ", " ")
+
+
+def _pay(scheme: Scheme, cmap: ColumnMap, table: Table, index: int, row: list[Any], score: PersonScore):
+    from . import pay as paymod
+
+    out: dict[str, Any] = {}
+    problems: list[str] = []
+
+    def amount(key: str, name: str, default: Decimal | None = None) -> Decimal | None:
+        col = cmap.pay.get(key)
+        raw = None if col is None else row[col]
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            return default
+        try:
+            value = to_decimal(raw, what=name)
+        except InputValueError as exc:
+            problems.append(f"{table.where(index, col)}: {exc}")
+            return None
+        if value < 0:
+            problems.append(f"{table.where(index, col)}: {name}不能为负数, 收到 {fmt(value)}")
+            return None
+        return value
+
+    total = score.total
+    if scheme.bonus and "bonus_base" in cmap.pay:
+        base = amount("bonus_base", "绩效奖金基数")
+        if base is None and not problems:
+            problems.append(f"{table.where(index, cmap.pay['bonus_base'])}: 绩效奖金基数为空")
+        if base is not None and total is not None:
+            out["绩效奖金"] = plain(paymod.bonus(base, total))
+    wage = None
+    if score.grade is not None and score.grade.post_wage is not None:
+        wage = score.grade.post_wage
+        out["岗位工资"] = plain(wage)
+    if scheme.commission and {"plan", "actual"} <= set(cmap.pay):
+        plan, actual = amount("plan", "计划销售额"), amount("actual", "实际销售额")
+        other = amount("other", "其他", Decimal(0))
+        if plan is not None and actual is not None:
+            commission = scheme.commission.amount(actual, plan)
+            out["提成"] = plain(commission)
+            if wage is not None and other is not None:
+                out["当月工资"] = plain(paymod.monthly_wage(wage, commission, other))
+        elif plan is None and actual is None and not problems:
+            problems.append(f"{table.where(index)}: 缺少计划销售额或实际销售额, 无法计算提成")
+    if scheme.pay_threshold is not None and total is not None:
+        ratio = total / scheme.total
+        out["绩效资格"] = (
+            "参与" if ratio >= scheme.pay_threshold
+            else f"不参与绩效考核 (综合考核 {fmt(ratio * 100)}% 低于 {fmt(scheme.pay_threshold * 100)}%)"
+        )
+    return out, problems

@@ -1,0 +1,104 @@
+"""Schemes as text for people: table rows, JSON, labels in 简体 or 繁體."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from .numbers import fmt
+from .rules import KINDS
+from .scheme import Indicator, Scheme
+
+LANGS = ("zh-Hans", "zh-Hant")
+
+
+def label(obj: Any, lang: str) -> str:
+    """The name of a scheme, group, indicator or input in the wanted script."""
+    return obj.name_hant if lang == "zh-Hant" else obj.name
+
+
+def indicator_rows(scheme: Scheme, lang: str = "zh-Hans") -> list[dict[str, str]]:
+    """One row per indicator: group, id, name, weight, rule kind, scoring standard."""
+    rows = []
+    for group in scheme.groups:
+        for ind in group.indicators:
+            rows.append(
+                {
+                    "分组": f"{label(group, lang)} ({fmt(group.weight)})",
+                    "id": ind.id,
+                    "指标": label(ind, lang),
+                    "权重": fmt(ind.weight) + (" (可超出)" if ind.allow_exceed else ""),
+                    "录入": "、".join(f"{label(s, lang)}" for s in ind.inputs),
+                    "规则": f"{ind.rule.label}: {ind.rule.describe()}",
+                }
+            )
+    return rows
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    return value
+
+
+def indicator_dict(ind: Indicator) -> dict[str, Any]:
+    rule = {k: v for k, v in vars(ind.rule).items()}
+    if "bands" in rule:
+        rule["bands"] = [{b.op: b.threshold, "points": b.points} for b in ind.rule.bands]  # type: ignore[attr-defined]
+    if "levels" in rule:
+        rule["levels"] = [
+            {"text": lv.text, "points": [lv.low, lv.high]} for lv in ind.rule.levels  # type: ignore[attr-defined]
+        ]
+    return {
+        "id": ind.id,
+        "name": ind.name,
+        "name_hant": ind.name_hant,
+        "weight": ind.weight,
+        "allow_exceed": ind.allow_exceed,
+        "inputs": [{"id": s.id, "name": s.name, "unit": s.unit, "min": s.minimum, "max": s.maximum} for s in ind.inputs],
+        "rule": {"kind": ind.rule.kind, "label": ind.rule.label, "text": ind.rule.describe(), **rule},
+        "standard": ind.standard,
+    }
+
+
+def scheme_dict(scheme: Scheme) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": scheme.id,
+        "name": scheme.name,
+        "name_hant": scheme.name_hant,
+        "source": scheme.source,
+        "total": scheme.total,
+        "assessors": [{"id": a.id, "name": a.name, "weight": a.weight} for a in scheme.assessors],
+        "groups": [
+            {
+                "id": g.id,
+                "name": g.name,
+                "weight": g.weight,
+                "indicators": [indicator_dict(ind) for ind in g.indicators],
+            }
+            for g in scheme.groups
+        ],
+    }
+    if scheme.grades:
+        data["grades"] = [vars(row) for row in scheme.grades.rows]
+    if scheme.commission:
+        data["commission"] = scheme.commission.describe()
+    if scheme.pay_threshold is not None:
+        data["pay_threshold"] = scheme.pay_threshold
+    if scheme.rating:
+        data["rating"] = {"scores": scheme.rating.names, "levels": scheme.rating.levels}
+    data["bonus"] = scheme.bonus
+    return _jsonable(data)
+
+
+def kinds_table() -> list[tuple[str, str, str]]:
+    """(kind, Chinese label, first line of its documentation) for every rule kind."""
+    out = []
+    for kind, cls in KINDS.items():
+        doc = (cls.__doc__ or "").strip().splitlines()[0]
+        out.append((kind, cls.label, doc))
+    return out

@@ -1,0 +1,180 @@
+"""Reading and writing plain tables (.csv, .xlsx) with cell positions kept.
+
+Reading keeps each value's row number and column letter so that every problem
+can say where it is.  Writing is atomic: a temporary file next to the target,
+then a rename, so a crash never leaves half a file where a good one was.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import InputFileError
+
+
+@dataclass
+class Table:
+    path: Path
+    sheet: str | None
+    headers: list[str]
+    rows: list[list[Any]]  # data rows only
+    first_row: int = 2  # spreadsheet row number of rows[0]
+
+    def where(self, index: int, column: int | None = None) -> str:
+        """'第5行' or '第5行 C列' (with the sheet name for workbooks)."""
+        text = f"第{self.first_row + index}行"
+        if column is not None:
+            text += f" {column_letter(column)}列"
+        if self.sheet:
+            text = f"工作表「{self.sheet}」{text}"
+        return text
+
+
+def column_letter(index: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def read_table(path: str | Path, sheet: str | None = None) -> Table:
+    """Read the first sheet (or ``sheet``) of an .xlsx, or a .csv; the first non-empty row is the header."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputFileError(f"找不到文件 {path}")
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        rows = _read_csv(path)
+        sheet_name = None
+    elif suffix in (".xlsx", ".xlsm"):
+        rows, sheet_name = _read_xlsx(path, sheet)
+    else:
+        raise InputFileError(f"{path}: 只支持 .csv 和 .xlsx 文件, 收到 {path.suffix or '无扩展名'}")
+    start = next((i for i, row in enumerate(rows) if any(_filled(v) for v in row)), None)
+    if start is None:
+        raise InputFileError(f"{path}: 文件是空的, 应有表头行 (工号、姓名、各指标)")
+    headers = [str(v).strip() if _filled(v) else "" for v in rows[start]]
+    body = rows[start + 1 :]
+    width = len(headers)
+    body = [list(r) + [None] * (width - len(r)) for r in body]
+    # drop trailing empty rows, keep empty rows in the middle (row numbers must stay right)
+    while body and not any(_filled(v) for v in body[-1]):
+        body.pop()
+    return Table(path=path, sheet=sheet_name, headers=headers, rows=body, first_row=start + 2)
+
+
+def _filled(value: Any) -> bool:
+    return value is not None and not (isinstance(value, str) and not value.strip())
+
+
+def _read_csv(path: Path) -> list[list[Any]]:
+    raw = path.read_bytes()
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:  # pragma: no cover - gb18030 decodes any byte string
+        raise InputFileError(f"{path}: 无法识别文件编码, 请另存为 UTF-8 的 CSV")
+    return [[v if v != "" else None for v in row] for row in csv.reader(io.StringIO(text))]
+
+
+def _read_xlsx(path: Path, sheet: str | None) -> tuple[list[list[Any]], str]:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises its own error types for broken files
+        raise InputFileError(f"{path}: 无法打开工作簿 ({exc})") from None
+    names = book.sheet_names
+    if not names:
+        raise InputFileError(f"{path}: 工作簿中没有工作表")
+    name = sheet or names[0]
+    if name not in names:
+        raise InputFileError(f"{path}: 没有工作表「{name}」; 现有: {', '.join(names)}")
+    rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    return [[None if v == "" else v for v in row] for row in rows], name
+
+
+# --------------------------------------------------------------------------- writing
+
+
+@contextmanager
+def atomic_path(target: str | Path) -> Iterator[Path]:
+    """Yield a temporary path next to ``target``; move it into place on success."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=target.suffix, dir=target.parent)
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        os.replace(tmp, target)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def write_table(
+    path: str | Path,
+    headers: list[str],
+    rows: list[list[Any]],
+    *,
+    sheet: str = "结果",
+    style: Callable[[Any], None] | None = None,
+) -> Path:
+    """Write a header and rows to .csv (UTF-8 with BOM, as Excel likes) or .xlsx, atomically."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        raise InputFileError(f"输出文件应为 .csv 或 .xlsx, 收到 {path.name}")
+    with atomic_path(path) as tmp:
+        if suffix == ".csv":
+            with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
+                writer = csv.writer(fh)
+                writer.writerow([_csv_safe(h) for h in headers])
+                writer.writerows([_csv_safe(v) for v in row] for row in rows)
+        else:
+            from openpyxl import Workbook
+
+            book = Workbook()
+            ws = book.active
+            ws.title = sheet
+            ws.append(headers)
+            for row in rows:
+                ws.append(row)
+            keep_text(ws)
+            if style is not None:
+                style(ws)
+            book.save(tmp)
+    return path
+
+
+def keep_text(ws: Any) -> None:
+    """Make sure text that looks like a formula ("=HYPERLINK(...)") stays text.
+
+    openpyxl turns any string starting with "=" into a formula; a name typed by
+    a person must never run as one.
+    """
+    for row in ws.iter_rows():
+        for cell in row:
+            if cell.data_type == "f":
+                cell.data_type = "s"
+
+
+def _csv_safe(value: Any) -> Any:
+    """Text starting with = + - @ would run as a formula when Excel opens the CSV."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value
