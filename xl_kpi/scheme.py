@@ -360,7 +360,9 @@ def _check_weights(reader: _Reader, scheme: Scheme) -> None:
         if inside != group.weight:
             raise reader.fail(
                 f"分组 {group.name}",
-                f"指标权重之和为 {fmt(inside)}, 与分组权重 {fmt(group.weight)} 不符",
+                f"指标权重之和为 {fmt(inside)} ("
+                + " + ".join(f"{ind.name} {fmt(ind.weight)}" for ind in group.indicators)
+                + f"), 与分组权重 {fmt(group.weight)} 不符",
             )
         total += group.weight
     if total != scheme.total:

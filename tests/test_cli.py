@@ -1,0 +1,239 @@
+"""`xl-kpi` end to end: score, schemes, scheme show/check, with exact messages and exit codes."""
+
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from xl_kpi.cli import main
+from xl_kpi.tables import read_table
+
+QUANT_HEAD = ["工号", "姓名", "部门", "客户投诉率", "客户满意度", "平均响应时间", "问题解决率",
+              "业务知识掌握程度", "技能应用能力", "内部协作配合度", "信息共享及时性"]
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def rows_of(path: Path) -> list[dict]:
+    table = read_table(path)
+    return [dict(zip(table.headers, row)) for row in table.rows]
+
+
+def test_score_cs_quant_csv(write_csv, tmp_path):
+    src = write_csv("in.csv", [
+        QUANT_HEAD + ["绩效奖金基数"],
+        ["K1", "王芳", "一部", "0.3%", "89.5", "10", "98.5%", "90", "8", "4", "5", "1000"],
+        ["K2", "李娜", "一部", "0", "90", "60.01", "100%", "59", "10", "5", "5", "1000"],
+    ])
+    out = tmp_path / "out.xlsx"
+    result = run("score", "--scheme", "cs-quant", src, "-o", out)
+    assert result.exit_code == 0, result.output
+    r1, r2 = rows_of(out)
+    # 14 + 16 + 15 + 14 + 10 + 8 + 4 + 5 = 86
+    assert r1["客户投诉率"] == 14 and r1["客户满意度"] == 16 and r1["问题解决率"] == 14
+    assert r1["总分"] == 86 and r1["绩效奖金"] == 860
+    # 20 + 20 + 0 + 15 + 0 + 10 + 5 + 5 = 75
+    assert r2["平均响应时间"] == 0 and r2["总分"] == 75 and r2["绩效奖金"] == 750
+    assert not r1["问题"] and not r2["问题"]
+
+
+def test_score_traditional_headers_and_ids(write_csv, tmp_path):
+    head = ["工號", "客戶投訴率", "satisfaction", "平均響應時間", "resolution_rate", "業務知識測試成績",
+            "技能應用能力", "內部協作配合度", "信息共享及時性"]
+    src = write_csv("in.csv", [head, ["7", "0.1%", "80", "30", "99%", "80", "6", "3", "2"]])
+    out = tmp_path / "out.csv"
+    result = run("score", "--scheme", "cs-quant", src, "-o", out)
+    assert result.exit_code == 0, result.output
+    (row,) = rows_of(out)
+    assert row["工号"] == "7"
+    # 18 + 16 + 10 + 14 + 8 + 6 + 3 + 2 = 77
+    assert float(row["总分"]) == 77
+
+
+def test_bad_rows_are_reported_and_others_scored(write_csv, tmp_path):
+    src = write_csv("dept.csv", [
+        QUANT_HEAD,
+        ["K1", "好人", "一部", "0", "90", "5", "100%", "95", "10", "5", "5"],
+        ["K2", "文字", "一部", "0", "很好", "5", "100%", "95", "10", "5", "5"],
+        ["K3", "超界", "一部", "150%", "90", "5", "100%", "95", "10", "5", "5"],
+        ["K1", "重复", "一部", "0", "90", "5", "100%", "95", "10", "5", "5"],
+        ["", "无工号", "一部", "0", "90", "5", "100%", "95", "10", "5", "5"],
+        ["K6", "缺值", "一部", "0", "90", "", "100%", "95", "7", "5", "5"],
+    ])
+    out = tmp_path / "out.xlsx"
+    result = run("score", "--scheme", "cs-quant", src, "-o", out)
+    assert result.exit_code == 1
+    rows = {r["姓名"]: r for r in rows_of(out)}
+    assert rows["好人"]["总分"] == 100 and not rows["好人"]["问题"]
+    assert rows["文字"]["总分"] is None
+    assert rows["文字"]["问题"] == "第3行 E列: 客户满意度 应为数字, 收到文字「很好」"
+    assert rows["超界"]["问题"] == "第4行 D列: 客户投诉率 应不大于 100%, 收到 150%"
+    assert rows["重复"]["问题"] == "第5行 A列: 工号 K1 与第2行重复"
+    assert rows["无工号"]["问题"] == "第6行 A列: 工号为空"
+    problems = rows["缺值"]["问题"].split("; ")
+    assert "第7行 F列: 平均响应时间 为空, 请填写" in problems
+    assert any(p.startswith("第7行 I列: 技能应用能力 7 分不在任何等级的分值内") for p in problems)
+    assert rows["缺值"]["总分"] is None
+    assert "已处理 6 人, 1 人评分完整, 5 人有问题" in result.output
+
+
+def test_missing_column_reported_on_every_row(write_csv, tmp_path):
+    head = [h for h in QUANT_HEAD if h != "问题解决率"]
+    src = write_csv("in.csv", [head, ["K1", "a", "b", "0", "90", "5", "95", "10", "5", "5"]])
+    out = tmp_path / "out.csv"
+    result = run("score", "--scheme", "cs-quant", src, "-o", out)
+    assert result.exit_code == 1
+    assert "缺少列: 问题解决率" in result.output
+    (row,) = rows_of(out)
+    assert "问题解决率 为空" in row["问题"] and "缺少该列" in row["问题"]
+
+
+def test_unknown_column_is_a_notice(write_csv, tmp_path):
+    src = write_csv("in.csv", [QUANT_HEAD + ["备注"], ["K1", "a", "b", "0", "90", "5", "100%", "95", "10", "5", "5", "x"]])
+    result = run("score", "--scheme", "cs-quant", src, "-o", tmp_path / "o.csv")
+    assert result.exit_code == 0
+    assert "已忽略: 备注" in result.output
+
+
+def test_gbk_csv_and_xlsx_input(tmp_path, write_csv):
+    src = write_csv("gbk.csv", [QUANT_HEAD, ["K1", "王芳", "一部", "0.2%", "70", "45", "90%", "60", "4", "2", "0"]],
+                    encoding="gb18030")
+    out = tmp_path / "o.xlsx"
+    assert run("score", "--scheme", "cs-quant", src, "-o", out).exit_code == 0
+    (row,) = rows_of(out)
+    # 16 + 12 + 5 + 5 + 4 + 4 + 2 + 0 = 48
+    assert row["姓名"] == "王芳" and row["总分"] == 48
+
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.append(QUANT_HEAD)
+    ws.append([1001, "张伟", "二部", 0.003, 89.5, 10, 0.985, 89.5, 8, 4, 4])
+    ws["D2"].number_format = "0.0%"
+    xlsx = tmp_path / "in.xlsx"
+    book.save(xlsx)
+    out2 = tmp_path / "o2.csv"
+    assert run("score", "--scheme", "cs-quant", xlsx, "-o", out2).exit_code == 0
+    (row,) = rows_of(out2)
+    # 14 + 16 + 15 + 14 + 8 + 8 + 4 + 4 = 83
+    assert row["工号"] == "1001" and float(row["总分"]) == 83
+
+
+def test_formula_like_text_stays_text(write_csv, tmp_path):
+    evil = '=HYPERLINK("http://x","点我")'
+    src = write_csv("in.csv", [QUANT_HEAD, ["K1", evil, "一部", "0", "90", "5", "100%", "95", "10", "5", "5"]])
+    out = tmp_path / "o.xlsx"
+    assert run("score", "--scheme", "cs-quant", src, "-o", out).exit_code == 0
+    ws = openpyxl.load_workbook(out).active
+    cell = ws["B2"]
+    assert cell.value == evil and cell.data_type == "s"
+    out_csv = tmp_path / "o.csv"
+    assert run("score", "--scheme", "cs-quant", src, "-o", out_csv).exit_code == 0
+    assert "'=HYPERLINK" in out_csv.read_text(encoding="utf-8-sig")
+
+
+def test_cs_table_assessor_columns_and_pay(write_csv, tmp_path):
+    names = ["纪律性", "处事能力", "工作协调", "工作激情", "工作业绩", "处理投诉及售后工作", "协助网络推广",
+             "做好工作总结并提出合理建议"]
+    head = ["工号", "姓名"]
+    for n in names:
+        head += [f"{n}(自评)", f"{n}(主管)"]
+    head += ["计划销售额", "实际销售额", "其他"]
+    self_pts = [5, 10, 10, 5, 40, 20, 5, 5]  # 100
+    sup_pts = [4, 9, 9, 4, 38, 18, 4, 4]  # 90
+    row = ["C1", "周", *[v for pair in zip(self_pts, sup_pts) for v in pair], 100000, 150000, 200]
+    src = write_csv("t.csv", [head, row])
+    out = tmp_path / "o.xlsx"
+    result = run("score", "--scheme", "cs-table", src, "-o", out)
+    assert result.exit_code == 0, result.output
+    (r,) = rows_of(out)
+    # item = 40% self + 60% supervisor; total = 0.4*100 + 0.6*90 = 94 -> 良 (94 < 95)
+    assert r["纪律性"] == pytest.approx(4.4)
+    assert r["总分"] == 94 and r["等级"] == "良" and r["岗位工资"] == 1500
+    assert r["自评合计"] == 100 and r["部门主管合计"] == 90
+    assert r["提成"] == 1800 and r["当月工资"] == 1500 + 1800 + 200
+
+
+def test_cs_table_missing_self_assessment(write_csv, tmp_path):
+    head = ["工号", "纪律性(自评)", "纪律性(部门主管)"]
+    src = write_csv("t.csv", [head, ["C1", "", "5"]])
+    result = run("score", "--scheme", "cs-table", src, "-o", tmp_path / "o.csv")
+    assert result.exit_code == 1
+    assert "第2行 B列: 纪律性(自评) 为空, 请填写" in result.output
+
+
+def test_advisor_threshold_column(write_csv, tmp_path):
+    from xl_kpi.scheme import builtin_scheme
+    from xl_kpi.batch import input_headers
+
+    scheme = builtin_scheme("advisor-4s")
+    head, values = ["工号"], ["A1"]
+    good = {"ratio": "100%", "percent": "0", "count": "0", "days": "1", "amount": "0", "points": None}
+    for ind in scheme.indicators:
+        for spec in ind.inputs:
+            head.append(input_headers(scheme, ind, spec, None)[0])
+            values.append(str(ind.weight) if spec.unit == "points" else good[spec.unit])
+    values[head.index("续保台数")] = "3"
+    src = write_csv("a.csv", [head, values])
+    out = tmp_path / "o.xlsx"
+    assert run("score", "--scheme", "advisor-4s", src, "-o", out).exit_code == 0
+    (r,) = rows_of(out)
+    # 回款率 0% -> 0 of 2, 满意度 0% -> 0 of 3, 均衡生产率 0% -> 2, 互动业务 0 -> 4 (exceeds 2)
+    assert r["总分"] == 100 - 2 - 3 + 2
+    assert r["绩效资格"] == "参与"
+
+
+def test_schemes_and_show(tmp_path):
+    result = run("schemes")
+    assert result.exit_code == 0
+    for sid in ("cs-quant", "cs-table", "advisor-4s"):
+        assert sid in result.output
+    shown = run("scheme", "show", "cs-quant", "--lang", "zh-Hant")
+    assert shown.exit_code == 0 and "客戶投訴率" in shown.output
+    data = json.loads(run("scheme", "show", "advisor-4s", "--json").output)
+    assert sum(len(g["indicators"]) for g in data["groups"]) == 24
+    assert [g["weight"] for g in data["groups"]] == [50, 15, 30, 5]
+
+
+def test_unknown_scheme_is_exit_2():
+    result = run("scheme", "show", "nope")
+    assert result.exit_code == 2
+    assert "Error: 没有方案「nope」; 可用: advisor-4s, cs-quant, cs-table" in result.output
+
+
+def test_missing_input_file_is_exit_2(tmp_path):
+    result = run("score", "--scheme", "cs-quant", tmp_path / "none.csv", "-o", tmp_path / "o.csv")
+    assert result.exit_code == 2 and "找不到文件" in result.output
+    assert not (tmp_path / "o.csv").exists()
+
+
+def test_output_written_atomically(write_csv, tmp_path):
+    src = write_csv("in.csv", [QUANT_HEAD, ["K1", "a", "b", "0", "90", "5", "100%", "95", "10", "5", "5"]])
+    out = tmp_path / "out.xlsx"
+    out.write_bytes(b"old")
+    bad = run("score", "--scheme", "cs-quant", src, "-o", tmp_path / "out.pdf")
+    assert bad.exit_code == 2 and "输出文件应为 .csv 或 .xlsx" in bad.output
+    assert run("score", "--scheme", "cs-quant", src, "-o", out).exit_code == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv", "out.xlsx"]  # no temp files left
+
+
+def test_scheme_check_reports_file_place_and_value(tmp_path):
+    from xl_kpi.scheme import builtin_ids
+    from importlib import resources
+
+    text = (resources.files("xl_kpi") / "schemes" / "cs-quant.yaml").read_text(encoding="utf-8")
+    broken = tmp_path / "mine.yaml"
+    broken.write_text(text.replace("weight: 20\n        definition: 统计客户投诉", "weight: 25\n        definition: 统计客户投诉"),
+                      encoding="utf-8")
+    result = run("scheme", "check", broken)
+    assert result.exit_code == 2
+    assert "mine.yaml" in result.output
+    assert "分组 客户服务质量: 指标权重之和为 45 (客户投诉率 25 + 客户满意度 20), 与分组权重 40 不符" in result.output
+    good = tmp_path / "good.yaml"
+    good.write_text(text, encoding="utf-8")
+    result = run("scheme", "check", good)
+    assert result.exit_code == 0 and "方案 cs-quant 有效: 8 项指标" in result.output
+    assert "cs-quant" in builtin_ids()
