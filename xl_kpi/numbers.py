@@ -34,13 +34,14 @@ def to_decimal(value: object, *, what: str = "数值") -> Decimal:
     if isinstance(value, Decimal):
         if not value.is_finite():
             raise InputValueError(f"{what}应为有限的数字, 收到 {value}")
-        return value
+        return _sane(value, what)
     if isinstance(value, int):
-        return Decimal(value)
-    if isinstance(value, float):
+        return _sane(Decimal(int(value)), what)
+    if isinstance(value, float):  # also numpy.float64, whose repr is "np.float64(...)"
+        value = float(value)
         if not math.isfinite(value):
             raise InputValueError(f"{what}应为有限的数字, 收到 {value}")
-        return Decimal(repr(value))
+        return _sane(Decimal(repr(value)), what)
     if isinstance(value, str):
         return _parse_text(value, what)
     raise InputValueError(f"{what}应为数字, 收到 {type(value).__name__}")
@@ -59,7 +60,16 @@ def _parse_text(text: str, what: str) -> Decimal:
         number = Decimal(raw)
     except InvalidOperation:  # pragma: no cover - the regex rules this out
         raise InputValueError(f"{what}应为数字, 收到文字「{text.strip()}」") from None
-    return number / 100 if percent else number
+    return _sane(number / 100 if percent else number, what)
+
+
+LIMIT = Decimal("1e15")  # Excel keeps 15 significant digits; larger values are typing slips
+
+
+def _sane(value: Decimal, what: str) -> Decimal:
+    if abs(value) >= LIMIT:
+        raise InputValueError(f"{what}数值过大, 收到 {value:E}")
+    return value
 
 
 def parse_config_number(value: object) -> Decimal:

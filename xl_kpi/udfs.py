@@ -47,7 +47,8 @@ def udf(description: str, **arg_docs: str) -> Callable:
         CATALOG[fn.__name__] = (description, arg_docs)
         if xw is not None:
             for name, doc in arg_docs.items():
-                cell = xw.arg(name, doc=doc)(cell)
+                # ndim=2: a column range arrives as a column and its results go back as one
+                cell = xw.arg(name, ndim=2, doc=doc)(cell)
             cell = xw.func(category=CATEGORY)(cell)
         return cell
 
@@ -65,9 +66,11 @@ def _broadcast(fn: Callable, args: tuple) -> Any:
     ranges = [g for g in grids if g is not None]
     if not ranges:
         return _safe(fn, args)
-    first = next(a for a in args if isinstance(a, (list, tuple)))
-    rows, cols = len(ranges[0]), len(ranges[0][0]) if ranges[0] else 0
-    for g in ranges[1:]:
+    sizes = [(len(g) * (len(g[0]) if g else 0), i) for i, g in enumerate(grids) if g is not None]
+    biggest = max(sizes)[1]
+    first, grid = args[biggest], grids[biggest]
+    rows, cols = len(grid), len(grid[0]) if grid else 0
+    for g in ranges:
         if (len(g), len(g[0]) if g else 0) not in ((rows, cols), (1, 1)):
             return "区域大小不一致"
     out = [
@@ -222,13 +225,13 @@ def _grade(total: Any, scheme: Any) -> pay.Grade:
     s = _scheme(scheme, "cs-table")
     if s.grades is None:
         raise KpiError(f"方案 {s.id} 没有等级表")
-    return s.grades.grade_of(_total(total))
+    return s.grades.grade_of(_total(total, sum((i.max_points for i in s.indicators), Decimal(0))))
 
 
-def _total(total: Any) -> Decimal:
+def _total(total: Any, maximum: Decimal = Decimal(100)) -> Decimal:
     value = to_decimal(total, what="总分")
-    if value < 0:
-        raise KpiError(f"总分不能为负数, 收到 {value}")
+    if not Decimal(0) <= value <= maximum:
+        raise KpiError(f"总分应在 0~{maximum} 之间, 收到 {value}")
     return value
 
 
