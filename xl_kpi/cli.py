@@ -158,6 +158,96 @@ def run_score(scheme_ref: str, input_path: str, output: str, sheet: str | None =
     return 1 if report.problem_rows else 0
 
 
+# --------------------------------------------------------------------------- generate / consolidate
+
+
+def _progress(label: str):
+    """A rich progress bar on stderr; returns (context manager, callback(done, total))."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    bar = Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                   transient=True, console=__import__("rich.console").console.Console(stderr=True))
+    task = bar.add_task(label, total=None)
+
+    def update(done: int, total: int, *_: object) -> None:
+        bar.update(task, completed=done, total=total)
+
+    return bar, update
+
+
+@main.command("generate")
+@click.option("--scheme", "scheme_ref", required=True, help="方案 id、方案文件 (.yaml) 或模板工作簿 (.xlsx, 读取其「规则」工作表).")
+@click.option("--roster", required=True, type=click.Path(dir_okay=False), help="花名册 (.xlsx/.csv): 工号、姓名、部门、岗位、直属主管.")
+@click.option("--period", required=True, help="考核期间 YYYY-MM, 如 2026-10.")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="输出文件夹.")
+@click.option("--data", type=click.Path(dir_okay=False), help="预填客观数据 (与 xl-kpi score 相同的列).")
+@click.option("--split", type=click.Choice(["department", "person"]), default="department", show_default=True,
+              help="每个部门一个工作簿, 或每人一个工作簿.")
+@click.option("--formulas", "mode", type=click.Choice(["native", "udf"]), default="native", show_default=True,
+              help="native: 普通 Excel 公式 (Excel/WPS/LibreOffice 都能算); udf: =KPI_*() 函数 (需加载项).")
+@click.option("--lang", type=LANG, default="zh-Hans", show_default=True, help="标签用简体或繁體.")
+@click.option("--password", default=None, help="工作表保护密码 (默认不设密码).")
+def generate_cmd(scheme_ref, roster, period, out_dir, data, split, mode, lang, password) -> None:
+    """按花名册为每人生成一张考核表."""
+    from .generate import generate
+    from .scheme import get_scheme_with_text
+
+    scheme, text = get_scheme_with_text(scheme_ref)
+    bar, update = _progress("生成考核表")
+    with bar:
+        result = generate(scheme, text, roster, period, out_dir, data=data, split=split, mode=mode, lang=lang,
+                          password=password, progress=update)
+    for problem in result.problems:
+        click.echo(f"问题 {problem}", err=True)
+    click.echo(f"已为 {result.people} 人生成 {len(result.files)} 个工作簿, 位于 {out_dir}", err=True)
+    sys.exit(1 if result.problems else 0)
+
+
+@main.command("consolidate")
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="汇总工作簿 (.xlsx).")
+@click.option("--scheme", "scheme_ref", default=None, help="按此方案计分 (默认用各文件「规则」工作表中的方案).")
+def consolidate_cmd(inputs, output, scheme_ref) -> None:
+    """汇总交回的考核表 (递归读取文件夹), 生成部门汇总和问题清单."""
+    from .consolidate import consolidate
+    from .scheme import get_scheme
+    from .summary import write_summary
+
+    if not output.lower().endswith(".xlsx"):
+        raise KpiUsageError(f"汇总文件应为 .xlsx, 收到 {output}")
+    scheme = get_scheme(scheme_ref) if scheme_ref else None
+    bar, update = _progress("汇总")
+    with bar:
+        result = consolidate(inputs, scheme=scheme, progress=update)
+    backup = write_summary(result, output)
+    for issue in result.issues:
+        where = " ".join(x for x in (issue.file, f"工作表「{issue.sheet}」" if issue.sheet else "", issue.cell) if x)
+        click.echo(f"问题 {where}: {issue.message}", err=True)
+    scored = sum(1 for p in result.people if p.score.total is not None)
+    click.echo(
+        f"读取 {result.files_read} 个文件 ({result.files_failed} 个无法读取), {len(result.people)} 人, "
+        f"{scored} 人得出总分, {len(result.issues)} 个问题; 汇总已写入 {output}"
+        + (f" (原汇总已备份为 {backup.name})" if backup else ""),
+        err=True,
+    )
+    sys.exit(1 if result.issues else 0)
+
+
+@main.group("templates", cls=KpiGroup)
+def templates_group() -> None:
+    """模板工作簿 (Template workbooks)."""
+
+
+@templates_group.command("build")
+@click.option("--out", "out_dir", default="workbook_templates", show_default=True, type=click.Path(file_okay=False))
+def templates_build(out_dir: str) -> None:
+    """由内置方案生成模板工作簿 (每个方案一个, 带「规则」工作表)."""
+    from .templates import build_templates
+
+    for path in build_templates(out_dir):
+        click.echo(f"已生成 {path}")
+
+
 # --------------------------------------------------------------------------- demo
 
 

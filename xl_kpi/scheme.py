@@ -387,9 +387,30 @@ def builtin_scheme(scheme_id: str) -> Scheme:
     return parse_scheme_text(resource.read_text(encoding="utf-8"), source=f"{key}.yaml")
 
 
+def builtin_text(scheme_id: str) -> str:
+    builtin_scheme(scheme_id)  # raises UnknownSchemeError for a wrong id
+    resource = resources.files("xl_kpi") / "schemes" / f"{str(scheme_id).strip().lower()}.yaml"
+    return resource.read_text(encoding="utf-8")
+
+
 def get_scheme(ref: str | Path) -> Scheme:
-    """A built-in scheme by id, or a scheme file by path."""
+    """A built-in scheme by id, a scheme file (.yaml), or a workbook whose 规则 sheet holds one."""
+    return get_scheme_with_text(ref)[0]
+
+
+def get_scheme_with_text(ref: str | Path) -> tuple[Scheme, str]:
+    """The scheme and the YAML text it was read from (written into generated workbooks)."""
     text = str(ref)
+    if text.lower().endswith((".xlsx", ".xlsm")):
+        from .rules_sheet import read_rules_sheet
+
+        yaml_text = read_rules_sheet(text)
+        return parse_scheme_text(yaml_text, source=f"{Path(text).name} 工作表「规则」"), yaml_text
     if text.endswith((".yaml", ".yml")) or Path(text).is_file():
-        return load_scheme(text)
-    return builtin_scheme(text)
+        path = Path(text)
+        try:
+            yaml_text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise SchemeError(f"无法读取方案文件: {exc.strerror}", source=str(path)) from None
+        return parse_scheme_text(yaml_text, source=str(path)), yaml_text
+    return builtin_scheme(text), builtin_text(text)

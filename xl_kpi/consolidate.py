@@ -1,0 +1,282 @@
+"""`xl-kpi consolidate`: filled workbooks in, department summaries out.
+
+Scores are recomputed from the inputs by the engine; cached formula results in
+the files are never trusted, only compared: a cached score that disagrees with
+the engine, a formula replaced by a number, or a formula edited is reported
+with its file, sheet and cell.  A broken or foreign file is reported and the
+others go on.  Input files are only ever read.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from . import pay as paymod
+from .engine import PersonScore, score_person
+from .errors import InputFileError, InputValueError, KpiError
+from .layout import layout_for
+from .numbers import fmt, plain, to_decimal
+from .reader import Cell, FilledWorkbook, PersonSheet, read_filled_workbook
+from .rules_sheet import fingerprint
+from .scheme import Scheme
+
+TOLERANCE = Decimal("0.005")  # half a cent / half of 0.01 point: beyond display rounding
+
+
+@dataclass(frozen=True)
+class Issue:
+    file: str
+    sheet: str
+    cell: str
+    message: str
+    person: str = ""
+
+
+@dataclass
+class PersonResult:
+    file: Path
+    sheet: str
+    identity: dict[str, str]
+    score: PersonScore
+    pay: dict[str, Any]
+    issues: list[Issue] = field(default_factory=list)
+    rank: int | None = None
+
+
+@dataclass
+class Consolidation:
+    scheme: Scheme | None
+    people: list[PersonResult] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+    files_read: int = 0
+    files_failed: int = 0
+
+
+# --------------------------------------------------------------------------- discovery
+
+
+def find_workbooks(paths: Iterable[str | Path]) -> list[Path]:
+    """Every .xlsx/.xlsm below the given folders (or the files themselves), sorted; lock files skipped."""
+    found: set[Path] = set()
+    for p in map(Path, paths):
+        if p.is_file():
+            found.add(p)
+        elif p.is_dir():
+            for ext in ("*.xlsx", "*.xlsm"):
+                found.update(f for f in p.rglob(ext) if f.is_file())
+        else:
+            raise InputFileError(f"找不到文件或文件夹 {p}")
+    return sorted(f for f in found if not f.name.startswith("~$") and not f.name.startswith(".~lock"))
+
+
+# --------------------------------------------------------------------------- expected formulas
+
+
+@lru_cache(maxsize=16)
+def _expected(rules: str, mode: str, lang: str) -> dict[str, str]:
+    """Formula text of every cell of a freshly generated sheet with these rules."""
+    from openpyxl import Workbook
+
+    from .scheme import parse_scheme_text
+    from .sheets import ValidationBook, write_person_sheet
+
+    scheme = parse_scheme_text(rules, source="规则")
+    book = Workbook()
+    ws = book.active
+    write_person_sheet(ws, scheme, layout_for(scheme), {}, period="2000-01", lang=lang, mode=mode, prefill={},
+                       validations=ValidationBook(book), password=None, title="")
+    return {c.coordinate: c.value[1:] for row in ws.iter_rows() for c in row
+            if c.data_type == "f" and isinstance(c.value, str)}
+
+
+def normalize_formula(text: str) -> str:
+    out = text.lstrip("=").replace("_xlfn.", "").replace("$", "")
+    return "".join(out.split()).upper()
+
+
+# --------------------------------------------------------------------------- one person
+
+
+def evaluate_person(book: FilledWorkbook, person: PersonSheet) -> PersonResult:
+    scheme = book.scheme
+    file = book.path.name
+    issues: list[Issue] = []
+    pid = person.identity.get("工号", "")
+
+    def issue(cell: str, message: str) -> None:
+        issues.append(Issue(file, person.sheet, cell, message, pid))
+
+    expected_id = book.meta.get(f"sheet:{person.sheet}", "")
+    if pid != expected_id:
+        issue("B2", f"工号被改为「{pid}」, 生成时是「{expected_id}」")
+    for name in person.missing_rows:
+        issue("", f"找不到指标「{name}」所在的行 (行被删除或移动), 该项无法计分")
+
+    def get(ind, spec, assessor):
+        cell = person.inputs.get((ind.id, spec.id, assessor.id if assessor else ""))
+        return None if cell is None else cell.value
+
+    score = score_person(scheme, get)
+    if person.inputs and all(cell.value is None for cell in person.inputs.values()):
+        issue("", "整张考核表未填写")
+        return PersonResult(book.path, person.sheet, person.identity, score, {}, issues)
+    for problem in score.problems:
+        key = (problem.indicator.id, problem.spec.id, problem.assessor.id if problem.assessor else "")
+        cell = person.inputs.get(key)
+        who = f"({problem.assessor.name})" if problem.assessor else ""
+        message = problem.message
+        name = problem.indicator.name
+        if message.startswith(name):
+            message = message[len(name):].lstrip(": ")
+        issue(cell.ref if cell else "", f"{name}{who} {message}")
+
+    _check_formulas(book, person, score, issue)
+    pay = _pay(scheme, person, score, issue)
+    return PersonResult(book.path, person.sheet, person.identity, score, pay, issues)
+
+
+def _cached_number(cell: Cell) -> Decimal | None:
+    if isinstance(cell.value, bool) or cell.value is None:
+        return None
+    if isinstance(cell.value, (int, float)):
+        return to_decimal(cell.value) if math.isfinite(cell.value) else None
+    return None
+
+
+def _check_formulas(book: FilledWorkbook, person: PersonSheet, score: PersonScore, issue: Callable) -> None:
+    expected = _expected(book.rules_text, book.meta.get("formulas", "native"), book.meta.get("lang", "zh-Hans")) \
+        if book.rules_text else {}
+    engine = {item.indicator.id: item.points for item in score.items}
+    checks: list[tuple[str, Cell, Decimal | None]] = [
+        (book.scheme.indicator(ind_id).name, cell, engine.get(ind_id)) for ind_id, cell in person.scores.items()
+    ]
+    if "total" in person.results:
+        checks.append(("总分", person.results["total"], score.total))
+    for label, cell, value in checks:
+        if isinstance(cell.value, str) and cell.value.startswith("#"):
+            issue(cell.ref, f"{label}得分单元格显示错误值 {cell.value}")
+        want = expected.get(cell.ref)
+        if cell.formula is None:
+            if want is not None:
+                issue(cell.ref, f"{label}的得分公式被改写为固定值「{fmt(to_decimal(cell.value)) if _cached_number(cell) is not None else cell.value}」")
+        elif want is not None and cell.formula and normalize_formula(cell.formula) != normalize_formula(want):
+            issue(cell.ref, f"{label}的得分公式被修改")
+        cached = _cached_number(cell)
+        if cached is not None and value is not None and abs(cached - value) > TOLERANCE:
+            issue(cell.ref, f"{label}单元格显示 {fmt(cached)}, 按规则应为 {fmt(value)} (可能被手工改动)")
+
+
+def _pay(scheme: Scheme, person: PersonSheet, score: PersonScore, issue: Callable) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+
+    def amount(key: str, name: str, required: bool) -> Decimal | None:
+        cell = person.pay_inputs.get(key)
+        if cell is None or cell.value is None or (isinstance(cell.value, str) and not cell.value.strip()):
+            if required and cell is not None:
+                issue(cell.ref, f"{name}为空")
+            return None
+        try:
+            value = to_decimal(cell.value, what=name)
+        except InputValueError as exc:
+            issue(cell.ref, str(exc))
+            return None
+        if value < 0:
+            issue(cell.ref, f"{name}不能为负数, 收到 {fmt(value)}")
+            return None
+        return value
+
+    total = score.total
+    if scheme.bonus:
+        base = amount("bonus_base", "绩效奖金基数", False)
+        if base is not None and total is not None:
+            out["绩效奖金"] = paymod.bonus(base, total)
+    if score.grade is not None and score.grade.post_wage is not None:
+        out["岗位工资"] = score.grade.post_wage
+    if scheme.commission:
+        plan, actual = amount("plan", "计划销售额", False), amount("actual", "实际销售额", False)
+        other = amount("other", "其他", False) or Decimal(0)
+        if plan is not None and actual is not None:
+            out["提成"] = scheme.commission.amount(actual, plan)
+            if "岗位工资" in out:
+                out["当月工资"] = paymod.monthly_wage(out["岗位工资"], out["提成"], other)
+    if scheme.pay_threshold is not None and total is not None:
+        out["绩效资格"] = "参与" if total / scheme.total >= scheme.pay_threshold else "不参与绩效考核"
+    return out
+
+
+# --------------------------------------------------------------------------- many files
+
+
+def consolidate(
+    paths: Iterable[str | Path],
+    *,
+    scheme: Scheme | None = None,
+    progress: Callable[[int, int, Path], None] | None = None,
+) -> Consolidation:
+    files = find_workbooks(paths)
+    result = Consolidation(scheme)
+    seen: dict[str, PersonResult] = {}
+    fingerprints: dict[str, str] = {}
+    for i, path in enumerate(files, start=1):
+        if progress:
+            progress(i, len(files), path)
+        try:
+            book = read_filled_workbook(path, scheme)
+        except KpiError as exc:
+            result.issues.append(Issue(str(path.name), "", "", str(exc)))
+            result.files_failed += 1
+            continue
+        except Exception as exc:  # a file we cannot understand must not stop the others
+            result.issues.append(Issue(str(path.name), "", "", f"无法读取 ({type(exc).__name__}: {exc})"))
+            result.files_failed += 1
+            continue
+        result.files_read += 1
+        if result.scheme is None:
+            result.scheme = book.scheme
+        if book.scheme.id != result.scheme.id:
+            result.issues.append(Issue(path.name, "", "", f"方案 {book.scheme.id} 与其他文件的 {result.scheme.id} 不同, 已跳过"))
+            continue
+        fp = fingerprint(book.rules_text) if book.rules_text else ""
+        fingerprints.setdefault(fp, path.name)
+        if fp and fp != next(iter(fingerprints)):
+            result.issues.append(Issue(path.name, "规则", "", f"规则与 {fingerprints[next(iter(fingerprints))]} 不同; 本文件按自身规则计分"))
+        for notice in book.notices:
+            result.issues.append(Issue(path.name, "", "", notice))
+        for name in book.foreign_sheets:
+            result.issues.append(Issue(path.name, name, "", "不是生成器生成的工作表, 未读取"))
+        for person in book.people:
+            pr = evaluate_person(book, person)
+            pid = pr.identity.get("工号", "")
+            if pid in seen:
+                first = seen[pid]
+                pr.issues.append(Issue(path.name, person.sheet, "B2",
+                                       f"工号 {pid} 重复: 已在 {first.file.name} 工作表「{first.sheet}」出现, 本表未计入汇总", pid))
+                result.issues.extend(pr.issues)
+                continue
+            seen[pid] = pr
+            result.people.append(pr)
+            result.issues.extend(pr.issues)
+    _rank(result.people)
+    return result
+
+
+def _rank(people: list[PersonResult]) -> None:
+    """Rank by total within each department: ties share a rank (1, 2, 2, 4), as Excel's RANK."""
+    by_dept: dict[str, list[PersonResult]] = {}
+    for p in people:
+        by_dept.setdefault(p.identity.get("部门", ""), []).append(p)
+    for members in by_dept.values():
+        totals = [p.score.total for p in members if p.score.total is not None]
+        for p in members:
+            if p.score.total is not None:
+                p.rank = 1 + sum(1 for t in totals if t > p.score.total)
+
+
+def as_cell(value: Any) -> Any:
+    return plain(value) if isinstance(value, Decimal) else value

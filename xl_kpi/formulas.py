@@ -1,0 +1,237 @@
+"""Plain Excel formulas that compute what the engine computes.
+
+The generated sheets carry these so that they score live in Excel without
+Python, in WPS and in LibreOffice.  Only functions all three have are used
+(IF, AND, OR, NOT, ISNUMBER, ROUND, ROUNDUP, INT, MIN, MAX, SUM, COUNT), none
+of which needs the ``_xlfn.`` prefix.
+
+Floating point is tamed the same way everywhere: a step count or a scaled
+value is first rounded to 9 decimals (0.003/0.001 = 2.9999999999999996 becomes
+3) before INT or a comparison, and every score is rounded half-up to the
+scheme's decimals, as the engine rounds its exact decimals.  The LibreOffice
+tests recalculate these formulas on hundreds of random inputs and compare them
+with the engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+
+from .inputs import InputSpec
+from .numbers import fmt
+from .rules import Attainment, Bands, Count, Deduction, Direct, Limits, Rule, Rubric
+from .scheme import Indicator, Scheme
+
+EPS_DIGITS = 9  # decimals kept before INT / comparisons, to drop binary noise
+
+Emitter = Callable[[Rule, Sequence[str], int], str]
+_EMITTERS: dict[type, Emitter] = {}
+
+
+def emits(*kinds: type) -> Callable[[Emitter], Emitter]:
+    def wrap(fn: Emitter) -> Emitter:
+        for kind in kinds:
+            _EMITTERS[kind] = fn
+        return fn
+
+    return wrap
+
+
+def num(value: Decimal | int) -> str:
+    """A number literal for a formula: 0.001, 20, -3."""
+    return fmt(Decimal(value))
+
+
+def text(value: str) -> str:
+    return '"' + value.replace('"', '""') + '"'
+
+
+def _clean(expr: str) -> str:
+    return f"ROUND({expr},{EPS_DIGITS})"
+
+
+def _round(expr: str, decimals: int) -> str:
+    return f"ROUND(ROUND({expr},{EPS_DIGITS}),{decimals})"
+
+
+# --------------------------------------------------------------------------- per rule kind
+
+
+@emits(Deduction)
+def _deduction(rule: Deduction, refs: Sequence[str], decimals: int) -> str:
+    x = refs[0]
+    excess = f"({x}-{num(rule.start)})" if rule.direction == "up" else f"({num(rule.start)}-{x})"
+    raw = _clean(f"{excess}/{num(rule.step)}")
+    if rule.partial_step == "ignore":
+        steps = f"INT({raw})"
+    elif rule.partial_step == "count":
+        steps = f"ROUNDUP({raw},0)"
+    else:
+        steps = raw
+    points = f"MAX({num(rule.floor)},{num(rule.full)}-MAX(0,{steps})*{num(rule.points_per_step)})"
+    return _round(points, decimals)
+
+
+_OPS = {"at_least": ">=", "above": ">", "at_most": "<=", "below": "<"}
+
+
+@emits(Bands, Count)
+def _bands(rule: Bands, refs: Sequence[str], decimals: int) -> str:
+    x = refs[0]
+    if rule.round_to is not None:
+        # compare in units of round_to, where the thresholds are whole numbers
+        value = f"ROUND({_clean(f'{x}/{num(rule.round_to)}')},0)"
+        scale = rule.round_to
+    else:
+        value, scale = x, Decimal(1)
+    expr = num(rule.otherwise)
+    for band in reversed(rule.bands):
+        expr = f"IF({value}{_OPS[band.op]}{num(band.threshold / scale)},{num(band.points)},{expr})"
+    return expr
+
+
+@emits(Limits)
+def _limits(rule: Limits, refs: Sequence[str], decimals: int) -> str:
+    reached = ",".join(f"{ref}>={num(limit)}" for ref, limit in zip(refs, rule.limits))
+    return f"IF(OR({reached}),{num(rule.otherwise)},{num(rule.points)})"
+
+
+@emits(Attainment)
+def _attainment(rule: Attainment, refs: Sequence[str], decimals: int) -> str:
+    x = refs[0]
+    capped = f"MIN({x},{num(rule.cap)})"
+    if rule.mode == "ratio":
+        points = f"{num(rule.full)}*{capped}/{num(rule.cap)}"
+    else:
+        points = f"{num(rule.full)}*({capped}-{num(rule.floor)})/{num(rule.cap - rule.floor)}"
+    scored = _round(points, min(decimals, rule.decimals))
+    if rule.floor > 0:
+        return f"IF({x}<{num(rule.floor)},{num(rule.below_floor)},{scored})"
+    return scored
+
+
+@emits(Rubric)
+def _rubric(rule: Rubric, refs: Sequence[str], decimals: int) -> str:
+    x = refs[0]
+    levels = ",".join(
+        f"{x}={num(lv.low)}" if lv.low == lv.high else f"AND({x}>={num(lv.low)},{x}<={num(lv.high)})"
+        for lv in rule.levels
+    )
+    ok = f"OR({levels})"
+    if rule.whole_points:
+        ok = f"AND({x}=INT({x}),{ok})"
+    return f"IF({ok},{x},{text('可选: ' + rule.allowed_text())})"
+
+
+@emits(Direct)
+def _direct(rule: Direct, refs: Sequence[str], decimals: int) -> str:
+    return refs[0]  # the range is checked by the input guard
+
+
+# --------------------------------------------------------------------------- guards and totals
+
+
+def _guard(spec: InputSpec, ref: str, inner: str) -> str:
+    """Blank while empty, a short message for text or out-of-range values, else inner."""
+    checks = []
+    if spec.minimum is not None:
+        checks.append(f"{ref}<{num(spec.minimum)}")
+    if spec.maximum is not None:
+        checks.append(f"{ref}>{num(spec.maximum)}")
+    expr = inner
+    if spec.whole:
+        expr = f"IF({ref}<>INT({ref}),{text('应填整数')},{expr})"
+    if checks:
+        expr = f"IF(OR({','.join(checks)}),{text(range_text(spec))},{expr})"
+    return f"IF({ref}=\"\",\"\",IF(NOT(ISNUMBER({ref})),{text('请填数字')},{expr}))"
+
+
+def range_text(spec: InputSpec) -> str:
+    low = "" if spec.minimum is None else spec.show(spec.minimum)
+    high = "" if spec.maximum is None else spec.show(spec.maximum)
+    if spec.maximum is None:
+        return "不能为负数" if spec.minimum == 0 else f"应不小于{low}"
+    return f"应在{low}~{high}之间"
+
+
+def indicator_formula(ind: Indicator, refs: Sequence[str], decimals: int) -> str:
+    """Formula (with the leading '=') giving the indicator's points from its input cells."""
+    emitter = _EMITTERS[type(ind.rule)]
+    expr = emitter(ind.rule, refs, decimals)
+    for spec, ref in reversed(list(zip(ind.inputs, refs))):
+        expr = _guard(spec, ref, expr)
+    return "=" + expr
+
+
+def blend_formula(refs: Sequence[str], weights: Sequence[Decimal], decimals: int) -> str:
+    """=IF(all numbers, ROUND(0.4*a+0.6*b), blank) over the per-assessor score cells."""
+    counted = f"COUNT({','.join(refs)})={len(refs)}"
+    total = "+".join(f"{num(w)}*{r}" for r, w in zip(refs, weights))
+    return f'=IF({counted},{_round(total, decimals)},"")'
+
+
+def total_formula(refs: Sequence[str], decimals: int, pending: str = "未填完") -> str:
+    """The total only when every item is a number; SUM alone would skip a text item silently."""
+    cells = ",".join(refs)
+    return f"=IF(COUNT({cells})={len(refs)},{_round(f'SUM({cells})', decimals)},{text(pending)})"
+
+
+def grade_formula(scheme: Scheme, total_ref: str, field: str = "grade") -> str:
+    """Grade (or post wage) from the total through nested IFs over the grade table."""
+    assert scheme.grades is not None
+    rows = scheme.grades.rows
+
+    def value(row) -> str:
+        if field == "grade":
+            return text(row.grade)
+        return num(row.post_wage) if row.post_wage is not None else '""'
+
+    expr = value(rows[-1])
+    for row in reversed(rows[:-1]):
+        expr = f"IF({total_ref}>={num(row.at_least)},{value(row)},{expr})"
+    return f'=IF(ISNUMBER({total_ref}),{expr},"")'
+
+
+def bonus_formula(base_ref: str, total_ref: str) -> str:
+    return f'=IF(AND(ISNUMBER({base_ref}),ISNUMBER({total_ref})),{_round(f"{base_ref}*{total_ref}/100", 2)},"")'
+
+
+def commission_formula(scheme: Scheme, actual_ref: str, plan_ref: str) -> str:
+    c = scheme.commission
+    assert c is not None
+    rate = num(c.otherwise)
+    for tier in reversed(c.tiers):
+        edge = f"{plan_ref}+{num(tier.plus_w * c.w)}" if tier.plus_w else plan_ref
+        op = ">=" if tier.op == "at_least" else ">"
+        rate = f"IF({actual_ref}{op}{edge},{num(tier.rate)},{rate})"
+    return (
+        f'=IF(AND(ISNUMBER({actual_ref}),ISNUMBER({plan_ref})),'
+        f"{_round(f'{actual_ref}*{rate}', 2)},\"\")"
+    )
+
+
+def threshold_formula(scheme: Scheme, total_ref: str) -> str:
+    assert scheme.pay_threshold is not None
+    limit = num(scheme.pay_threshold * scheme.total)
+    return f'=IF(ISNUMBER({total_ref}),IF({total_ref}>={limit},"参与","不参与绩效考核"),"")'
+
+
+# --------------------------------------------------------------------------- UDF flavour
+
+
+def udf_indicator_formula(scheme: Scheme, ind: Indicator, refs: Sequence[str]) -> str:
+    """=KPI_*(…) for workbooks used with the add-in; specific functions where they exist."""
+    specific = {
+        ("cs-quant", "complaint_rate"): "KPI_COMPLAINT",
+        ("cs-quant", "satisfaction"): "KPI_SATISFACTION",
+        ("cs-quant", "response_time"): "KPI_RESPONSE",
+        ("cs-quant", "resolution_rate"): "KPI_RESOLUTION",
+        ("cs-quant", "knowledge_test"): "KPI_KNOWLEDGE",
+    }.get((scheme.id, ind.id))
+    empty = "OR(" + ",".join(f'{r}=""' for r in refs) + ")"
+    if specific:
+        call = f"{specific}({refs[0]})"
+    else:
+        call = f"KPI_SCORE({text(scheme.id)},{text(ind.id)},{','.join(refs)})"
+    return f'=IF({empty},"",{call})'

@@ -1,0 +1,303 @@
+"""`xl-kpi generate`: one assessment sheet per person from a roster.
+
+A roster row with a problem (no 工号, a duplicate) is reported and skipped;
+everyone else gets a sheet.  Workbooks are written atomically into DIR, with
+file and sheet names made safe for Windows and Excel.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+
+from . import __version__
+from .batch import ID_COLUMN, map_columns
+from .describe import label
+from .errors import InputFileError, InputValueError, KpiError
+from .layout import COVER_SHEET, LISTS_SHEET, META_SHEET, RULES_SHEET, Layout, layout_for, input_key
+from .numbers import plain, to_decimal
+from .rules_sheet import fingerprint, write_rules_sheet
+from .scheme import Scheme, normalize
+from .sheets import ValidationBook, write_person_sheet
+from .tables import Table, atomic_path, read_table
+
+ROSTER_COLUMNS = ("工号", "姓名", "部门", "岗位", "直属主管")
+ROSTER_ALIASES = {
+    "工号": ("工号", "工號", "员工编号", "員工編號", "id"),
+    "姓名": ("姓名", "name"),
+    "部门": ("部门", "部門", "department"),
+    "岗位": ("岗位", "崗位", "职位", "職位", "position"),
+    "直属主管": ("直属主管", "直屬主管", "主管", "supervisor"),
+}
+RESERVED_SHEETS = {normalize(n) for n in (COVER_SHEET, RULES_SHEET, META_SHEET, LISTS_SHEET, "history")}
+WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
+PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+@dataclass
+class GenerateResult:
+    files: list[Path] = field(default_factory=list)
+    people: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- names
+
+
+def safe_sheet_name(text: str, taken: set[str]) -> str:
+    """At most 31 characters, none of []:*?/\\, not blank or reserved, distinct from `taken` (case-insensitive)."""
+    name = re.sub(r"[\[\]:*?/\\\x00-\x1f]", "_", str(text)).strip().strip("'")
+    name = name or "未命名"
+    base = name[:31]
+    candidate, n = base, 1
+    while normalize(candidate) in taken or normalize(candidate) in RESERVED_SHEETS:
+        n += 1
+        suffix = f"~{n}"
+        candidate = base[: 31 - len(suffix)] + suffix
+    taken.add(normalize(candidate))
+    return candidate
+
+
+def safe_file_stem(text: str, taken: set[str]) -> str:
+    """A file name that is valid on Windows and stays inside the output folder."""
+    name = re.sub(r'[<>:"/\\|?*\x00-\x1f]', "_", str(text)).strip().rstrip(". ")
+    name = name.lstrip(".") or "未命名"
+    if name.split(".")[0].lower() in WINDOWS_RESERVED:
+        name = "_" + name
+    name = name[:100]
+    candidate, n = name, 1
+    while candidate.lower() in taken:
+        n += 1
+        candidate = f"{name}~{n}"
+    taken.add(candidate.lower())
+    return candidate
+
+
+# --------------------------------------------------------------------------- roster and data
+
+
+@dataclass
+class Person:
+    fields: dict[str, str]
+    extra: dict[str, str]
+    row: int
+
+    @property
+    def id(self) -> str:
+        return self.fields["工号"]
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def read_roster(path: str | Path) -> tuple[list[Person], list[str]]:
+    table = read_table(path)
+    columns: dict[str, int] = {}
+    extra: dict[str, int] = {}
+    lookup = {normalize(a): name for name, aliases in ROSTER_ALIASES.items() for a in aliases}
+    for col, head in enumerate(table.headers):
+        if not head:
+            continue
+        name = lookup.get(normalize(head))
+        if name and name not in columns:
+            columns[name] = col
+        else:
+            extra[head] = col
+    if "工号" not in columns or "姓名" not in columns:
+        raise InputFileError(f"{table.path.name}: 花名册应有「工号」和「姓名」列, 现有: {', '.join(h for h in table.headers if h)}")
+    people, problems, seen = [], [], {}
+    for index, row in enumerate(table.rows):
+        if not any(_text(v) for v in row):
+            continue
+        fields = {name: _text(row[col]) for name, col in columns.items()}
+        for name in ROSTER_COLUMNS:
+            fields.setdefault(name, "")
+        where = f"{table.path.name} {table.where(index, columns['工号'])}"
+        if not fields["工号"]:
+            problems.append(f"{where}: 工号为空, 此行未生成考核表")
+            continue
+        if fields["工号"] in seen:
+            problems.append(f"{where}: 工号 {fields['工号']} 与第{seen[fields['工号']]}行重复, 此行未生成考核表")
+            continue
+        seen[fields["工号"]] = table.first_row + index
+        if not fields["部门"]:
+            fields["部门"] = "未分部门"
+        people.append(Person(fields, {h: _text(row[c]) for h, c in extra.items()}, table.first_row + index))
+    return people, problems
+
+
+def read_prefill(scheme: Scheme, path: str | Path) -> tuple[dict[str, dict[str, Any]], list[str]]:
+    """工号 -> {input key -> number} from a DATA file laid out as for `xl-kpi score`."""
+    table = read_table(path)
+    cmap = map_columns(scheme, table.headers)
+    if ID_COLUMN not in cmap.identity:
+        raise InputFileError(f"{table.path.name}: 数据文件应有「工号」列")
+    out: dict[str, dict[str, Any]] = {}
+    problems: list[str] = []
+    for index, row in enumerate(table.rows):
+        emp = _text(row[cmap.identity[ID_COLUMN]])
+        if not emp:
+            continue
+        values: dict[str, Any] = {}
+        targets = [(input_key(*key), col) for key, col in cmap.inputs.items()]
+        targets += [(f"pay|{key}", col) for key, col in cmap.pay.items()]
+        for key, col in targets:
+            raw = row[col]
+            if raw is None or (isinstance(raw, str) and not raw.strip()):
+                continue
+            try:
+                values[key] = plain(to_decimal(raw, what=table.headers[col]))
+            except InputValueError as exc:
+                problems.append(f"{table.path.name} {table.where(index, col)}: {exc}, 未预填")
+        out[emp] = values
+    return out, problems
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def generate(
+    scheme: Scheme,
+    yaml_text: str,
+    roster: str | Path,
+    period: str,
+    out_dir: str | Path,
+    *,
+    data: str | Path | None = None,
+    split: str = "department",
+    mode: str = "native",
+    lang: str = "zh-Hans",
+    password: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> GenerateResult:
+    if not PERIOD.match(period):
+        raise KpiError(f"考核期间应写成 YYYY-MM (如 2026-10), 收到「{period}」")
+    if split not in ("department", "person"):
+        raise KpiError(f"--split 应为 department 或 person, 收到「{split}」")
+    if mode not in ("native", "udf"):
+        raise KpiError(f"--formulas 应为 native 或 udf, 收到「{mode}」")
+    result = GenerateResult()
+    people, problems = read_roster(roster)
+    result.problems += problems
+    prefill: dict[str, dict[str, Any]] = {}
+    if data is not None:
+        prefill, data_problems = read_prefill(scheme, data)
+        result.problems += data_problems
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    groups: dict[str, list[Person]] = {}
+    for person in people:
+        key = person.fields["部门"] if split == "department" else person.id
+        groups.setdefault(key, []).append(person)
+    layout = layout_for(scheme)
+    taken: set[str] = set()
+    done = 0
+    for key, members in groups.items():
+        if split == "department":
+            stem = safe_file_stem(f"{period}-{key}", taken)
+        else:
+            p = members[0]
+            stem = safe_file_stem(f"{period}-{p.fields['部门']}-{p.id}-{p.fields['姓名']}", taken)
+        target = out / f"{stem}.xlsx"
+        if target.resolve().parent != out.resolve():  # pragma: no cover - safe_file_stem rules this out
+            raise KpiError(f"文件名 {stem} 会写到输出文件夹之外")
+        book = build_workbook(scheme, yaml_text, members, period, layout, lang=lang, mode=mode,
+                              prefill=prefill, password=password, department=key if split == "department" else None)
+        with atomic_path(target) as tmp:
+            book.save(tmp)
+        result.files.append(target)
+        done += len(members)
+        if progress:
+            progress(done, len(people))
+    result.people = done
+    return result
+
+
+def build_workbook(
+    scheme: Scheme,
+    yaml_text: str,
+    people: list[Person],
+    period: str,
+    layout: Layout,
+    *,
+    lang: str,
+    mode: str,
+    prefill: dict[str, dict[str, Any]],
+    password: str | None,
+    department: str | None,
+) -> Workbook:
+    book = Workbook()
+    cover = book.active
+    cover.title = COVER_SHEET
+    validations = ValidationBook(book)
+    taken: set[str] = set()
+    sheets: list[tuple[Person, str]] = []
+    title = f"{label(scheme, lang)} ({period})"
+    for person in people:
+        name = safe_sheet_name(f"{person.id}-{person.fields['姓名']}", taken)
+        ws = book.create_sheet(name)
+        write_person_sheet(ws, scheme, layout, person.fields, period=period, lang=lang, mode=mode,
+                           prefill=prefill.get(person.id, {}), validations=validations, password=password, title=title)
+        sheets.append((person, name))
+    _write_cover(cover, scheme, sheets, period, lang, department)
+    write_rules_sheet(book, yaml_text, protect=True)
+    meta = book.create_sheet(META_SHEET)
+    rows = [
+        ("generator", f"xl-kpi {__version__}"),
+        ("scheme", scheme.id),
+        ("rules", fingerprint(yaml_text)),
+        ("period", period),
+        ("lang", lang),
+        ("formulas", mode),
+    ]
+    rows += [(f"sheet:{name}", person.id) for person, name in sheets]
+    for r, (k, v) in enumerate(rows, start=1):
+        meta.cell(row=r, column=1, value=k)
+        meta.cell(row=r, column=2, value=v).data_type = "s"
+    meta.sheet_state = "veryHidden"
+    meta.protection.sheet = True
+    if LISTS_SHEET in book.sheetnames:
+        book.move_sheet(LISTS_SHEET, offset=len(book.sheetnames))
+    return book
+
+
+def _write_cover(ws, scheme: Scheme, sheets: list[tuple[Person, str]], period: str, lang: str, department: str | None) -> None:
+    ws["A1"] = f"{label(scheme, lang)} — {department + ' — ' if department else ''}{period}"
+    ws["A1"].font = Font(bold=True, size=14)
+    ws["A2"] = "请在各人的工作表中填写黄色单元格; 得分、总分和等级会自动计算。填好后保存并发回人力资源部。"
+    extra_heads: list[str] = []
+    for person, _ in sheets:
+        for h in person.extra:
+            if h not in extra_heads:
+                extra_heads.append(h)
+    heads = ["序号", "工号", "姓名", "部门", "岗位", "直属主管", *extra_heads, "工作表"]
+    for col, h in enumerate(heads, start=1):
+        c = ws.cell(row=4, column=col, value=h)
+        c.font = Font(bold=True)
+    for i, (person, name) in enumerate(sheets, start=1):
+        values = [i, *(person.fields[k] for k in ROSTER_COLUMNS), *(person.extra.get(h, "") for h in extra_heads)]
+        for col, v in enumerate(values, start=1):
+            c = ws.cell(row=4 + i, column=col, value=v)
+            if c.data_type == "f":
+                c.data_type = "s"
+        link = ws.cell(row=4 + i, column=len(heads), value=name)
+        if link.data_type == "f":
+            link.data_type = "s"
+        link.hyperlink = f"#'{name}'!A1"
+        link.style = "Hyperlink"
+    for col, width in zip("ABCDEFG", (6, 12, 10, 14, 12, 12, 24)):
+        ws.column_dimensions[col].width = width
+    ws["A2"].alignment = Alignment(wrap_text=False)
+    ws.protection.sheet = True

@@ -1,0 +1,216 @@
+"""Reading filled assessment workbooks back, safely and fast.
+
+Values come from python-calamine (fast, read-only, never runs anything).
+Formula texts, which calamine does not expose, come from the sheet XML through
+defusedxml, for the score cells only.  Nothing is ever written to the file.
+"""
+
+from __future__ import annotations
+
+import io
+import posixpath
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from defusedxml import ElementTree as SafeET
+
+from .errors import InputFileError, KpiError
+from .layout import KEY_COLUMN, META_SHEET, RULES_SHEET, IDENTITY_CELLS, layout_for
+from .rules_sheet import fingerprint, rules_text_from_rows
+from .safezip import ZipReport, check_xlsx, read_member
+from .scheme import Scheme, parse_scheme_text
+from .tables import column_letter
+
+NS = {
+    "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    "rel": "http://schemas.openxmlformats.org/package/2006/relationships",
+}
+R_ID = "{%s}id" % NS["r"]
+
+
+def cell_ref(row: int, col: int) -> str:
+    """(1-based row, 1-based column) -> 'H6'."""
+    return f"{column_letter(col - 1)}{row}"
+
+
+@dataclass
+class Cell:
+    ref: str
+    value: Any  # as calamine reads it: float, int, str, bool, date, or None when empty
+    formula: str | None = None  # formula text without '=' (score cells only)
+
+
+@dataclass
+class PersonSheet:
+    file: Path
+    sheet: str
+    identity: dict[str, str]
+    inputs: dict[tuple[str, str, str], Cell] = field(default_factory=dict)  # (indicator, input, assessor)
+    pay_inputs: dict[str, Cell] = field(default_factory=dict)
+    scores: dict[str, Cell] = field(default_factory=dict)  # indicator id -> score cell
+    results: dict[str, Cell] = field(default_factory=dict)  # total, grade, post_wage, pay|...
+    missing_rows: list[str] = field(default_factory=list)  # indicators whose rows are gone
+
+
+@dataclass
+class FilledWorkbook:
+    path: Path
+    scheme: Scheme
+    rules_text: str
+    meta: dict[str, str]
+    people: list[PersonSheet]
+    foreign_sheets: list[str]
+    notices: list[str]
+    zip: ZipReport
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def read_filled_workbook(path: str | Path, scheme: Scheme | None = None) -> FilledWorkbook:
+    """Read a workbook made by `xl-kpi generate`; raise InputFileError if it is not one.
+
+    ``scheme`` (HR's rules) is used when given; otherwise the rules in the
+    workbook's 规则 sheet are, after checking they are the ones it was
+    generated with.
+    """
+    from python_calamine import CalamineWorkbook
+
+    path = Path(path)
+    report = check_xlsx(path)
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:
+        raise InputFileError(f"无法打开工作簿 ({exc})") from None
+    names = list(book.sheet_names)
+    if META_SHEET not in names:
+        raise InputFileError("不是 xl-kpi 生成的考核表 (缺少隐藏的 _xlkpi 信息表), 请用生成的考核表填写")
+    meta_rows = book.get_sheet_by_name(META_SHEET).to_python()
+    meta = {_text(r[0]): _text(r[1]) for r in meta_rows if r and len(r) > 1 and _text(r[0])}
+    notices: list[str] = []
+    if report.has_macros:
+        notices.append("文件含有宏 (VBA), 宏未运行, 只读取了单元格数值")
+    if report.external_links:
+        notices.append(f"文件含有 {report.external_links} 个外部链接, 未跟随链接, 只读取了单元格数值")
+    rules_text = ""
+    if RULES_SHEET in names:
+        rows = book.get_sheet_by_name(RULES_SHEET).to_python(skip_empty_area=False)
+        rules_text = rules_text_from_rows([r[0] if r else None for r in rows])
+    if scheme is None:
+        if not rules_text:
+            raise InputFileError("缺少「规则」工作表, 无法确定考核方案")
+        if fingerprint(rules_text) != meta.get("rules"):
+            raise InputFileError("「规则」工作表与生成时不一致 (规则被改动), 请用人力资源部下发的考核表")
+        try:
+            scheme = parse_scheme_text(rules_text, source=f"{path.name} 工作表「规则」")
+        except KpiError as exc:
+            raise InputFileError(str(exc)) from None
+    elif meta.get("scheme") != scheme.id:
+        raise InputFileError(f"这是方案 {meta.get('scheme')} 的考核表, 不是 {scheme.id} 的")
+    people_sheets = {k[len("sheet:"):]: v for k, v in meta.items() if k.startswith("sheet:")}
+    layout = layout_for(scheme)
+    wanted: dict[str, set[str]] = {}
+    people: list[PersonSheet] = []
+    foreign = [n for n in names if n not in people_sheets and n not in (META_SHEET, RULES_SHEET, "封面", "_lists")]
+    for name, person_id in people_sheets.items():
+        if name not in names:
+            notices.append(f"工作表「{name}」(工号 {person_id}) 不见了 (被删除或改名)")
+            continue
+        rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        person = _read_person(path, name, rows, scheme, layout)
+        people.append(person)
+        wanted[name] = {c.ref for c in person.scores.values()} | {c.ref for c in person.results.values()}
+    formulas = sheet_formulas(path, wanted)
+    for person in people:
+        found = formulas.get(person.sheet, {})
+        for cell in [*person.scores.values(), *person.results.values()]:
+            cell.formula = found.get(cell.ref)
+    return FilledWorkbook(path, scheme, rules_text, meta, people, foreign, notices, report)
+
+
+def _cell(rows: list[list[Any]], row: int, col: int) -> Cell:
+    value = None
+    if row - 1 < len(rows) and col - 1 < len(rows[row - 1]):
+        value = rows[row - 1][col - 1]
+        if value == "":
+            value = None
+    return Cell(cell_ref(row, col), value)
+
+
+def _read_person(path: Path, name: str, rows: list[list[Any]], scheme: Scheme, layout) -> PersonSheet:
+    identity = {}
+    for _label, value_ref, field_name in IDENTITY_CELLS:
+        col = ord(value_ref[0]) - 64
+        identity[field_name] = _text(_cell(rows, int(value_ref[1:]), col).value)
+    person = PersonSheet(path, name, identity)
+    keys: dict[str, int] = {}
+    for r, row in enumerate(rows, start=1):
+        if len(row) >= KEY_COLUMN:
+            key = _text(row[KEY_COLUMN - 1])
+            if key and key not in keys:
+                keys[key] = r
+    for ind in scheme.indicators:
+        top = keys.get(f"ind|{ind.id}|0")
+        if top is None:
+            person.missing_rows.append(ind.name)
+            continue
+        person.scores[ind.id] = _cell(rows, top, layout.score_col)
+        for i, spec in enumerate(ind.inputs):
+            if scheme.assessors:
+                for assessor, col in zip(scheme.assessors, layout.input_cols):
+                    person.inputs[(ind.id, spec.id, assessor.id)] = _cell(rows, top, col)
+            else:
+                r = keys.get(f"ind|{ind.id}|{i}")
+                if r is None:
+                    person.missing_rows.append(f"{ind.name}/{spec.name}")
+                    continue
+                person.inputs[(ind.id, spec.id, "")] = _cell(rows, r, layout.input_cols[0])
+    for key, r in keys.items():
+        if key.startswith("pay|") and key[4:] in ("bonus_base", "plan", "actual", "other"):
+            person.pay_inputs[key[4:]] = _cell(rows, r, layout.input_cols[0])
+        elif key in ("total", "grade", "post_wage") or key.startswith("pay|"):
+            person.results[key] = _cell(rows, r, layout.score_col)
+    return person
+
+
+def sheet_formulas(path: Path, wanted: dict[str, set[str]]) -> dict[str, dict[str, str]]:
+    """Formula texts of the wanted cells, per sheet name, read from the sheet XML with defusedxml."""
+    if not wanted:
+        return {}
+    workbook = read_member(path, "xl/workbook.xml")
+    rels = read_member(path, "xl/_rels/workbook.xml.rels")
+    if workbook is None or rels is None:
+        return {}
+    targets = {}
+    for rel in SafeET.fromstring(rels).findall("rel:Relationship", NS):
+        target = rel.get("Target", "")
+        targets[rel.get("Id")] = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+    parts = {}
+    for sheet in SafeET.fromstring(workbook).iter("{%s}sheet" % NS["m"]):
+        if sheet.get("name") in wanted:
+            parts[sheet.get("name")] = targets.get(sheet.get(R_ID))
+    out: dict[str, dict[str, str]] = {}
+    for name, part in parts.items():
+        data = read_member(path, part) if part else None
+        if data is None:
+            continue
+        refs = wanted[name]
+        found: dict[str, str] = {}
+        cell_tag, f_tag = "{%s}c" % NS["m"], "{%s}f" % NS["m"]
+        for _event, elem in SafeET.iterparse(io.BytesIO(data), events=("end",)):
+            if elem.tag == cell_tag:
+                ref = elem.get("r")
+                if ref in refs:
+                    f = elem.find(f_tag)
+                    if f is not None:
+                        found[ref] = f.text or ""  # shared formulas carry no text on followers
+                elem.clear()
+        out[name] = found
+    return out

@@ -1,0 +1,64 @@
+"""The 规则 sheet: a workbook carries its scheme as YAML text, one line per row.
+
+HR may edit the lines in Excel (a weight, a band, a level text); generation,
+consolidation and KPI_SCORE then use the edited rules, after the same
+validation as a scheme file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+from .errors import SchemeError
+from .layout import RULES_SHEET
+
+NOTE = "# 本工作表是考核方案本身 (YAML 格式, 每行一格)。可修改权重、分段、等级说明, 保存后用 xl-kpi scheme check 检查。"
+
+
+def fingerprint(yaml_text: str) -> str:
+    """Identifies the rules a workbook was generated with (line endings and trailing spaces ignored)."""
+    lines = [line.rstrip() for line in yaml_text.replace("\r\n", "\n").split("\n")]
+    while lines and not lines[-1]:
+        lines.pop()
+    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()[:16]
+
+
+def write_rules_sheet(workbook: Any, yaml_text: str, *, protect: bool) -> None:
+    ws = workbook.create_sheet(RULES_SHEET)
+    ws.column_dimensions["A"].width = 120
+    ws.cell(row=1, column=1, value=NOTE)
+    for row, line in enumerate(yaml_text.replace("\r\n", "\n").rstrip("\n").split("\n"), start=2):
+        cell = ws.cell(row=row, column=1, value=line)
+        if cell.data_type == "f":  # a line such as "=..." stays text
+            cell.data_type = "s"
+    if protect:
+        ws.protection.sheet = True
+
+
+def rules_text_from_rows(rows: list[Any]) -> str:
+    lines = []
+    for value in rows:
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)  # a line retyped as a bare number
+        text = "" if value is None else str(value)
+        lines.append(text)
+    if lines and lines[0].startswith("# 本工作表是考核方案本身"):
+        lines = lines[1:]
+    return "\n".join(lines) + "\n"
+
+
+def read_rules_sheet(path: str | Path) -> str:
+    """The YAML text held in a workbook's 规则 sheet."""
+    from python_calamine import CalamineWorkbook
+
+    path = Path(path)
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:
+        raise SchemeError(f"无法打开工作簿 ({exc})", source=str(path)) from None
+    if RULES_SHEET not in book.sheet_names:
+        raise SchemeError(f"没有「{RULES_SHEET}」工作表", source=str(path))
+    rows = book.get_sheet_by_name(RULES_SHEET).to_python(skip_empty_area=False)
+    return rules_text_from_rows([r[0] if r else None for r in rows])

@@ -1,0 +1,168 @@
+"""The consolidated summary workbook: 公司总览, a sheet per department, 问题.
+
+Each table is an Excel Table (filter and sort), grades are coloured by
+conditional formatting, and each department sheet has a native bar chart of
+its grade distribution.  The file is written atomically; an existing summary
+is kept as a backup next to it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, Reference
+from openpyxl.formatting.rule import CellIsRule
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.table import Table, TableStyleInfo
+
+from .consolidate import Consolidation, PersonResult, as_cell
+from .generate import safe_sheet_name
+from .tables import atomic_path, keep_text
+
+GRADE_COLOURS = ["C6EFCE", "DDEBF7", "FFF2CC", "FCE4D6", "FFC7CE"]  # best to worst
+PAY_ORDER = ("绩效奖金", "岗位工资", "提成", "当月工资", "绩效资格")
+OVERVIEW = "公司总览"
+ISSUES = "问题"
+
+
+def summary_headers(result: Consolidation) -> list[str]:
+    scheme = result.scheme
+    heads = ["工号", "姓名", "部门", "岗位"]
+    if scheme is not None:
+        heads += [ind.name for ind in scheme.indicators]
+    heads += ["总分"]
+    if scheme is not None and scheme.grades:
+        heads.append("等级")
+    heads.append("部门排名")
+    pays = [k for k in PAY_ORDER if any(k in p.pay for p in result.people)]
+    heads += pays
+    heads += ["问题数", "文件", "工作表"]
+    return heads
+
+
+def person_row(p: PersonResult, heads: list[str]) -> list[Any]:
+    values: dict[str, Any] = {k: p.identity.get(k, "") for k in ("工号", "姓名", "部门", "岗位")}
+    for item in p.score.items:
+        values[item.indicator.name] = as_cell(item.points)
+    values["总分"] = as_cell(p.score.total)
+    values["等级"] = p.score.grade.grade if p.score.grade else None
+    values["部门排名"] = p.rank
+    for k, v in p.pay.items():
+        values[k] = as_cell(v)
+    values["问题数"] = len(p.issues)
+    values["文件"] = p.file.name
+    values["工作表"] = p.sheet
+    return [values.get(h) for h in heads]
+
+
+def _sort_key(p: PersonResult):
+    return (p.identity.get("部门", ""), p.rank if p.rank is not None else 10**9, p.identity.get("工号", ""))
+
+
+def write_summary(result: Consolidation, output: str | Path, *, keep_backup: bool = True) -> Path | None:
+    """Write the summary; return the backup path if an existing summary was kept."""
+    output = Path(output)
+    book = build_summary(result)
+    backup = None
+    if keep_backup and output.exists():
+        backup = output.with_name(f"{output.stem}.备份{output.suffix}")
+        shutil.copy2(output, backup)
+    with atomic_path(output) as tmp:
+        book.save(tmp)
+    return backup
+
+
+def build_summary(result: Consolidation) -> Workbook:
+    book = Workbook()
+    heads = summary_headers(result)
+    people = sorted(result.people, key=_sort_key)
+    overview = book.active
+    overview.title = OVERVIEW
+    _table_sheet(overview, heads, [person_row(p, heads) for p in people], "overview", result)
+    taken = {OVERVIEW.lower(), ISSUES.lower()}
+    departments: dict[str, list[PersonResult]] = {}
+    for p in people:
+        departments.setdefault(p.identity.get("部门", "") or "未分部门", []).append(p)
+    for i, (dept, members) in enumerate(departments.items(), start=1):
+        ws = book.create_sheet(safe_sheet_name(dept, taken))
+        _table_sheet(ws, heads, [person_row(p, heads) for p in members], f"dept{i}", result)
+        _grade_chart(ws, result, members, len(heads) + 2, dept)
+    _issues_sheet(book.create_sheet(ISSUES), result)
+    for ws in book.worksheets:
+        keep_text(ws)
+    return book
+
+
+def _table_name(text: str) -> str:
+    return "T_" + re.sub(r"[^A-Za-z0-9_]", "_", text)
+
+
+def _table_sheet(ws, heads: list[str], rows: list[list[Any]], name: str, result: Consolidation) -> None:
+    ws.append(heads)
+    for row in rows:
+        ws.append(row)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    ws.freeze_panes = "C2"
+    for col, head in enumerate(heads, start=1):
+        ws.column_dimensions[get_column_letter(col)].width = max(8, min(28, len(head) * 2 + 2))
+    last = get_column_letter(len(heads))
+    if rows:
+        table = Table(displayName=_table_name(name), ref=f"A1:{last}{len(rows) + 1}")
+        table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
+        ws.add_table(table)
+    scheme = result.scheme
+    if scheme is not None and scheme.grades and "等级" in heads and rows:
+        col = get_column_letter(heads.index("等级") + 1)
+        rng = f"{col}2:{col}{len(rows) + 1}"
+        for grade, colour in zip(scheme.grades.rows, GRADE_COLOURS):
+            fill = PatternFill("solid", start_color=colour, end_color=colour)
+            ws.conditional_formatting.add(rng, CellIsRule(operator="equal", formula=[f'"{grade.grade}"'], fill=fill))
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.print_title_rows = "1:1"
+
+
+def _grade_chart(ws, result: Consolidation, members: list[PersonResult], col: int, dept: str) -> None:
+    """A small count table per grade and a native bar chart over it."""
+    scheme = result.scheme
+    if scheme is None or not scheme.grades:
+        return
+    ws.cell(row=1, column=col, value="等级").font = Font(bold=True)
+    ws.cell(row=1, column=col + 1, value="人数").font = Font(bold=True)
+    for i, grade in enumerate(scheme.grades.rows, start=2):
+        ws.cell(row=i, column=col, value=grade.grade)
+        ws.cell(row=i, column=col + 1, value=sum(1 for p in members if p.score.grade and p.score.grade.grade == grade.grade))
+    n = len(scheme.grades.rows)
+    chart = BarChart()
+    chart.title = f"{dept} 等级分布"
+    chart.y_axis.title = "人数"
+    chart.add_data(Reference(ws, min_col=col + 1, min_row=1, max_row=n + 1), titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=col, min_row=2, max_row=n + 1))
+    chart.legend = None
+    chart.height, chart.width = 7, 12
+    ws.add_chart(chart, f"{get_column_letter(col)}{n + 3}")
+
+
+def _issues_sheet(ws, result: Consolidation) -> None:
+    heads = ["文件", "工作表", "单元格", "工号", "问题"]
+    ws.append(heads)
+    for issue in result.issues:
+        ws.append([issue.file, issue.sheet, issue.cell, issue.person, issue.message])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for col, width in zip("ABCDE", (32, 20, 8, 12, 80)):
+        ws.column_dimensions[col].width = width
+    if result.issues:
+        table = Table(displayName="T_issues", ref=f"A1:E{len(result.issues) + 1}")
+        table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
+        ws.add_table(table)
