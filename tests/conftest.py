@@ -15,3 +15,8 @@ def write_csv(tmp_path: Path):
         return path
 
     return write
+
+
+import sys
+
+sys.path.insert(0, str(Path(__file__).parent))  # test helpers: libreoffice.py, strategies.py

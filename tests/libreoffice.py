@@ -1,0 +1,38 @@
+"""LibreOffice Calc, headless, as an independent spreadsheet program that recalculates our sheets."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+
+
+def soffice() -> str:
+    """Path of soffice; a missing LibreOffice fails the run on CI (CI=true) and skips elsewhere."""
+    path = shutil.which("soffice") or shutil.which("libreoffice")
+    if path:
+        return path
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail("LibreOffice (soffice) is not installed; .ci/run installs libreoffice-calc-nogui")
+    pytest.skip("LibreOffice not installed (apt-get install libreoffice-calc-nogui)")
+
+
+def recalc(files: list[Path], out_dir: Path) -> list[Path]:
+    """Open each workbook in LibreOffice, recalculate, save as .xlsx in out_dir; return the new paths."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    profile = Path(tempfile.mkdtemp(prefix="lo-profile-"))
+    try:
+        cmd = [soffice(), "--headless", "--norestore", "--nolockcheck",
+               f"-env:UserInstallation={profile.as_uri()}",
+               "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(out_dir), *map(str, files)]
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+        outs = [out_dir / f.name for f in files]
+        missing = [p for p in outs if not p.exists()]
+        assert not missing, f"LibreOffice did not write {missing}: {done.stdout} {done.stderr}"
+        return outs
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
