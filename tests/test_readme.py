@@ -79,4 +79,9 @@ def test_quick_start_commands_match_ci():
 def test_quick_start_demo_runs(tmp_path):
     result = CliRunner().invoke(main, ["demo", "--out", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
-    assert (tmp_path / "out" / "示例-客服一部-评分结果.xlsx").is_file()
+    out = tmp_path / "out"
+    assert sorted(p.name for p in (out / "考核表").iterdir()) == ["2026-10-客服一部.xlsx", "2026-10-客服二部.xlsx"]
+    assert (out / "2026-10-汇总.xlsx").is_file()
+    # the README promises: one reported cell, the other eleven people scored
+    assert "11 人得出总分" in result.output
+    assert "2026-10-客服二部.xlsx 工作表「K1010-吴敏」H11: 技能应用能力 应为数字, 收到文字「很好」" in result.output

@@ -254,17 +254,20 @@ def templates_build(out_dir: str) -> None:
 @main.command("demo")
 @click.option("--out", "out_dir", default="demo-output", show_default=True, type=click.Path(file_okay=False))
 def demo_cmd(out_dir: str) -> None:
-    """用内置示例数据跑一遍: 为一个示例客服部门打分 (Score the embedded sample department)."""
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    sample = resources.files("xl_kpi") / "samples" / "cs-quant-department.csv"
-    copy = out / "示例-客服一部-考核数据.csv"
-    with resources.as_file(sample) as src:
-        shutil.copyfile(src, copy)
-    click.echo(f"示例数据: {copy}")
-    result = out / "示例-客服一部-评分结果.xlsx"
-    code = run_score("cs-quant", str(copy), str(result))
-    click.echo("示例中 K1007 的满意度故意填成文字, 演示问题如何报告; 其余各行照常打分." if code else "")
+    """用内置示例数据跑完一个月: 花名册 → 考核表 → 主管填写 → 部门汇总."""
+    from .demo import run_demo
+
+    run = run_demo(out_dir)
+    people = len(run.result.people)
+    scored = sum(1 for p in run.result.people if p.score.total is not None)
+    click.echo(f"1. 花名册: {run.roster} ({people} 人)")
+    click.echo(f"2. 生成考核表 (客观数据已从 {run.data.name} 预填): {len(run.sheets.files)} 个部门工作簿, 在 {run.sheets.files[0].parent}")
+    click.echo("3. 主管按等级打分 (技能应用能力、内部协作配合度、信息共享及时性) 已填入各人的工作表")
+    click.echo(f"4. 汇总: {run.summary} ({scored} 人得出总分)")
+    for issue in run.result.issues:
+        click.echo(f"   问题 {issue.file} 工作表「{issue.sheet}」{issue.cell}: {issue.message}")
+    if run.result.issues:
+        click.echo("   (示例中 K1010 的技能应用能力故意填成文字「很好」, 演示问题如何报告; 其余各人照常计分.)")
 
 
 if __name__ == "__main__":  # pragma: no cover

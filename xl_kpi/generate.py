@@ -301,3 +301,9 @@ def _write_cover(ws, scheme: Scheme, sheets: list[tuple[Person, str]], period: s
         ws.column_dimensions[col].width = width
     ws["A2"].alignment = Alignment(wrap_text=False)
     ws.protection.sheet = True
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.print_title_rows = "4:4"
