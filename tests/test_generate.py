@@ -1,0 +1,286 @@
+"""`xl-kpi generate`: names, text safety, protection, validation, printing, languages, templates."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from xl_kpi.cli import main
+from xl_kpi.consolidate import consolidate
+from xl_kpi.errors import KpiError, SchemeError
+from xl_kpi.fill import fill_workbook
+from xl_kpi.generate import generate, safe_file_stem, safe_sheet_name
+from xl_kpi.reader import read_filled_workbook
+from xl_kpi.rules_sheet import read_rules_sheet
+from xl_kpi.scheme import builtin_text, get_scheme, get_scheme_with_text
+
+ROOT = Path(__file__).parent.parent
+EVIL = '=HYPERLINK("http://x","点我")'
+
+
+def roster(tmp_path: Path, rows: list[list[str]], name: str = "roster.csv") -> Path:
+    path = tmp_path / name
+    lines = ["工号,姓名,部门,岗位,直属主管,入职日期"] + [",".join(f'"{c}"' if "," in c or '"' in c else c for c in r) for r in rows]
+    path.write_text("\n".join(lines).replace('""', '""') + "\n", encoding="utf-8")
+    return path
+
+
+def csv_cell(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+@pytest.fixture
+def people(tmp_path):
+    path = tmp_path / "roster.csv"
+    path.write_text(
+        "工号,姓名,部门,岗位,直属主管,入职日期\n"
+        "K1,王芳,客服一部,客服专员,赵主管,2023-01-01\n"
+        f"K2,{csv_cell(EVIL)},客服一部,客服专员,赵主管,\n"
+        "K3,张伟,CON,客服专员,钱主管,\n"
+        ",无号,客服二部,,,\n"
+        "K1,重复,客服二部,,,\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_generate_per_department_with_problems_reported(people, tmp_path):
+    result = run("generate", "--scheme", "cs-quant", "--roster", people, "--period", "2026-10", "--out", tmp_path / "out")
+    assert result.exit_code == 1  # two roster rows had problems
+    assert "roster.csv 第5行 A列: 工号为空, 此行未生成考核表" in result.output
+    assert "roster.csv 第6行 A列: 工号 K1 与第2行重复, 此行未生成考核表" in result.output
+    assert "已为 3 人生成 2 个工作簿" in result.output
+    files = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert files == ["2026-10-CON.xlsx", "2026-10-客服一部.xlsx"]  # "CON" is fine inside a longer name
+    book = openpyxl.load_workbook(tmp_path / "out" / "2026-10-客服一部.xlsx")
+    assert book.sheetnames[0] == "封面"
+    assert {"规则", "_xlkpi"} <= set(book.sheetnames)
+    assert book["_xlkpi"].sheet_state == "veryHidden"
+    cover = book["封面"]
+    assert [cover.cell(row=4, column=c).value for c in range(1, 9)] == ["序号", "工号", "姓名", "部门", "岗位", "直属主管", "入职日期", "工作表"]
+    assert cover["G5"].value == "2023-01-01"  # other roster columns are kept
+
+
+def test_roster_text_never_becomes_a_formula(people, tmp_path):
+    scheme, text = get_scheme_with_text("cs-quant")
+    generate(scheme, text, people, "2026-10", tmp_path / "out")
+    book = openpyxl.load_workbook(tmp_path / "out" / "2026-10-客服一部.xlsx")
+    sheet = next(n for n in book.sheetnames if n.startswith("K2-"))
+    assert book[sheet]["D2"].value == EVIL and book[sheet]["D2"].data_type == "s"
+    cover_cells = [c for row in book["封面"].iter_rows() for c in row if c.value == EVIL]
+    assert cover_cells and all(c.data_type == "s" for c in cover_cells)
+    for char in "[]:*?/\\":
+        assert char not in sheet
+
+
+def test_safe_names():
+    taken: set[str] = set()
+    long = safe_sheet_name("K9-" + "很长的名字" * 10, taken)
+    assert len(long) == 31
+    assert safe_sheet_name("a[b]c:d*e?f/g\\h", taken) == "a_b_c_d_e_f_g_h"
+    assert safe_sheet_name("K9-" + "很长的名字" * 10, taken) == long[:29] + "~2"
+    assert safe_sheet_name("规则", taken) == "规则~2"  # our own sheet names stay ours
+    assert safe_sheet_name("History", taken) == "History~2"  # reserved by Excel
+    files: set[str] = set()
+    assert safe_file_stem("CON", files) == "_CON"
+    assert safe_file_stem("com1.xlsx", files) == "_com1.xlsx"
+    assert safe_file_stem("../../etc/passwd", files) == "_.._etc_passwd"
+    assert safe_file_stem("a/b", files) == "a_b"
+    assert safe_file_stem("A_B", files) == "A_B~2"  # Windows file names ignore case
+    assert safe_file_stem("  ...", files) == "未命名"
+
+
+def test_protection_validation_and_printing(people, tmp_path):
+    scheme, text = get_scheme_with_text("cs-quant")
+    generate(scheme, text, people, "2026-10", tmp_path / "out", password="s3cret")
+    path = tmp_path / "out" / "2026-10-客服一部.xlsx"
+    layout = read_filled_workbook(path)
+    book = openpyxl.load_workbook(path)
+    person = layout.people[0]
+    ws = book[person.sheet]
+    assert ws.protection.sheet and ws.protection.password  # hashed by openpyxl
+    validated = set()
+    for dv in ws.data_validations.dataValidation:
+        for rng in dv.sqref.ranges:
+            validated.add(rng.coord)
+    for cell in [*person.inputs.values(), *person.pay_inputs.values()]:
+        assert ws[cell.ref].protection.locked is False, cell.ref
+        assert cell.ref in validated, f"{cell.ref} has no data validation"
+    for cell in person.scores.values():
+        assert ws[cell.ref].protection.locked is True
+        assert str(ws[cell.ref].value).startswith("=")
+    rubric = next(dv for dv in ws.data_validations.dataValidation if dv.type == "list")
+    assert rubric.formula1 == '"10,8,6,4,0"'
+    assert int(ws.page_setup.paperSize) == 9 and int(ws.page_setup.fitToWidth) == 1  # 9 = A4
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.print_title_rows in ("5:5", "$5:$5")
+    texts = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert any("考核人签名" in t for t in texts)
+
+
+def test_cs_table_layout_and_long_lists(tmp_path, people):
+    scheme, text = get_scheme_with_text("cs-table")
+    generate(scheme, text, people, "2026-10", tmp_path / "out")
+    book = openpyxl.load_workbook(tmp_path / "out" / "2026-10-客服一部.xlsx")
+    ws = book["K1-王芳"]
+    values = [c.value for row in ws.iter_rows() for c in row if c.value is not None]
+    for label in ("项目", "考核的内容", "参考分数", "自评", "部门主管", "得分", "8-9", "总经理确认：______________"):
+        assert label in values, label
+    assert any(isinstance(v, str) and "考评结果个人占" in v and "40%" in v and "60%" in v for v in values)
+    lists = [dv.formula1 for dv in ws.data_validations.dataValidation if dv.type == "list"]
+    assert '"40,39,38,37,36,35,34,33,32,31,30,29,28,27,26,25,24,23,22,21,20,19,18,17,16,15,14,13,12,11,10,9,8,7,6,5,4,3,2,1,0"' in lists
+
+    # a rubric with 0..150 points cannot be an inline list (over 255 characters): it goes to _lists
+    edited = text.replace("weight: 40\n        rule:\n          kind: rubric", "weight: 40\n        rule:\n          kind: rubric", 1)
+    long_text = edited.replace("- points: 0-5\n              text: \"对待客户态度散漫，应付式、不礼貌，沟通时与客户发生语言冲突，客户严重投诉 2 次或 2 次以上\"",
+                               "- points: 0-5\n              text: \"x\"")
+    from xl_kpi.scheme import parse_scheme_text
+    custom = parse_scheme_text(long_text.replace("id: cs-table", "id: cs-table-long").replace(
+        "total: 100", "total: 100", 1), source="t")
+    ind = custom.indicator("performance")
+    from xl_kpi.rules import Level
+    ind.rule.levels.append(Level(text="额外", text_hant="额外", low=__import__("decimal").Decimal(100), high=__import__("decimal").Decimal(150)))
+    from xl_kpi.sheets import SheetValidations, ValidationBook
+    wb = openpyxl.Workbook()
+    sv = SheetValidations(wb.active, ValidationBook(wb))
+    sv.add("E6", ind.inputs[0], ind)
+    (dv,) = wb.active.data_validations.dataValidation
+    assert dv.formula1.startswith("='_lists'!$A$1:$A$")
+    assert wb["_lists"].sheet_state == "hidden" and wb["_lists"]["A1"].value == 150
+
+
+def test_traditional_labels(people, tmp_path):
+    scheme, text = get_scheme_with_text("cs-quant")
+    generate(scheme, text, people, "2026-10", tmp_path / "out", lang="zh-Hant")
+    book = openpyxl.load_workbook(tmp_path / "out" / "2026-10-客服一部.xlsx")
+    ws = book["K1-王芳"]
+    values = {c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)}
+    assert {"工號：", "指標", "客戶投訴率", "客戶滿意度", "考核期間："} <= values
+    assert ws["A1"].value == "客戶服務人員KPI績效量化考核 (2026-10)"
+
+
+def test_split_person_and_prefill(people, tmp_path):
+    data = tmp_path / "data.csv"
+    data.write_text("工号,客户投诉率,客户满意度,绩效奖金基数\nK1,0.3%,89.5,1000\nK3,abc,90,\n", encoding="utf-8")
+    scheme, text = get_scheme_with_text("cs-quant")
+    result = generate(scheme, text, people, "2026-10", tmp_path / "out", split="person", data=data)
+    assert len(result.files) == 3
+    assert any("data.csv 第3行 B列: 客户投诉率应为数字, 收到文字「abc」, 未预填" == p for p in result.problems)
+    path = next(f for f in result.files if "-K1-" in f.name)
+    assert path.name == "2026-10-客服一部-K1-王芳.xlsx"
+    (person,) = read_filled_workbook(path).people
+    assert person.inputs[("complaint_rate", "complaint_rate", "")].value == pytest.approx(0.003)
+    assert person.inputs[("satisfaction", "satisfaction", "")].value == 89.5
+    assert person.pay_inputs["bonus_base"].value == 1000
+
+
+def test_udf_formulas(people, tmp_path):
+    scheme, text = get_scheme_with_text("advisor-4s")
+    generate(scheme, text, people, "2026-10", tmp_path / "out", mode="udf")
+    book = read_filled_workbook(tmp_path / "out" / "2026-10-客服一部.xlsx")
+    person = book.people[0]
+    ws = openpyxl.load_workbook(book.path)[person.sheet]
+    sat = person.scores["satisfaction"].ref
+    assert ws[sat].value.startswith('=IF(OR(') and 'KPI_SCORE("advisor-4s","satisfaction",' in ws[sat].value
+    safety = ws[person.scores["safety"].ref].value
+    a = person.inputs[("safety", "safety_violations", "")].ref
+    b = person.inputs[("safety", "safety_accidents", "")].ref
+    assert safety == f'=IF(OR({a}="",{b}=""),"",KPI_SCORE("advisor-4s","safety",{a},{b}))'
+    q_scheme, q_text = get_scheme_with_text("cs-quant")
+    generate(q_scheme, q_text, people, "2026-10", tmp_path / "q", mode="udf")
+    qbook = read_filled_workbook(tmp_path / "q" / "2026-10-客服一部.xlsx")
+    qws = openpyxl.load_workbook(qbook.path)[qbook.people[0].sheet]
+    ref = qbook.people[0].inputs[("complaint_rate", "complaint_rate", "")].ref
+    assert qws[qbook.people[0].scores["complaint_rate"].ref].value == f'=IF(OR({ref}=""),"",KPI_COMPLAINT({ref}))'
+
+
+def test_bad_period_and_options(people, tmp_path):
+    scheme, text = get_scheme_with_text("cs-quant")
+    with pytest.raises(KpiError, match="YYYY-MM"):
+        generate(scheme, text, people, "2026-13", tmp_path)
+    result = run("generate", "--scheme", "cs-quant", "--roster", people, "--period", "Oct", "--out", tmp_path)
+    assert result.exit_code == 2 and "考核期间应写成 YYYY-MM" in result.output
+    bad = tmp_path / "bad.csv"
+    bad.write_text("编号,名字\n1,a\n", encoding="utf-8")
+    result = run("generate", "--scheme", "cs-quant", "--roster", bad, "--period", "2026-10", "--out", tmp_path)
+    assert result.exit_code == 2 and "花名册应有「工号」和「姓名」列" in result.output
+
+
+# --------------------------------------------------------------------------- templates and the 规则 sheet
+
+
+def test_committed_templates_match_the_schemes(tmp_path):
+    for sid in ("cs-quant", "cs-table", "advisor-4s"):
+        committed = ROOT / "workbook_templates" / f"{sid}.xlsx"
+        assert committed.is_file(), f"run `xl-kpi templates build` and commit {committed}"
+        assert read_rules_sheet(committed).strip() == builtin_text(sid).strip()
+    result = run("templates", "build", "--out", tmp_path)
+    assert result.exit_code == 0
+    for sid in ("cs-quant", "cs-table", "advisor-4s"):
+        fresh = openpyxl.load_workbook(tmp_path / f"{sid}.xlsx")
+        old = openpyxl.load_workbook(ROOT / "workbook_templates" / f"{sid}.xlsx")
+        assert fresh.sheetnames == old.sheetnames
+        for name in fresh.sheetnames:
+            a = [[c.value for c in row] for row in fresh[name].iter_rows()]
+            b = [[c.value for c in row] for row in old[name].iter_rows()]
+            assert a == b, f"workbook_templates/{sid}.xlsx sheet {name} is stale: run `xl-kpi templates build`"
+
+
+def _edit_rules(template: Path, out: Path, old: str, new: str) -> Path:
+    book = openpyxl.load_workbook(template)
+    ws = book["规则"]
+    hits = 0
+    for row in ws.iter_rows():
+        for c in row:
+            if isinstance(c.value, str) and old in c.value:
+                c.value = c.value.replace(old, new)
+                hits += 1
+    assert hits == 1, f"{old!r} found {hits} times"
+    book.save(out)
+    return out
+
+
+def test_edited_rules_sheet_is_honoured(tmp_path, people):
+    """HR changes the complaint deduction from 2 to 3 points per step in the template's 规则 sheet."""
+    template = _edit_rules(ROOT / "workbook_templates" / "cs-quant.xlsx", tmp_path / "mine.xlsx",
+                           "points_per_step: 2", "points_per_step: 3")
+    scheme = get_scheme(template)
+    assert scheme.indicator("complaint_rate").rule.points_per_step == 3
+    out = tmp_path / "out"
+    result = run("generate", "--scheme", template, "--roster", people, "--period", "2026-10", "--out", out)
+    assert "已为 3 人生成" in result.output
+    path = out / "2026-10-客服一部.xlsx"
+    values = {"K1": {("complaint_rate", "complaint_rate", ""): 0.003}}
+    fill_workbook(path, path, values)
+    summary = consolidate([path])
+    k1 = next(p for p in summary.people if p.identity["工号"] == "K1")
+    assert k1.score.points("complaint_rate") == 20 - 3 * 3  # the edited rule, not the document's 14
+
+
+def test_nonsense_rules_sheet_is_a_clear_error(tmp_path, people):
+    template = _edit_rules(ROOT / "workbook_templates" / "cs-quant.xlsx", tmp_path / "bad.xlsx",
+                           "weight: 40", "weight: 45")
+    with pytest.raises(SchemeError) as info:
+        get_scheme(template)
+    assert "bad.xlsx 工作表「规则」" in str(info.value) and "分组 客户服务质量: 指标权重之和为 40 (客户投诉率 20 + 客户满意度 20), 与分组权重 45 不符" in str(info.value)
+    overlap = _edit_rules(ROOT / "workbook_templates" / "cs-quant.xlsx", tmp_path / "overlap.xlsx",
+                          "- {at_most: 30, points: 10}", "- {at_most: 5, points: 10}")
+    result = run("generate", "--scheme", overlap, "--roster", people, "--period", "2026-10", "--out", tmp_path / "o")
+    assert result.exit_code == 2
+    assert "分段重叠或顺序不对: ≤10 之后是 ≤5" in result.output
+
+
+def test_tampered_rules_in_a_returned_file_are_reported(tmp_path, people):
+    scheme, text = get_scheme_with_text("cs-quant")
+    (path, *_) = generate(scheme, text, people, "2026-10", tmp_path / "out").files
+    tampered = _edit_rules(path, path, "points_per_step: 2", "points_per_step: 0.5")
+    result = consolidate([tampered])
+    assert result.files_failed == 1
+    assert "「规则」工作表与生成时不一致" in result.issues[0].message
