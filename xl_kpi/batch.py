@@ -25,7 +25,7 @@ from .errors import InputValueError
 from .numbers import fmt, plain, to_decimal
 from .scheme import Assessor, Indicator, Scheme, normalize
 from .inputs import InputSpec
-from .tables import Table
+from .tables import Table, cell_text
 
 ID_COLUMN = "工号"
 IDENTITY = ("工号", "姓名", "部门")
@@ -180,7 +180,7 @@ def score_table(scheme: Scheme, table: Table) -> ScoreReport:
     for index, row in enumerate(table.rows):
         if not any(v is not None and str(v).strip() for v in row):
             continue  # an empty row in the middle is not a person
-        identity = {name: _identity_value(row[col]) for name, col in cmap.identity.items()}
+        identity = {name: cell_text(row[col]) for name, col in cmap.identity.items()}
         problems: list[str] = []
         emp = identity.get(ID_COLUMN)
         if ID_COLUMN not in cmap.identity:
@@ -202,14 +202,6 @@ def score_table(scheme: Scheme, table: Table) -> ScoreReport:
         problems += pay_problems
         results.append(RowResult(index, identity, score, pay, problems))
     return ScoreReport(scheme, table, cmap, results)
-
-
-def _identity_value(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)  # 工号 1001 read from Excel as 1001.0
-    return str(value).strip()
 
 
 def _locate(table: Table, cmap: ColumnMap, index: int, problem: Problem) -> str:

@@ -26,7 +26,7 @@ from .numbers import plain, to_decimal
 from .rules_sheet import fingerprint, write_rules_sheet
 from .scheme import Scheme, normalize
 from .sheets import ValidationBook, write_person_sheet
-from .tables import Table, atomic_path, read_table
+from .tables import atomic_path, cell_text, print_a4_landscape, read_table
 
 ROSTER_COLUMNS = ("工号", "姓名", "部门", "岗位", "直属主管")
 ROSTER_ALIASES = {
@@ -94,14 +94,6 @@ class Person:
         return self.fields["工号"]
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
 def read_roster(path: str | Path) -> tuple[list[Person], list[str]]:
     table = read_table(path)
     columns: dict[str, int] = {}
@@ -119,9 +111,9 @@ def read_roster(path: str | Path) -> tuple[list[Person], list[str]]:
         raise InputFileError(f"{table.path.name}: 花名册应有「工号」和「姓名」列, 现有: {', '.join(h for h in table.headers if h)}")
     people, problems, seen = [], [], {}
     for index, row in enumerate(table.rows):
-        if not any(_text(v) for v in row):
+        if not any(cell_text(v) for v in row):
             continue
-        fields = {name: _text(row[col]) for name, col in columns.items()}
+        fields = {name: cell_text(row[col]) for name, col in columns.items()}
         for name in ROSTER_COLUMNS:
             fields.setdefault(name, "")
         where = f"{table.path.name} {table.where(index, columns['工号'])}"
@@ -134,7 +126,7 @@ def read_roster(path: str | Path) -> tuple[list[Person], list[str]]:
         seen[fields["工号"]] = table.first_row + index
         if not fields["部门"]:
             fields["部门"] = "未分部门"
-        people.append(Person(fields, {h: _text(row[c]) for h, c in extra.items()}, table.first_row + index))
+        people.append(Person(fields, {h: cell_text(row[c]) for h, c in extra.items()}, table.first_row + index))
     return people, problems
 
 
@@ -147,7 +139,7 @@ def read_prefill(scheme: Scheme, path: str | Path) -> tuple[dict[str, dict[str, 
     out: dict[str, dict[str, Any]] = {}
     problems: list[str] = []
     for index, row in enumerate(table.rows):
-        emp = _text(row[cmap.identity[ID_COLUMN]])
+        emp = cell_text(row[cmap.identity[ID_COLUMN]])
         if not emp:
             continue
         values: dict[str, Any] = {}
@@ -301,9 +293,4 @@ def _write_cover(ws, scheme: Scheme, sheets: list[tuple[Person, str]], period: s
         ws.column_dimensions[col].width = width
     ws["A2"].alignment = Alignment(wrap_text=False)
     ws.protection.sheet = True
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape"
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.print_title_rows = "4:4"
+    print_a4_landscape(ws, "4:4")

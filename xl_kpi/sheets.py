@@ -26,6 +26,7 @@ from .layout import (
 from .numbers import fmt, plain
 from .rules import Rubric
 from .scheme import Indicator, Scheme
+from .tables import print_a4_landscape
 
 THIN = Side(style="thin", color="808080")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -184,12 +185,7 @@ def write_person_sheet(
     ws.protection.sheet = True
     if password:
         ws.protection.password = password
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape"
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    print_a4_landscape(ws, f"{HEADER_ROW}:{HEADER_ROW}")
     ws.print_area = f"A1:{last_letter}{ws.max_row}"
     ws.freeze_panes = ws.cell(row=FIRST_ROW, column=1)
     return cells

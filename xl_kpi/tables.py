@@ -74,6 +74,25 @@ def read_table(path: str | Path, sheet: str | None = None) -> Table:
     return Table(path=path, sheet=sheet_name, headers=headers, rows=body, first_row=start + 2)
 
 
+def cell_text(value: Any) -> str:
+    """A cell as text: 1001.0 read from Excel is "1001", None is ""."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def print_a4_landscape(ws: Any, title_rows: str) -> None:
+    """A4 landscape, one page wide, with the title rows repeated on every page."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.print_title_rows = title_rows
+
+
 def _filled(value: Any) -> bool:
     return value is not None and not (isinstance(value, str) and not value.strip())
 
