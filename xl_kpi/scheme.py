@@ -399,8 +399,29 @@ def get_scheme(ref: str | Path) -> Scheme:
 
 
 def get_scheme_with_text(ref: str | Path) -> tuple[Scheme, str]:
-    """The scheme and the YAML text it was read from (written into generated workbooks)."""
+    """The scheme and the YAML text it was read from (written into generated workbooks).
+
+    Files are parsed once per version (path, size, modification time): a column of
+    =KPI_SCORE("我的模板.xlsx", …) cells must not re-read the workbook for every cell.
+    """
     text = str(ref)
+    path = Path(text)
+    if path.suffix.lower() in (".xlsx", ".xlsm", ".yaml", ".yml") or path.is_file():
+        try:
+            stat = path.stat()
+        except OSError:
+            stat = None
+        if stat is not None:
+            return _scheme_file(str(path.resolve()), stat.st_size, stat.st_mtime_ns, text)
+    return _scheme_uncached(text)
+
+
+@lru_cache(maxsize=32)
+def _scheme_file(resolved: str, size: int, mtime: int, shown: str) -> tuple[Scheme, str]:
+    return _scheme_uncached(shown)
+
+
+def _scheme_uncached(text: str) -> tuple[Scheme, str]:
     if text.lower().endswith((".xlsx", ".xlsm")):
         from .rules_sheet import read_rules_sheet
 
