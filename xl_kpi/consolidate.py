@@ -56,6 +56,7 @@ class Consolidation:
     issues: list[Issue] = field(default_factory=list)
     files_read: int = 0
     files_failed: int = 0
+    files: list[Path] = field(default_factory=list)  # every input file found, read or not
 
 
 # --------------------------------------------------------------------------- discovery
@@ -68,8 +69,8 @@ def find_workbooks(paths: Iterable[str | Path]) -> list[Path]:
         if p.is_file():
             found.add(p)
         elif p.is_dir():
-            for ext in ("*.xlsx", "*.xlsm"):
-                found.update(f for f in p.rglob(ext) if f.is_file())
+            # by suffix in any case: "报表.XLSX" from Windows is a workbook too (rglob is case-sensitive here)
+            found.update(f for f in p.rglob("*") if f.suffix.lower() in (".xlsx", ".xlsm") and f.is_file())
         else:
             raise InputFileError(f"找不到文件或文件夹 {p}")
     return sorted(f for f in found if not f.name.startswith("~$") and not f.name.startswith(".~lock"))
@@ -159,7 +160,8 @@ def _check_formulas(book: FilledWorkbook, person: PersonSheet, score: PersonScor
     if "total" in person.results:
         checks.append(("总分", person.results["total"], score.total))
     for label, cell, value in checks:
-        if isinstance(cell.value, str) and cell.value.startswith("#"):
+        # an error shown where the engine has a number; where it has none, the input's problem is reported already
+        if isinstance(cell.value, str) and cell.value.startswith("#") and value is not None:
             issue(cell.ref, f"{label}得分单元格显示错误值 {cell.value}")
         want = expected.get(cell.ref)
         if cell.formula is None:
@@ -220,7 +222,7 @@ def consolidate(
     progress: Callable[[int, int, Path], None] | None = None,
 ) -> Consolidation:
     files = find_workbooks(paths)
-    result = Consolidation(scheme)
+    result = Consolidation(scheme, files=files)
     seen: dict[str, PersonResult] = {}
     fingerprints: dict[str, str] = {}
     for i, path in enumerate(files, start=1):

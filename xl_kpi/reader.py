@@ -126,13 +126,23 @@ def read_filled_workbook(path: str | Path, scheme: Scheme | None = None) -> Fill
         rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
         person = _read_person(path, name, rows, scheme, layout)
         people.append(person)
-        wanted[name] = {c.ref for c in person.scores.values()} | {c.ref for c in person.results.values()}
-    formulas = sheet_formulas(path, wanted)
+        wanted[name] = {c.ref for c in _read_cells(person)}
+    errors: dict[str, dict[str, str]] = {}
+    formulas = sheet_formulas(path, wanted, errors)
     for person in people:
         found = formulas.get(person.sheet, {})
         for cell in [*person.scores.values(), *person.results.values()]:
             cell.formula = found.get(cell.ref)
+        # calamine reads an error value (#NAME?, #DIV/0!) as an empty cell: put the error back
+        shown = errors.get(person.sheet, {})
+        for cell in _read_cells(person):
+            if cell.ref in shown:
+                cell.value = shown[cell.ref]
     return FilledWorkbook(path, scheme, rules_text, meta, people, foreign, notices, report)
+
+
+def _read_cells(person: PersonSheet) -> list[Cell]:
+    return [*person.inputs.values(), *person.pay_inputs.values(), *person.scores.values(), *person.results.values()]
 
 
 def _cell(rows: list[list[Any]], row: int, col: int) -> Cell:
@@ -180,8 +190,14 @@ def _read_person(path: Path, name: str, rows: list[list[Any]], scheme: Scheme, l
     return person
 
 
-def sheet_formulas(path: Path, wanted: dict[str, set[str]]) -> dict[str, dict[str, str]]:
-    """Formula texts of the wanted cells, per sheet name, read from the sheet XML with defusedxml."""
+def sheet_formulas(
+    path: Path, wanted: dict[str, set[str]], errors: dict[str, dict[str, str]] | None = None
+) -> dict[str, dict[str, str]]:
+    """Formula texts of the wanted cells, per sheet name, read from the sheet XML with defusedxml.
+
+    When ``errors`` is given it receives the wanted cells that hold an error
+    value (``t="e"``), per sheet name: ref -> "#NAME?".
+    """
     if not wanted:
         return {}
     workbook = read_member(path, "xl/workbook.xml")
@@ -203,7 +219,8 @@ def sheet_formulas(path: Path, wanted: dict[str, set[str]]) -> dict[str, dict[st
             continue
         refs = wanted[name]
         found: dict[str, str] = {}
-        cell_tag, f_tag = "{%s}c" % NS["m"], "{%s}f" % NS["m"]
+        shown: dict[str, str] = {}
+        cell_tag, f_tag, v_tag = "{%s}c" % NS["m"], "{%s}f" % NS["m"], "{%s}v" % NS["m"]
         for _event, elem in SafeET.iterparse(io.BytesIO(data), events=("end",)):
             if elem.tag == cell_tag:
                 ref = elem.get("r")
@@ -211,6 +228,11 @@ def sheet_formulas(path: Path, wanted: dict[str, set[str]]) -> dict[str, dict[st
                     f = elem.find(f_tag)
                     if f is not None:
                         found[ref] = f.text or ""  # shared formulas carry no text on followers
+                    v = elem.find(v_tag)
+                    if elem.get("t") == "e" and v is not None and v.text:
+                        shown[ref] = v.text.strip()
                 elem.clear()
         out[name] = found
+        if errors is not None:
+            errors[name] = shown
     return out

@@ -22,6 +22,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from .consolidate import Consolidation, PersonResult, as_cell
+from .errors import InputFileError
 from .generate import safe_sheet_name
 from .tables import atomic_path, keep_text
 
@@ -68,10 +69,15 @@ def _sort_key(p: PersonResult):
 def write_summary(result: Consolidation, output: str | Path, *, keep_backup: bool = True) -> Path | None:
     """Write the summary; return the backup path if an existing summary was kept."""
     output = Path(output)
+    backup_path = output.with_name(f"{output.stem}.备份{output.suffix}")
+    writes = [output, *([backup_path] if keep_backup and output.exists() else [])]
+    for target in writes:
+        if target.exists() and any(f.exists() and os.path.samefile(target, f) for f in result.files):
+            raise InputFileError(f"{target} 是被汇总的文件之一, 不能写入或覆盖; 请把汇总写到别的文件")
     book = build_summary(result)
     backup = None
     if keep_backup and output.exists():
-        backup = output.with_name(f"{output.stem}.备份{output.suffix}")
+        backup = backup_path
         shutil.copy2(output, backup)
     with atomic_path(output) as tmp:
         book.save(tmp)
