@@ -218,7 +218,9 @@ def consolidate_cmd(inputs, output, scheme_ref) -> None:
     scheme = get_scheme(scheme_ref) if scheme_ref else None
     bar, update = _progress("汇总")
     with bar:
-        result = consolidate(inputs, scheme=scheme, progress=update)
+        out = Path(output)
+        backup = out.with_name(f"{out.stem}.备份{out.suffix}")
+        result = consolidate(inputs, scheme=scheme, progress=update, exclude=[out, backup])
     backup = write_summary(result, output)
     for issue in result.issues:
         where = " ".join(x for x in (issue.file, f"工作表「{issue.sheet}」" if issue.sheet else "", issue.cell) if x)

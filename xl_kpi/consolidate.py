@@ -10,6 +10,7 @@ others go on.  Input files are only ever read.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -62,6 +63,9 @@ class Consolidation:
 # --------------------------------------------------------------------------- discovery
 
 
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")  # .xls is read only to be reported as the old format
+
+
 def find_workbooks(paths: Iterable[str | Path]) -> list[Path]:
     """Every .xlsx/.xlsm below the given folders (or the files themselves), sorted; lock files skipped."""
     found: set[Path] = set()
@@ -70,10 +74,21 @@ def find_workbooks(paths: Iterable[str | Path]) -> list[Path]:
             found.add(p)
         elif p.is_dir():
             # by suffix in any case: "报表.XLSX" from Windows is a workbook too (rglob is case-sensitive here)
-            found.update(f for f in p.rglob("*") if f.suffix.lower() in (".xlsx", ".xlsm") and f.is_file())
+            found.update(f for f in p.rglob("*") if f.suffix.lower() in WORKBOOK_SUFFIXES and f.is_file())
         else:
             raise InputFileError(f"找不到文件或文件夹 {p}")
     return sorted(f for f in found if not f.name.startswith("~$") and not f.name.startswith(".~lock"))
+
+
+def is_summary(path: Path) -> bool:
+    """A summary written by consolidate (公司总览 and 问题, no _xlkpi sheet)."""
+    from python_calamine import CalamineWorkbook
+
+    try:
+        names = CalamineWorkbook.from_path(str(path)).sheet_names
+    except Exception:
+        return False
+    return "公司总览" in names and "问题" in names and "_xlkpi" not in names
 
 
 # --------------------------------------------------------------------------- expected formulas
@@ -81,7 +96,8 @@ def find_workbooks(paths: Iterable[str | Path]) -> list[Path]:
 
 @lru_cache(maxsize=16)
 def _expected(rules: str, mode: str, lang: str) -> dict[str, str]:
-    """Formula text of every cell of a freshly generated sheet with these rules."""
+    """Formula of each score cell ("score|<indicator>") and of the total ("total") on a fresh sheet,
+    with cell references made relative to the formula's own row (see relative_formula)."""
     from openpyxl import Workbook
 
     from .scheme import parse_scheme_text
@@ -90,15 +106,31 @@ def _expected(rules: str, mode: str, lang: str) -> dict[str, str]:
     scheme = parse_scheme_text(rules, source="规则")
     book = Workbook()
     ws = book.active
-    write_person_sheet(ws, scheme, layout_for(scheme), {}, period="2000-01", lang=lang, mode=mode, prefill={},
-                       validations=ValidationBook(book), password=None, title="")
-    return {c.coordinate: c.value[1:] for row in ws.iter_rows() for c in row
-            if c.data_type == "f" and isinstance(c.value, str)}
+    cells = write_person_sheet(ws, scheme, layout_for(scheme), {}, period="2000-01", lang=lang, mode=mode,
+                               prefill={}, validations=ValidationBook(book), password=None, title="")
+    out = {f"score|{ind}": relative_formula(ws[ref].value, ref) for ind, ref in cells.scores.items()}
+    out["total"] = relative_formula(ws[cells.total].value, cells.total)
+    return out
 
 
-def normalize_formula(text: str) -> str:
-    out = text.lstrip("=").replace("_xlfn.", "").replace("$", "")
-    return "".join(out.split()).upper()
+_REF = re.compile(r'"[^"]*"|(\$?[A-Z]{1,3})\$?(\d+)(?![\d(])')
+
+
+def relative_formula(text: str, own_ref: str) -> str:
+    """Normalised formula text with every row number written relative to the cell's own row.
+
+    =IF(H6="",…) in I6 and =IF(H9="",…) in I9 both become IF(H[0]="",…): a sheet whose
+    rows moved (Excel adjusts the references) compares equal; an edited formula does not.
+    """
+    base = int(re.sub(r"\D", "", own_ref))
+    body = text.lstrip("=").replace("_xlfn.", "").replace("$", "")
+
+    def repl(m: re.Match) -> str:
+        if m.group(1) is None:
+            return m.group(0)  # a string literal stays as it is
+        return f"{m.group(1)}[{int(m.group(2)) - base}]"
+
+    return "".join(_REF.sub(repl, body).split()).upper()
 
 
 # --------------------------------------------------------------------------- one person
@@ -127,7 +159,10 @@ def evaluate_person(book: FilledWorkbook, person: PersonSheet) -> PersonResult:
     if person.inputs and all(cell.value is None for cell in person.inputs.values()):
         issue("", "整张考核表未填写")
         return PersonResult(book.path, person.sheet, person.identity, score, {}, issues)
+    gone = set(person.missing_rows)
     for problem in score.problems:
+        if problem.indicator.name in gone or f"{problem.indicator.name}/{problem.spec.name}" in gone:
+            continue  # already reported as a missing row
         key = (problem.indicator.id, problem.spec.id, problem.assessor.id if problem.assessor else "")
         cell = person.inputs.get(key)
         who = f"({problem.assessor.name})" if problem.assessor else ""
@@ -154,20 +189,22 @@ def _check_formulas(book: FilledWorkbook, person: PersonSheet, score: PersonScor
     expected = _expected(book.rules_text, book.meta.get("formulas", "native"), book.meta.get("lang", "zh-Hans")) \
         if book.rules_text else {}
     engine = {item.indicator.id: item.points for item in score.items}
-    checks: list[tuple[str, Cell, Decimal | None]] = [
-        (book.scheme.indicator(ind_id).name, cell, engine.get(ind_id)) for ind_id, cell in person.scores.items()
+    checks: list[tuple[str, str, Cell, Decimal | None]] = [
+        (book.scheme.indicator(ind_id).name, f"score|{ind_id}", cell, engine.get(ind_id))
+        for ind_id, cell in person.scores.items()
     ]
-    if "total" in person.results:
-        checks.append(("总分", person.results["total"], score.total))
-    for label, cell, value in checks:
+    if "total" in person.results and not person.missing_rows:  # a deleted row changes the total's formula
+        checks.append(("总分", "total", person.results["total"], score.total))
+    for label, key, cell, value in checks:
         # an error shown where the engine has a number; where it has none, the input's problem is reported already
         if isinstance(cell.value, str) and cell.value.startswith("#") and value is not None:
             issue(cell.ref, f"{label}得分单元格显示错误值 {cell.value}")
-        want = expected.get(cell.ref)
+        want = expected.get(key)
         if cell.formula is None:
             if want is not None:
-                issue(cell.ref, f"{label}的得分公式被改写为固定值「{fmt(to_decimal(cell.value)) if _cached_number(cell) is not None else cell.value}」")
-        elif want is not None and cell.formula and normalize_formula(cell.formula) != normalize_formula(want):
+                shown = fmt(to_decimal(cell.value)) if _cached_number(cell) is not None else cell.value
+                issue(cell.ref, f"{label}的得分公式被改写为固定值「{shown}」")
+        elif want is not None and cell.formula and relative_formula(cell.formula, cell.ref) != want:
             issue(cell.ref, f"{label}的得分公式被修改")
         cached = _cached_number(cell)
         if cached is not None and value is not None and abs(cached - value) > TOLERANCE:
@@ -220,8 +257,16 @@ def consolidate(
     *,
     scheme: Scheme | None = None,
     progress: Callable[[int, int, Path], None] | None = None,
+    exclude: Iterable[str | Path] = (),
 ) -> Consolidation:
-    files = find_workbooks(paths)
+    """Read every workbook below ``paths``.
+
+    ``exclude`` names the summary being written (and its backup): left out when
+    they are earlier summaries, so a summary kept inside the folder is not read
+    back as a foreign file on the next run.
+    """
+    skip = {Path(e).resolve() for e in exclude}
+    files = [f for f in find_workbooks(paths) if not (f.resolve() in skip and is_summary(f))]
     result = Consolidation(scheme, files=files)
     seen: dict[str, PersonResult] = {}
     fingerprints: dict[str, str] = {}

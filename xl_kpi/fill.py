@@ -36,7 +36,7 @@ def fill_workbook(src: str | Path, dst: str | Path, values: dict[str, InputValue
             if cell is None:
                 raise KeyError(f"{person.sheet}: no input cell for {key!r}")
             ws[cell.ref].value = value
-            if ws[cell.ref].data_type == "f":  # text such as "=1+1" typed by a person stays text
+            if ws[cell.ref].data_type in ("f", "e"):  # text such as "=1+1" typed by a person stays text
                 ws[cell.ref].data_type = "s"
             written += 1
     with atomic_path(dst) as tmp:

@@ -282,10 +282,10 @@ def _write_cover(ws, scheme: Scheme, sheets: list[tuple[Person, str]], period: s
         values = [i, *(person.fields[k] for k in ROSTER_COLUMNS), *(person.extra.get(h, "") for h in extra_heads)]
         for col, v in enumerate(values, start=1):
             c = ws.cell(row=4 + i, column=col, value=v)
-            if c.data_type == "f":
+            if c.data_type in ("f", "e"):
                 c.data_type = "s"
         link = ws.cell(row=4 + i, column=len(heads), value=name)
-        if link.data_type == "f":
+        if link.data_type in ("f", "e"):
             link.data_type = "s"
         link.hyperlink = f"#'{name}'!A1"
         link.style = "Hyperlink"

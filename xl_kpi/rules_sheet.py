@@ -31,7 +31,7 @@ def write_rules_sheet(workbook: Any, yaml_text: str, *, protect: bool) -> None:
     ws.cell(row=1, column=1, value=NOTE)
     for row, line in enumerate(yaml_text.replace("\r\n", "\n").rstrip("\n").split("\n"), start=2):
         cell = ws.cell(row=row, column=1, value=line)
-        if cell.data_type == "f":  # a line such as "=..." stays text
+        if cell.data_type in ("f", "e"):  # a line such as "=..." stays text
             cell.data_type = "s"
     if protect:
         ws.protection.sheet = True

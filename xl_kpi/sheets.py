@@ -126,7 +126,7 @@ def _set_text(ws: Worksheet, ref: str, value: Any) -> None:
     """Write a value that must never become a formula (names, departments from the roster)."""
     cell = ws[ref]
     cell.value = value
-    if cell.data_type == "f":
+    if cell.data_type in ("f", "e"):
         cell.data_type = "s"
 
 
@@ -206,7 +206,7 @@ def _input_cell(ws, ref: str, spec: InputSpec, ind: Indicator | None, value: Any
         c.number_format = "0.0%"
     if value is not None:
         c.value = value
-        if c.data_type == "f":
+        if c.data_type in ("f", "e"):
             c.data_type = "s"
     dv.add(ref, spec, ind)
 

@@ -181,14 +181,14 @@ def write_table(
 
 
 def keep_text(ws: Any) -> None:
-    """Make sure text that looks like a formula ("=HYPERLINK(...)") stays text.
+    """Make sure text that looks like a formula ("=HYPERLINK(...)") or an error ("#N/A") stays text.
 
     openpyxl turns any string starting with "=" into a formula; a name typed by
     a person must never run as one.
     """
     for row in ws.iter_rows():
         for cell in row:
-            if cell.data_type == "f":
+            if cell.data_type in ("f", "e") and isinstance(cell.value, str):  # "=…" or "#N/A" typed as text
                 cell.data_type = "s"
 
 
