@@ -201,7 +201,9 @@ def test_schemes_and_show(tmp_path):
 def test_unknown_scheme_is_exit_2():
     result = run("scheme", "show", "nope")
     assert result.exit_code == 2
-    assert "Error: 没有方案「nope」; 可用: advisor-4s, cs-quant, cs-table" in result.output
+    from xl_kpi.scheme import builtin_ids
+
+    assert f"Error: 没有方案「nope」; 可用: {', '.join(builtin_ids())}" in result.output
 
 
 def test_missing_input_file_is_exit_2(tmp_path):

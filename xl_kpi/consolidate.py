@@ -116,6 +116,7 @@ def _expected(rules: str, mode: str, lang: str) -> dict[str, str]:
 _REF = re.compile(r'"[^"]*"|(\$?[A-Z]{1,3})\$?(\d+)(?![\d(])')
 
 
+@lru_cache(maxsize=4096)
 def relative_formula(text: str, own_ref: str) -> str:
     """Normalised formula text with every row number written relative to the cell's own row.
 

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import io
 import posixpath
+import re
+import zipfile
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +21,7 @@ from defusedxml import ElementTree as SafeET
 from .errors import InputFileError, KpiError
 from .layout import KEY_COLUMN, META_SHEET, RULES_SHEET, IDENTITY_CELLS, layout_for
 from .rules_sheet import fingerprint, rules_text_from_rows
-from .safezip import ZipReport, check_xlsx, read_member
+from .safezip import ZipReport, check_xlsx
 from .scheme import Scheme, parse_scheme_text
 from .tables import column_letter
 
@@ -109,7 +112,7 @@ def read_filled_workbook(path: str | Path, scheme: Scheme | None = None) -> Fill
         if fingerprint(rules_text) != meta.get("rules"):
             raise InputFileError("「规则」工作表与生成时不一致 (规则被改动), 请用人力资源部下发的考核表")
         try:
-            scheme = parse_scheme_text(rules_text, source=f"{path.name} 工作表「规则」")
+            scheme = _rules_scheme(rules_text)
         except KpiError as exc:
             raise InputFileError(str(exc)) from None
     elif meta.get("scheme") != scheme.id:
@@ -139,6 +142,12 @@ def read_filled_workbook(path: str | Path, scheme: Scheme | None = None) -> Fill
             if cell.ref in shown:
                 cell.value = shown[cell.ref]
     return FilledWorkbook(path, scheme, rules_text, meta, people, foreign, notices, report)
+
+
+@lru_cache(maxsize=16)
+def _rules_scheme(rules_text: str) -> Scheme:
+    """The scheme in a 规则 sheet, parsed once per text (every department file carries the same)."""
+    return parse_scheme_text(rules_text, source="工作表「规则」")
 
 
 def _read_cells(person: PersonSheet) -> list[Cell]:
@@ -197,42 +206,120 @@ def sheet_formulas(
 
     When ``errors`` is given it receives the wanted cells that hold an error
     value (``t="e"``), per sheet name: ref -> "#NAME?".
+
+    Only a dozen cells per sheet are wanted, so each one is located in the
+    sheet's bytes and read there; a sheet written with prefixed tags
+    (``<x:c>``) is parsed whole, through defusedxml, instead.
     """
     if not wanted:
         return {}
-    workbook = read_member(path, "xl/workbook.xml")
-    rels = read_member(path, "xl/_rels/workbook.xml.rels")
-    if workbook is None or rels is None:
-        return {}
-    targets = {}
-    for rel in SafeET.fromstring(rels).findall("rel:Relationship", NS):
-        target = rel.get("Target", "")
-        targets[rel.get("Id")] = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
-    parts = {}
-    for sheet in SafeET.fromstring(workbook).iter("{%s}sheet" % NS["m"]):
-        if sheet.get("name") in wanted:
-            parts[sheet.get("name")] = targets.get(sheet.get(R_ID))
     out: dict[str, dict[str, str]] = {}
-    for name, part in parts.items():
-        data = read_member(path, part) if part else None
-        if data is None:
-            continue
-        refs = wanted[name]
-        found: dict[str, str] = {}
-        shown: dict[str, str] = {}
-        cell_tag, f_tag, v_tag = "{%s}c" % NS["m"], "{%s}f" % NS["m"], "{%s}v" % NS["m"]
-        for _event, elem in SafeET.iterparse(io.BytesIO(data), events=("end",)):
-            if elem.tag == cell_tag:
-                ref = elem.get("r")
-                if ref in refs:
-                    f = elem.find(f_tag)
-                    if f is not None:
-                        found[ref] = f.text or ""  # shared formulas carry no text on followers
-                    v = elem.find(v_tag)
-                    if elem.get("t") == "e" and v is not None and v.text:
-                        shown[ref] = v.text.strip()
-                elem.clear()
-        out[name] = found
-        if errors is not None:
-            errors[name] = shown
+    with zipfile.ZipFile(path) as archive:
+        def member(name: str) -> bytes | None:
+            try:
+                return archive.read(name)
+            except KeyError:
+                return None
+
+        workbook = member("xl/workbook.xml")
+        rels = member("xl/_rels/workbook.xml.rels")
+        if workbook is None or rels is None:
+            return {}
+        targets = {}
+        for rel in SafeET.fromstring(rels).findall("rel:Relationship", NS):
+            target = rel.get("Target", "")
+            targets[rel.get("Id")] = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+        for sheet in SafeET.fromstring(workbook).iter("{%s}sheet" % NS["m"]):
+            name = sheet.get("name")
+            part = targets.get(sheet.get(R_ID)) if name in wanted else None
+            data = member(part) if part else None
+            if data is None:
+                continue
+            if b"<c " in data:
+                found, shown = _cells_by_search(data, wanted[name])
+            else:
+                found, shown = _cells_by_parse(data, wanted[name])
+            out[name] = found
+            if errors is not None:
+                errors[name] = shown
     return out
+
+
+_ENTITIES = {b"&lt;": b"<", b"&gt;": b">", b"&quot;": b'"', b"&apos;": b"'"}
+
+
+def _unescape(raw: bytes) -> str:
+    """The five predefined XML entities and numeric references; nothing is ever expanded beyond them."""
+    for entity, char in _ENTITIES.items():
+        raw = raw.replace(entity, char)
+    text = raw.decode("utf-8")
+    text = re.sub(r"&#(x[0-9a-fA-F]+|\d+);", lambda m: chr(int(m.group(1)[1:], 16) if m.group(1)[0] == "x" else int(m.group(1))), text)
+    return text.replace("&amp;", "&")
+
+
+def _element_text(fragment: bytes, tag: bytes) -> bytes | None:
+    """Text of <tag …>text</tag> inside one cell's bytes; b"" for <tag …/>; None when absent."""
+    start = fragment.find(b"<" + tag)
+    while start != -1 and fragment[start + len(tag) + 1 : start + len(tag) + 2] not in (b">", b" ", b"/"):
+        start = fragment.find(b"<" + tag, start + 1)  # <f> must not match <foo>
+    if start == -1:
+        return None
+    gt = fragment.find(b">", start)
+    if fragment[gt - 1 : gt] == b"/":
+        return b""
+    close = fragment.find(b"</" + tag + b">", gt)
+    return fragment[gt + 1 : close] if close != -1 else None
+
+
+def _cells_by_search(data: bytes, refs: set[str]) -> tuple[dict[str, str], dict[str, str]]:
+    """Locate each wanted cell by its r="…" attribute and read its formula and error value.
+
+    Plain byte searches (no regular expressions, no tree) keep this linear and fast;
+    nothing is expanded, so no entity can blow up.
+    """
+    found: dict[str, str] = {}
+    shown: dict[str, str] = {}
+    for ref in refs:
+        at = data.find(b' r="' + ref.encode() + b'"')
+        if at == -1:
+            continue
+        start = data.rfind(b"<c", 0, at)
+        if start == -1 or b">" in data[start:at]:
+            continue
+        gt = data.find(b">", at)
+        if data[gt - 1 : gt] == b"/":
+            continue  # an empty, self-closed cell
+        close = data.find(b"</c>", gt)
+        if close == -1:
+            continue
+        head, body = data[start:gt], data[gt + 1 : close]
+        formula = _element_text(body, b"f")
+        if formula is not None:
+            found[ref] = _unescape(formula)  # shared formulas carry no text on followers
+        if b' t="e"' in head:
+            value = _element_text(body, b"v")
+            if value:
+                shown[ref] = _unescape(value).strip()
+    return found, shown
+
+
+def _cells_by_parse(data: bytes, refs: set[str]) -> tuple[dict[str, str], dict[str, str]]:
+    found: dict[str, str] = {}
+    shown: dict[str, str] = {}
+    cell_tag, f_tag, v_tag = "{%s}c" % NS["m"], "{%s}f" % NS["m"], "{%s}v" % NS["m"]
+    for _event, elem in SafeET.iterparse(io.BytesIO(data), events=("end",)):
+        if elem.tag == cell_tag:
+            ref = elem.get("r")
+            if ref in refs:
+                _take(elem, ref, f_tag, v_tag, found, shown)
+            elem.clear()
+    return found, shown
+
+
+def _take(elem: Any, ref: str, f_tag: str, v_tag: str, found: dict[str, str], shown: dict[str, str]) -> None:
+    f = elem.find(f_tag)
+    if f is not None:
+        found[ref] = f.text or ""  # shared formulas carry no text on followers
+    v = elem.find(v_tag)
+    if elem.get("t") == "e" and v is not None and v.text:
+        shown[ref] = v.text.strip()

@@ -102,12 +102,17 @@ class Scheme:
 
     def indicator(self, key: str) -> Indicator:
         """Find an indicator by id or by its name in 简体 or 繁體 (spaces and case ignored)."""
-        wanted = normalize(key)
-        for ind in self.indicators:
-            names = (ind.id, ind.name, ind.name_hant, *ind.aliases)
-            if wanted in {normalize(n) for n in names}:
-                return ind
-        raise UnknownIndicatorError(f"方案 {self.id} 没有指标「{key}」")
+        lookup = self.__dict__.get("_lookup")
+        if lookup is None:
+            lookup = {}
+            for ind in self.indicators:
+                for name in (ind.id, ind.name, ind.name_hant, *ind.aliases):
+                    lookup.setdefault(normalize(name), ind)
+            self.__dict__["_lookup"] = lookup
+        found = lookup.get(key) or lookup.get(normalize(key))
+        if found is None:
+            raise UnknownIndicatorError(f"方案 {self.id} 没有指标「{key}」")
+        return found
 
 
 def normalize(text: str) -> str:

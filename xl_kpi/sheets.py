@@ -14,6 +14,7 @@ from typing import Any
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
 from . import formulas as fx
@@ -114,6 +115,17 @@ class SheetValidations:
         return key, make_range
 
 
+def merge(ws: Worksheet, coord: str) -> None:
+    """Merge a range whose cells are already boxed.
+
+    openpyxl's merge_cells redraws the borders of every merged range through its
+    style tables, which is most of the time of a cs-table sheet.  The cells here
+    already carry their borders, and styled blank cells inside a merged range are
+    what Excel itself writes, so the range is only recorded.
+    """
+    ws.merged_cells.add(MergedCellRange(ws, coord))
+
+
 def allowed_points(rule: Rubric) -> list[str]:
     """Every whole number of points some level allows, highest first."""
     points: set[int] = set()
@@ -150,7 +162,7 @@ def write_person_sheet(
     last_letter = get_column_letter(last)
 
     # title and identity
-    ws.merge_cells(f"A1:{last_letter}1")
+    merge(ws, f"A1:{last_letter}1")
     ws["A1"] = title
     ws["A1"].font = TITLE
     ws["A1"].alignment = CENTER
@@ -213,7 +225,7 @@ def _input_cell(ws, ref: str, spec: InputSpec, ind: Indicator | None, value: Any
 
 def _merge(ws, top: int, bottom: int, col: int) -> None:
     if bottom > top:
-        ws.merge_cells(start_row=top, end_row=bottom, start_column=col, end_column=col)
+        merge(ws, f"{get_column_letter(col)}{top}:{get_column_letter(col)}{bottom}")
 
 
 def _indicator_block(ws, scheme: Scheme, layout: Layout, ind: Indicator, top: int, lang, mode, prefill, dv, cells) -> int:
@@ -303,7 +315,7 @@ def _label_row(ws, layout: Layout, row: int, text: str) -> None:
     end = layout.input_cols[0] - 1
     for col in range(1, end + 1):
         _box(ws, row, col)
-    ws.merge_cells(start_row=row, end_row=row, start_column=1, end_column=end)
+    merge(ws, f"A{row}:{get_column_letter(end)}{row}")
     c = ws.cell(row=row, column=1, value=text)
     c.font, c.alignment = BOLD, Alignment(horizontal="right", vertical="center")
 
@@ -380,7 +392,7 @@ def _signatures(ws, scheme: Scheme, layout: Layout, row: int) -> None:
     else:
         lines = ["被考核人签名：______________    考核人签名：______________    考核日期：__________"]
     for i, text in enumerate(lines):
-        ws.merge_cells(f"A{row + i}:{last}{row + i}")
+        merge(ws, f"A{row + i}:{last}{row + i}")
         ws[f"A{row + i}"] = text
         ws.row_dimensions[row + i].height = 24
 
