@@ -239,3 +239,17 @@ def test_scheme_check_reports_file_place_and_value(tmp_path):
     result = run("scheme", "check", good)
     assert result.exit_code == 0 and "方案 cs-quant 有效: 8 项指标" in result.output
     assert "cs-quant" in builtin_ids()
+
+
+def test_outputs_are_ordinary_files_not_private_temp_files(write_csv, tmp_path):
+    import os
+    import stat
+
+    src = write_csv("in.csv", [QUANT_HEAD, ["K1", "a", "b", "0", "90", "5", "100%", "95", "10", "5", "5"]])
+    out = tmp_path / "out.xlsx"
+    old = os.umask(0o022)
+    try:
+        assert run("score", "--scheme", "cs-quant", src, "-o", out).exit_code == 0
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o644  # readable by colleagues on a shared folder
