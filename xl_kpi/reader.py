@@ -23,7 +23,7 @@ from .layout import KEY_COLUMN, META_SHEET, RULES_SHEET, IDENTITY_CELLS, layout_
 from .rules_sheet import fingerprint, rules_text_from_rows
 from .safezip import ZipReport, check_xlsx
 from .scheme import Scheme, parse_scheme_text
-from .tables import column_letter
+from .tables import cell_text, column_letter
 
 NS = {
     "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
@@ -69,14 +69,6 @@ class FilledWorkbook:
     zip: ZipReport
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
 def read_filled_workbook(path: str | Path, scheme: Scheme | None = None) -> FilledWorkbook:
     """Read a workbook made by `xl-kpi generate`; raise InputFileError if it is not one.
 
@@ -96,7 +88,7 @@ def read_filled_workbook(path: str | Path, scheme: Scheme | None = None) -> Fill
     if META_SHEET not in names:
         raise InputFileError("不是 xl-kpi 生成的考核表 (缺少隐藏的 _xlkpi 信息表), 请用生成的考核表填写")
     meta_rows = book.get_sheet_by_name(META_SHEET).to_python()
-    meta = {_text(r[0]): _text(r[1]) for r in meta_rows if r and len(r) > 1 and _text(r[0])}
+    meta = {cell_text(r[0]): cell_text(r[1]) for r in meta_rows if r and len(r) > 1 and cell_text(r[0])}
     notices: list[str] = []
     if report.has_macros:
         notices.append("文件含有宏 (VBA), 宏未运行, 只读取了单元格数值")
@@ -147,7 +139,7 @@ def read_filled_workbook(path: str | Path, scheme: Scheme | None = None) -> Fill
 @lru_cache(maxsize=16)
 def _rules_scheme(rules_text: str) -> Scheme:
     """The scheme in a 规则 sheet, parsed once per text (every department file carries the same)."""
-    return parse_scheme_text(rules_text, source="工作表「规则」")
+    return parse_schemecell_text(rules_text, source="工作表「规则」")
 
 
 def _read_cells(person: PersonSheet) -> list[Cell]:
@@ -167,12 +159,12 @@ def _read_person(path: Path, name: str, rows: list[list[Any]], scheme: Scheme, l
     identity = {}
     for _label, value_ref, field_name in IDENTITY_CELLS:
         col = ord(value_ref[0]) - 64
-        identity[field_name] = _text(_cell(rows, int(value_ref[1:]), col).value)
+        identity[field_name] = cell_text(_cell(rows, int(value_ref[1:]), col).value)
     person = PersonSheet(path, name, identity)
     keys: dict[str, int] = {}
     for r, row in enumerate(rows, start=1):
         if len(row) >= KEY_COLUMN:
-            key = _text(row[KEY_COLUMN - 1])
+            key = cell_text(row[KEY_COLUMN - 1])
             if key and key not in keys:
                 keys[key] = r
     for ind in scheme.indicators:
@@ -257,7 +249,7 @@ def _unescape(raw: bytes) -> str:
     return text.replace("&amp;", "&")
 
 
-def _element_text(fragment: bytes, tag: bytes) -> bytes | None:
+def _elementcell_text(fragment: bytes, tag: bytes) -> bytes | None:
     """Text of <tag …>text</tag> inside one cell's bytes; b"" for <tag …/>; None when absent."""
     start = fragment.find(b"<" + tag)
     while start != -1 and fragment[start + len(tag) + 1 : start + len(tag) + 2] not in (b">", b" ", b"/"):
@@ -293,11 +285,11 @@ def _cells_by_search(data: bytes, refs: set[str]) -> tuple[dict[str, str], dict[
         if close == -1:
             continue
         head, body = data[start:gt], data[gt + 1 : close]
-        formula = _element_text(body, b"f")
+        formula = _elementcell_text(body, b"f")
         if formula is not None:
             found[ref] = _unescape(formula)  # shared formulas carry no text on followers
         if b' t="e"' in head:
-            value = _element_text(body, b"v")
+            value = _elementcell_text(body, b"v")
             if value:
                 shown[ref] = _unescape(value).strip()
     return found, shown
