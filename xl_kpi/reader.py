@@ -139,7 +139,7 @@ def read_filled_workbook(path: str | Path, scheme: Scheme | None = None) -> Fill
 @lru_cache(maxsize=16)
 def _rules_scheme(rules_text: str) -> Scheme:
     """The scheme in a 规则 sheet, parsed once per text (every department file carries the same)."""
-    return parse_schemecell_text(rules_text, source="工作表「规则」")
+    return parse_scheme_text(rules_text, source="工作表「规则」")
 
 
 def _read_cells(person: PersonSheet) -> list[Cell]:
