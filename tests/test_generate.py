@@ -217,13 +217,15 @@ def test_bad_period_and_options(people, tmp_path):
 
 
 def test_committed_templates_match_the_schemes(tmp_path):
-    for sid in ("cs-quant", "cs-table", "advisor-4s"):
+    from xl_kpi.scheme import builtin_ids
+
+    for sid in builtin_ids():
         committed = ROOT / "workbook_templates" / f"{sid}.xlsx"
         assert committed.is_file(), f"run `xl-kpi templates build` and commit {committed}"
         assert read_rules_sheet(committed).strip() == builtin_text(sid).strip()
     result = run("templates", "build", "--out", tmp_path)
     assert result.exit_code == 0
-    for sid in ("cs-quant", "cs-table", "advisor-4s"):
+    for sid in builtin_ids():
         fresh = openpyxl.load_workbook(tmp_path / f"{sid}.xlsx")
         old = openpyxl.load_workbook(ROOT / "workbook_templates" / f"{sid}.xlsx")
         assert fresh.sheetnames == old.sheetnames

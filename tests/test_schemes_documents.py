@@ -35,7 +35,7 @@ def engine_score(scheme_id: str, indicator: str, *values):
 
 
 def test_builtin_ids():
-    assert builtin_ids() == ["advisor-4s", "cs-quant", "cs-table"]
+    assert builtin_ids() == ["advisor-4s", "cs-quant", "cs-smart", "cs-table"]
 
 
 # =========================================================================== cs-quant (000)

@@ -137,6 +137,8 @@ def what_text(spec, ind: Indicator, lang: str) -> str:
         return f"{name}\n(选择: {ind.rule.allowed_text()})"
     if spec.unit == "points":
         return f"{name}\n(0~{fmt(ind.rule.max_points)} 分)"
+    if spec.unit == "score" and spec.maximum is not None:
+        return f"{name}\n(0~{fmt(spec.maximum)} 分)"
     return f"{name}\n{UNIT_HINTS[spec.unit]}"
 
 

@@ -430,9 +430,13 @@ class Attainment(Rule):
         return min(self.below_floor, low)
 
     def describe(self) -> str:
-        floor = f"低于{fmt(self.floor * 100)}%得{fmt(self.below_floor)}分, " if self.floor > 0 else ""
-        how = "按完成比例得分" if self.mode == "ratio" else f"从{fmt(self.floor * 100)}%的0分线性增至满分"
-        return f"{floor}{how}, 满分{fmt(self.full)}分, 完成{fmt(self.cap * 100)}%及以上得满分"
+        def show(x: Decimal) -> str:
+            # ratios (actual/target, rates) read as percentages; a target on a score scale (90 of 100, 4.5 of 5) as is
+            return f"{fmt(x * 100)}%" if self.cap <= 2 else fmt(x)
+
+        floor = f"低于{show(self.floor)}得{fmt(self.below_floor)}分, " if self.floor > 0 else ""
+        how = "按完成比例得分" if self.mode == "ratio" else f"从{show(self.floor)}的0分线性增至满分"
+        return f"{floor}{how}, 满分{fmt(self.full)}分, 达到{show(self.cap)}及以上得满分"
 
 
 # --------------------------------------------------------------------------- rubric

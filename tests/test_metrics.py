@@ -1,0 +1,485 @@
+"""`xl-kpi metrics`: ticket exports -> per-agent indicator inputs (hand-computed logs, every bad-row
+kind, headers in 简体 / 繁體 / English, business hours, and the counts adding up)."""
+
+from __future__ import annotations
+
+import csv
+from datetime import datetime, time, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from xl_kpi.cli import main
+from xl_kpi.errors import InputFileError, InputValueError
+from xl_kpi.metrics import compute_metrics, write_metrics
+from xl_kpi.reader import read_filled_workbook
+from xl_kpi.scheme import builtin_scheme
+from xl_kpi.engine import score_indicator
+from xl_kpi.tables import read_table
+from xl_kpi.tickets import Schedule, business_clock_expr, business_minutes, parse_peak, parse_schedule
+
+HANS = ["工单编号", "客服工号", "客户ID", "创建时间", "首次回复时间", "是否解决", "是否投诉", "满意度"]
+HANT = ["工單編號", "客服工號", "客戶ID", "建立時間", "首次回覆時間", "是否解決", "是否投訴", "滿意度"]
+ENGLISH = ["Ticket ID", "agent_id", "customer_id", "Created At", "first_reply_at", "resolved", "is_complaint", "CSAT"]
+
+# A hand-computed month (2026-10; the 5th is a Monday).  Satisfaction on a 5-point scale.
+LOG = [
+    # ticket, agent, customer, created, first reply, resolved, complaint, satisfaction
+    ["T1", "K1", "C1", "2026-10-05 09:00:00", "2026-10-05 09:04:00", "是", "否", "4"],  # 4 min
+    ["T2", "K1", "C2", "2026-10-05 17:50:00", "2026-10-06 09:20:00", "否", "是", "2"],  # 930 min; 30 working
+    ["T3", "K1", "C1", "2026-10-09 17:30:00", "2026-10-12 09:30:00", "是", "否", ""],  # Fri->Mon: 3840; 60 working
+    ["T4", "K1", "C3", "2026-10-20 10:00:00", "", "是", "否", ""],  # never answered
+    ["T5", "K2", "C1", "2026-10-18 10:00:00", "2026-10-18 10:01:00", "是", "否", "5"],  # Sunday: 1 min; 0 working
+    ["T6", "K2", "C3", "2026-10-22 10:00:00", "2026-10-22 10:10:00", "否", "是", "3"],
+    ["T7", "K2", "C4", "2026-10-31 23:00:00", "2026-11-01 00:30:00", "是", "否", ""],  # 90 min
+    ["T8", "K2", "C4", "2026-11-02 08:00:00", "2026-11-02 08:05:00", "是", "否", ""],  # November: not counted
+]
+
+
+def write_log(path: Path, rows: list[list[str]], headers: list[str] = HANS, encoding: str = "utf-8-sig") -> Path:
+    with open(path, "w", encoding=encoding, newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(headers)
+        writer.writerows(rows)
+    return path
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def by_id(result) -> dict[str, dict]:
+    return {rec["工号"]: rec for rec in result.records()}
+
+
+@pytest.fixture
+def log(tmp_path):
+    return write_log(tmp_path / "tickets.csv", LOG)
+
+
+# =========================================================================== hand-computed figures
+
+
+def test_hand_computed_month(log):
+    result = compute_metrics([log], "2026-10", satisfaction_scale=5)
+    k1, k2 = by_id(result)["K1"], by_id(result)["K2"]
+    assert result.headers[:7] == ["工号", "客户投诉率", "平均响应时间", "问题解决率", "客户满意度", "首次解决率", "服务客户数"]
+    # K1: customers C1 C2 C3, C2 complained; 3 of 4 resolved; answered 4 + 930 + 3840 minutes
+    assert (k1["服务客户数"], k1["投诉客户数"], k1["问题总数"], k1["已解决数"], k1["未回复数"], k1["评价数"]) == (3, 1, 4, 3, 1, 2)
+    assert k1["客户投诉率"] == float(Decimal(1) / 3)
+    assert k1["平均响应时间"] == float(Decimal(4774) / 3)
+    assert k1["问题解决率"] == 0.75
+    assert k1["客户满意度"] == 60  # (4 + 2) / 2 × 20
+    # first contact: T1 is followed by C1's T3 four days later; T4 by C3's T6 two days later; T3 is not
+    assert k1["首次解决数"] == 1 and k1["首次解决率"] == 0.25
+    # K2: T7 at 23:00 on the 31st is followed by T8 in November (outside the month, still a repeat contact)
+    assert (k2["服务客户数"], k2["投诉客户数"], k2["问题总数"], k2["已解决数"], k2["首次解决数"]) == (3, 1, 3, 2, 1)
+    assert k2["平均响应时间"] == float(Decimal(101) / 3)
+    assert k2["客户满意度"] == 80
+    assert result.outside == 1 and result.problem_count == 0 and result.rows_read == 8
+
+
+def test_median_business_hours_peak_and_repeat_window(log):
+    result = compute_metrics([log], "2026-10", satisfaction_scale=5, median=True)
+    assert by_id(result)["K1"]["平均响应时间"] == 930
+    worked = compute_metrics([log], "2026-10", satisfaction_scale=5, hours="09:00-18:00", workdays="1-5")
+    assert by_id(worked)["K1"]["平均响应时间"] == float(Decimal(4 + 30 + 60) / 3)
+    assert by_id(worked)["K2"]["平均响应时间"] == float(Decimal(0 + 10 + 0) / 3)  # Sunday; Saturday 00:30
+    peak = compute_metrics([log], "2026-10", satisfaction_scale=5, peak="2026-10-05..2026-10-06")
+    assert by_id(peak)["K1"]["高峰期平均响应时间"] == 467  # (4 + 930) / 2
+    assert by_id(peak)["K2"]["高峰期平均响应时间"] is None  # no ticket in the peak
+    three = compute_metrics([log], "2026-10", satisfaction_scale=5, fcr_days=3)
+    assert by_id(three)["K1"]["首次解决数"] == 2  # T1's follow-up came after 4 days
+
+
+def test_satisfaction_scale_is_never_guessed(log, tmp_path):
+    with pytest.raises(InputValueError, match=r"满意度评分最高只有 5, 看起来是 5 分制.*--satisfaction-scale 5"):
+        compute_metrics([log], "2026-10")
+    result = run("metrics", log, "--period", "2026-10", "-o", tmp_path / "d.xlsx")
+    assert result.exit_code == 2 and "Error: 满意度评分最高只有 5" in result.output
+    assert not (tmp_path / "d.xlsx").exists()
+    hundred = compute_metrics([log], "2026-10", satisfaction_scale=100)  # told: taken as it is
+    assert by_id(hundred)["K1"]["客户满意度"] == 3
+
+
+def test_roster_maps_names_and_lists_everyone(tmp_path):
+    roster = tmp_path / "roster.csv"
+    roster.write_text("工号,姓名,部门,岗位,直属主管\nE1,张三,一部,客服,赵\nE2,李四,一部,客服,赵\nE3,王五,二部,客服,钱\n",
+                      encoding="utf-8")
+    rows = [["T1", "张三", "C1", "2026-10-05 09:00:00", "2026-10-05 09:10:00", "是", "否", "90"],
+            ["T2", "E1", "C2", "2026-10-06 09:00:00", "2026-10-06 09:20:00", "是", "否", "80"]]
+    path = write_log(tmp_path / "t.csv", rows, headers=["工单编号", "客服", *HANS[2:]])
+    result = compute_metrics([path], "2026-10", roster=roster)
+    assert result.headers[:3] == ["工号", "姓名", "部门"]
+    people = by_id(result)
+    assert list(people) == ["E1", "E2", "E3"]  # roster order, everyone listed
+    assert people["E1"]["问题总数"] == 2 and people["E1"]["姓名"] == "张三" and people["E1"]["平均响应时间"] == 15
+    assert people["E2"]["问题总数"] == 0 and people["E2"]["平均响应时间"] is None
+
+
+# =========================================================================== bad rows
+
+
+BAD = [  # (row, kind, message, ticket row)
+    (2, "创建时间无法识别", "创建时间「2026-13-01 10:00:00」无法识别",
+     ["B1", "K1", "C9", "2026-13-01 10:00:00", "", "是", "否", ""]),
+    (3, "创建时间无法识别", "创建时间为空", ["B2", "K1", "C9", "", "", "是", "否", ""]),
+    (4, "回复时间无法识别", "首次回复时间「soon」无法识别", ["B3", "K1", "C9", "2026-10-05 10:00:00", "soon", "是", "否", ""]),
+    (5, "回复早于提问", "首次回复时间 2026-10-05 09:59:00 早于创建时间 2026-10-05 10:00:00",
+     ["B4", "K1", "C9", "2026-10-05 10:00:00", "2026-10-05 09:59:00", "是", "否", ""]),
+    (6, "缺少客服", "客服工号和姓名都为空", ["B5", "", "C9", "2026-10-05 10:00:00", "", "是", "否", ""]),
+    (7, "缺少客户", "客户为空", ["B6", "K1", " ", "2026-10-05 10:00:00", "", "是", "否", ""]),
+    (8, "未知客服", "客服「K9」不在花名册中", ["B7", "K9", "C9", "2026-10-05 10:00:00", "", "是", "否", ""]),
+    (9, "未知客服", "客服「王五」在花名册中有 2 人同名 (K3、K4), 无法确定工号",
+     ["B8", "王五", "C9", "2026-10-05 10:00:00", "", "是", "否", ""]),
+    (10, "解决状态无法识别", "解决状态「maybe」无法识别", ["B9", "K1", "C9", "2026-10-05 10:00:00", "", "maybe", "否", ""]),
+    (11, "投诉标记无法识别", "投诉标记「?」无法识别", ["B10", "K1", "C9", "2026-10-05 10:00:00", "", "是", "?", ""]),
+    (12, "满意度评分无效", "满意度评分「abc」不是数字", ["B11", "K1", "C9", "2026-10-05 10:00:00", "", "是", "否", "abc"]),
+    (13, "满意度评分无效", "满意度评分 7 超出 0~5", ["B12", "K1", "C9", "2026-10-05 10:00:00", "", "是", "否", "7"]),
+    (14, "服务态度评分无效", "服务态度评分 6 超出 0~5", ["B13", "K1", "C9", "2026-10-05 10:00:00", "", "是", "否", "", "6"]),
+    (16, "重复工单", "工单编号与 bad.csv 第15行相同, 是重复的工单",
+     ["G1", "K1", "C9", "2026-10-05 10:00:00", "", "是", "否", ""]),
+]
+
+
+@pytest.fixture
+def bad_log(tmp_path):
+    roster = tmp_path / "roster.csv"
+    roster.write_text("工号,姓名,部门,岗位,直属主管\nK1,张三,一部,,\nK3,王五,一部,,\nK4,王五,二部,,\n", encoding="utf-8")
+    rows = [r + [""] * (9 - len(r)) for _, _, _, r in BAD]
+    rows.insert(13, ["G1", "K1", "C8", "2026-10-05 11:00:00", "2026-10-05 11:05:00", " 已解决 ", "否", "5", "4.5"])  # row 15
+    rows.append(["G2", "K1", "C7", "2026-10-07 11:00:00", "2026/10/07 11:02", "YES", "No", "４", ""])  # row 17: fine
+    path = write_log(tmp_path / "bad.csv", rows, headers=HANS + ["服务态度"])
+    return path, roster
+
+
+def test_every_bad_row_kind_is_listed_with_its_row(bad_log, tmp_path):
+    path, roster = bad_log
+    out = tmp_path / "DATA.xlsx"
+    result = run("metrics", path, "--period", "2026-10", "--roster", roster, "--satisfaction-scale", "5", "-o", out)
+    assert result.exit_code == 1
+    sheet = read_table(out, "问题")
+    assert sheet.headers == ["文件", "行", "问题", "说明"]
+    listed = [(int(r[1]), r[2], r[3]) for r in sheet.rows]
+    assert [(row, kind) for row, kind, _ in listed] == [(row, kind) for row, kind, _, _ in BAD]
+    for (row, _, message), (_, _, expected, _) in zip(listed, BAD):
+        assert message.startswith(expected), (row, message)
+        assert f"问题 bad.csv 第{row}行: {expected}" in result.output
+    # the two good rows (15 and 17) are counted: spaces, letter case, 2026/10/07 11:02 and full-width ４ read
+    k1 = next(r for r in read_table(out).rows if r[0] == "K1")
+    data = dict(zip(read_table(out).headers, k1))
+    assert (data["问题总数"], data["已解决数"], data["平均响应时间"], data["客户满意度"], data["服务态度"]) == (2, 2, 3.5, 90, 4.5)
+    assert "读取 1 个文件 16 行: 2 行计入, 14 行有问题" in result.output
+
+
+def test_problems_are_counted_not_dropped(bad_log):
+    path, roster = bad_log
+    result = compute_metrics([path], "2026-10", roster=roster, satisfaction_scale=5)
+    assert result.problem_count == len(BAD) == sum(result.kind_counts.values())
+    assert result.kind_counts["未知客服"] == 2 and result.kind_counts["创建时间无法识别"] == 2
+    assert sum(r["问题总数"] for r in result.records()) == result.rows_read - result.problem_count - result.outside
+
+
+def test_duplicates_across_files_and_without_ticket_ids(tmp_path):
+    a = write_log(tmp_path / "a.csv", LOG[:2])
+    b = write_log(tmp_path / "b.csv", [LOG[1], LOG[2]])
+    result = compute_metrics([a, b], "2026-10", satisfaction_scale=5)
+    assert result.problem_lines() == ["b.csv 第2行: 工单编号与 a.csv 第3行相同, 是重复的工单"]
+    no_ids = write_log(tmp_path / "c.csv", [r[1:] for r in [LOG[0], LOG[1], LOG[0]]], headers=HANS[1:])
+    result = compute_metrics([no_ids], "2026-10", satisfaction_scale=5)
+    assert result.problem_lines() == [
+        "c.csv 第4行: 客服、客户、创建时间和首次回复时间 (导出文件没有工单编号列)与 c.csv 第2行相同, 是重复的工单"]
+
+
+def test_blank_rows_and_outside_rows_are_counted_per_file(tmp_path):
+    path = write_log(tmp_path / "t.csv", [LOG[0], [""] * 8, LOG[7]])
+    result = compute_metrics([path], "2026-10", satisfaction_scale=5)
+    (stats,) = result.files
+    assert (stats.rows, stats.counted, stats.outside, stats.blank, stats.problems) == (2, 1, 1, 1, 0)
+
+
+# =========================================================================== headers and files
+
+
+@pytest.mark.parametrize("headers", [HANS, HANT, ENGLISH], ids=["简体", "繁體", "English"])
+def test_headers_recognised_in_three_scripts(headers, log, tmp_path):
+    rows = [[("resolved" if v == "是" else "open") if i == 5 and headers is ENGLISH else
+             ("yes" if v == "是" else "no") if i == 6 and headers is ENGLISH else v for i, v in enumerate(r)] for r in LOG]
+    path = write_log(tmp_path / "t.csv", rows, headers=headers)
+    assert compute_metrics([path], "2026-10", satisfaction_scale=5).rows == \
+        compute_metrics([log], "2026-10", satisfaction_scale=5).rows
+
+
+def test_mapping_file_names_other_headers_and_words(tmp_path, log):
+    headers = ["会话号", "接待人", "访客编号", "进线时刻", "首响时刻", "会话状态", "差评", "星级"]
+    rows = [[*r[:5], "已结束" if r[5] == "是" else "排队中", "差评" if r[6] == "是" else "", r[7]] for r in LOG]
+    path = write_log(tmp_path / "t.csv", rows, headers=headers)
+    with pytest.raises(InputFileError, match=r"t.csv: 找不到 客服工号或客服姓名, 客户, 创建时间 列"):
+        compute_metrics([path], "2026-10", satisfaction_scale=5)
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text(
+        "columns:\n  ticket: 会话号\n  agent_id: 接待人\n  customer: 访客编号\n  created: 进线时刻\n"
+        "  first_reply: 首响时刻\n  resolved: 会话状态\n  complaint: 差评\n  satisfaction: 星级\n"
+        "values:\n  resolved: [已结束]\n  unresolved: [排队中]\n  complaint: [差评]\n", encoding="utf-8")
+    result = compute_metrics([path], "2026-10", satisfaction_scale=5, mapping=mapping)
+    assert result.rows == compute_metrics([log], "2026-10", satisfaction_scale=5).rows
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("columns:\n  agent: 接待人\n", encoding="utf-8")
+    with pytest.raises(InputFileError, match="columns 中不认识的字段「agent」"):
+        compute_metrics([path], "2026-10", mapping=bad)
+
+
+def test_xlsx_export_and_gbk_csv(tmp_path, log):
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.append(HANS)
+    for r in LOG:
+        ws.append([r[0], r[1], r[2], datetime.fromisoformat(r[3]), datetime.fromisoformat(r[4]) if r[4] else None,
+                   r[5], r[6], int(r[7]) if r[7] else None])
+    book.save(tmp_path / "t.xlsx")
+    expected = compute_metrics([log], "2026-10", satisfaction_scale=5).rows
+    assert compute_metrics([tmp_path / "t.xlsx"], "2026-10", satisfaction_scale=5).rows == expected
+    gbk = write_log(tmp_path / "gbk.csv", LOG, encoding="gb18030")
+    assert compute_metrics([gbk], "2026-10", satisfaction_scale=5).rows == expected
+
+
+def test_errors_are_exit_2(tmp_path, log):
+    assert "Error: 考核期间应写成 YYYY-MM" in run("metrics", log, "--period", "10月", "-o", tmp_path / "d.xlsx").output
+    result = run("metrics", log, "--period", "2026-10", "-o", tmp_path / "d.csv", "--satisfaction-scale", "5")
+    assert result.exit_code == 2 and "输出文件应为 .xlsx" in result.output
+    result = run("metrics", log, "--period", "2026-10", "--peak", "2026-12-01..2026-12-02", "-o", tmp_path / "d.xlsx")
+    assert result.exit_code == 2 and "高峰期 2026-12-01 至 2026-12-02 不在考核期间 2026-10 内" in result.output
+    assert run("metrics", tmp_path / "none.csv", "--period", "2026-10", "-o", tmp_path / "d.xlsx").exit_code == 2
+    assert "--hours 应写成 09:00-18:00" in run("metrics", log, "--period", "2026-10", "--hours", "9-6",
+                                                "-o", tmp_path / "d.xlsx").output
+
+
+# =========================================================================== DATA is read by score and generate
+
+
+def test_data_file_feeds_score_and_generate(log, tmp_path):
+    data = tmp_path / "DATA.xlsx"
+    result = run("metrics", log, "--period", "2026-10", "--satisfaction-scale", "5", "--peak", "2026-10-05..2026-10-06",
+                 "-o", data)
+    assert result.exit_code == 0, result.output
+    book = openpyxl.load_workbook(data)
+    assert book.sheetnames == ["数据", "问题", "说明"]
+    assert book["数据"]["B2"].number_format == "0.00%"  # 客户投诉率 is a fraction shown as a percentage
+    scored = tmp_path / "scored.xlsx"
+    result = run("score", "--scheme", "cs-quant", data, "-o", scored)
+    assert result.exit_code == 1  # the rubric items are not in the export: reported on every row
+    out = {r[0]: dict(zip(read_table(scored).headers, r)) for r in read_table(scored).rows}
+    assert out["K1"]["客户投诉率"] == 0  # 33.3% complaints
+    assert out["K1"]["客户满意度"] == 8  # 60 points
+    assert out["K2"]["平均响应时间"] == 5  # 101/3 = 33.67 minutes: the 30-60 band
+    smart = tmp_path / "smart.xlsx"
+    run("score", "--scheme", "cs-smart", data, "-o", smart)
+    s_out = {r[0]: dict(zip(read_table(smart).headers, r)) for r in read_table(smart).rows}
+    assert s_out["K1"]["客户满意度"] == 16.67  # 25 × 60/90
+    assert s_out["K2"]["首次问题解决率"] == 9.8  # 25 × (1/3) / 85%
+    roster = tmp_path / "roster.csv"
+    roster.write_text("工号,姓名,部门,岗位,直属主管\nK1,张三,一部,客服,赵\nK2,李四,一部,客服,赵\n", encoding="utf-8")
+    result = run("generate", "--scheme", "cs-quant", "--roster", roster, "--period", "2026-10", "--out", tmp_path / "out",
+                 "--data", data)
+    assert result.exit_code == 0, result.output
+    people = {p.identity["工号"]: p for p in read_filled_workbook(tmp_path / "out" / "2026-10-一部.xlsx").people}
+    k1 = people["K1"].inputs
+    assert k1[("complaint_rate", "complaint_rate", "")].value == pytest.approx(1 / 3)
+    assert k1[("response_time", "response_time", "")].value == pytest.approx(4774 / 3)
+    assert k1[("resolution_rate", "resolution_rate", "")].value == 0.75
+    assert k1[("satisfaction", "satisfaction", "")].value == 60
+    result = run("generate", "--scheme", "cs-smart", "--roster", roster, "--period", "2026-10", "--out", tmp_path / "smart",
+                 "--data", data)
+    assert result.exit_code == 0, result.output
+    smart_people = {p.identity["工号"]: p for p in read_filled_workbook(tmp_path / "smart" / "2026-10-一部.xlsx").people}
+    k1 = smart_people["K1"].inputs
+    assert k1[("first_contact_resolution", "first_contact_resolution", "")].value == 0.25
+    assert k1[("peak_response_time", "peak_response_time", "")].value == 467
+    assert k1[("attitude", "attitude", "")].value is None  # not in the export: the supervisor fills it in
+
+
+def test_cs_smart_scheme_scores_attainment():
+    scheme = builtin_scheme("cs-smart")
+    assert [g.weight for g in scheme.groups] == [25, 30, 25, 20]
+    assert [ind.weight for ind in scheme.indicators] == [25, 20, 10, 25, 20]
+
+    def score(name, value):
+        return score_indicator(scheme.indicator(name), [Decimal(value)], scheme.decimals)
+
+    assert score("客户满意度", "90") == 25 and score("客户满意度", "85") == Decimal("23.61")
+    assert score("首次解决率", "0.8") == Decimal("23.53") and score("首次问题解决率", "0.9") == 25
+    assert score("服务态度", "4.2") == Decimal("18.67") and score("服务态度", "4.5") == 20
+    assert score("平均响应时间", "2") == 20 and score("平均响应时间", "2.2") == 16 and score("平均响应时间", "11") == 0
+    assert score("高峰期平均响应时间", "3") == Decimal("6.67")
+
+
+# =========================================================================== business hours
+
+
+NINE_TO_SIX = Schedule(time(9), time(18), frozenset(range(1, 6)))
+
+
+@pytest.mark.parametrize(("start", "end", "minutes"), [
+    ("2026-10-05 09:00", "2026-10-05 09:04", 4),  # inside one day
+    ("2026-10-05 17:50", "2026-10-06 09:20", 30),  # across a night
+    ("2026-10-09 17:30", "2026-10-12 09:30", 60),  # Friday to Monday
+    ("2026-10-10 10:00", "2026-10-11 15:00", 0),  # a whole weekend
+    ("2026-10-05 07:00", "2026-10-05 08:30", 0),  # before opening
+    ("2026-10-05 07:00", "2026-10-05 19:00", 540),  # the whole day
+    ("2026-10-05 18:30", "2026-10-06 08:00", 0),  # a night
+    ("2026-10-02 12:00", "2026-10-12 12:00", 6 * 540),  # Fri noon to the Monday after next: 6 full days
+])
+def test_business_minutes_hand_cases(start, end, minutes):
+    assert business_minutes(datetime.fromisoformat(start), datetime.fromisoformat(end), NINE_TO_SIX) == minutes
+
+
+def test_schedule_options():
+    assert parse_schedule("09:00-18:00", "1-5") == NINE_TO_SIX
+    assert parse_schedule("8:30~17:30", "1,2,3,4,5,6").workdays == frozenset(range(1, 7))
+    assert parse_schedule(None) is None
+    for bad in ("18:00-09:00", "9-18", "25:00-26:00"):
+        with pytest.raises(InputValueError):
+            parse_schedule(bad, "1-5")
+    with pytest.raises(InputValueError, match="--workdays"):
+        parse_schedule("09:00-18:00", "0-8")
+    assert parse_peak("2026-11-11..2026-11-12") == (datetime(2026, 11, 11), datetime(2026, 11, 13))
+    assert parse_peak("2026-11-11") == (datetime(2026, 11, 11), datetime(2026, 11, 12))
+
+
+moments = st.datetimes(min_value=datetime(2025, 12, 20), max_value=datetime(2027, 1, 10))
+schedules = st.builds(
+    lambda a, length, days: Schedule(time(a // 60, a % 60), time((a + length) // 60, (a + length) % 60), frozenset(days)),
+    st.integers(0, 20 * 60), st.integers(1, 3 * 60), st.sets(st.integers(1, 7), min_size=1),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(a=moments, b=moments, schedule=schedules)
+def test_business_clock_column_matches_the_reference(a, b, schedule):
+    import polars as pl
+
+    a, b = sorted((a.replace(microsecond=0), b.replace(microsecond=0)))
+    ms = pl.Series([int((x - datetime(1970, 1, 1)) / timedelta(milliseconds=1)) for x in (a, b)], dtype=pl.Int64)
+    clock = pl.select(business_clock_expr(pl.lit(ms), schedule)).to_series().to_list()
+    assert (clock[1] - clock[0]) / 60000 == business_minutes(a, b, schedule)
+    # a day-by-day walk agrees with the cumulative clock
+    total, day = timedelta(0), a.date()
+    while day <= b.date():
+        if day.isoweekday() in schedule.workdays:
+            lo = max(a, datetime.combine(day, schedule.start))
+            hi = min(b, datetime.combine(day, schedule.end))
+            total += max(hi - lo, timedelta(0))
+        day += timedelta(days=1)
+    assert business_minutes(a, b, schedule) == total / timedelta(minutes=1)
+
+
+# =========================================================================== property: counts add up
+
+
+KINDS_OF_ROW = ["good", "good", "good", "bad_time", "reply_first", "no_agent", "duplicate", "outside", "bad_flag", "blank"]
+
+
+@st.composite
+def ticket_logs(draw):
+    n = draw(st.integers(1, 40))
+    rows, expected = [], []
+    for i in range(n):
+        kind = draw(st.sampled_from(KINDS_OF_ROW))
+        agent = f"K{draw(st.integers(1, 4))}"
+        customer = f"C{draw(st.integers(1, 6))}"
+        day = draw(st.integers(1, 31))
+        minute = draw(st.integers(0, 24 * 60 - 1))
+        created = datetime(2026, 10, day) + timedelta(minutes=minute)
+        wait = draw(st.integers(0, 300))
+        reply = (created + timedelta(minutes=wait)).strftime("%Y-%m-%d %H:%M:%S") if draw(st.booleans()) else ""
+        resolved = draw(st.sampled_from(["是", "否"]))
+        complaint = draw(st.sampled_from(["是", "否", "否", "否"]))
+        row = [f"T{i}", agent, customer, created.strftime("%Y-%m-%d %H:%M:%S"), reply, resolved, complaint, ""]
+        if kind == "bad_time":
+            row[3] = "yesterday"
+        elif kind == "reply_first":
+            row[4] = (created - timedelta(minutes=1)).strftime("%Y-%m-%d %H:%M:%S")
+        elif kind == "no_agent":
+            row[1] = ""
+        elif kind == "duplicate" and rows:
+            row[0] = draw(st.sampled_from([r[0] for r in rows]))
+        elif kind == "outside":
+            row[3] = (created + timedelta(days=40)).strftime("%Y-%m-%d %H:%M:%S")
+            row[4] = ""
+        elif kind == "bad_flag":
+            row[5] = "?"
+        elif kind == "blank":
+            row = [""] * 8
+        rows.append(row)
+        expected.append(kind)
+    return rows
+
+
+def reference(rows: list[list[str]], days: int = 7) -> dict[str, dict]:
+    """The figures computed the plain way, row by row."""
+    good, seen = [], set()
+    for r in rows:
+        if not any(r):
+            continue
+        try:
+            created = datetime.strptime(r[3], "%Y-%m-%d %H:%M:%S")
+        except ValueError:
+            continue
+        reply = datetime.strptime(r[4], "%Y-%m-%d %H:%M:%S") if r[4] else None
+        if not r[1] or (reply and reply < created) or r[5] not in ("是", "否") or (r[0] and r[0] in seen):
+            continue
+        seen.add(r[0])  # a row without a ticket id cannot be told a copy: it is counted
+        good.append((r[1], r[2], created, reply, r[5] == "是", r[6] == "是"))
+    out: dict[str, dict] = {}
+    for agent, customer, created, reply, resolved, complaint in good:
+        if created.month != 10:
+            continue
+        rec = out.setdefault(agent, {"customers": set(), "complained": set(), "raised": 0, "resolved": 0, "fcr": 0})
+        rec["customers"].add(customer)
+        if complaint:
+            rec["complained"].add(customer)
+        rec["raised"] += 1
+        rec["resolved"] += resolved
+        later = [c for a, cu, c, *_ in good if cu == customer and c >= created]
+        again = sum(1 for c in later if c - created <= timedelta(days=days)) > 1  # itself, and another
+        rec["fcr"] += resolved and not again
+    return out
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=ticket_logs())
+def test_counts_add_up_to_rows_read_minus_rows_reported(rows, tmp_path):
+    path = write_log(tmp_path / "p.csv", rows)
+    result = compute_metrics([path], "2026-10")
+    records = result.records()
+    assert sum(r["问题总数"] for r in records) == result.rows_read - result.problem_count - result.outside
+    assert result.rows_read == sum(1 for r in rows if any(r))
+    assert result.problem_count == sum(result.kind_counts.values())
+    expected = reference(rows)
+    assert {r["工号"] for r in records} == set(expected)
+    for rec in records:
+        ref = expected[rec["工号"]]
+        assert (rec["服务客户数"], rec["投诉客户数"], rec["问题总数"], rec["已解决数"], rec["首次解决数"]) == \
+            (len(ref["customers"]), len(ref["complained"]), ref["raised"], ref["resolved"], ref["fcr"])
+
+
+def test_write_is_atomic_and_keeps_text_as_text(tmp_path):
+    rows = [["T1", "=HYPERLINK(\"x\")", "C1", "2026-10-05 09:00:00", "", "是", "否", ""]]
+    path = write_log(tmp_path / "t.csv", rows)
+    out = tmp_path / "DATA.xlsx"
+    write_metrics(compute_metrics([path], "2026-10"), out)
+    assert openpyxl.load_workbook(out)["数据"]["A2"].data_type == "s"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["DATA.xlsx", "t.csv"]
+
+
+def test_exact_path_after_a_hash_collision_gives_the_same_figures(log, monkeypatch):
+    from xl_kpi import metrics
+
+    expected = compute_metrics([log], "2026-10", satisfaction_scale=5).rows
+    monkeypatch.setattr(metrics._Work, "_by_customer", lambda self, valid, n: None)  # as if two customers collided
+    assert compute_metrics([log], "2026-10", satisfaction_scale=5).rows == expected

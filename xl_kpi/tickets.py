@@ -1,0 +1,509 @@
+"""Helpdesk ticket exports: which column is which, how values read, business hours.
+
+An export from a customer-service system (.csv or .xlsx) has a row per ticket or
+conversation.  Its headers are recognised in 简体, 繁體 and English (工单编号 /
+工單編號 / ticket_id, 客服工号 / agent_id, 创建时间 / 建立時間 / created_at …); a
+small mapping file (``--map``) names any other header.  Every file becomes a
+Polars LazyFrame of text columns under canonical names, with the file's index
+and each row's spreadsheet row number (header = row 1), so every problem found
+later can say exactly where it is.
+
+Business hours are computed exactly with a cumulative clock: ``clock(t)`` is the
+number of working milliseconds from a fixed Monday to ``t``; the working time
+between two instants is ``clock(end) - clock(start)``.  The same formula runs on
+plain ``datetime`` values (``business_minutes``, used by the tests) and on a
+whole column at once (``business_clock_expr``).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+import tempfile
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+from .errors import InputFileError, InputValueError
+
+# --------------------------------------------------------------------------- fields
+
+# canonical field -> (label used in messages, recognised headers in order of preference)
+FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "ticket": ("工单编号", (
+        "工单编号", "工单号", "工单id", "工单ID", "工单", "会话编号", "会话id", "会话ID", "咨询编号", "记录编号", "服务单号",
+        "工單編號", "工單號", "工單ID", "工單", "會話編號", "會話ID", "諮詢編號", "記錄編號", "服務單號",
+        "ticket", "ticket_id", "ticket id", "ticket no", "ticket_no", "ticket number", "conversation_id", "conversation id",
+        "case_id", "case id", "case number",
+    )),
+    "agent_id": ("客服工号", (
+        "客服工号", "坐席工号", "工号", "员工编号", "客服编号", "客服ID", "坐席ID", "坐席编号", "处理人工号",
+        "客服工號", "坐席工號", "工號", "員工編號", "客服編號", "坐席編號", "處理人工號",
+        "agent_id", "agent id", "agent no", "staff_id", "staff id", "employee_id", "employee id", "assignee_id", "assignee id",
+    )),
+    "agent_name": ("客服姓名", (
+        "客服姓名", "坐席姓名", "客服", "坐席", "客服人员", "处理人", "受理人", "接待客服", "姓名",
+        "客服人員", "處理人", "接待客服", "服務人員",
+        "agent", "agent_name", "agent name", "assignee", "assignee name", "staff", "staff name",
+    )),
+    "customer": ("客户", (
+        "客户ID", "客户编号", "客户账号", "客户", "客户名称", "用户ID", "用户", "访客ID", "访客", "会员ID", "会员号",
+        "客戶ID", "客戶編號", "客戶帳號", "客戶賬號", "客戶", "客戶名稱", "用戶ID", "用戶", "訪客ID", "訪客", "會員ID", "會員號",
+        "customer", "customer_id", "customer id", "requester", "requester_id", "requester id", "user_id", "user id",
+        "visitor_id", "visitor id", "client", "client_id", "client id",
+    )),
+    "created": ("创建时间", (
+        "创建时间", "提问时间", "咨询时间", "进线时间", "接入时间", "发起时间", "会话开始时间", "开始时间", "提交时间",
+        "建立時間", "創建時間", "提問時間", "諮詢時間", "進線時間", "接入時間", "發起時間", "會話開始時間", "開始時間", "提交時間",
+        "created", "created_at", "created at", "create_time", "create time", "creation time", "opened_at", "opened at",
+        "start_time", "start time", "requested_at", "requested at",
+    )),
+    "first_reply": ("首次回复时间", (
+        "首次回复时间", "首次响应时间", "首响时间", "客服首次回复时间", "首次回复",
+        "首次回覆時間", "首次回復時間", "首次響應時間", "首響時間", "客服首次回覆時間", "首次回覆",
+        "first_reply", "first_reply_at", "first reply at", "first reply time", "first_response_at", "first response at",
+        "first_response_time", "first response time", "first_replied_at",
+    )),
+    "resolved": ("是否解决", (
+        "是否解决", "已解决", "解决状态", "解决情况", "工单状态", "处理状态", "状态", "处理结果",
+        "是否解決", "已解決", "解決狀態", "解決情況", "工單狀態", "處理狀態", "狀態", "處理結果",
+        "resolved", "is_resolved", "is resolved", "solved", "resolution", "status", "ticket status",
+    )),
+    "complaint": ("是否投诉", (
+        "是否投诉", "投诉", "投诉标记", "是否为投诉", "客户投诉",
+        "是否投訴", "投訴", "投訴標記", "是否為投訴", "客戶投訴",
+        "complaint", "is_complaint", "is complaint", "complained",
+    )),
+    "satisfaction": ("满意度评分", (
+        "满意度评分", "满意度", "满意度得分", "客户满意度", "满意评分", "客户评分", "评价分数", "评分",
+        "滿意度評分", "滿意度", "滿意度得分", "客戶滿意度", "滿意評分", "客戶評分", "評價分數", "評分",
+        "satisfaction", "satisfaction score", "satisfaction_score", "csat", "csat score", "rating",
+    )),
+    "attitude": ("服务态度评分", (
+        "服务态度评分", "服务态度", "态度评分",
+        "服務態度評分", "服務態度", "態度評分",
+        "attitude", "attitude score", "attitude_score",
+    )),
+}
+REQUIRED = ("customer", "created")  # and one of agent_id / agent_name
+
+TRUE_WORDS = {
+    "resolved": (
+        "是", "1", "y", "yes", "true", "t", "已解决", "解决", "已解決", "解決", "已处理", "已處理", "已完成", "完成", "已关闭",
+        "已關閉", "关闭", "關閉", "结案", "已结案", "結案", "已結案", "resolved", "solved", "closed", "done", "completed",
+    ),
+    "complaint": ("是", "1", "y", "yes", "true", "t", "投诉", "投訴", "有", "已投诉", "已投訴", "complaint", "complained"),
+}
+FALSE_WORDS = {
+    "resolved": (
+        "否", "0", "n", "no", "false", "f", "未解决", "未解決", "未处理", "未處理", "处理中", "處理中", "待处理", "待處理",
+        "进行中", "進行中", "挂起", "掛起", "未完成", "新建", "待回复", "待回覆", "open", "pending", "new", "on-hold", "hold",
+        "unresolved", "unsolved",
+    ),
+    "complaint": ("否", "0", "n", "no", "false", "f", "无", "無", "没有", "沒有", "未投诉", "未投訴", "none"),
+}
+
+TIME_FORMATS = (  # plain seconds first: with equal fit the faster format is used
+    "%Y-%m-%d %H:%M:%S",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y-%m-%d %H:%M:%S%.f",
+    "%Y-%m-%d %H:%M",
+    "%Y/%m/%d %H:%M:%S%.f",
+    "%Y/%m/%d %H:%M",
+    "%Y-%m-%dT%H:%M:%S%.f",
+    "%Y-%m-%dT%H:%M",
+    "%Y.%m.%d %H:%M:%S%.f",
+    "%Y.%m.%d %H:%M",
+    "%Y年%m月%d日 %H:%M:%S",
+    "%Y年%m月%d日 %H:%M",
+    "%Y年%m月%d日%H:%M:%S",
+    "%Y年%m月%d日%H:%M",
+)
+
+
+def header_key(text: str) -> str:
+    """Key for matching headers: no spaces, _ - . or colons, half-width brackets, lower case."""
+    text = str(text).replace("\ufeff", "").strip().replace("（", "(").replace("）", ")")
+    return re.sub(r"[\s_\-.:：]+", "", text).lower()
+
+
+_ALIASES: dict[str, tuple[str, int]] = {}
+for _field, (_label, _names) in FIELDS.items():
+    for _rank, _name in enumerate(_names):
+        _ALIASES.setdefault(header_key(_name), (_field, _rank))
+
+
+# --------------------------------------------------------------------------- mapping file
+
+
+@dataclass
+class Mapping:
+    """What a mapping file (``--map``) says: headers for fields, extra words, extra time formats."""
+
+    columns: dict[str, str] = field(default_factory=dict)  # field -> header in the export
+    true_words: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    false_words: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    time_formats: tuple[str, ...] = ()
+    source: str = ""
+
+
+_MAP_VALUE_KEYS = {"resolved": ("resolved", True), "unresolved": ("resolved", False),
+                   "complaint": ("complaint", True), "no_complaint": ("complaint", False)}
+
+
+def load_mapping(path: str | Path | None) -> Mapping:
+    """Read a mapping file::
+
+        columns:                 # field: header as the export writes it
+          agent_id: 客服账号
+          created: 进线时间
+        values:                  # extra words (case ignored)
+          resolved: [已结束]
+          unresolved: [排队中]
+          complaint: [差评投诉]
+          no_complaint: [正常]
+        time_formats: ["%d/%m/%Y %H:%M"]
+    """
+    if path is None:
+        return Mapping()
+    import yaml
+
+    path = Path(path)
+    if not path.is_file():
+        raise InputFileError(f"找不到列名映射文件 {path}")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise InputFileError(f"{path.name}: 列名映射文件不是有效的 YAML ({exc})") from None
+    if not isinstance(data, dict):
+        raise InputFileError(f"{path.name}: 列名映射文件应为映射, 如 columns: {{created: 进线时间}}")
+    unknown = set(data) - {"columns", "values", "time_formats"}
+    if unknown:
+        raise InputFileError(f"{path.name}: 不认识的字段 {', '.join(sorted(map(str, unknown)))}; 可用: columns, values, time_formats")
+    mapping = Mapping(source=path.name)
+    columns = data.get("columns") or {}
+    if not isinstance(columns, dict):
+        raise InputFileError(f"{path.name}: columns 应为 字段: 列名 的映射")
+    for key, header in columns.items():
+        if key not in FIELDS:
+            raise InputFileError(f"{path.name}: columns 中不认识的字段「{key}」; 可用: {', '.join(FIELDS)}")
+        if not isinstance(header, str) or not header.strip():
+            raise InputFileError(f"{path.name}: columns.{key} 应为导出文件中的列名, 收到 {header!r}")
+        mapping.columns[key] = header.strip()
+    values = data.get("values") or {}
+    if not isinstance(values, dict):
+        raise InputFileError(f"{path.name}: values 应为映射, 如 resolved: [已结束]")
+    for key, words in values.items():
+        if key not in _MAP_VALUE_KEYS:
+            raise InputFileError(f"{path.name}: values 中不认识的字段「{key}」; 可用: {', '.join(_MAP_VALUE_KEYS)}")
+        if isinstance(words, (str, int)):
+            words = [words]
+        if not isinstance(words, list):
+            raise InputFileError(f"{path.name}: values.{key} 应为取值列表")
+        target, truth = _MAP_VALUE_KEYS[key]
+        book = mapping.true_words if truth else mapping.false_words
+        book[target] = tuple(book.get(target, ())) + tuple(str(w).strip().lower() for w in words)
+    formats = data.get("time_formats") or []
+    if isinstance(formats, str):
+        formats = [formats]
+    if not isinstance(formats, list) or not all(isinstance(f, str) and "%" in f for f in formats):
+        raise InputFileError(f"{path.name}: time_formats 应为时间格式列表, 如 [\"%d/%m/%Y %H:%M\"]")
+    mapping.time_formats = tuple(formats)
+    return mapping
+
+
+def match_headers(headers: list[str], mapping: Mapping, source: str) -> tuple[dict[str, int], list[str]]:
+    """field -> column index, and notices about headers left unused."""
+    by_key = {}
+    for col, head in enumerate(headers):
+        if head:
+            by_key.setdefault(header_key(head), col)
+    chosen: dict[str, tuple[int, int]] = {}  # field -> (rank, column)
+    for key, header in mapping.columns.items():
+        col = by_key.get(header_key(header))
+        if col is None:
+            raise InputFileError(
+                f"{source}: 映射文件 {mapping.source} 指定 {key} 为列「{header}」, 但文件中没有这一列; "
+                f"现有列: {', '.join(h for h in headers if h)}"
+            )
+        chosen[key] = (-1, col)
+    taken = {col for _, col in chosen.values()}
+    notices = []
+    for col, head in enumerate(headers):
+        if not head or col in taken:
+            continue
+        hit = _ALIASES.get(header_key(head))
+        if hit is None:
+            continue
+        fld, rank = hit
+        if fld in chosen and chosen[fld][0] <= rank:
+            notices.append(f"{source}: 列「{head}」未使用 (已用「{headers[chosen[fld][1]]}」作为{FIELDS[fld][0]})")
+            continue
+        if fld in chosen:
+            notices.append(f"{source}: 列「{headers[chosen[fld][1]]}」未使用 (已用「{head}」作为{FIELDS[fld][0]})")
+        chosen[fld] = (rank, col)
+    found = {fld: col for fld, (_, col) in chosen.items()}
+    missing = [FIELDS[f][0] for f in REQUIRED if f not in found]
+    if "agent_id" not in found and "agent_name" not in found:
+        missing.insert(0, "客服工号或客服姓名")
+    if missing:
+        raise InputFileError(
+            f"{source}: 找不到 {', '.join(missing)} 列; 现有列: {', '.join(h for h in headers if h) or '(无)'}。"
+            "请在列名映射文件 (--map) 中写明, 如 columns: {created: 进线时间}"
+        )
+    return found, notices
+
+
+# --------------------------------------------------------------------------- reading files
+
+
+@dataclass
+class Source:
+    """One export file, as a lazy frame of text columns named by field."""
+
+    path: Path
+    index: int
+    columns: dict[str, int]
+    headers: list[str]
+    frame: Any  # polars.LazyFrame with columns: file, row, and one per field found
+    notices: list[str] = field(default_factory=list)
+    temp: Path | None = None  # a UTF-8 copy of a GB18030 file, removed by close()
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    def close(self) -> None:
+        if self.temp is not None and self.temp.exists():
+            self.temp.unlink()
+
+
+def open_source(path: str | Path, index: int, mapping: Mapping) -> Source:
+    path = Path(path)
+    if not path.is_file():
+        raise InputFileError(f"找不到文件 {path}")
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return _open_csv(path, index, mapping)
+    if suffix in (".xlsx", ".xlsm"):
+        return _open_xlsx(path, index, mapping)
+    raise InputFileError(f"{path}: 工单导出文件应为 .csv 或 .xlsx, 收到 {path.suffix or '无扩展名'}")
+
+
+def _open_csv(path: Path, index: int, mapping: Mapping) -> Source:
+    import polars as pl
+
+    with open(path, "rb") as fh:
+        head = fh.read(1 << 16)
+    if not head.strip():
+        raise InputFileError(f"{path.name}: 文件是空的, 应有表头行")
+    temp = None
+    read_path = path
+    try:
+        text = codecs.getincrementaldecoder("utf-8-sig")().decode(head, final=False)
+    except UnicodeDecodeError:
+        temp = _transcode(path)
+        read_path = temp
+        text = head.decode("gb18030", errors="replace")
+    first = text.lstrip("\ufeff").splitlines()[0] if text.strip() else ""
+    separator = max((",", "\t", ";", "|"), key=first.count) if first else ","
+    try:
+        headers = [h.strip() for h in next(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=separator))]
+        columns, notices = match_headers(headers, mapping, path.name)
+    except (StopIteration, csv.Error) as exc:
+        if temp is not None:
+            temp.unlink(missing_ok=True)
+        raise InputFileError(f"{path.name}: 无法读取表头 ({exc})") from None
+    except InputFileError:
+        if temp is not None:
+            temp.unlink(missing_ok=True)
+        raise
+    names = [f"c{i}" for i in range(len(headers))]
+    lf = pl.scan_csv(
+        read_path, has_header=True, separator=separator, quote_char='"', infer_schema=False, new_columns=names,
+        encoding="utf8", truncate_ragged_lines=True, raise_if_empty=False,
+    ).with_row_index("row", offset=2)
+    frame = lf.select(
+        pl.lit(index, pl.UInt16).alias("file"), "row",
+        *[pl.col(names[col]).alias(fld) for fld, col in columns.items()],
+    )
+    return Source(path, index, columns, headers, frame, notices, temp)
+
+
+def _transcode(path: Path) -> Path:
+    """A UTF-8 copy of a GB18030 (GBK) CSV, as Excel in China saves them."""
+    fd, tmp = tempfile.mkstemp(prefix="xlkpi-", suffix=".csv")
+    decoder = codecs.getincrementaldecoder("gb18030")(errors="strict")
+    try:
+        with open(path, "rb") as src, open(fd, "w", encoding="utf-8", newline="") as dst:
+            while chunk := src.read(1 << 22):
+                dst.write(decoder.decode(chunk))
+            dst.write(decoder.decode(b"", final=True))
+    except UnicodeDecodeError:
+        Path(tmp).unlink(missing_ok=True)
+        raise InputFileError(f"{path.name}: 无法识别文件编码 (既不是 UTF-8 也不是 GB18030), 请另存为 UTF-8 的 CSV") from None
+    return Path(tmp)
+
+
+def _open_xlsx(path: Path, index: int, mapping: Mapping) -> Source:
+    import polars as pl
+
+    from .tables import read_table
+
+    table = read_table(path)
+    columns, notices = match_headers(table.headers, mapping, path.name)
+    data: dict[str, list[str | None]] = {fld: [cell_string(r[col]) for r in table.rows] for fld, col in columns.items()}
+    rows = list(range(table.first_row, table.first_row + len(table.rows)))
+    frame = pl.DataFrame(
+        {"file": pl.Series([index] * len(rows), dtype=pl.UInt16), "row": pl.Series(rows, dtype=pl.UInt32),
+         **{fld: pl.Series(values, dtype=pl.String) for fld, values in data.items()}}
+    ).lazy()
+    return Source(path, index, columns, table.headers, frame, notices)
+
+
+def cell_string(value: Any) -> str | None:
+    """A spreadsheet cell as the text an export would hold: dates as ISO, 1001.0 as 1001."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ", timespec="milliseconds" if value.microsecond else "seconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, time):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    text = str(value).strip()
+    return text or None
+
+
+# --------------------------------------------------------------------------- business hours
+
+MS_PER_DAY = 86_400_000
+# 1970-01-01 was a Thursday: day d (days since the epoch) has weekday (d + 3) % 7, Monday = 0.
+_MONDAY_SHIFT = 3
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """Working hours on working weekdays (1 = Monday … 7 = Sunday); no holidays."""
+
+    start: time
+    end: time
+    workdays: frozenset[int]
+
+    @property
+    def open_ms(self) -> int:
+        return (self.start.hour * 3600 + self.start.minute * 60 + self.start.second) * 1000
+
+    @property
+    def day_ms(self) -> int:
+        return (self.end.hour * 3600 + self.end.minute * 60 + self.end.second) * 1000 - self.open_ms
+
+    def describe(self) -> str:
+        days = "、".join("一二三四五六日"[d - 1] for d in sorted(self.workdays))
+        return f"工作时间 {self.start:%H:%M}-{self.end:%H:%M}, 周{days}"
+
+    def clock_ms(self, moment: datetime) -> int:
+        """Working milliseconds from the Monday 1969-12-29 00:00 to ``moment`` (naive local time)."""
+        since = moment - datetime(1970, 1, 1)
+        total_ms = since.days * MS_PER_DAY + since.seconds * 1000 + since.microseconds // 1000
+        day, in_day = divmod(total_ms, MS_PER_DAY)
+        week, weekday = divmod(day + _MONDAY_SHIFT, 7)
+        before = sum(1 for w in range(weekday) if w + 1 in self.workdays)
+        today = min(max(in_day - self.open_ms, 0), self.day_ms) if weekday + 1 in self.workdays else 0
+        return (week * len(self.workdays) + before) * self.day_ms + today
+
+
+def parse_schedule(hours: str | None, workdays: str | None = None) -> Schedule | None:
+    """``--hours 09:00-18:00 --workdays 1-5`` (Monday = 1); None when no hours are given."""
+    if hours is None or not str(hours).strip():
+        if workdays not in (None, "", "1-5"):
+            raise InputValueError("--workdays 需要与 --hours 一起使用 (如 --hours 09:00-18:00 --workdays 1-5)")
+        return None
+    m = re.fullmatch(r"\s*(\d{1,2}):(\d{2})\s*[-~～至到]\s*(\d{1,2}):(\d{2})\s*", str(hours))
+    if not m:
+        raise InputValueError(f"--hours 应写成 09:00-18:00, 收到「{hours}」")
+    h1, m1, h2, m2 = (int(g) for g in m.groups())
+    if not (h1 < 24 and m1 < 60 and h2 < 24 and m2 < 60):
+        raise InputValueError(f"--hours 中的时刻无效 (应在 00:00 到 23:59 之间): 「{hours}」")
+    start, end = time(h1, m1), time(h2, m2)
+    if end <= start:
+        raise InputValueError(f"--hours 的结束时刻应晚于开始时刻 (不支持跨午夜的班次), 收到「{hours}」")
+    return Schedule(start, end, parse_workdays(workdays or "1-5"))
+
+
+def parse_workdays(text: str) -> frozenset[int]:
+    days: set[int] = set()
+    for part in re.split(r"[,，、\s]+", str(text).strip()):
+        if not part:
+            continue
+        m = re.fullmatch(r"([1-7])(?:[-~～]([1-7]))?", part)
+        if not m:
+            raise InputValueError(f"--workdays 应写成 1-5 或 1,2,3,4,5,6 (周一=1 … 周日=7), 收到「{text}」")
+        low, high = int(m.group(1)), int(m.group(2) or m.group(1))
+        if high < low:
+            raise InputValueError(f"--workdays 的范围应从小到大, 收到「{part}」")
+        days.update(range(low, high + 1))
+    if not days:
+        raise InputValueError("--workdays 至少要有一天")
+    return frozenset(days)
+
+
+def business_minutes(start: datetime, end: datetime, schedule: Schedule) -> float:
+    """Working minutes between two instants (the reference the column version is tested against)."""
+    return (schedule.clock_ms(end) - schedule.clock_ms(start)) / 60000
+
+
+def business_clock_expr(ms: Any, schedule: Schedule) -> Any:
+    """The column version of ``Schedule.clock_ms``: ``ms`` is an Int64 expression of ms since the epoch."""
+    import polars as pl
+
+    day = ms // MS_PER_DAY  # floor division, also before 1970
+    in_day = ms - day * MS_PER_DAY
+    shifted = day + _MONDAY_SHIFT
+    week = shifted // 7
+    weekday = shifted - week * 7
+    before = [sum(1 for w in range(k) if w + 1 in schedule.workdays) for k in range(7)]
+    working = [1 if k + 1 in schedule.workdays else 0 for k in range(7)]
+    before_expr = weekday.replace_strict(list(range(7)), before, return_dtype=pl.Int64)
+    working_expr = weekday.replace_strict(list(range(7)), working, return_dtype=pl.Int64)
+    today = (in_day - schedule.open_ms).clip(0, schedule.day_ms) * working_expr
+    return (week * len(schedule.workdays) + before_expr) * schedule.day_ms + today
+
+
+# --------------------------------------------------------------------------- periods
+
+
+def parse_period(text: str) -> tuple[datetime, datetime]:
+    """'2026-10' -> [2026-10-01 00:00, 2026-11-01 00:00)."""
+    m = re.fullmatch(r"\s*(\d{4})-(0[1-9]|1[0-2])\s*", str(text))
+    if not m:
+        raise InputValueError(f"考核期间应写成 YYYY-MM (如 2026-10), 收到「{text}」")
+    year, month = int(m.group(1)), int(m.group(2))
+    start = datetime(year, month, 1)
+    end = datetime(year + (month == 12), month % 12 + 1, 1)
+    return start, end
+
+
+def parse_peak(text: str | None) -> tuple[datetime, datetime] | None:
+    """'2026-11-11..2026-11-12' (dates, both included) -> [2026-11-11 00:00, 2026-11-13 00:00)."""
+    if text is None or not str(text).strip():
+        return None
+    parts = re.split(r"\s*(?:\.\.|~|～|至|到)\s*", str(text).strip())
+    if len(parts) == 1:
+        parts = parts * 2
+    if len(parts) != 2:
+        raise InputValueError(f"--peak 应写成 2026-11-11..2026-11-12 (起止日期都包含), 收到「{text}」")
+    try:
+        first, last = (datetime.strptime(p.replace("/", "-"), "%Y-%m-%d") for p in parts)
+    except ValueError:
+        raise InputValueError(f"--peak 应写成 2026-11-11..2026-11-12 (起止日期都包含), 收到「{text}」") from None
+    if last < first:
+        raise InputValueError(f"--peak 的结束日期早于开始日期: 「{text}」")
+    return first, last + timedelta(days=1)
