@@ -1,0 +1,646 @@
+"""`xl-kpi annual`: monthly results in, the annual (or quarterly) roll-up and people decisions out.
+
+Inputs are monthly summaries written by ``consolidate`` (their 公司总览 sheet; the month comes
+from a 期间 column or from ``YYYY-MM`` in the file name) or plain tables (.csv/.xlsx) with 工号,
+姓名, 部门, 期间 (YYYY-MM) and 总分, any number of months per table.
+
+The period score is the weighted average of the months (equal weights unless the scheme's
+``decisions.month_weights`` says otherwise), rounded half-up to the scheme's decimals (2).
+Missing months are never silent: they are listed in 缺考月份 and handled by ``missing``:
+``skip`` (average over the months present), ``zero`` (a missing month counts 0), ``fail`` (no
+period score; the person is reported in 问题).  "Missing" means a month of the period that
+appears in the inputs (for anybody) but has no total for this person.
+
+Decisions are evaluated per person and period by the rules of xl_kpi.decisions; each gives a
+value and a Chinese sentence with its reason.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from . import pay as paymod
+from .decisions import COLUMNS, default_decisions
+from .errors import InputFileError, InputValueError, KpiError
+from .numbers import fmt, plain, round_half_up, to_decimal
+from .scheme import Scheme, normalize
+from .tables import atomic_path, cell_text, keep_text, read_table
+
+MISSING_MODES = ("skip", "zero", "fail")
+PAY_COLUMNS = ("绩效奖金", "岗位工资", "提成", "当月工资")
+_ALIASES = {
+    "工号": ("工号", "员工编号", "id"),
+    "姓名": ("姓名",),
+    "部门": ("部门",),
+    "期间": ("期间", "考核期间", "考核月份", "月份"),
+    "总分": ("总分", "总评", "得分"),
+    "实际销售额": ("实际销售额", "销售额"),
+    "计划销售额": ("计划销售额",),
+    "绩效奖金基数": ("绩效奖金基数",),
+    "其他": ("其他",),
+    "顾问级别": ("顾问级别",),
+    "新顾客数": ("新顾客数", "新客户数", "新客人数"),
+    "复试": ("复试", "复试结果", "抽考结果"),
+    "公司简介成绩": ("公司简介成绩",),
+    "产品知识成绩": ("产品知识成绩", "产品专业知识成绩"),
+    "仪器操作成绩": ("仪器操作成绩",),
+    **{k: (k,) for k in PAY_COLUMNS},
+}
+_TESTS = ("公司简介成绩", "产品知识成绩", "仪器操作成绩")
+_CN = {1: "一", 2: "两", 3: "三", 4: "四", 5: "五", 6: "六", 7: "七", 8: "八", 9: "九", 10: "十", 11: "十一", 12: "十二"}
+
+
+@dataclass(frozen=True)
+class AnnualIssue:
+    file: str
+    where: str
+    person: str
+    message: str
+
+
+@dataclass
+class MonthRow:
+    pid: str
+    name: str
+    dept: str
+    month: str  # YYYY-MM
+    total: Decimal | None
+    source: str
+    sales: Decimal | None = None
+    pay: dict[str, Decimal] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)  # advisor columns, as read
+
+
+@dataclass
+class PersonPeriod:
+    pid: str
+    name: str
+    dept: str
+    period: str
+    months: dict[str, Decimal | None]  # every month of the period -> total (None: missing)
+    score: Decimal | None
+    missing: list[str]
+    absent: list[str]  # months without any row (缺岗)
+    pay: dict[str, Decimal] = field(default_factory=dict)
+    decisions: dict[str, tuple[Any, str]] = field(default_factory=dict)  # column -> (value, reason)
+
+
+@dataclass
+class Annual:
+    by: str
+    missing_mode: str
+    periods: dict[str, list[str]]  # period label -> its months present in the inputs
+    people: list[PersonPeriod]
+    issues: list[AnnualIssue]
+    decision_columns: list[str]
+
+
+# --------------------------------------------------------------------------- months
+
+
+def month_of(value: Any) -> str | None:
+    """'2026-03', '2026/3', '2026年3月', a date -> '2026-03'; None when it is not a month."""
+    if isinstance(value, (datetime, date)):
+        return f"{value.year:04d}-{value.month:02d}"
+    m = re.fullmatch(r"\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?\s*", cell_text(value))
+    if not m or not 1 <= int(m.group(2)) <= 12:
+        return None
+    return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}"
+
+
+def _month_from_name(path: Path) -> str | None:
+    found = {f"{int(y):04d}-{int(m):02d}" for y, m in re.findall(r"(?<!\d)(\d{4})[-_.年](\d{1,2})(?!\d)", path.stem)
+             if 1 <= int(m) <= 12}
+    return found.pop() if len(found) == 1 else None
+
+
+def _index(month: str) -> int:
+    return int(month[:4]) * 12 + int(month[5:7]) - 1
+
+
+def _month(index: int) -> str:
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def period_of(month: str, by: str) -> str:
+    if by == "quarter":
+        return f"{month[:4]}-Q{(int(month[5:7]) - 1) // 3 + 1}"
+    return month[:4]
+
+
+def _join(months: list[str]) -> str:
+    return "、".join(months)
+
+
+def _n(count: int) -> str:
+    return _CN.get(count, str(count))
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def read_monthly(paths: list[str | Path], scheme: Scheme | None = None) -> tuple[list[MonthRow], list[AnnualIssue]]:
+    """Every month row of every input; problems (no 工号, bad total, duplicates) are listed, not raised."""
+    rows: list[MonthRow] = []
+    issues: list[AnnualIssue] = []
+    seen: dict[tuple[str, str], MonthRow] = {}
+    for path in map(Path, paths):
+        for row in _read_one(path, scheme, issues):
+            key = (row.pid, row.month)
+            if key in seen:
+                issues.append(AnnualIssue(path.name, row.source, row.pid,
+                                          f"工号 {row.pid} 的 {row.month} 重复: 已在 {seen[key].source} 出现, 本行未计入"))
+                continue
+            seen[key] = row
+            rows.append(row)
+    return rows, issues
+
+
+def _read_one(path: Path, scheme: Scheme | None, issues: list[AnnualIssue]) -> list[MonthRow]:
+    if not path.is_file():
+        raise InputFileError(f"找不到文件 {path}")
+    sheet = None
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        from python_calamine import CalamineWorkbook
+
+        try:
+            names = CalamineWorkbook.from_path(str(path)).sheet_names
+        except Exception as exc:
+            raise InputFileError(f"{path}: 无法打开工作簿 ({exc})") from None
+        sheet = "公司总览" if "公司总览" in names else None
+    table = read_table(path, sheet)
+    cols: dict[str, int] = {}
+    heads = [normalize(h) for h in table.headers]
+    for key, names in _ALIASES.items():
+        for name in names:
+            if normalize(name) in heads:
+                cols[key] = heads.index(normalize(name))
+                break
+    if "工号" not in cols or "总分" not in cols:
+        raise InputFileError(f"{path}: 应有 工号 和 总分 两列 (月度汇总的「公司总览」表或 工号/姓名/部门/期间/总分 表)")
+    file_month = _month_from_name(path)
+    if "期间" not in cols and file_month is None:
+        raise InputFileError(f"{path}: 没有「期间」列, 文件名中也没有 YYYY-MM 形式的月份, 无法确定考核月份")
+    out = []
+    for i, raw in enumerate(table.rows):
+        where = table.where(i)
+
+        def get(key: str) -> Any:
+            return raw[cols[key]] if key in cols and cols[key] < len(raw) else None
+
+        if not any(v is not None and cell_text(v) for v in raw):
+            continue
+        pid = cell_text(get("工号"))
+        if not pid:
+            issues.append(AnnualIssue(path.name, where, "", "缺少工号, 本行未计入"))
+            continue
+        month = month_of(get("期间")) if "期间" in cols else file_month
+        if month is None:
+            issues.append(AnnualIssue(path.name, table.where(i, cols["期间"]), pid,
+                                      f"期间应为 YYYY-MM (如 2026-03), 收到「{cell_text(get('期间'))}」; 本行未计入"))
+            continue
+        total = _number(get("总分"), "总分", path, table.where(i, cols["总分"]), pid, issues)
+        if total is None and cell_text(get("总分")) == "":
+            issues.append(AnnualIssue(path.name, where, pid, f"{month} 没有总分 (该月按缺考处理)"))
+        row = MonthRow(pid, cell_text(get("姓名")), cell_text(get("部门")), month, total, f"{path.name} {where}")
+        row.sales = _number(get("实际销售额"), "实际销售额", path, where, pid, issues)
+        for key in PAY_COLUMNS:
+            value = _number(get(key), key, path, where, pid, issues)
+            if value is not None:
+                row.pay[key] = value
+        if scheme is not None and total is not None:
+            _compute_pay(row, scheme, {k: _number(get(k), k, path, where, pid, issues)
+                                       for k in ("绩效奖金基数", "计划销售额", "其他")})
+        for key in ("顾问级别", "复试"):
+            if cell_text(get(key)):
+                row.extra[key] = cell_text(get(key))
+        for key in ("新顾客数", *_TESTS):
+            value = _number(get(key), key, path, where, pid, issues)
+            if value is not None:
+                row.extra[key] = value
+        out.append(row)
+    return out
+
+
+def _number(value: Any, what: str, path: Path, where: str, pid: str, issues: list[AnnualIssue]) -> Decimal | None:
+    if value is None or cell_text(value) == "":
+        return None
+    try:
+        return to_decimal(value, what=what)
+    except InputValueError as exc:
+        issues.append(AnnualIssue(path.name, where, pid, f"{exc}; 按空白处理"))
+        return None
+
+
+def _compute_pay(row: MonthRow, scheme: Scheme, amounts: dict[str, Decimal | None]) -> None:
+    """Pay from the data file's amounts where the summary did not carry the figures already."""
+    total = row.total
+    assert total is not None
+    if scheme.bonus and "绩效奖金" not in row.pay and amounts["绩效奖金基数"] is not None:
+        row.pay["绩效奖金"] = paymod.bonus(amounts["绩效奖金基数"], total)
+    grade = scheme.grades.grade_of(total) if scheme.grades else None
+    if grade is not None and grade.post_wage is not None and "岗位工资" not in row.pay:
+        row.pay["岗位工资"] = grade.post_wage
+    if scheme.commission and "提成" not in row.pay and amounts["计划销售额"] is not None and row.sales is not None:
+        row.pay["提成"] = scheme.commission.amount(row.sales, amounts["计划销售额"])
+    if "当月工资" not in row.pay and "岗位工资" in row.pay and "提成" in row.pay:
+        row.pay["当月工资"] = paymod.monthly_wage(row.pay["岗位工资"], row.pay["提成"], amounts["其他"] or Decimal(0))
+
+
+# --------------------------------------------------------------------------- roll-up
+
+
+def roll_up(rows: list[MonthRow], *, by: str = "year", missing: str = "skip", scheme: Scheme | None = None,
+            issues: list[AnnualIssue] | None = None) -> Annual:
+    if by not in ("year", "quarter"):
+        raise KpiError(f"--by 应为 year 或 quarter, 收到 {by}")
+    if missing not in MISSING_MODES:
+        raise KpiError(f"--missing 应为 {' / '.join(MISSING_MODES)}, 收到 {missing}")
+    issues = list(issues or [])
+    config = scheme.decisions if scheme is not None and scheme.decisions is not None else default_decisions()
+    decimals = scheme.decimals if scheme is not None else 2
+    weights: dict[int, Decimal] = config["month_weights"]
+    all_months = sorted({r.month for r in rows})
+    periods: dict[str, list[str]] = {}
+    for m in all_months:
+        periods.setdefault(period_of(m, by), []).append(m)
+    by_person: dict[str, dict[str, MonthRow]] = {}
+    by_month: dict[str, list[MonthRow]] = {}
+    for r in rows:
+        by_person.setdefault(r.pid, {})[r.month] = r
+        by_month.setdefault(r.month, []).append(r)
+    flags = _monthly_flags(by_month, config, scheme)
+
+    people: list[PersonPeriod] = []
+    for label, months in periods.items():
+        for pid, mine in sorted(by_person.items()):
+            present = [m for m in months if m in mine]
+            if not present:
+                continue
+            latest = mine[present[-1]]
+            totals = {m: (mine[m].total if m in mine else None) for m in months}
+            miss = [m for m in months if totals[m] is None]
+            absent = [m for m in months if m not in mine]
+            score = None
+            if missing == "fail" and miss:
+                issues.append(AnnualIssue("", label, pid, f"缺考 {_join(miss)}: 按 --missing fail 不计算{label}得分"))
+            else:
+                parts = [(weights.get(int(m[5:7]), Decimal(1)), totals[m] if totals[m] is not None else Decimal(0))
+                         for m in months if totals[m] is not None or missing == "zero"]
+                wsum = sum(w for w, _ in parts)
+                if parts and wsum > 0:
+                    score = round_half_up(sum(w * v for w, v in parts) / wsum, decimals)
+            pp = PersonPeriod(pid, latest.name, latest.dept, label, totals, score, miss, absent)
+            for key in PAY_COLUMNS:
+                values = [mine[m].pay[key] for m in present if key in mine[m].pay]
+                if values:
+                    pp.pay[key] = sum(values, Decimal(0))
+            people.append(pp)
+    columns = [COLUMNS[k] for k in COLUMNS if config.get(k) is not None]
+    for label, months in periods.items():
+        group = [p for p in people if p.period == label]
+        _decide(group, months, by_person, flags, config, scheme)
+    return Annual(by, missing, periods, people, issues, columns)
+
+
+def _monthly_flags(by_month: dict[str, list[MonthRow]], config: dict, scheme: Scheme | None) -> dict[str, dict[str, dict[str, Any]]]:
+    """Per month and person: first in scope, last in total and sales in scope."""
+    out: dict[str, dict[str, dict[str, Any]]] = {}
+    fb, rl = config.get("first_bonus"), config.get("resign_last")
+    for month, rows in by_month.items():
+        flags = out.setdefault(month, {})
+        for rule, name in ((fb, "first"), (rl, "last")):
+            if rule is None:
+                continue
+            groups: dict[str, list[MonthRow]] = {}
+            for r in rows:
+                groups.setdefault(r.dept if rule["scope"] == "department" else "", []).append(r)
+            for members in groups.values():
+                scored = [r for r in members if r.total is not None]
+                if not scored:
+                    continue
+                if name == "first":
+                    top = max(r.total for r in scored)  # type: ignore[type-var]
+                    for r in scored:
+                        flags.setdefault(r.pid, {})["first"] = r.total == top
+                else:
+                    sold = [r for r in scored if r.sales is not None]
+                    if len(scored) < 2 or len(sold) < 2:
+                        continue
+                    low, low_sales = min(r.total for r in scored), min(r.sales for r in sold)  # type: ignore[type-var]
+                    for r in sold:
+                        flags.setdefault(r.pid, {})["last"] = r.total == low and r.sales == low_sales
+    return out
+
+
+def _windows(qualifying: set[int], n: int, period: set[int], chunked: bool = False) -> list[list[int]]:
+    """Windows of n calendar-consecutive qualifying months whose last month is in the period.
+
+    chunked: runs are cut into consecutive blocks of n from their start (each month used once).
+    """
+    out = []
+    for start in sorted(qualifying):
+        if start - 1 in qualifying:
+            continue
+        end = start
+        while end + 1 in qualifying:
+            end += 1
+        if chunked:
+            for first in range(start, end - n + 2, n):
+                window = list(range(first, first + n))
+                if window[-1] in period:
+                    out.append(window)
+        else:
+            for last in range(start + n - 1, end + 1):
+                if last in period:
+                    out.append(list(range(last - n + 1, last + 1)))
+    return out
+
+
+def _longest(qualifying: set[int], period: set[int]) -> list[int]:
+    best: list[int] = []
+    for start in sorted(qualifying):
+        if start - 1 in qualifying:
+            continue
+        run = [start]
+        while run[-1] + 1 in qualifying:
+            run.append(run[-1] + 1)
+        if any(m in period for m in run) and len(run) > len(best):
+            best = run
+    return best
+
+
+def _fmt_scores(months: list[int], totals: dict[str, Decimal]) -> str:
+    return ", ".join(fmt(totals[_month(m)]) for m in months)
+
+
+def _decide(group: list[PersonPeriod], months: list[str], by_person: dict[str, dict[str, MonthRow]],
+            flags: dict, config: dict, scheme: Scheme | None) -> None:
+    period = {_index(m) for m in months}
+    label = group[0].period if group else ""
+    kind = "季度" if "Q" in label else "年度"
+    absence = config.get("absence")
+    assessed: list[PersonPeriod] = []
+    for p in group:
+        out = p.decisions
+        mine = by_person[p.pid]
+        totals = {m: r.total for m, r in mine.items() if r.total is not None}
+        idx = {_index(m): v for m, v in totals.items()}
+        gap = f"; 缺考 {_join(p.missing)} 中断连续" if p.missing else ""
+        excluded = False
+        if absence is not None:
+            limit = absence["max_months"]
+            if len(p.absent) > limit:
+                excluded = True
+                out[COLUMNS["absence"]] = ("不参与当期考评", f"缺岗 {len(p.absent)} 个月 ({_join(p.absent)}), 超过 {limit} 个月, 不参与当期考评")
+            else:
+                out[COLUMNS["absence"]] = ("参与", f"缺岗 {len(p.absent)} 个月 ({_join(p.absent)}), 未超过 {limit} 个月"
+                                           if p.absent else "各月均有考核记录")
+        if not excluded and p.score is not None:
+            assessed.append(p)
+        skip_reason = "缺岗超过规定月数, 不参与当期考评" if excluded else f"没有{kind}得分"
+
+        rule = config.get("raise")
+        if rule is not None:
+            n, edge = rule["months"], rule["at_least"]
+            if excluded:
+                out[COLUMNS["raise"]] = ("", skip_reason)
+            else:
+                wins = _windows({i for i, v in idx.items() if v >= edge}, n, period)
+                annual_edge, strict = rule["annual_at_least"], rule["annual_strict"]
+                op = ">" if strict else "≥"
+                annual_ok = p.score is not None and (p.score > annual_edge if strict else p.score >= annual_edge)
+                reasons = []
+                if wins:
+                    w = wins[0]
+                    reasons.append(f"{_join([_month(m) for m in w])} 连续{_n(n)}个月 ≥{fmt(edge)} ({_fmt_scores(w, totals)})")
+                if annual_ok:
+                    reasons.append(f"{kind}平均 {fmt(p.score)} {op}{fmt(annual_edge)}")  # type: ignore[arg-type]
+                if wins or annual_ok:
+                    out[COLUMNS["raise"]] = ("有资格", "; ".join(reasons))
+                else:
+                    run = _longest({i for i, v in idx.items() if v >= edge}, period)
+                    longest = f"最长连续 ≥{fmt(edge)} 为 {len(run)} 个月" + (f" ({_join([_month(m) for m in run])})" if run else "")
+                    avg = f"{kind}平均 {fmt(p.score)} 未{op}{fmt(annual_edge)}" if p.score is not None else f"没有{kind}平均分"
+                    out[COLUMNS["raise"]] = ("", f"无连续{_n(n)}个月 ≥{fmt(edge)} ({longest}{gap}); {avg}")
+
+        rule = config.get("pay_cut")
+        if rule is not None:
+            n, edge, annual_edge = rule["months"], rule["below"], rule["annual_below"]
+            if excluded:
+                out[COLUMNS["pay_cut"]] = ("", skip_reason)
+            else:
+                wins = _windows({i for i, v in idx.items() if v < edge}, n, period)
+                annual_bad = p.score is not None and p.score < annual_edge
+                reasons = []
+                if wins:
+                    w = wins[0]
+                    reasons.append(f"{_join([_month(m) for m in w])} 连续{_n(n)}个月 <{fmt(edge)} ({_fmt_scores(w, totals)})")
+                if annual_bad:
+                    reasons.append(f"{kind}平均 {fmt(p.score)} <{fmt(annual_edge)}")  # type: ignore[arg-type]
+                if wins or annual_bad:
+                    out[COLUMNS["pay_cut"]] = ("降薪", "; ".join(reasons))
+                else:
+                    avg = f"{kind}平均 {fmt(p.score)} 不低于 {fmt(annual_edge)}" if p.score is not None else f"没有{kind}平均分"
+                    out[COLUMNS["pay_cut"]] = ("", f"无连续{_n(n)}个月 <{fmt(edge)}{gap}; {avg}")
+
+        rule = config.get("first_bonus")
+        if rule is not None:
+            n, amount = rule["months"], rule["amount"]
+            scope = "部门" if rule["scope"] == "department" else "公司"
+            firsts = {_index(m) for m, f in ((m, flags.get(m, {}).get(p.pid, {})) for m in mine) if f.get("first")}
+            wins = _windows(firsts, n, period, chunked=True)
+            if wins:
+                text = "; ".join(f"{_join([_month(m) for m in w])} 连续{_n(n)}个月{scope}排名第一 ({_fmt_scores(w, totals)})"
+                                 for w in wins)
+                out[COLUMNS["first_bonus"]] = (amount * len(wins), f"{text}; 奖励 {len(wins)} × {fmt(amount)} 元")
+            else:
+                got = sorted(m for m in firsts if m in period)
+                out[COLUMNS["first_bonus"]] = (Decimal(0), f"无连续{_n(n)}个月{scope}排名第一"
+                                               + (f" (排名第一: {_join([_month(m) for m in got])})" if got else "") + gap)
+
+        rule = config.get("resign_fail")
+        if rule is not None:
+            n = rule["months"]
+            below = rule["below"]
+            if below is None:
+                below = scheme.grades.rows[-2].at_least if scheme is not None and scheme.grades else Decimal(65)
+            wins = _windows({i for i, v in idx.items() if v < below}, n, period)
+            if wins:
+                w = wins[0]
+                out[COLUMNS["resign_fail"]] = ("请辞", f"{_join([_month(m) for m in w])} 连续{_n(n)}个月不及格 (<{fmt(below)}: {_fmt_scores(w, totals)})")
+            else:
+                out[COLUMNS["resign_fail"]] = ("", f"无连续{_n(n)}个月不及格 (<{fmt(below)}){gap}")
+
+        rule = config.get("resign_last")
+        if rule is not None:
+            scope = "部门" if rule["scope"] == "department" else "公司"
+            lasts = [m for m in months if flags.get(m, {}).get(p.pid, {}).get("last")]
+            judged = [m for m in months if "last" in flags.get(m, {}).get(p.pid, {})]
+            if lasts:
+                out[COLUMNS["resign_last"]] = ("请辞", "; ".join(
+                    f"{m} 总分 ({fmt(mine[m].total)}) 与实际销售额 ({fmt(mine[m].sales)}) 均为{scope}最后" for m in lasts))  # type: ignore[arg-type]
+            elif judged:
+                out[COLUMNS["resign_last"]] = ("", f"没有总分与实际销售额同月均为{scope}最后的月份")
+            else:
+                out[COLUMNS["resign_last"]] = ("", "没有实际销售额数据, 未判断")
+
+        rule = config.get("pay_threshold")
+        if rule is not None:
+            limit = rule["at_least"]
+            if limit is None:
+                limit = scheme.pay_threshold if scheme is not None and scheme.pay_threshold is not None else Decimal("0.8")
+            full = scheme.total if scheme is not None else Decimal(100)
+            if excluded or p.score is None:
+                out[COLUMNS["pay_threshold"]] = ("", skip_reason)
+            else:
+                ratio = p.score / full
+                shown = f"{kind}得分 {fmt(p.score)} / {fmt(full)} = {fmt(round_half_up(ratio * 100, 2))}%"
+                if ratio < limit:
+                    out[COLUMNS["pay_threshold"]] = ("不参与绩效考核", f"{shown} < {fmt(limit * 100)}%")
+                else:
+                    out[COLUMNS["pay_threshold"]] = ("参与", f"{shown} ≥ {fmt(limit * 100)}%")
+
+        rule = config.get("advisor")
+        if rule is not None:
+            out[COLUMNS["advisor"]] = _advisor(rule, mine, months)
+
+    rule = config.get("promotion")
+    if rule is not None:
+        scores = sorted((p.score for p in assessed), reverse=True)  # type: ignore[arg-type]
+        k = math.ceil(rule["top_percent"] * len(scores)) if scores else 0
+        line = scores[k - 1] if k else None
+        pct = fmt(rule["top_percent"] * 100)
+        for p in group:
+            if p not in assessed:
+                p.decisions[COLUMNS["promotion"]] = ("", "缺岗超过规定月数, 不参与当期考评" if p.score is not None else f"没有{kind}得分")
+                continue
+            rank = 1 + sum(1 for s in scores if s > p.score)  # type: ignore[operator]
+            head = f"{kind}得分 {fmt(p.score)} 排名第 {rank}/{len(scores)}; 前 {pct}% 为 ⌈{pct}% × {len(scores)}⌉ = {k} 人 (≥{fmt(line)}, 并列者均计入)"  # type: ignore[arg-type]
+            p.decisions[COLUMNS["promotion"]] = ("可参与", head) if p.score >= line else ("", head)  # type: ignore[operator]
+
+
+def _advisor(rule: dict, mine: dict[str, MonthRow], months: list[str]) -> tuple[Any, str]:
+    """Document 003's advisor levels, as far as the document states them."""
+    present = [m for m in months if m in mine and "顾问级别" in mine[m].extra]
+    if not present:
+        return ("", "没有顾问级别数据")
+    last = present[-1]
+    level = mine[last].extra["顾问级别"]
+    if level not in ("实习顾问", "专业顾问"):
+        return (level, f"顾问级别「{level}」不是 实习顾问 / 专业顾问, 未判断")
+    pro = level == "专业顾问"
+    window = [_month(i) for i in range(_index(last) - rule["window_months"] + 1, _index(last) + 1)]
+    new = sum((mine[m].extra.get("新顾客数", Decimal(0)) for m in window if m in mine), Decimal(0))
+    need = rule["pro_new_customers" if pro else "intern_new_customers"]
+    failed = [m for m in window if m in mine and "不合格" in str(mine[m].extra.get("复试", ""))]
+    reasons = [f"{window[0]} 至 {window[-1]} {_n(len(window))}个月新顾客 {fmt(new)} 位 ({level}要求至少 {need} 位)"]
+    if failed:
+        reasons.append(f"{_join(failed)} 复试/抽考两次不合格")
+    down = new < need or bool(failed)
+    if down:
+        return ("降为实习顾问" if pro else "降级 (重新考核合格后方可上岗)", "; ".join(reasons))
+    tests = {k: mine[last].extra[k] for k in _TESTS if k in mine[last].extra}
+    if not pro and len(tests) == len(_TESTS):
+        edge = rule["pro_test"]
+        ok = all(v >= edge for v in tests.values())
+        reasons.append("、".join(f"{k[:-2]} {fmt(v)}" for k, v in tests.items()) + f" {'均' if ok else '未全部'} ≥{fmt(edge)}")
+        if ok and new >= rule["pro_new_customers"]:
+            return ("实习顾问 (可申请专业顾问考核)", "; ".join(reasons))
+    return (level, "; ".join(reasons))
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def annual_headers(result: Annual) -> list[str]:
+    months = [m for ms in result.periods.values() for m in ms]
+    kind = "季度得分" if result.by == "quarter" else "年度得分"
+    pays = [f"{k}合计" for k in PAY_COLUMNS if any(k in p.pay for p in result.people)]
+    heads = ["工号", "姓名", "部门", "期间", *months, kind, "缺考月份", *pays]
+    for col in result.decision_columns:
+        heads += [col, f"{col}原因"]
+    return heads
+
+
+def annual_row(p: PersonPeriod, heads: list[str], result: Annual) -> list[Any]:
+    values: dict[str, Any] = {"工号": p.pid, "姓名": p.name, "部门": p.dept, "期间": p.period}
+    for m, v in p.months.items():
+        values[m] = plain(v) if v is not None else None
+    values["季度得分" if result.by == "quarter" else "年度得分"] = plain(p.score) if p.score is not None else None
+    values["缺考月份"] = _join(p.missing)
+    for k, v in p.pay.items():
+        values[f"{k}合计"] = plain(v)
+    for col, (value, reason) in p.decisions.items():
+        values[col] = plain(value) if isinstance(value, Decimal) else value
+        values[f"{col}原因"] = reason
+    return [values.get(h) for h in heads]
+
+
+def build_annual(result: Annual):
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.table import Table, TableStyleInfo
+
+    from .tables import print_a4_landscape
+
+    book = Workbook()
+    ws = book.active
+    ws.title = "季度汇总" if result.by == "quarter" else "年度汇总"
+    heads = annual_headers(result)
+    ws.append(heads)
+    people = sorted(result.people, key=lambda p: (p.period, p.dept, p.pid))
+    for p in people:
+        ws.append(annual_row(p, heads, result))
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for col, head in enumerate(heads, start=1):
+        wide = head.endswith("原因")
+        ws.column_dimensions[get_column_letter(col)].width = 40 if wide else max(8, min(16, len(head) * 2 + 2))
+        if wide:
+            for row in ws.iter_rows(min_row=2, min_col=col, max_col=col):
+                row[0].alignment = Alignment(wrap_text=True, vertical="top")
+    if people:
+        table = Table(displayName="T_annual", ref=f"A1:{get_column_letter(len(heads))}{len(people) + 1}")
+        table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
+        ws.add_table(table)
+    ws.freeze_panes = "C2"
+    print_a4_landscape(ws, "1:1")
+    issues = book.create_sheet("问题")
+    issues.append(["文件", "位置", "工号", "问题"])
+    for issue in result.issues:
+        issues.append([issue.file, issue.where, issue.person, issue.message])
+    for cell in issues[1]:
+        cell.font = Font(bold=True)
+    for col, width in zip("ABCD", (30, 24, 12, 80)):
+        issues.column_dimensions[col].width = width
+    if result.issues:
+        table = Table(displayName="T_issues", ref=f"A1:D{len(result.issues) + 1}")
+        table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
+        issues.add_table(table)
+    for sheet in book.worksheets:
+        keep_text(sheet)
+    return book
+
+
+def run_annual(inputs: list[str | Path], output: str | Path, *, by: str = "year", missing: str = "skip",
+               scheme: Scheme | None = None) -> Annual:
+    output = Path(output)
+    if output.suffix.lower() != ".xlsx":
+        raise InputFileError(f"年度汇总应为 .xlsx 文件, 收到 {output.name}")
+    for path in map(Path, inputs):
+        if path.exists() and output.exists() and path.resolve() == output.resolve():
+            raise InputFileError(f"{output} 是输入文件之一, 不能覆盖; 请写到别的文件")
+    rows, issues = read_monthly(list(inputs), scheme)
+    result = roll_up(rows, by=by, missing=missing, scheme=scheme, issues=issues)
+    book = build_annual(result)
+    with atomic_path(output) as tmp:
+        book.save(tmp)
+    return result
