@@ -235,6 +235,92 @@ def consolidate_cmd(inputs, output, scheme_ref) -> None:
     sys.exit(1 if result.issues else 0)
 
 
+@main.command("metrics")
+@click.argument("tickets", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--period", required=True, help="考核期间 YYYY-MM, 如 2026-10 (按工单创建时间).")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="数据文件 (.xlsx), 供 generate --data / score 使用.")
+@click.option("--map", "mapping", type=click.Path(dir_okay=False), help="列名映射文件 (.yaml), 说明导出文件的列名.")
+@click.option("--roster", type=click.Path(dir_okay=False), help="花名册: 客服可写工号或姓名, 不在花名册中的报告为问题.")
+@click.option("--median", is_flag=True, help="平均响应时间改用中位数.")
+@click.option("--hours", default=None, help="只计工作时间, 如 09:00-18:00.")
+@click.option("--workdays", default=None, help="工作日, 如 1-5 (周一=1, 默认 1-5; 与 --hours 一起用).")
+@click.option("--peak", default=None, help="高峰期日期 (含首尾), 如 2026-11-11..2026-11-12.")
+@click.option("--fcr-days", type=int, default=7, show_default=True, help="首次解决: 同一客户多少天内未再来.")
+@click.option("--satisfaction-scale", type=click.Choice(["5", "10", "100"]), default=None,
+              help="导出中满意度评分的满分 (5 分制 ×20 换算为百分制).")
+def metrics_cmd(tickets, period, output, mapping, roster, median, hours, workdays, peak, fcr_days, satisfaction_scale) -> None:
+    """由客服系统导出的工单 (TICKETS: .csv/.xlsx) 计算每位客服的客观指标, 写入数据文件.
+
+    有问题的行 (时间无法识别、回复早于提问、未知客服、重复工单……) 列在数据文件的「问题」表, 退出码为 1.
+    """
+    from .metrics import compute_metrics, report_to, write_metrics
+
+    result = compute_metrics(
+        tickets, period, mapping=mapping, roster=roster, median=median, hours=hours, workdays=workdays, peak=peak,
+        fcr_days=fcr_days, satisfaction_scale=int(satisfaction_scale) if satisfaction_scale else None,
+    )
+    write_metrics(result, output)
+    report_to(sys.stderr, result, output)
+    sys.exit(1 if result.problem_count else 0)
+
+
+@main.command("annual")
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="年度 (或季度) 汇总工作簿 (.xlsx).")
+@click.option("--by", type=click.Choice(["year", "quarter"]), default="year", show_default=True, help="按年或按季度汇总.")
+@click.option("--missing", type=click.Choice(["skip", "zero", "fail"]), default="skip", show_default=True,
+              help="缺考月份: skip 按已有月份平均 / zero 按 0 分计 / fail 不计算该人得分并列入「问题」.")
+@click.option("--scheme", "scheme_ref", default=None, help="方案 id 或方案文件: 其 decisions 设定各项决定的门槛 (默认按文件原文).")
+def annual_cmd(inputs, output, by, missing, scheme_ref) -> None:
+    """由月度汇总 (consolidate 的结果) 或 工号/姓名/部门/期间/总分 表计算年度 (季度) 得分与调薪、降薪、晋升、奖励、请辞等决定."""
+    from .periods import run_annual
+    from .scheme import get_scheme
+
+    scheme = get_scheme(scheme_ref) if scheme_ref else None
+    result = run_annual(list(inputs), output, by=by, missing=missing, scheme=scheme)
+    for issue in result.issues:
+        click.echo(f"问题 {' '.join(x for x in (issue.file, issue.where, issue.person) if x)}: {issue.message}", err=True)
+    click.echo(f"{len(result.people)} 人次, 期间 {', '.join(result.periods)}, {len(result.issues)} 个问题; 已写入 {output}", err=True)
+    sys.exit(1 if result.issues else 0)
+
+
+@main.command("feedback")
+@click.argument("summary", type=click.Path(exists=True, dir_okay=False))
+@click.option("-o", "--out", "out_dir", required=True, type=click.Path(file_okay=False), help="输出文件夹.")
+@click.option("--scheme", "scheme_ref", default=None, help="方案 id 或方案文件 (默认按汇总表的指标列识别内置方案).")
+@click.option("--lang", type=LANG, default="zh-Hans", show_default=True, help="简体或繁體.")
+def feedback_cmd(summary, out_dir, scheme_ref, lang) -> None:
+    """由月度汇总为每人生成绩效面谈反馈表: 可打印的 HTML (A4, 每人一页) 和每人一张工作表的工作簿."""
+    from .feedback import write_feedback
+    from .scheme import get_scheme
+
+    scheme = get_scheme(scheme_ref) if scheme_ref else None
+    result = write_feedback(summary, out_dir, scheme=scheme, lang=lang)
+    for problem in result.problems:
+        click.echo(f"问题 {problem}", err=True)
+    click.echo(f"已为 {len(result.forms)} 人生成面谈反馈表, 位于 {out_dir} (全部.html 可一次打印)", err=True)
+    sys.exit(1 if result.problems else 0)
+
+
+@main.command("sample")
+@click.argument("roster", type=click.Path(exists=True, dir_okay=False))
+@click.option("--percent", required=True, help="抽取比例 (百分数), 如 10 表示 10%.")
+@click.option("--seed", required=True, type=int, help="随机种子: 同一花名册、比例和种子总是抽到同样的人.")
+@click.option("-o", "--output", default=None, type=click.Path(dir_okay=False), help="写入抽样名单 (.xlsx/.csv); 默认打印.")
+def sample_cmd(roster, percent, seed, output) -> None:
+    """随机考核: 从花名册按比例随机抽取员工 (可重复)."""
+    from .sampling import sample_staff
+    from .tables import write_table
+
+    headers, rows = sample_staff(roster, percent, seed)
+    if output:
+        write_table(output, headers, rows, sheet="抽样名单")
+        click.echo(f"抽取 {len(rows)} 人, 已写入 {output}", err=True)
+    else:
+        for row in rows:
+            click.echo("\t".join(row))
+
+
 @main.group("templates", cls=KpiGroup)
 def templates_group() -> None:
     """模板工作簿 (Template workbooks)."""

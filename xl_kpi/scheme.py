@@ -93,6 +93,7 @@ class Scheme:
     commission: Commission | None = None
     pay_threshold: Decimal | None = None
     rating: Rating | None = None
+    decisions: dict[str, Any] | None = None  # people decisions (xl_kpi.decisions); None: the documents' defaults
     description: str = ""
     path: str = ""
 
@@ -142,10 +143,17 @@ def parse_scheme_text(text: str, *, source: str) -> Scheme:
     return parse_scheme(data, source=source)
 
 
+_TOP_KEYS = {"id", "name", "name_hant", "source", "description", "total", "decimals", "assessors", "groups",
+             "grades", "pay", "rating", "decisions"}
+
+
 def parse_scheme(data: Any, *, source: str) -> Scheme:
     reader = _Reader(source)
     if not isinstance(data, dict):
         raise reader.fail("", "方案文件的顶层应为映射 (id: ..., groups: ...)")
+    unknown = sorted(set(data) - _TOP_KEYS)
+    if unknown:  # a typo such as "decision:" must not be ignored silently
+        raise reader.fail("", f"不认识的字段 {', '.join(map(str, unknown))}; 可用: {', '.join(sorted(_TOP_KEYS))}")
     scheme = Scheme(
         id=reader.text(data, "id", ""),
         name=reader.text(data, "name", ""),
@@ -182,6 +190,10 @@ def parse_scheme(data: Any, *, source: str) -> Scheme:
         scheme.pay_threshold = reader.number(pay, "threshold", "pay")
     if "rating" in data:
         scheme.rating = _wrap(reader, "rating", parse_rating, data["rating"])
+    if "decisions" in data:
+        from .decisions import parse_decisions
+
+        scheme.decisions = _wrap(reader, "decisions", parse_decisions, data["decisions"])
     return scheme
 
 
