@@ -568,7 +568,7 @@ def test_cs_table_summary_tables_formatting_chart(tmp_path):
     assert {p: sha256(p) for p in corpus.iterdir()} == before
 
     book = load_workbook(summary)
-    assert book.sheetnames == ["公司总览", "客服一部", "客服二部", "问题"]
+    assert book.sheetnames == ["公司总览", "客服一部", "客服二部", "等级分布", "问题"]
     assert book["问题"].max_row == 1  # headers only
     rows = {r["工号"]: r for r in records(book["公司总览"])}
     assert set(rows) == set(TABLE_PEOPLE)

@@ -94,6 +94,7 @@ class Scheme:
     pay_threshold: Decimal | None = None
     rating: Rating | None = None
     decisions: dict[str, Any] | None = None  # people decisions (xl_kpi.decisions); None: the documents' defaults
+    calibration: dict[str, Decimal] = field(default_factory=dict)  # grade -> largest share wanted (优: 10%)
     description: str = ""
     path: str = ""
 
@@ -144,7 +145,7 @@ def parse_scheme_text(text: str, *, source: str) -> Scheme:
 
 
 _TOP_KEYS = {"id", "name", "name_hant", "source", "description", "total", "decimals", "assessors", "groups",
-             "grades", "pay", "rating", "decisions"}
+             "grades", "pay", "rating", "decisions", "calibration"}
 
 
 def parse_scheme(data: Any, *, source: str) -> Scheme:
@@ -194,7 +195,27 @@ def parse_scheme(data: Any, *, source: str) -> Scheme:
         from .decisions import parse_decisions
 
         scheme.decisions = _wrap(reader, "decisions", parse_decisions, data["decisions"])
+    if "calibration" in data:
+        scheme.calibration = _calibration(reader, scheme, data["calibration"])
     return scheme
+
+
+def _calibration(reader: "_Reader", scheme: Scheme, raw: Any) -> dict[str, Decimal]:
+    """Target grade distribution: the largest share of a department each grade should have."""
+    if scheme.grades is None:
+        raise reader.fail("calibration", "方案没有等级表 (grades), 无法设定等级分布目标")
+    if not isinstance(raw, dict) or not raw:
+        raise reader.fail("calibration", "应写成 {等级: 最高比例}, 如 {优: 10%}")
+    names = [g.grade for g in scheme.grades.rows]
+    out: dict[str, Decimal] = {}
+    for grade, share in raw.items():
+        if str(grade) not in names:
+            raise reader.fail("calibration", f"没有等级「{grade}」; 等级表中有: {', '.join(names)}")
+        value = reader.number(raw, grade, "calibration")
+        if not Decimal(0) < value <= Decimal(1):
+            raise reader.fail(f"calibration.{grade}", f"比例应在 0% 与 100% 之间, 收到 {fmt(value * 100)}%")
+        out[str(grade)] = value
+    return out
 
 
 def _wrap(reader: "_Reader", where: str, parse, value):

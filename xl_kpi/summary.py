@@ -11,12 +11,13 @@ from __future__ import annotations
 import os
 import re
 import shutil
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
-from openpyxl.formatting.rule import CellIsRule
+from openpyxl.formatting.rule import CellIsRule, FormulaRule
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
@@ -29,6 +30,7 @@ from .tables import atomic_path, keep_text
 GRADE_COLOURS = ["C6EFCE", "DDEBF7", "FFF2CC", "FCE4D6", "FFC7CE"]  # best to worst
 PAY_ORDER = ("绩效奖金", "岗位工资", "提成", "当月工资", "绩效资格")
 OVERVIEW = "公司总览"
+CALIBRATION = "等级分布"
 ISSUES = "问题"
 
 
@@ -91,7 +93,7 @@ def build_summary(result: Consolidation) -> Workbook:
     overview = book.active
     overview.title = OVERVIEW
     _table_sheet(overview, heads, [person_row(p, heads) for p in people], "overview", result)
-    taken = {OVERVIEW.lower(), ISSUES.lower()}
+    taken = {OVERVIEW.lower(), ISSUES.lower(), CALIBRATION.lower()}
     departments: dict[str, list[PersonResult]] = {}
     for p in people:
         departments.setdefault(p.identity.get("部门", "") or "未分部门", []).append(p)
@@ -99,6 +101,8 @@ def build_summary(result: Consolidation) -> Workbook:
         ws = book.create_sheet(safe_sheet_name(dept, taken))
         _table_sheet(ws, heads, [person_row(p, heads) for p in members], f"dept{i}", result)
         _grade_chart(ws, result, members, len(heads) + 2, dept)
+    if result.scheme is not None and result.scheme.grades and people:
+        _calibration_sheet(book.create_sheet(CALIBRATION), result, departments)
     _issues_sheet(book.create_sheet(ISSUES), result)
     for ws in book.worksheets:
         keep_text(ws)
@@ -157,6 +161,38 @@ def _grade_chart(ws, result: Consolidation, members: list[PersonResult], col: in
     chart.legend = None
     chart.height, chart.width = 7, 12
     ws.add_chart(chart, f"{get_column_letter(col)}{n + 3}")
+
+
+def _calibration_sheet(ws, result: Consolidation, departments: dict[str, list[PersonResult]]) -> None:
+    """Each department's grade distribution against the scheme's targets; shares over target flagged."""
+    scheme = result.scheme
+    assert scheme is not None and scheme.grades is not None
+    heads = ["部门", "等级", "人数", "占比", "目标上限", "校准"]
+    ws.append(heads)
+    groups = [*departments.items(), ("全公司", [p for members in departments.values() for p in members])]
+    for dept, members in groups:
+        graded = [p for p in members if p.score.grade is not None]
+        for grade in scheme.grades.rows:
+            count = sum(1 for p in graded if p.score.grade.grade == grade.grade)
+            share = Decimal(count) / len(graded) if graded else None
+            target = scheme.calibration.get(grade.grade)
+            flag = ""
+            if target is not None and share is not None:
+                flag = f"超出目标 ({count}/{len(graded)})" if share > target else "符合"
+            ws.append([dept, grade.grade, count, float(share) if share is not None else None,
+                       float(target) if target is not None else None, flag])
+    for row in ws.iter_rows(min_row=2):
+        row[3].number_format = row[4].number_format = "0.0%"
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for col, width in zip("ABCDEF", (16, 8, 8, 8, 10, 22)):
+        ws.column_dimensions[col].width = width
+    last = ws.max_row
+    table = Table(displayName="T_calibration", ref=f"A1:F{last}")
+    table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
+    ws.add_table(table)
+    red = PatternFill("solid", start_color="FFC7CE", end_color="FFC7CE")
+    ws.conditional_formatting.add(f"F2:F{last}", FormulaRule(formula=['LEFT($F2,2)="超出"'], fill=red))
 
 
 def _issues_sheet(ws, result: Consolidation) -> None:
