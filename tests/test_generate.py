@@ -268,7 +268,7 @@ def test_edited_rules_sheet_is_honoured(tmp_path, people):
 
 def test_nonsense_rules_sheet_is_a_clear_error(tmp_path, people):
     template = _edit_rules(ROOT / "workbook_templates" / "cs-quant.xlsx", tmp_path / "bad.xlsx",
-                           "weight: 40", "weight: 45")
+                           "    weight: 40", "    weight: 45")
     with pytest.raises(SchemeError) as info:
         get_scheme(template)
     assert "bad.xlsx 工作表「规则」" in str(info.value) and "分组 客户服务质量: 指标权重之和为 40 (客户投诉率 20 + 客户满意度 20), 与分组权重 45 不符" in str(info.value)
@@ -286,3 +286,17 @@ def test_tampered_rules_in_a_returned_file_are_reported(tmp_path, people):
     result = consolidate([tampered])
     assert result.files_failed == 1
     assert "「规则」工作表与生成时不一致" in result.issues[0].message
+
+
+def test_pay_amounts_from_the_roster_and_data(tmp_path):
+    roster = tmp_path / "roster.csv"
+    roster.write_text("工号,姓名,部门,绩效奖金基数\nK1,王芳,一部,1200\nK2,李娜,一部,abc\nK3,张伟,一部,1000\n", encoding="utf-8")
+    data = tmp_path / "data.csv"
+    data.write_text("工号,绩效奖金基数\nK3,1500\n", encoding="utf-8")
+    scheme, text = get_scheme_with_text("cs-quant")
+    result = generate(scheme, text, roster, "2026-10", tmp_path / "out", data=data)
+    assert "roster.csv 第3行 绩效奖金基数: 绩效奖金基数应为数字, 收到文字「abc」, 未预填" in result.problems
+    people = {p.identity["工号"]: p for p in read_filled_workbook(result.files[0]).people}
+    assert people["K1"].pay_inputs["bonus_base"].value == 1200
+    assert people["K2"].pay_inputs["bonus_base"].value is None
+    assert people["K3"].pay_inputs["bonus_base"].value == 1500  # the data file wins over the roster

@@ -187,7 +187,8 @@ def _progress(label: str):
               help="native: 普通 Excel 公式 (Excel/WPS/LibreOffice 都能算); udf: =KPI_*() 函数 (需加载项).")
 @click.option("--lang", type=LANG, default="zh-Hans", show_default=True, help="标签用简体或繁體.")
 @click.option("--password", default=None, help="工作表保护密码 (默认不设密码).")
-def generate_cmd(scheme_ref, roster, period, out_dir, data, split, mode, lang, password) -> None:
+@click.option("--peer", is_flag=True, help="另为每人生成团队协作互评表 (互评-期间-部门-工号-姓名.xlsx).")
+def generate_cmd(scheme_ref, roster, period, out_dir, data, split, mode, lang, password, peer) -> None:
     """按花名册为每人生成一张考核表."""
     from .generate import generate
     from .scheme import get_scheme_with_text
@@ -196,10 +197,12 @@ def generate_cmd(scheme_ref, roster, period, out_dir, data, split, mode, lang, p
     bar, update = _progress("生成考核表")
     with bar:
         result = generate(scheme, text, roster, period, out_dir, data=data, split=split, mode=mode, lang=lang,
-                          password=password, progress=update)
+                          password=password, progress=update, peer=peer)
     for problem in result.problems:
         click.echo(f"问题 {problem}", err=True)
     click.echo(f"已为 {result.people} 人生成 {len(result.files)} 个工作簿, 位于 {out_dir}", err=True)
+    if peer:
+        click.echo(f"已生成 {len(result.peer_files)} 份互评表", err=True)
     sys.exit(1 if result.problems else 0)
 
 

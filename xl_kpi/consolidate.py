@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from . import pay as paymod
+from . import peer as peermod
 from .engine import PersonScore, score_person
 from .errors import InputFileError, InputValueError, KpiError
 from .layout import layout_for
@@ -48,6 +49,11 @@ class PersonResult:
     pay: dict[str, Any]
     issues: list[Issue] = field(default_factory=list)
     rank: int | None = None
+    period: str = ""  # from the workbook's meta
+    department: str = ""  # from the workbook's meta, else the sheet's 部门
+    supervisor_score: PersonScore | None = None  # before peer ratings were combined in (None: no peer ratings)
+    peer_ratings: dict[str, list[Decimal]] = field(default_factory=dict)  # indicator id -> peers' points
+    source: PersonSheet | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass
@@ -159,7 +165,7 @@ def evaluate_person(book: FilledWorkbook, person: PersonSheet) -> PersonResult:
     score = score_person(scheme, get)
     if person.inputs and all(cell.value is None for cell in person.inputs.values()):
         issue("", "整张考核表未填写")
-        return PersonResult(book.path, person.sheet, person.identity, score, {}, issues)
+        return _located(PersonResult(book.path, person.sheet, person.identity, score, {}, issues), book, person)
     gone = set(person.missing_rows)
     for problem in score.problems:
         if problem.indicator.name in gone or f"{problem.indicator.name}/{problem.spec.name}" in gone:
@@ -175,7 +181,21 @@ def evaluate_person(book: FilledWorkbook, person: PersonSheet) -> PersonResult:
 
     _check_formulas(book, person, score, issue)
     pay = _pay(scheme, person, score, issue)
-    return PersonResult(book.path, person.sheet, person.identity, score, pay, issues)
+    return _located(PersonResult(book.path, person.sheet, person.identity, score, pay, issues), book, person)
+
+
+def _located(pr: PersonResult, book: FilledWorkbook, person: PersonSheet) -> PersonResult:
+    pr.period = book.meta.get("period", "")
+    pr.department = book.meta.get(f"department:{book.meta.get(f'sheet:{person.sheet}', '')}") or person.identity.get("部门", "")
+    pr.source = person
+    return pr
+
+
+def _repay(scheme: Scheme, pr: PersonResult, score: PersonScore) -> dict[str, Any]:
+    """Pay again for a changed total; problems with the pay inputs were reported with the first pass."""
+    if pr.source is None or score.total is None:
+        return pr.pay
+    return _pay(scheme, pr.source, score, lambda *_: None)
 
 
 def _cached_number(cell: Cell) -> Decimal | None:
@@ -271,6 +291,7 @@ def consolidate(
     result = Consolidation(scheme, files=files)
     seen: dict[str, PersonResult] = {}
     fingerprints: dict[str, str] = {}
+    peer_files: list[peermod.PeerFile] = []
     for i, path in enumerate(files, start=1):
         if progress:
             progress(i, len(files), path)
@@ -296,6 +317,18 @@ def consolidate(
             result.issues.append(Issue(path.name, "规则", "", f"规则与 {fingerprints[next(iter(fingerprints))]} 不同; 本文件按自身规则计分"))
         for notice in book.notices:
             result.issues.append(Issue(path.name, "", "", notice))
+        if peermod.is_peer_meta(book.meta):
+            def peer_issue(sheet: str, cell: str, message: str, _name: str = path.name, _who: str = book.meta.get("reviewer", "")) -> None:
+                result.issues.append(Issue(_name, sheet, cell, message, _who))
+
+            try:
+                found = peermod.read_peer_file(path, book.meta, book.scheme, peer_issue)
+            except KpiError as exc:
+                result.issues.append(Issue(path.name, "", "", str(exc)))
+                continue
+            if found is not None:
+                peer_files.append(found)
+            continue
         for name in book.foreign_sheets:
             result.issues.append(Issue(path.name, name, "", "不是生成器生成的工作表, 未读取"))
         for person in book.people:
@@ -310,6 +343,8 @@ def consolidate(
             seen[pid] = pr
             result.people.append(pr)
             result.issues.extend(pr.issues)
+    result.issues.extend(peermod.apply_peer_reviews(
+        result.scheme, result.people, peer_files, lambda pr, score: _repay(result.scheme, pr, score)))
     _rank(result.people)
     return result
 

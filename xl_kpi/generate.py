@@ -18,7 +18,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from . import __version__
-from .batch import ID_COLUMN, map_columns
+from .batch import ID_COLUMN, PAY_INPUTS, map_columns
 from .describe import label
 from .errors import InputFileError, InputValueError, KpiError
 from .layout import COVER_SHEET, LISTS_SHEET, META_SHEET, RULES_SHEET, Layout, layout_for, input_key
@@ -44,6 +44,7 @@ PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 @dataclass
 class GenerateResult:
     files: list[Path] = field(default_factory=list)
+    peer_files: list[Path] = field(default_factory=list)  # with peer=True: one per reviewer
     people: int = 0
     problems: list[str] = field(default_factory=list)
 
@@ -130,6 +131,23 @@ def read_roster(path: str | Path) -> tuple[list[Person], list[str]]:
     return people, problems
 
 
+def roster_pay(people: list[Person], source: str) -> tuple[dict[str, dict[str, Any]], list[str]]:
+    """Pay amounts kept on the roster (绩效奖金基数, 计划销售额, 实际销售额, 其他) -> pre-filled pay inputs."""
+    lookup = {normalize(alias): key for key, aliases in PAY_INPUTS.items() for alias in aliases}
+    out: dict[str, dict[str, Any]] = {}
+    problems: list[str] = []
+    for person in people:
+        for head, raw in person.extra.items():
+            key = lookup.get(normalize(head))
+            if key is None or not raw:
+                continue
+            try:
+                out.setdefault(person.id, {})[f"pay|{key}"] = plain(to_decimal(raw, what=head))
+            except InputValueError as exc:
+                problems.append(f"{source} 第{person.row}行 {head}: {exc}, 未预填")
+    return out, problems
+
+
 def read_prefill(scheme: Scheme, path: str | Path) -> tuple[dict[str, dict[str, Any]], list[str]]:
     """工号 -> {input key -> number} from a DATA file laid out as for `xl-kpi score`."""
     table = read_table(path)
@@ -173,6 +191,7 @@ def generate(
     lang: str = "zh-Hans",
     password: str | None = None,
     progress: Callable[[int, int], None] | None = None,
+    peer: bool = False,
 ) -> GenerateResult:
     if not PERIOD.match(period):
         raise KpiError(f"考核期间应写成 YYYY-MM (如 2026-10), 收到「{period}」")
@@ -180,13 +199,20 @@ def generate(
         raise KpiError(f"--split 应为 department 或 person, 收到「{split}」")
     if mode not in ("native", "udf"):
         raise KpiError(f"--formulas 应为 native 或 udf, 收到「{mode}」")
+    if peer:
+        from .peer import peer_settings
+
+        peer_settings(scheme)  # KpiError before anything is written when the scheme has no teamwork indicators
     result = GenerateResult()
     people, problems = read_roster(roster)
     result.problems += problems
-    prefill: dict[str, dict[str, Any]] = {}
+    prefill, roster_problems = roster_pay(people, Path(roster).name)
+    result.problems += roster_problems
     if data is not None:
-        prefill, data_problems = read_prefill(scheme, data)
+        data_values, data_problems = read_prefill(scheme, data)
         result.problems += data_problems
+        for emp, values in data_values.items():  # the data file wins over the roster
+            prefill.setdefault(emp, {}).update(values)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     groups: dict[str, list[Person]] = {}
@@ -214,6 +240,10 @@ def generate(
         if progress:
             progress(done, len(people))
     result.people = done
+    if peer:
+        from .peer import write_peer_files
+
+        result.peer_files = write_peer_files(scheme, yaml_text, people, period, out, lang=lang, password=password)
     return result
 
 
@@ -255,6 +285,8 @@ def build_workbook(
         ("formulas", mode),
     ]
     rows += [(f"sheet:{name}", person.id) for person, name in sheets]
+    # 部门 per person, for peer review (who reviews whom); templates (no 工号) carry none
+    rows += [(f"department:{person.id}", person.fields["部门"]) for person, _ in sheets if person.id]
     for r, (k, v) in enumerate(rows, start=1):
         meta.cell(row=r, column=1, value=k)
         meta.cell(row=r, column=2, value=v).data_type = "s"

@@ -95,6 +95,7 @@ class Scheme:
     rating: Rating | None = None
     decisions: dict[str, Any] | None = None  # people decisions (xl_kpi.decisions); None: the documents' defaults
     calibration: dict[str, Decimal] = field(default_factory=dict)  # grade -> largest share wanted (优: 10%)
+    peer: dict[str, Any] | None = None  # peer review: {peer_weight: Decimal, indicators: [ids]} (xl_kpi.peer)
     description: str = ""
     path: str = ""
 
@@ -145,7 +146,7 @@ def parse_scheme_text(text: str, *, source: str) -> Scheme:
 
 
 _TOP_KEYS = {"id", "name", "name_hant", "source", "description", "total", "decimals", "assessors", "groups",
-             "grades", "pay", "rating", "decisions", "calibration"}
+             "grades", "pay", "rating", "decisions", "calibration", "peer"}
 
 
 def parse_scheme(data: Any, *, source: str) -> Scheme:
@@ -197,7 +198,29 @@ def parse_scheme(data: Any, *, source: str) -> Scheme:
         scheme.decisions = _wrap(reader, "decisions", parse_decisions, data["decisions"])
     if "calibration" in data:
         scheme.calibration = _calibration(reader, scheme, data["calibration"])
+    if "peer" in data:
+        scheme.peer = _peer(reader, scheme, data["peer"])
     return scheme
+
+
+def _peer(reader: "_Reader", scheme: Scheme, raw: Any) -> dict[str, Any]:
+    """Peer review of rubric indicators: the peers' average weighs peer_weight, the supervisor the rest."""
+    if not isinstance(raw, dict) or set(raw) - {"peer_weight", "indicators"}:
+        raise reader.fail("peer", "应写成 {peer_weight: 40%, indicators: [指标 id, ...]}")
+    weight = reader.number(raw, "peer_weight", "peer")
+    if not Decimal(0) <= weight <= Decimal(1):
+        raise reader.fail("peer.peer_weight", f"应在 0% 与 100% 之间, 收到 {fmt(weight * 100)}%")
+    ids = raw.get("indicators")
+    if not isinstance(ids, list) or not ids:
+        raise reader.fail("peer.indicators", "应为互评指标 id 的列表")
+    for ind_id in ids:
+        try:
+            ind = scheme.indicator(str(ind_id))
+        except UnknownIndicatorError:
+            raise reader.fail("peer.indicators", f"没有指标「{ind_id}」") from None
+        if ind.rule.kind != "rubric":
+            raise reader.fail("peer.indicators", f"「{ind.name}」不是等级评分指标, 不能互评")
+    return {"peer_weight": weight, "indicators": [scheme.indicator(str(i)).id for i in ids]}
 
 
 def _calibration(reader: "_Reader", scheme: Scheme, raw: Any) -> dict[str, Decimal]:
