@@ -287,6 +287,12 @@ def build_workbook(
     rows += [(f"sheet:{name}", person.id) for person, name in sheets]
     # 部门 per person, for peer review (who reviews whom); templates (no 工号) carry none
     rows += [(f"department:{person.id}", person.fields["部门"]) for person, _ in sheets if person.id]
+    finish_meta(book, meta, rows)
+    return book
+
+
+def finish_meta(book: Workbook, meta: Any, rows: list[tuple[str, Any]]) -> None:
+    """Fill the very hidden, protected _xlkpi sheet (keys and text values) and keep _lists last."""
     for r, (k, v) in enumerate(rows, start=1):
         meta.cell(row=r, column=1, value=k)
         meta.cell(row=r, column=2, value=v).data_type = "s"
@@ -294,7 +300,6 @@ def build_workbook(
     meta.protection.sheet = True
     if LISTS_SHEET in book.sheetnames:
         book.move_sheet(LISTS_SHEET, offset=len(book.sheetnames))
-    return book
 
 
 def _write_cover(ws, scheme: Scheme, sheets: list[tuple[Person, str]], period: str, lang: str, department: str | None) -> None:

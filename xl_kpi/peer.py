@@ -31,7 +31,7 @@ from . import __version__
 from .describe import label
 from .engine import ItemScore, PersonScore, score_indicator
 from .errors import InputFileError, InputValueError, KpiError
-from .layout import LISTS_SHEET, META_SHEET
+from .layout import META_SHEET
 from .numbers import fmt, round_half_up
 from .rules import Rubric
 from .rules_sheet import fingerprint, write_rules_sheet
@@ -203,13 +203,9 @@ def build_peer_workbook(
     entries += [(f"column:{ind.id}", get_column_letter(col))
                 for col, ind in enumerate(settings.indicators, start=len(INFO_COLUMNS) + 1)]
     entries += [(f"row:{r}", pid) for r, pid in rows]
-    for r, (k, v) in enumerate(entries, start=1):
-        meta.cell(row=r, column=1, value=k)
-        meta.cell(row=r, column=2, value=v).data_type = "s"
-    meta.sheet_state = "veryHidden"
-    meta.protection.sheet = True
-    if LISTS_SHEET in book.sheetnames:
-        book.move_sheet(LISTS_SHEET, offset=len(book.sheetnames))
+    from .generate import finish_meta  # generate imports this module
+
+    finish_meta(book, meta, entries)
     return book
 
 
