@@ -85,7 +85,7 @@ SETTINGS = settings(max_examples=5, deadline=None, derandomize=True, phases=[Pha
                                            HealthCheck.function_scoped_fixture])
 
 
-@pytest.mark.parametrize("scheme_id", ["cs-quant", "cs-table", "advisor-4s"])
+@pytest.mark.parametrize("scheme_id", ["cs-quant", "cs-table", "advisor-4s", "cs-smart"])
 def test_libreoffice_agrees_with_engine(scheme_id, tmp_path_factory):
     scheme, _ = get_scheme_with_text(scheme_id)
     counts = []
