@@ -7,9 +7,7 @@ into a clean `Error: …` with exit status 2.  No scoring logic lives here.
 from __future__ import annotations
 
 import json
-import shutil
 import sys
-from importlib import resources
 from pathlib import Path
 
 import click

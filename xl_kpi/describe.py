@@ -6,7 +6,6 @@ from decimal import Decimal
 from typing import Any
 
 from .numbers import fmt
-from .rules import KINDS
 from .scheme import Indicator, Scheme
 
 LANGS = ("zh-Hans", "zh-Hant")
@@ -93,12 +92,3 @@ def scheme_dict(scheme: Scheme) -> dict[str, Any]:
         data["rating"] = {"scores": scheme.rating.names, "levels": scheme.rating.levels}
     data["bonus"] = scheme.bonus
     return _jsonable(data)
-
-
-def kinds_table() -> list[tuple[str, str, str]]:
-    """(kind, Chinese label, first line of its documentation) for every rule kind."""
-    out = []
-    for kind, cls in KINDS.items():
-        doc = (cls.__doc__ or "").strip().splitlines()[0]
-        out.append((kind, cls.label, doc))
-    return out

@@ -13,8 +13,6 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from defusedxml import ElementTree as SafeET  # noqa: F401  - re-exported for the readers
-
 from .errors import InputFileError
 
 MAX_ENTRIES = 2_000
@@ -75,12 +73,3 @@ def check_xlsx(path: str | Path, *, max_entries: int = MAX_ENTRIES, max_bytes: i
             has_macros=any(n.lower().endswith("vbaproject.bin") for n in names),
             external_links=sum(1 for n in names if n.startswith("xl/externalLinks/") and n.endswith(".xml")),
         )
-
-
-def read_member(path: str | Path, name: str) -> bytes | None:
-    """One archive member's bytes (after check_xlsx), or None when absent."""
-    with zipfile.ZipFile(path) as archive:
-        try:
-            return archive.read(name)
-        except KeyError:
-            return None

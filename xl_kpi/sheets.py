@@ -18,13 +18,12 @@ from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
 from . import formulas as fx
-from .describe import label
 from .inputs import InputSpec
 from .layout import (
     FIRST_ROW, HEADER_ROW, IDENTITY_CELLS, IDENTITY_HANT, KEY_COLUMN, LISTS_SHEET, Layout, PersonCells,
     info_values, input_key, row_key, what_text,
 )
-from .numbers import fmt, plain
+from .numbers import fmt
 from .rules import Rubric
 from .scheme import Indicator, Scheme
 from .tables import print_a4_landscape
@@ -395,11 +394,6 @@ def _signatures(ws, scheme: Scheme, layout: Layout, row: int) -> None:
         merge(ws, f"A{row + i}:{last}{row + i}")
         ws[f"A{row + i}"] = text
         ws.row_dimensions[row + i].height = 24
-
-
-def prefill_values(scheme: Scheme, values: dict[str, Any]) -> dict[str, Any]:
-    """Input keys -> value, from a DATA row already mapped to input keys."""
-    return {k: (plain(v) if isinstance(v, Decimal) else v) for k, v in values.items()}
 
 
 def text_width(text: str) -> float:
