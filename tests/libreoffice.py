@@ -21,16 +21,21 @@ def soffice() -> str:
     pytest.skip("LibreOffice not installed (apt-get install libreoffice-calc-nogui)")
 
 
-def recalc(files: list[Path], out_dir: Path) -> list[Path]:
-    """Open each workbook in LibreOffice, recalculate, save as .xlsx in out_dir; return the new paths."""
+def recalc(files: list[Path], out_dir: Path, infilter: str | None = None) -> list[Path]:
+    """Open each workbook in LibreOffice, recalculate, save as .xlsx in out_dir; return the new paths.
+
+    infilter names LibreOffice's import filter where its type detection would not pick one
+    (it does not recognise an add-in's content type, so .xlam needs "Calc MS Excel 2007 VBA XML").
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
     profile = Path(tempfile.mkdtemp(prefix="lo-profile-"))
     try:
         cmd = [soffice(), "--headless", "--norestore", "--nolockcheck",
                f"-env:UserInstallation={profile.as_uri()}",
+               *([f"--infilter={infilter}"] if infilter else []),
                "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(out_dir), *map(str, files)]
         done = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
-        outs = [out_dir / f.name for f in files]
+        outs = [out_dir / f.with_suffix(".xlsx").name for f in files]
         missing = [p for p in outs if not p.exists()]
         assert not missing, f"LibreOffice did not write {missing}: {done.stdout} {done.stderr}"
         return outs

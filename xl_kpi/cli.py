@@ -337,6 +337,69 @@ def templates_build(out_dir: str) -> None:
         click.echo(f"已生成 {path}")
 
 
+# --------------------------------------------------------------------------- add-in
+
+
+@main.group("addin", cls=KpiGroup)
+def addin_group() -> None:
+    """Excel 加载项: 构建、安装, 或不开 Excel 运行功能区按钮."""
+
+
+@addin_group.command("build")
+@click.option("--out", "out_dir", default="dist", show_default=True, type=click.Path(file_okay=False),
+              help="输出文件夹 (更新随包发布的文件: --out xl_kpi/addin_files).")
+@click.option("--macros", "macros_dir", default=None, type=click.Path(exists=True, file_okay=False),
+              help="VBA 与功能区源文件所在文件夹 (默认仓库的 macros/).")
+def addin_build(out_dir: str, macros_dir: str | None) -> None:
+    """由 macros/ 中的文本源文件构建 xl_kpi.xlam 和 HR 工作簿 KPI考核.xlsm (需要 LibreOffice)."""
+    from . import vba
+    from .addin import build
+
+    result = build(out_dir, macros_dir=Path(macros_dir) if macros_dir else vba.MACROS_DIR,
+                   progress=lambda text: click.echo(text, err=True))
+    click.echo(f"加载项: {result.addin}")
+    click.echo(f"HR 工作簿: {result.workbook}")
+    click.echo(f"VBA 模块 ({', '.join(m.name for m in result.modules)}) 的源码在 {Path(out_dir) / 'vba'}")
+
+
+@addin_group.command("install")
+@click.option("--file", "source", default=None, type=click.Path(exists=True, dir_okay=False),
+              help="要安装的加载项 (默认随包发布的 xl_kpi.xlam).")
+@click.option("--dir", "target_dir", default=None, type=click.Path(file_okay=False),
+              help="复制到此文件夹 (默认 Excel 的 XLSTART 启动文件夹).")
+def addin_install(source: str | None, target_dir: str | None) -> None:
+    """安装加载项: 复制到 Excel 的启动文件夹, 并记下本 Python 供 Excel 调用 (同 xlwings addin install)."""
+    from .addin import install
+
+    target, config = install(Path(source) if source else None, target_dir=target_dir)
+    click.echo(f"已安装 {target}")
+    click.echo(f"配置 {config}: Excel 将用 {config.read_text(encoding='utf-8').splitlines()[0]}")
+    click.echo("请重新启动 Excel; 功能区出现「KPI考核」选项卡, 单元格中可用 =KPI_*() 函数.")
+
+
+@addin_group.command("run")
+@click.argument("action", type=click.Choice(["generate_sheets", "import_data", "consolidate_month",
+                                             "annual_summary", "feedback_forms", "check_rules",
+                                             "生成考核表", "导入数据", "一键汇总", "年度汇总", "生成面谈表", "校验规则"]))
+@click.argument("workbook", type=click.Path(exists=True, dir_okay=False))
+def addin_run(action: str, workbook: str) -> None:
+    """不开 Excel, 对 HR 工作簿 (含「设置」工作表) 运行一个功能区按钮, 结果写回该工作簿.
+
+    用于 macOS、WPS 或计划任务. 关闭 Excel 中的该工作簿后再运行.
+    """
+    from . import ribbon
+
+    names = {label: name for name, (label, _) in ribbon.ACTIONS.items()}
+    entry = getattr(ribbon, names.get(action, action))
+    book = ribbon.FileBook(workbook)
+    message = entry(book)
+    issues = (book.read(ribbon.ISSUES_SHEET) or [])[1:]
+    for _, _, where, problem in issues:
+        click.echo(f"问题 {where or ''}: {problem}".replace("问题 : ", "问题 "), err=True)
+    click.echo(message)
+    sys.exit(1 if issues else 0)
+
+
 # --------------------------------------------------------------------------- demo
 
 

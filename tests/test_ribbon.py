@@ -1,0 +1,211 @@
+"""The ribbon's entry points, run by path on the HR workbook that `xl-kpi addin build` ships.
+
+Each button's Python function is called with a FileBook (the workbook on disk) where Excel
+would give it xw.Book.caller(); the whole month is run: settings, roster, 生成考核表,
+supervisors filling, 一键汇总, 生成面谈表, 年度汇总, 导入数据, 校验规则.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from oletools.olevba import VBA_Parser
+
+from xl_kpi import addin, ribbon
+from xl_kpi.consolidate import consolidate
+from xl_kpi.fill import fill_workbook
+from xl_kpi.scheme import get_scheme
+from xl_kpi.tables import read_table
+
+SAMPLES = Path(__file__).resolve().parents[1] / "xl_kpi" / "samples"
+PERIOD = "2026-10"
+
+
+def hr_book(folder: Path, **settings: str) -> Path:
+    """A copy of the shipped HR workbook with the sample roster and these settings (by label)."""
+    path = folder / addin.HR_WORKBOOK
+    shutil.copyfile(addin.SHIPPED / addin.HR_WORKBOOK, path)
+    book = ribbon.FileBook(path)
+    roster = read_table(SAMPLES / "roster.csv")
+    book.write("花名册", [roster.headers] + roster.rows)
+    ws = book.book["设置"]
+    for row in ws.iter_rows(min_row=2):
+        if row[0].value in settings:
+            row[1].value = settings[row[0].value]
+    book.done()
+    return path
+
+
+def sheet(path: Path, name: str) -> list[list]:
+    rows = ribbon.FileBook(path).read(name)
+    assert rows is not None, f"no sheet {name}"
+    return rows
+
+
+def fill_like_supervisors(files: list[Path]) -> None:
+    scheme = get_scheme("cs-quant")
+    table = read_table(SAMPLES / "cs-quant-ratings.csv")
+    by_person = {}
+    for row in table.rows:
+        values = dict(zip(table.headers, row))
+        emp = str(values.pop("工号"))
+        by_person[emp] = {(ind.id, ind.inputs[0].id, ""): _typed(values[ind.name])
+                          for ind in scheme.indicators if ind.name in values}
+    for path in files:
+        fill_workbook(path, path, by_person)
+
+
+def _typed(value):
+    try:
+        number = float(str(value))
+    except ValueError:
+        return value
+    return int(number) if number.is_integer() else number
+
+
+def still_has_macros_and_ribbon(path: Path) -> None:
+    parser = VBA_Parser(str(path))
+    try:
+        names = {Path(n).stem for _, _, n, _ in parser.extract_macros()}
+    finally:
+        parser.close()
+    assert names == {"xlwings", "KpiRibbon", "KpiFunctions"}
+    with zipfile.ZipFile(path) as package:
+        assert addin.UI_PART in package.namelist()
+        assert addin.UI_REL.encode() in package.read("_rels/.rels")
+
+
+def test_the_month_from_the_ribbon(tmp_path):
+    path = hr_book(tmp_path, 考核期间=PERIOD, 客观数据文件=str(SAMPLES / "cs-quant-data.csv"))
+
+    message = ribbon.check_rules(ribbon.FileBook(path))
+    assert "有效: 8 项指标, 权重合计 100" in message and "设置无误" in message
+
+    book = ribbon.FileBook(path)
+    message = ribbon.generate_sheets(book)
+    assert "已为 12 人生成 2 个工作簿" in message and "预填" in message
+    assert any("生成考核表" in s and "/" in s for s in book.statuses), "progress went to the status bar"
+    sheets_dir = tmp_path / "考核表" / PERIOD
+    files = sorted(sheets_dir.glob("*.xlsx"))
+    assert [f.name for f in files] == [f"{PERIOD}-客服一部.xlsx", f"{PERIOD}-客服二部.xlsx"]
+
+    fill_like_supervisors(files)
+    returned = tmp_path / "回收" / PERIOD
+    returned.mkdir(parents=True)
+    for f in files:
+        shutil.copy(f, returned / f.name)
+
+    message = ribbon.consolidate_month(ribbon.FileBook(path))
+    summary_file = tmp_path / "汇总" / f"汇总-{PERIOD}.xlsx"
+    assert summary_file.exists() and str(summary_file) in message
+    overview = sheet(path, "汇总")
+    heads = overview[0]
+    by_id = {row[heads.index("工号")]: row for row in overview[1:]}
+    expected = consolidate([returned])
+    assert len(by_id) == len(expected.people) == 12
+    for person in expected.people:
+        total = by_id[person.identity["工号"]][heads.index("总分")]
+        if person.score.total is None:
+            assert total in (None, "") or isinstance(total, str)
+        else:
+            assert total == pytest.approx(float(person.score.total), abs=0), person.identity["工号"]
+    issues = sheet(path, "问题")
+    assert issues[0] == ["时间", "操作", "位置", "问题"]
+    assert any("K1010" in str(r) or "工作表" in str(r[2]) for r in issues[1:]), "the bad cell is listed with its place"
+    assert all(r[1] == "一键汇总" for r in issues[1:])
+
+    message = ribbon.feedback_forms(ribbon.FileBook(path))
+    assert "面谈反馈表" in message
+    assert (tmp_path / "面谈表" / PERIOD / "全部.html").exists()
+
+    message = ribbon.annual_summary(ribbon.FileBook(path))
+    assert (tmp_path / "汇总" / "年度汇总-2026.xlsx").exists(), message
+    annual = sheet(path, "年度汇总")
+    assert len(annual) == 13  # headers + 12 people
+
+    still_has_macros_and_ribbon(path)
+
+
+def test_import_data_writes_the_data_file_and_sheet_and_prefills(tmp_path):
+    tickets = tmp_path / "工单.csv"
+    tickets.write_text(
+        "工单编号,客服工号,客户ID,创建时间,首次回复时间,是否解决,是否投诉,满意度\n"
+        "T1,K1001,C1,2026-10-03 09:00:00,2026-10-03 09:04:00,是,否,95\n"
+        "T2,K1001,C2,2026-10-04 10:00:00,2026-10-04 10:12:00,是,是,80\n"
+        "T3,K1002,C3,2026-10-05 11:00:00,2026-10-05 11:02:00,否,否,100\n"
+        "T4,K9999,C4,2026-10-05 11:00:00,2026-10-05 11:02:00,是,否,100\n",
+        encoding="utf-8")
+    path = hr_book(tmp_path, 考核期间=PERIOD, 工单导出="工单.csv")
+    message = ribbon.import_data(ribbon.FileBook(path))
+    data_file = tmp_path / f"数据-{PERIOD}.xlsx"
+    assert data_file.exists() and "2 位客服" in message, message
+    data = sheet(path, "数据")
+    heads = data[0]
+    k1001 = next(r for r in data[1:] if r[heads.index("工号")] == "K1001")
+    assert k1001[heads.index("平均响应时间")] == 8  # (4 + 12) / 2 minutes
+    issues = sheet(path, "问题")
+    assert any("K9999" in str(r) for r in issues[1:]), "the unknown agent is reported, not dropped"
+
+    message = ribbon.generate_sheets(ribbon.FileBook(path))
+    assert f"已从 数据-{PERIOD}.xlsx 预填" in message
+
+
+@pytest.mark.parametrize("settings,where,text", [
+    ({"考核期间": ""}, "设置!B3", "考核期间应为 YYYY-MM"),
+    ({"考核期间": "2026-13"}, "设置!B3", "考核期间应为 YYYY-MM"),
+    ({"考核期间": PERIOD, "公式": "vba"}, "设置!B11", "公式应为 native / udf"),
+    ({"考核期间": PERIOD, "花名册": "员工表"}, "设置!B4", "既不是本工作簿的工作表"),
+    ({"考核期间": PERIOD, "考核方案": "cs-unknown"}, "", "cs-unknown"),
+])
+def test_bad_settings_say_which_cell_and_stop_nothing_else(tmp_path, settings, where, text):
+    path = hr_book(tmp_path, **settings)
+    message = ribbon.generate_sheets(ribbon.FileBook(path))
+    assert message.startswith("生成考核表未完成") and text in message and where in message
+    issues = sheet(path, "问题")
+    assert text in issues[1][3]
+    assert not (tmp_path / "考核表").exists()
+    still_has_macros_and_ribbon(path)
+
+
+def test_a_date_typed_as_period_is_understood(tmp_path):
+    import datetime as dt
+
+    path = hr_book(tmp_path)
+    book = ribbon.FileBook(path)
+    book.book["设置"]["B3"] = dt.datetime(2026, 10, 1)  # Excel turns 2026-10 into a date
+    book.changed = True
+    book.done()
+    assert "已为 12 人生成" in ribbon.generate_sheets(ribbon.FileBook(path))
+
+
+def test_consolidate_without_returned_sheets_says_where_to_put_them(tmp_path):
+    path = hr_book(tmp_path, 考核期间=PERIOD)
+    message = ribbon.consolidate_month(ribbon.FileBook(path))
+    assert "回收文件夹" in message and "不存在" in message and "设置!B8" in message
+
+
+def test_a_workbook_without_settings_gets_a_clear_message(tmp_path):
+    from openpyxl import Workbook
+
+    path = tmp_path / "其他.xlsx"
+    Workbook().save(path)
+    message = ribbon.check_rules(ribbon.FileBook(path))
+    assert "没有「设置」工作表" in message
+
+
+def test_command_line_runs_a_button_by_its_chinese_name(tmp_path):
+    path = hr_book(tmp_path, 考核期间=PERIOD)
+    done = subprocess.run([sys.executable, "-m", "xl_kpi.cli", "addin", "run", "校验规则", str(path)],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "有效" in done.stdout
+    (tmp_path / "bad").mkdir()
+    bad = hr_book(tmp_path / "bad", 考核期间="十月")
+    done = subprocess.run([sys.executable, "-m", "xl_kpi.cli", "addin", "run", "check_rules", str(bad)],
+                          capture_output=True, text=True)
+    assert done.returncode == 1 and "设置!B3" in done.stderr and "考核期间应为 YYYY-MM" in done.stderr

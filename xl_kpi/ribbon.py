@@ -1,0 +1,401 @@
+"""What the buttons of the KPI ribbon run (macros/KpiRibbon.bas calls these through RunPython).
+
+Each entry point acts on the calling workbook (``xw.Book.caller()``, the HR workbook):
+it reads its parameters from the 设置 sheet, runs the same library code as the command
+line, reports progress in Excel's status bar, writes its results into the workbook (a
+summary sheet, a 问题 sheet) or into the folders the settings name, and ends with a
+message box.  A problem in the input never stops the work: it goes to the 问题 sheet.
+A problem that stops an action (a missing setting, an unreadable file) is shown as a
+message naming the cell or file, in Chinese.
+
+The workbook is reached through a small interface (``HrBook``) with two implementations:
+``ExcelBook`` over xlwings inside Excel, and ``FileBook`` over openpyxl for a workbook
+on disk (``xl-kpi addin run`` and the tests).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+import zipfile
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Protocol
+
+from .errors import KpiError
+from .settings_sheet import ROSTER_SHEET, SHEET, Settings, parse_settings
+from .tables import atomic_path, cell_text, write_table
+
+ISSUES_SHEET = "问题"
+SUMMARY_SHEET = "汇总"
+DATA_SHEET = "数据"
+ANNUAL_SHEET = "年度汇总"
+ISSUE_HEADERS = ["时间", "操作", "位置", "问题"]
+
+
+class HrBook(Protocol):
+    """The calling workbook, as the entry points need it."""
+
+    folder: Path
+
+    def read(self, sheet: str) -> list[list[Any]] | None: ...  # None: no such sheet
+
+    def write(self, sheet: str, rows: list[list[Any]]) -> None: ...  # replaces the sheet's content
+
+    def status(self, text: str | None) -> None: ...  # None clears the status bar
+
+    def tell(self, text: str) -> None: ...  # the closing message
+
+    def done(self) -> None: ...
+
+
+# --------------------------------------------------------------------------- the two workbooks
+
+
+def _plain(value: Any) -> Any:
+    """A value Excel can hold: Decimals become numbers (the files written keep them exact)."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+class ExcelBook:
+    """The workbook open in Excel, through xlwings."""
+
+    def __init__(self, book: Any) -> None:
+        self.book = book
+        full = Path(book.fullname)
+        if not full.is_absolute() or not full.parent.exists():
+            raise KpiError("请先把本工作簿保存到文件夹中: 设置中的相对路径以工作簿所在文件夹为准")
+        self.folder = full.parent
+        self.messages: list[str] = []
+
+    def _sheet(self, name: str) -> Any | None:
+        for sheet in self.book.sheets:
+            if sheet.name == name:
+                return sheet
+        return None
+
+    def read(self, sheet: str) -> list[list[Any]] | None:
+        found = self._sheet(sheet)
+        if found is None:
+            return None
+        values = found.used_range.options(ndim=2).value
+        return [list(row) for row in values or []]
+
+    def write(self, sheet: str, rows: list[list[Any]]) -> None:
+        found = self._sheet(sheet)
+        if found is None:
+            found = self.book.sheets.add(sheet, after=self.book.sheets[self.book.sheets.count - 1])
+        else:
+            found.clear_contents()
+        if rows:
+            width = max(len(r) for r in rows)
+            found.range("A1").value = [[_plain(v) for v in r] + [None] * (width - len(r)) for r in rows]
+            found.range("1:1").font.bold = True
+            found.autofit("c")
+
+    def status(self, text: str | None) -> None:
+        self.book.app.status_bar = text if text else False
+
+    def tell(self, text: str) -> None:
+        self.messages.append(text)
+        self.book.app.alert(text, title="xl-kpi")
+
+    def done(self) -> None:
+        self.status(None)
+
+
+class FileBook:
+    """A workbook on disk, through openpyxl; saved (atomically) by done()."""
+
+    def __init__(self, path: str | Path) -> None:
+        from openpyxl import load_workbook
+
+        self.path = Path(path)
+        if not self.path.exists():
+            raise KpiError(f"找不到工作簿 {self.path}")
+        self.folder = self.path.resolve().parent
+        self.macros = self.path.suffix.lower() == ".xlsm"
+        self.book = load_workbook(self.path, keep_vba=self.macros)
+        self.messages: list[str] = []
+        self.statuses: list[str] = []
+        self.changed = False
+
+    def read(self, sheet: str) -> list[list[Any]] | None:
+        if sheet not in self.book.sheetnames:
+            return None
+        return [list(row) for row in self.book[sheet].iter_rows(values_only=True)]
+
+    def write(self, sheet: str, rows: list[list[Any]]) -> None:
+        if sheet in self.book.sheetnames:
+            ws = self.book[sheet]
+            ws.delete_rows(1, ws.max_row)
+        else:
+            ws = self.book.create_sheet(sheet)
+        for row in rows:
+            ws.append([_plain(v) for v in row])
+        self.changed = True
+
+    def status(self, text: str | None) -> None:
+        if text:
+            self.statuses.append(text)
+
+    def tell(self, text: str) -> None:
+        self.messages.append(text)
+
+    def done(self) -> None:
+        if not self.changed:
+            return
+        from .addin import UI_PART, package_macros
+
+        with atomic_path(self.path) as tmp:
+            self.book.save(tmp)
+            if self.macros:  # openpyxl keeps the VBA project and the ribbon part, not its relationship
+                with zipfile.ZipFile(self.path) as original:
+                    ribbon = original.read(UI_PART) if UI_PART in original.namelist() else None
+                data = package_macros(tmp.read_bytes(), self.path, vba_project=None, ribbon=ribbon)
+                tmp.write_bytes(data)
+
+
+# --------------------------------------------------------------------------- plumbing
+
+
+def _caller() -> HrBook:
+    import xlwings as xw
+
+    return ExcelBook(xw.Book.caller())
+
+
+def _issue_rows(action: str, issues: list[tuple[str, str]]) -> list[list[Any]]:
+    stamp = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
+    return [ISSUE_HEADERS] + [[stamp, action, where, message] for where, message in issues]
+
+
+def run_action(action: str, work: Callable[[HrBook, Settings], tuple[str, list[tuple[str, str]]]],
+               book: HrBook | None = None) -> str:
+    """Run one button's work on the book; write its problems to 问题; say how it went."""
+    book = book or _caller()
+    try:
+        book.status(f"{action}: 读取设置")
+        rows = book.read(SHEET)
+        if rows is None:
+            raise KpiError(f"本工作簿没有「{SHEET}」工作表; 请用 xl-kpi addin build 生成的 KPI考核.xlsm, 或照其格式添加")
+        settings = parse_settings(rows, book.folder)
+        summary, issues = work(book, settings)
+        book.write(ISSUES_SHEET, _issue_rows(action, issues))
+        message = summary + (f"\n有 {len(issues)} 个问题, 见「{ISSUES_SHEET}」工作表." if issues else "")
+    except KpiError as exc:
+        book.write(ISSUES_SHEET, _issue_rows(action, [("", str(exc))]))
+        message = f"{action}未完成:\n{exc}"
+    finally:
+        book.status(None)
+    book.tell(message)
+    book.done()
+    return message
+
+
+def _progress(book: HrBook, label: str) -> Callable[..., None]:
+    def update(done: int, total: int, *_: object) -> None:
+        book.status(f"{label} {done}/{total}")
+
+    return update
+
+
+def _roster_file(book: HrBook, settings: Settings, tmp: Path) -> Path:
+    """The roster as a file: a path in the settings, or the workbook's own 花名册 sheet."""
+    rows = book.read(settings.roster)
+    if rows is None:
+        path = settings.path("roster")
+        if not path.exists():
+            raise KpiError(f"{settings.where('roster')}: 花名册「{settings.roster}」既不是本工作簿的工作表, 也不是存在的文件")
+        return path
+    rows = [r for r in rows if any(cell_text(v) for v in r)]
+    if len(rows) < 2:
+        raise KpiError(f"工作表「{settings.roster}」中没有员工: 第一行为表头 (工号、姓名、部门、岗位、直属主管), 其下每行一人")
+    headers = [cell_text(v) for v in rows[0]]
+    body = [[cell_text(v) if isinstance(v, float) else v for v in r] for r in rows[1:]]
+    path = tmp / f"{settings.roster}.xlsx"
+    write_table(path, headers, body, sheet=settings.roster)
+    return path
+
+
+def _summary_path(settings: Settings) -> Path:
+    return settings.path("summary_dir") / f"汇总-{settings.need_period()}.xlsx"
+
+
+# --------------------------------------------------------------------------- the buttons
+
+
+def _generate(book: HrBook, settings: Settings) -> tuple[str, list[tuple[str, str]]]:
+    from .generate import generate
+    from .scheme import get_scheme_with_text
+
+    period = settings.need_period()
+    scheme, text = get_scheme_with_text(str(_scheme_ref(settings)))
+    data = settings.path("data") if settings.data else None
+    out_dir = settings.path("sheets_dir")
+    with tempfile.TemporaryDirectory(prefix="xlkpi-roster-") as tmp:
+        roster = _roster_file(book, settings, Path(tmp))
+        result = generate(scheme, text, roster, period, out_dir, data=data if data and data.exists() else None,
+                          split=settings.split, mode=settings.formulas, lang=settings.lang,
+                          progress=_progress(book, "生成考核表"))
+    prefilled = f", 已从 {data.name} 预填客观数据" if data and data.exists() else ""
+    return (f"已为 {result.people} 人生成 {len(result.files)} 个工作簿{prefilled}, 位于 {out_dir}",
+            [("花名册", p) for p in result.problems])
+
+
+def _import_data(book: HrBook, settings: Settings) -> tuple[str, list[tuple[str, str]]]:
+    from .metrics import compute_metrics, write_metrics
+    from .tables import read_table
+
+    period = settings.need_period()
+    sources = settings.paths("tickets")
+    if not sources:
+        raise KpiError(f"{settings.where('tickets')}: 请填写工单导出文件或文件夹")
+    files: list[Path] = []
+    for source in sources:
+        if source.is_dir():
+            files += sorted(p for p in source.iterdir() if p.suffix.lower() in (".csv", ".xlsx") and not p.name.startswith("~$"))
+        elif source.exists():
+            files.append(source)
+        else:
+            raise KpiError(f"{settings.where('tickets')}: 找不到 {source}")
+    if not files:
+        raise KpiError(f"{settings.where('tickets')}: 其中没有 .csv 或 .xlsx 文件")
+    book.status(f"导入数据: 读取 {len(files)} 个文件")
+    with tempfile.TemporaryDirectory(prefix="xlkpi-roster-") as tmp:
+        roster = _roster_file(book, settings, Path(tmp))
+        result = compute_metrics([str(f) for f in files], period, roster=str(roster))
+    output = settings.path("data")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    write_metrics(result, output)
+    table = read_table(output, DATA_SHEET)
+    book.write(DATA_SHEET, [table.headers] + table.rows)
+    issues = []
+    if result.problem_count:
+        problems = read_table(output, "问题")
+        issues = [(" ".join(cell_text(v) for v in row[:2] if cell_text(v)), " ".join(cell_text(v) for v in row[2:] if cell_text(v)))
+                  for row in problems.rows]
+    return f"已由 {len(files)} 个文件计算 {len(table.rows)} 位客服的客观指标, 写入 {output} 和「{DATA_SHEET}」工作表", issues
+
+
+def _consolidate(book: HrBook, settings: Settings) -> tuple[str, list[tuple[str, str]]]:
+    from .consolidate import consolidate
+    from .summary import person_row, summary_headers, write_summary
+
+    folder = settings.path("returned_dir")
+    if not folder.is_dir():
+        raise KpiError(f"{settings.where('returned_dir')}: 回收文件夹 {folder} 不存在; 请把交回的考核表放进去")
+    output = _summary_path(settings)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    backup = output.with_name(f"{output.stem}.备份{output.suffix}")
+    result = consolidate([folder], progress=_progress(book, "一键汇总"), exclude=[output, backup])
+    kept = write_summary(result, output)
+    heads = summary_headers(result)
+    book.write(SUMMARY_SHEET, [heads] + [person_row(p, heads) for p in result.people])
+    scored = sum(1 for p in result.people if p.score.total is not None)
+    issues = [(" ".join(x for x in (i.file, f"工作表「{i.sheet}」" if i.sheet else "", i.cell) if x), i.message)
+              for i in result.issues]
+    return (f"读取 {result.files_read} 个文件, {len(result.people)} 人, {scored} 人得出总分; 汇总已写入 {output}"
+            + (f" (原汇总已备份为 {kept.name})" if kept else "") + f", 总览见「{SUMMARY_SHEET}」工作表", issues)
+
+
+def _annual(book: HrBook, settings: Settings) -> tuple[str, list[tuple[str, str]]]:
+    from .periods import annual_headers, annual_row, run_annual
+    from .scheme import get_scheme
+
+    folder = settings.path("summary_dir")
+    inputs = sorted(p for p in folder.glob("汇总-*.xlsx") if ".备份" not in p.name) if folder.is_dir() else []
+    if not inputs:
+        raise KpiError(f"{settings.where('summary_dir')}: {folder} 中没有月度汇总 (汇总-YYYY-MM.xlsx); 请先「一键汇总」")
+    year = settings.need_period()[:4]
+    output = folder / f"年度汇总-{year}.xlsx"
+    book.status(f"年度汇总: 读取 {len(inputs)} 个月度汇总")
+    result = run_annual(inputs, output, by=settings.by, missing=settings.missing, scheme=get_scheme(str(_scheme_ref(settings))))
+    heads = annual_headers(result)
+    book.write(ANNUAL_SHEET, [heads] + [annual_row(p, heads, result) for p in result.people])
+    issues = [(" ".join(x for x in (i.file, i.where, i.person) if x), i.message) for i in result.issues]
+    return f"{len(inputs)} 个月度汇总, 期间 {', '.join(result.periods)}; 已写入 {output}, 见「{ANNUAL_SHEET}」工作表", issues
+
+
+def _feedback(book: HrBook, settings: Settings) -> tuple[str, list[tuple[str, str]]]:
+    from .feedback import write_feedback
+    from .scheme import get_scheme
+
+    summary = _summary_path(settings)
+    if not summary.exists():
+        raise KpiError(f"找不到本期汇总 {summary}; 请先「一键汇总」")
+    out_dir = settings.path("feedback_dir")
+    book.status("生成面谈表")
+    result = write_feedback(summary, out_dir, scheme=get_scheme(str(_scheme_ref(settings))), lang=settings.lang)
+    return (f"已为 {len(result.forms)} 人生成面谈反馈表, 位于 {out_dir} (全部.html 可一次打印)",
+            [(summary.name, p) for p in result.problems])
+
+
+def _check(book: HrBook, settings: Settings) -> tuple[str, list[tuple[str, str]]]:
+    from .scheme import get_scheme_with_text
+
+    scheme, _ = get_scheme_with_text(str(_scheme_ref(settings)))
+    issues: list[tuple[str, str]] = []
+    try:
+        settings.need_period()
+    except KpiError as exc:
+        issues.append((settings.where("period"), str(exc)))
+    if book.read(settings.roster) is None and not settings.path("roster").exists():
+        issues.append((settings.where("roster"), f"花名册「{settings.roster}」既不是本工作簿的工作表, 也不是存在的文件"))
+    weights = sum((ind.weight for ind in scheme.indicators), Decimal(0))
+    return (f"方案「{scheme.name}」有效: {len(scheme.indicators)} 项指标, 权重合计 {weights}"
+            + ("; 设置无误" if not issues else ""), issues)
+
+
+def _scheme_ref(settings: Settings) -> str | Path:
+    """A scheme id as it is; a file named in the settings, relative to the workbook's folder."""
+    ref = settings.scheme
+    if any(ref.lower().endswith(ext) for ext in (".yaml", ".yml", ".xlsx", ".xlsm")):
+        path = settings.path("scheme")
+        if not path.exists():
+            raise KpiError(f"{settings.where('scheme')}: 找不到方案文件 {path}")
+        return path
+    return ref
+
+
+ACTIONS: dict[str, tuple[str, Callable]] = {
+    "generate_sheets": ("生成考核表", _generate),
+    "import_data": ("导入数据", _import_data),
+    "consolidate_month": ("一键汇总", _consolidate),
+    "annual_summary": ("年度汇总", _annual),
+    "feedback_forms": ("生成面谈表", _feedback),
+    "check_rules": ("校验规则", _check),
+}
+
+
+def generate_sheets(book: HrBook | None = None) -> str:
+    """生成考核表: one assessment workbook per person (or department) into 考核表文件夹."""
+    return run_action("生成考核表", _generate, book)
+
+
+def import_data(book: HrBook | None = None) -> str:
+    """导入数据: ticket exports -> the DATA file and the 数据 sheet."""
+    return run_action("导入数据", _import_data, book)
+
+
+def consolidate_month(book: HrBook | None = None) -> str:
+    """一键汇总: the returned sheets -> 汇总-<期间>.xlsx, the 汇总 and 问题 sheets."""
+    return run_action("一键汇总", _consolidate, book)
+
+
+def annual_summary(book: HrBook | None = None) -> str:
+    """年度汇总: every monthly summary -> 年度汇总-<年>.xlsx and the 年度汇总 sheet."""
+    return run_action("年度汇总", _annual, book)
+
+
+def feedback_forms(book: HrBook | None = None) -> str:
+    """生成面谈表: this period's summary -> one feedback form per person."""
+    return run_action("生成面谈表", _feedback, book)
+
+
+def check_rules(book: HrBook | None = None) -> str:
+    """校验规则: the settings and the scheme (an edited template's rules included)."""
+    return run_action("校验规则", _check, book)
