@@ -258,3 +258,23 @@ def test_ribbon_source_must_stay_ascii(tmp_path):
                                               encoding="utf-8")
     with pytest.raises(KpiError, match="第3行含非 ASCII"):
         vba.ribbon_module(tmp_path)
+
+
+def test_the_vba_text_function_decodes_in_a_basic_interpreter(tmp_path):
+    """KpiText, as written into the add-in, run by LibreOffice Basic in VBA mode on every CATALOG text."""
+    import json
+    import subprocess
+
+    office = soffice()
+    python = addin.find_uno_python(office)
+    module = tmp_path / "probe.bas"
+    helper = vba._TEXT_FUNCTION.replace("Private Function KpiText", "Public Function KpiText")
+    assert helper != vba._TEXT_FUNCTION
+    module.write_text(helper, encoding="utf-8")
+    texts = [udfs.CATEGORY] + [d for d, args in udfs.CATALOG.values()] + [a for _, args in udfs.CATALOG.values() for a in args.values()]
+    text = "|".join(texts) + "|繁體 滿意度 ≥ 90%"
+    units = "".join(re.findall(r'KpiText\("([0-9A-F]+)"\)', vba.vba_text(text)))
+    run = subprocess.run([python, str(Path(__file__).with_name("lo_basic_eval.py")), office, str(module), "KpiText", units],
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout.strip().splitlines()[-1]) == text

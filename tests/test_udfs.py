@@ -1,15 +1,12 @@
 """The KPI_* functions are xlwings UDFs with Chinese descriptions, and behave as Excel cells need."""
 
-import importlib
 import inspect
 import io
-import sys
 import types
 
 import pytest
-import xlwings
 
-from xl_kpi import udfs
+from xl_kpi import udfs, vba
 
 NAMES = ["KPI_COMPLAINT", "KPI_SATISFACTION", "KPI_RESPONSE", "KPI_RESOLUTION", "KPI_KNOWLEDGE", "KPI_SCORE",
          "KPI_BLEND", "KPI_GRADE", "KPI_POST_WAGE", "KPI_BONUS", "KPI_COMMISSION", "KPI_ADVISOR_RATING"]
@@ -21,25 +18,12 @@ def test_every_function_the_issue_names_exists():
 
 
 @pytest.fixture
-def windows_xlwings(monkeypatch):
-    """xlwings' own UDF machinery (xlwings.udfs), importable here with pywin32's modules stubbed.
-
-    On Windows xw.func/xw.arg are xlwings.udfs.xlfunc/xlarg; elsewhere they do nothing.  We put
-    the real ones in place and re-import xl_kpi.udfs, as Excel's xlwings server would see it.
-    """
-    for name in ("pythoncom", "pywintypes", "win32com", "win32com.client"):
-        monkeypatch.setitem(sys.modules, name, types.ModuleType(name))
-    sys.modules["win32com.client"].Dispatch = lambda *a, **k: None
-    sys.modules["pythoncom"].com_error = Exception
-    sys.modules["pythoncom"].CoInitialize = lambda: None
-    monkeypatch.delitem(sys.modules, "xlwings.udfs", raising=False)
-    xu = importlib.import_module("xlwings.udfs")
-    monkeypatch.setattr(xlwings, "func", xu.xlfunc)
-    monkeypatch.setattr(xlwings, "arg", xu.xlarg)
-    module = importlib.reload(udfs)
-    yield xu, module
-    monkeypatch.undo()
-    importlib.reload(udfs)
+def windows_xlwings():
+    """xlwings' own UDF machinery (xlwings.udfs) over a copy of xl_kpi.udfs, as Excel's xlwings
+    server would see it on Windows: pywin32's modules stubbed where missing (xl_kpi.vba.windows_udfs,
+    the same code the add-in build uses to write the VBA wrappers)."""
+    with vba.windows_udfs() as pair:
+        yield pair
 
 
 def test_xlwings_registers_every_function(windows_xlwings):
@@ -54,9 +38,9 @@ def test_xlwings_registers_every_function(windows_xlwings):
         for arg in meta["args"]:
             assert arg["options"]["ndim"] == 2
             assert arg["doc"] == arg_docs[arg["name"]]
-    vba = io.StringIO()
-    xu.generate_vba_wrapper("xl_kpi.udfs", module, vba, types.SimpleNamespace(Name="xl_kpi.xlam"))
-    code = vba.getvalue()
+    buffer = io.StringIO()
+    xu.generate_vba_wrapper("xl_kpi.udfs", module, buffer, types.SimpleNamespace(Name="xl_kpi.xlam"))
+    code = buffer.getvalue()
     for name in NAMES:
         params = list(inspect.signature(getattr(module, name)).parameters)
         required = [p for p in params if inspect.signature(getattr(module, name)).parameters[p].default is inspect._empty]
@@ -79,3 +63,18 @@ def test_errors_are_messages_never_numbers():
     for result in (udfs.KPI_COMPLAINT(True), udfs.KPI_SCORE("cs-table", "处事能力", 9.5),
                    udfs.KPI_GRADE(-1), udfs.KPI_COMMISSION(-5, 100), udfs.KPI_BLEND(80, 90, 1.5)):
         assert isinstance(result, str) and any("\u4e00" <= ch <= "\u9fff" for ch in result), result
+
+
+def test_importing_the_functions_stays_light():
+    """Excel waits on this import at the first KPI_* call: beyond xlwings itself (whose server
+    is already running then, with its own imports), it must not pull in pandas, Polars,
+    openpyxl or the command line."""
+    import subprocess
+    import sys
+
+    code = ("import sys, xlwings; before = set(sys.modules); import xl_kpi.udfs; "
+            "print(' '.join(sorted(m.split('.')[0] for m in set(sys.modules) - before)))")
+    added = set(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split())
+    assert added, "the check must see the modules the import adds"
+    assert "xl_kpi" in added
+    assert not added & {"pandas", "polars", "openpyxl", "numpy", "click", "rich", "jinja2", "python_calamine"}, added
