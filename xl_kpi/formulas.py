@@ -197,6 +197,12 @@ def bonus_formula(base_ref: str, total_ref: str) -> str:
     return f'=IF(AND(ISNUMBER({base_ref}),ISNUMBER({total_ref})),{_round(f"{base_ref}*{total_ref}/100", 2)},"")'
 
 
+def wage_formula(wage_ref: str, commission_ref: str, other_ref: str) -> str:
+    """当月工资 in cents: 1200 + 1234.57 + 350.5 is 2785.07, not the float sum 2785.0699999999997."""
+    return (f'=IF(AND(ISNUMBER({wage_ref}),ISNUMBER({commission_ref})),'
+            f'{_round(f"{wage_ref}+{commission_ref}+N({other_ref})", 2)},"")')
+
+
 def commission_formula(scheme: Scheme, actual_ref: str, plan_ref: str) -> str:
     c = scheme.commission
     assert c is not None

@@ -162,8 +162,8 @@ def bonus(base: Decimal, total: Decimal) -> Decimal:
 
 
 def monthly_wage(post_wage: Decimal, commission: Decimal, other: Decimal) -> Decimal:
-    """当月工资 = 岗位工资 + 个人绩效提成 + 其他."""
-    return post_wage + commission + other
+    """当月工资 = 岗位工资 + 个人绩效提成 + 其他, in cents (half up), as the sheet's formula rounds it."""
+    return round_half_up(post_wage + commission + other, 2)
 
 
 # --------------------------------------------------------------------------- advisor rating

@@ -375,7 +375,7 @@ def _totals(ws, scheme: Scheme, layout: Layout, row: int, lang, mode, prefill, d
         wage_ref = cells.extra.get("post_wage")
         if wage_ref:
             result_row("pay|wage", "当月工资 = 岗位工资 + 提成 + 其他" if lang != "zh-Hant" else "當月工資 = 崗位工資 + 提成 + 其他",
-                       f'=IF(AND(ISNUMBER({wage_ref}),ISNUMBER({c_ref})),{wage_ref}+{c_ref}+N({other}),"")', "#,##0.00")
+                       fx.wage_formula(wage_ref, c_ref, other), "#,##0.00")
     if scheme.pay_threshold is not None:
         result_row("pay|threshold", f"绩效资格 (综合考核低于{fmt(scheme.pay_threshold * 100)}%不参与)", fx.threshold_formula(scheme, total))
     return row
