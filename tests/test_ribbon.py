@@ -209,3 +209,87 @@ def test_command_line_runs_a_button_by_its_chinese_name(tmp_path):
     done = subprocess.run([sys.executable, "-m", "xl_kpi.cli", "addin", "run", "check_rules", str(bad)],
                           capture_output=True, text=True)
     assert done.returncode == 1 and "设置!B3" in done.stderr and "考核期间应为 YYYY-MM" in done.stderr
+
+
+class _FakeRange:
+    def __init__(self, sheet, address):
+        self.sheet, self.address = sheet, address
+        self.font = type("Font", (), {"bold": False})()
+
+    def options(self, ndim=None):
+        assert ndim == 2
+        return self
+
+    @property
+    def value(self):
+        return [list(r) for r in self.sheet.cells] or None
+
+    @value.setter
+    def value(self, rows):
+        assert self.address == "A1"
+        self.sheet.cells = [list(r) for r in rows]
+
+
+class _FakeSheet:
+    def __init__(self, name, cells=None):
+        self.name, self.cells = name, cells or []
+
+    @property
+    def used_range(self):
+        return _FakeRange(self, "used")
+
+    def range(self, address):
+        return _FakeRange(self, address)
+
+    def clear_contents(self):
+        self.cells = []
+
+    def autofit(self, axis=None):
+        assert axis in ("c", "columns")
+
+
+class _FakeSheets(list):
+    @property
+    def count(self):
+        return len(self)
+
+    def add(self, name=None, before=None, after=None):
+        sheet = _FakeSheet(name)
+        self.append(sheet)
+        return sheet
+
+
+def test_excel_book_speaks_xlwings(tmp_path):
+    """ExcelBook, the face Excel sees, on a stand-in with xlwings' API; and every name it uses exists in
+    xlwings' own classes, so a typo cannot hide until someone clicks a button in Excel."""
+    import inspect
+
+    import xlwings as xw
+
+    for cls, names in ((xw.Book, ["fullname", "sheets", "app"]), (xw.main.Sheets, ["add", "count"]),
+                       (xw.Sheet, ["name", "used_range", "range", "clear_contents", "autofit"]),
+                       (xw.Range, ["options", "value", "font"]), (xw.App, ["status_bar", "alert"])):
+        for name in names:
+            assert hasattr(cls, name), f"xlwings.{cls.__name__} has no {name}"
+    assert "title" in inspect.signature(xw.App.alert).parameters
+    assert {"before", "after"} <= set(inspect.signature(xw.main.Sheets.add).parameters)
+
+    path = hr_book(tmp_path, 考核期间=PERIOD)
+    source = ribbon.FileBook(path)
+    sheets = _FakeSheets(_FakeSheet(name, source.read(name)) for name in ("设置", "花名册"))
+    alerts, statuses = [], []
+    app = type("App", (), {})()
+    app.alert = lambda text, title=None: alerts.append((title, text))
+    type(app).status_bar = property(lambda self: None, lambda self, value: statuses.append(value))
+    book = type("Book", (), {"fullname": str(path), "sheets": sheets, "app": app})()
+
+    message = ribbon.generate_sheets(ribbon.ExcelBook(book))
+    assert "已为 12 人生成 2 个工作簿" in message
+    assert alerts == [("xl-kpi", message)]
+    assert any(isinstance(s, str) and s.startswith("生成考核表 ") for s in statuses) and statuses[-1] is False
+    issues = next(s for s in sheets if s.name == "问题")
+    assert issues.cells[0] == ["时间", "操作", "位置", "问题"]
+
+    unsaved = type("Book", (), {"fullname": "工作簿1", "sheets": sheets, "app": app})()
+    with pytest.raises(ribbon.KpiError, match="请先把本工作簿保存"):
+        ribbon.ExcelBook(unsaved)
