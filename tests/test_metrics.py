@@ -196,6 +196,19 @@ def test_duplicates_across_files_and_without_ticket_ids(tmp_path):
         "c.csv 第4行: 客服、客户、创建时间和首次回复时间 (导出文件没有工单编号列)与 c.csv 第2行相同, 是重复的工单"]
 
 
+@pytest.mark.parametrize("options", [{}, {"median": True}, {"peak": "2026-10-05..2026-10-06", "hours": "09:00-18:00"}],
+                         ids=["mean", "median", "peak, business hours"])
+def test_copies_are_taken_out_of_every_figure(log, tmp_path, options):
+    # copies of T2 (930 minutes: would move K1's response time), T5 (K2's only first-contact resolution:
+    # a copy in the same second would make it a repeat contact) and T8 (November: not reported)
+    path = write_log(tmp_path / "copies.csv", LOG + [LOG[1], LOG[4], LOG[7]])
+    result = compute_metrics([path], "2026-10", satisfaction_scale=5, **options)
+    assert result.rows == compute_metrics([log], "2026-10", satisfaction_scale=5, **options).rows
+    assert result.problem_lines() == [f"copies.csv 第{row}行: 工单编号与 copies.csv 第{first}行相同, 是重复的工单"
+                                      for row, first in ((10, 3), (11, 6))]
+    assert (result.rows_read, result.counted, result.outside) == (11, 7, 2)
+
+
 def test_blank_rows_and_outside_rows_are_counted_per_file(tmp_path):
     path = write_log(tmp_path / "t.csv", [LOG[0], [""] * 8, LOG[7]])
     result = compute_metrics([path], "2026-10", satisfaction_scale=5)

@@ -4,9 +4,10 @@ An export from a customer-service system (.csv or .xlsx) has a row per ticket or
 conversation.  Its headers are recognised in 简体, 繁體 and English (工单编号 /
 工單編號 / ticket_id, 客服工号 / agent_id, 创建时间 / 建立時間 / created_at …); a
 small mapping file (``--map``) names any other header.  Every file becomes a
-Polars LazyFrame of text columns under canonical names, with the file's index
-and each row's spreadsheet row number (header = row 1), so every problem found
-later can say exactly where it is.
+Polars LazyFrame of text columns under canonical names (the few-valued ones,
+``CATEGORY_FIELDS``, as categories of the caller's ``Categories``), with the
+file's index and each row's spreadsheet row number (header = row 1), so every
+problem found later can say exactly where it is.
 
 Business hours are computed exactly with a cumulative clock: ``clock(t)`` is the
 number of working milliseconds from a fixed Monday to ``t``; the working time
@@ -89,6 +90,9 @@ FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
     )),
 }
 REQUIRED = ("customer", "created")  # and one of agent_id / agent_name
+# Fields with few distinct texts (agents, flags): read as categories, so the reader builds one small
+# dictionary instead of millions of strings, and words are looked up once per distinct text.
+CATEGORY_FIELDS = ("agent_id", "agent_name", "resolved", "complaint")
 
 TRUE_WORDS = {
     "resolved": (
@@ -281,19 +285,24 @@ class Source:
             self.temp.unlink()
 
 
-def open_source(path: str | Path, index: int, mapping: Mapping) -> Source:
+def open_source(path: str | Path, index: int, mapping: Mapping, categories: Any = None) -> Source:
+    """``categories``: the ``polars.Categories`` of the ``CATEGORY_FIELDS`` columns (one per run,
+    shared by all its files); None for the global categories."""
+    import polars as pl
+
     path = Path(path)
     if not path.is_file():
         raise InputFileError(f"找不到文件 {path}")
+    category = pl.Categorical(categories)
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        return _open_csv(path, index, mapping)
+        return _open_csv(path, index, mapping, category)
     if suffix in (".xlsx", ".xlsm"):
-        return _open_xlsx(path, index, mapping)
+        return _open_xlsx(path, index, mapping, category)
     raise InputFileError(f"{path}: 工单导出文件应为 .csv 或 .xlsx, 收到 {path.suffix or '无扩展名'}")
 
 
-def _open_csv(path: Path, index: int, mapping: Mapping) -> Source:
+def _open_csv(path: Path, index: int, mapping: Mapping, category: Any) -> Source:
     import polars as pl
 
     with open(path, "rb") as fh:
@@ -324,6 +333,7 @@ def _open_csv(path: Path, index: int, mapping: Mapping) -> Source:
     names = [f"c{i}" for i in range(len(headers))]
     lf = pl.scan_csv(
         read_path, has_header=True, separator=separator, quote_char='"', infer_schema=False, new_columns=names,
+        schema_overrides={names[col]: category for fld, col in columns.items() if fld in CATEGORY_FIELDS},
         encoding="utf8", truncate_ragged_lines=True, raise_if_empty=False,
     ).with_row_index("row", offset=2)
     frame = lf.select(
@@ -348,7 +358,7 @@ def _transcode(path: Path) -> Path:
     return Path(tmp)
 
 
-def _open_xlsx(path: Path, index: int, mapping: Mapping) -> Source:
+def _open_xlsx(path: Path, index: int, mapping: Mapping, category: Any) -> Source:
     import polars as pl
 
     from .tables import read_table
@@ -360,7 +370,7 @@ def _open_xlsx(path: Path, index: int, mapping: Mapping) -> Source:
     frame = pl.DataFrame(
         {"file": pl.Series([index] * len(rows), dtype=pl.UInt16), "row": pl.Series(rows, dtype=pl.UInt32),
          **{fld: pl.Series(values, dtype=pl.String) for fld, values in data.items()}}
-    ).lazy()
+    ).with_columns(pl.col(fld).cast(category) for fld in data if fld in CATEGORY_FIELDS).lazy()
     return Source(path, index, columns, table.headers, frame, notices)
 
 
