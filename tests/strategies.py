@@ -99,3 +99,18 @@ def person_values(draw, scheme: Scheme, *, mistakes: bool = True) -> dict:
         values["pay|actual"] = max(0, plan + offset)
         values["pay|other"] = draw(st.sampled_from([0, 200, 350.5]))
     return values
+
+
+# cs-quant's worked example from the documents, as a filled sheet's inputs (typed as Excel stores
+# them): 0.3% -> 14, 89.5 -> 16, 10 minutes -> 15, 98.5% -> 14, 90 -> 10, 8 + 4 + 5 = 86; bonus 860.
+CS_QUANT_DOCUMENT_EXAMPLE = {
+    ("complaint_rate", "complaint_rate", ""): 0.003,
+    ("satisfaction", "satisfaction", ""): 89.5,
+    ("response_time", "response_time", ""): 10,
+    ("resolution_rate", "resolution_rate", ""): 0.985,
+    ("knowledge_test", "knowledge_test", ""): 90,
+    ("skill_application", "skill_application", ""): 8,
+    ("collaboration", "collaboration", ""): 4,
+    ("info_sharing", "info_sharing", ""): 5,
+    "pay|bonus_base": 1000,
+}

@@ -36,7 +36,7 @@ from formulas.ranges import Ranges
 from formulas.tokens.operand import XlError
 from openpyxl.utils.cell import coordinate_from_string
 
-from strategies import edges, typed
+from strategies import CS_QUANT_DOCUMENT_EXAMPLE, edges, typed
 from xl_kpi import udfs
 from xl_kpi.consolidate import PersonResult, evaluate_person
 from xl_kpi.fill import fill_workbook
@@ -388,17 +388,7 @@ def test_incomplete_sheets_show_the_pending_text(workbooks):
         assert len(blank) == 1, (sid, blank)  # only the item with the empty input
 
 
-DOCUMENT = {
-    ("complaint_rate", "complaint_rate", ""): 0.003,
-    ("satisfaction", "satisfaction", ""): 89.5,
-    ("response_time", "response_time", ""): 10,
-    ("resolution_rate", "resolution_rate", ""): 0.985,
-    ("knowledge_test", "knowledge_test", ""): 90,
-    ("skill_application", "skill_application", ""): 8,
-    ("collaboration", "collaboration", ""): 4,
-    ("info_sharing", "info_sharing", ""): 5,
-    "pay|bonus_base": 1000,
-}
+DOCUMENT = CS_QUANT_DOCUMENT_EXAMPLE
 
 
 def test_documents_examples(kpi_functions, tmp_path):

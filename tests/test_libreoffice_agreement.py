@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from libreoffice import recalc
-from strategies import person_values
+from strategies import CS_QUANT_DOCUMENT_EXAMPLE, person_values
 from xl_kpi.consolidate import evaluate_person
 from xl_kpi.fill import fill_workbook
 from xl_kpi.generate import generate
@@ -102,17 +102,7 @@ def test_libreoffice_agrees_with_engine(scheme_id, tmp_path_factory):
 
 def test_documents_examples_in_libreoffice(tmp_path):
     """Hand-picked values from the documents, through LibreOffice: 0.3% -> 14, 89.5 -> 16, 10 minutes -> 15."""
-    people = [{
-        ("complaint_rate", "complaint_rate", ""): 0.003,
-        ("satisfaction", "satisfaction", ""): 89.5,
-        ("response_time", "response_time", ""): 10,
-        ("resolution_rate", "resolution_rate", ""): 0.985,
-        ("knowledge_test", "knowledge_test", ""): 90,
-        ("skill_application", "skill_application", ""): 8,
-        ("collaboration", "collaboration", ""): 4,
-        ("info_sharing", "info_sharing", ""): 5,
-        "pay|bonus_base": 1000,
-    }]
+    people = [dict(CS_QUANT_DOCUMENT_EXAMPLE)]
     check_agreement(tmp_path, "cs-quant", people)
     book = read_filled_workbook(tmp_path / "lo" / "2026-10-测试部.xlsx")
     (person,) = book.people
