@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from .errors import KpiError
+from .ribbon import LABELS  # light: the buttons' names, for `addin run`
 
 LANG = click.Choice(["zh-Hans", "zh-Hant"])
 
@@ -378,9 +379,7 @@ def addin_install(source: str | None, target_dir: str | None) -> None:
 
 
 @addin_group.command("run")
-@click.argument("action", type=click.Choice(["generate_sheets", "import_data", "consolidate_month",
-                                             "annual_summary", "feedback_forms", "check_rules",
-                                             "生成考核表", "导入数据", "一键汇总", "年度汇总", "生成面谈表", "校验规则"]))
+@click.argument("action", type=click.Choice([*LABELS, *LABELS.values()]))
 @click.argument("workbook", type=click.Path(exists=True, dir_okay=False))
 def addin_run(action: str, workbook: str) -> None:
     """不开 Excel, 对 HR 工作簿 (含「设置」工作表) 运行一个功能区按钮, 结果写回该工作簿.
@@ -389,7 +388,7 @@ def addin_run(action: str, workbook: str) -> None:
     """
     from . import ribbon
 
-    names = {label: name for name, (label, _) in ribbon.ACTIONS.items()}
+    names = {label: name for name, label in LABELS.items()}
     entry = getattr(ribbon, names.get(action, action))
     book = ribbon.FileBook(workbook)
     message = entry(book)

@@ -361,41 +361,41 @@ def _scheme_ref(settings: Settings) -> str | Path:
     return ref
 
 
-ACTIONS: dict[str, tuple[str, Callable]] = {
-    "generate_sheets": ("生成考核表", _generate),
-    "import_data": ("导入数据", _import_data),
-    "consolidate_month": ("一键汇总", _consolidate),
-    "annual_summary": ("年度汇总", _annual),
-    "feedback_forms": ("生成面谈表", _feedback),
-    "check_rules": ("校验规则", _check),
+LABELS = {  # entry point -> its button; `xl-kpi addin run` accepts either
+    "generate_sheets": "生成考核表",
+    "import_data": "导入数据",
+    "consolidate_month": "一键汇总",
+    "annual_summary": "年度汇总",
+    "feedback_forms": "生成面谈表",
+    "check_rules": "校验规则",
 }
 
 
 def generate_sheets(book: HrBook | None = None) -> str:
     """生成考核表: one assessment workbook per person (or department) into 考核表文件夹."""
-    return run_action("生成考核表", _generate, book)
+    return run_action(LABELS["generate_sheets"], _generate, book)
 
 
 def import_data(book: HrBook | None = None) -> str:
     """导入数据: ticket exports -> the DATA file and the 数据 sheet."""
-    return run_action("导入数据", _import_data, book)
+    return run_action(LABELS["import_data"], _import_data, book)
 
 
 def consolidate_month(book: HrBook | None = None) -> str:
     """一键汇总: the returned sheets -> 汇总-<期间>.xlsx, the 汇总 and 问题 sheets."""
-    return run_action("一键汇总", _consolidate, book)
+    return run_action(LABELS["consolidate_month"], _consolidate, book)
 
 
 def annual_summary(book: HrBook | None = None) -> str:
     """年度汇总: every monthly summary -> 年度汇总-<年>.xlsx and the 年度汇总 sheet."""
-    return run_action("年度汇总", _annual, book)
+    return run_action(LABELS["annual_summary"], _annual, book)
 
 
 def feedback_forms(book: HrBook | None = None) -> str:
     """生成面谈表: this period's summary -> one feedback form per person."""
-    return run_action("生成面谈表", _feedback, book)
+    return run_action(LABELS["feedback_forms"], _feedback, book)
 
 
 def check_rules(book: HrBook | None = None) -> str:
     """校验规则: the settings and the scheme (an edited template's rules included)."""
-    return run_action("校验规则", _check, book)
+    return run_action(LABELS["check_rules"], _check, book)
