@@ -7,6 +7,7 @@ import csv
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
+from unittest import mock
 
 import openpyxl
 import pytest
@@ -14,6 +15,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from xl_kpi import metrics
 from xl_kpi.cli import main
 from xl_kpi.errors import InputFileError, InputValueError
 from xl_kpi.metrics import compute_metrics, write_metrics
@@ -479,6 +481,11 @@ def test_counts_add_up_to_rows_read_minus_rows_reported(rows, tmp_path):
         ref = expected[rec["工号"]]
         assert (rec["服务客户数"], rec["投诉客户数"], rec["问题总数"], rec["已解决数"], rec["首次解决数"]) == \
             (len(ref["customers"]), len(ref["complained"]), ref["raised"], ref["resolved"], ref["fcr"])
+    # customers are counted in blocks of whole customers: blocks of one or two tickets give the same figures
+    with mock.patch.object(metrics, "CUSTOMER_BLOCK", 1):
+        assert compute_metrics([path], "2026-10").rows == result.rows
+    with mock.patch.object(metrics, "CUSTOMER_BLOCK", 2):
+        assert compute_metrics([path], "2026-10").rows == result.rows
 
 
 def test_write_is_atomic_and_keeps_text_as_text(tmp_path):

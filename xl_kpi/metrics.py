@@ -35,7 +35,7 @@ parallel, nothing kept as text), then on columns of numbers:
   one hash (and confirmed on both), the counts and sums per agent are taken, and
   each customer's tickets are put in time order by one sort of 128-bit keys (the
   distinct customers per agent and the repeat contacts follow from neighbours,
-  in numpy, on two threads).  The copies, a few rows, are taken out of the sums
+  in numpy, on two threads, a million keys at a time).  The copies, a few rows, are taken out of the sums
   and out of the sorted keys afterwards.
 
 A customer shared by two texts under the first hash is detected by the second
@@ -77,6 +77,7 @@ CONTIGUOUS = {"blank", "no_ticket", "th1", "h1", "h2", "created_ms", "reply_ms",
 VALUE_COLUMN = {"created": "created_ms", "first_reply": "reply_ms", "satisfaction": "satisfaction", "attitude": "attitude"}
 SCALES = (5, 10, 100)
 SAMPLE, SAMPLE_ROWS = 2000, 20_000  # time formats are chosen on the first 2000 values (read from the first rows)
+CUSTOMER_BLOCK = 1 << 20  # sorted keys are counted in blocks of about this many (whole customers)
 PROBLEM_SHEET_LIMIT = 1_000_000  # rows an Excel sheet can hold, less a margin
 STDERR_LIMIT = 30
 _DAY = timedelta(days=1)
@@ -379,8 +380,9 @@ class _Work:
         stats = [FileStats(s.name) for s in self.sources]
         df = self._retry(df, formats)
         # the scan leaves many chunks; the columns read by the jobs over all rows are made contiguous
-        # once (the others are only read for a few rows)
-        df = df.with_columns(df.select(c for c in df.columns if c in CONTIGUOUS).rechunk())
+        # once, two at a time (the others are only read for a few rows)
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            df = df.with_columns(pool.map(lambda c: df[c].rechunk(), [c for c in df.columns if c in CONTIGUOUS]))
         codes = self.categories.to_series()  # the text of each category code of this run
         agents, agent_problems, aid, no_agent = self._agents(df, codes)
         blank = df["blank"].to_numpy()
@@ -400,12 +402,12 @@ class _Work:
         # the jobs over all rows, together (Polars runs them in parallel); copies are taken out after
         keys, layout = self._customer_keys(df, len(agents))
         jobs = [self._repeated_tickets(df), self._sums(df.lazy().filter(pl.col("ok") & pl.col("in_period")))]
-        repeated, sums, *sorted_keys = pl.collect_all(jobs + ([keys] if keys is not None else []))
+        repeated, sums, *sorted_keys = pl.collect_all(jobs + (keys if keys is not None else []))
         dup, duplicates = self._duplicates(df, repeated.to_series())
         copies = df[np.flatnonzero(dup)] if duplicates is not None else None
         # the customers are counted on a thread of their own (numpy releases the GIL) meanwhile
         with ThreadPoolExecutor(max_workers=1) as pool:
-            counting = pool.submit(self._count, sorted_keys[0] if sorted_keys else None, copies, layout, len(agents))
+            counting = pool.submit(self._count, sorted_keys or None, copies, layout, len(agents))
             valid = ok & ~dup
 
             # every row is blank, reported (an unreadable creation time always, any other problem inside
@@ -517,9 +519,7 @@ class _Work:
         import polars as pl
 
         row_codes = _category_codes(df["agent"], len(codes))
-        present = np.zeros(len(codes) + 1, dtype=bool)
-        present[row_codes] = True
-        seen = np.flatnonzero(present[:len(codes)])
+        seen = np.flatnonzero(np.bincount(row_codes, minlength=len(codes) + 1)[:len(codes)])
         texts = [codes[int(c)] or "" for c in seen]
         names: dict[str, str] = {}
         if "agent_name" in df.columns:
@@ -687,9 +687,11 @@ class _Work:
         return table
 
     def _customer_keys(self, df, n_agents: int, layout: dict[str, Any] | None = None):
-        """A LazyFrame of the good tickets (``ok``) as sorted 128-bit keys (columns h: high, l: low
-        64 bits), and the layout of the low half; no frame when the fields do not fit (decades of
-        tickets).  ``layout`` reuses the layout of an earlier call (for the keys of a few rows).
+        """The good tickets (``ok``) as sorted 128-bit keys, in two LazyFrames (the customers whose
+        h1 has its first bit clear, then set: a customer is never in both; the two are sorted at
+        the same time), each with columns h (high) and l (low 64 bits); and the layout of the low
+        half.  No frames when the fields do not fit (decades of tickets).  ``layout`` reuses the
+        layout of an earlier call (for the keys of a few rows).
 
         The key is (h1 | creation second | agent | complaint, in period, resolved | a slice of h2):
         sorted, each customer's tickets stand together in time order.  It is worked out on every
@@ -718,105 +720,109 @@ class _Work:
         low = ((((second - lo).cast(u64, wrap_numerical=True) * (1 << a_bits) + pl.col("aid").cast(u64, wrap_numerical=True))
                 * 8 + flags) * (1 << f_bits) + pl.col("h2") // (1 << (64 - f_bits)))
         two64 = pl.lit(1 << 64, u128)
-        key = pl.col("h1").cast(u128) * two64 + low.cast(u128)
-        return df.lazy().select(key.filter(pl.col("ok")).alias("k")).sort("k").select(
-            (pl.col("k") // two64).cast(u64).alias("h"), pl.col("k").cast(u64, wrap_numerical=True).alias("l")), layout
+        ok = pl.col("ok")
+        keys = df.lazy().select(pl.col("h1").filter(ok), (pl.col("h1").cast(u128) * two64 + low.cast(u128)).filter(ok).alias("k"))
+        halves = [keys.filter(upper).select("k").sort("k").select(
+            (pl.col("k") // two64).cast(u64).alias("h"), pl.col("k").cast(u64, wrap_numerical=True).alias("l"))
+            for upper in (pl.col("h1") < (1 << 63), pl.col("h1") >= (1 << 63))]
+        return halves, layout
 
-    def _count(self, keys, copies, layout, n_agents: int) -> dict[str, dict[int, int]] | None:
-        """served / complained / fcr_n per agent index from the sorted keys, less the copies' keys
-        (None: count on the texts).  The two halves of the customers (by the first bit of h1: a
-        customer is never in both) are counted on two threads."""
-        import numpy as np
+    def _count(self, halves, copies, layout, n_agents: int) -> dict[str, dict[int, int]] | None:
+        """served / complained / fcr_n per agent index from the two halves of sorted keys, less the
+        copies' keys (None: count on the texts).  The halves are counted on two threads."""
+        import polars as pl
 
-        if keys is None:  # pragma: no cover - decades of tickets
+        if halves is None:  # pragma: no cover - decades of tickets
             return None
-        drop = self._customer_keys(copies, n_agents, layout)[0].collect() if copies is not None else None
-        s_h, s_l = keys["h"].to_numpy(), keys["l"].to_numpy()
-        mid = int(np.searchsorted(s_h, np.uint64(1 << 63)))
+        drop = pl.concat(pl.collect_all(self._customer_keys(copies, n_agents, layout)[0])) if copies is not None else None
 
-        def count(h, low):
+        def count(keys):
+            h, low = keys["h"].to_numpy(), keys["l"].to_numpy()
             if drop is not None:
                 h, low = _without(h, low, drop)
             return self._by_customer((h, low), layout)
 
         with ThreadPoolExecutor(max_workers=2) as pool:
-            halves = list(pool.map(count, (s_h[:mid], s_h[mid:]), (s_l[:mid], s_l[mid:])))
-        if any(half is None for half in halves):  # pragma: no cover - a 64-bit hash collision
+            parts = list(pool.map(count, halves))
+        if any(part is None for part in parts):  # pragma: no cover - a 64-bit hash collision
             return None
-        out: dict[str, dict[int, int]] = {}
-        for half in halves:
-            for key, per_agent in half.items():
-                total = out.setdefault(key, {})
-                for aid, n in per_agent.items():
-                    total[aid] = total.get(aid, 0) + n
-        return out
+        return {key: _nonzero(sum(part[key] for part in parts)) for key in parts[0]}
 
-    def _by_customer(self, keys, layout: dict[str, Any]) -> dict[str, dict[int, int]] | None:
-        """served / complained / fcr_n per agent index, from sorted keys of ``_customer_keys``
-        (two numpy arrays: high and low halves).
+    def _by_customer(self, keys, layout: dict[str, Any]) -> dict[str, Any] | None:
+        """served / complained / fcr_n per agent index (numpy arrays indexed by agent), from
+        sorted keys of ``_customer_keys`` (two numpy arrays: high and low halves).
 
-        Two neighbours with the same h1 but different h2 slices are two customers sharing h1:
-        then None is returned and the caller counts on the text itself.  Everything here is
-        whole-array numpy arithmetic.
+        The keys are taken in blocks of about a million that never split a customer: every
+        figure is a sum over customers, and the arrays a block needs stay small (no fresh
+        memory for each step).  None when two neighbours have the same h1 but different h2
+        slices: two customers share h1, and the caller counts on the text itself.
         """
         import numpy as np
-        import polars as pl
+
+        s_h, s_l = keys
+        size = 1 << layout["a_bits"]
+        out = {"served": np.zeros(size, np.int64)}
+        if layout["complaint"]:
+            out["complained"] = np.zeros(size, np.int64)
+        if layout["resolved"]:
+            out["fcr_n"] = np.zeros(size, np.int64)
+        n, start = len(s_h), 0
+        while start < n:
+            end = min(start + CUSTOMER_BLOCK, n)
+            if end < n:  # on to the end of the last customer
+                end = int(np.searchsorted(s_h, s_h[end - 1], "right"))
+            if not self._count_block(s_h[start:end], s_l[start:end], layout, out):
+                return None  # pragma: no cover - needs a 64-bit collision
+            start = end
+        return out
+
+    def _count_block(self, h, low, layout: dict[str, Any], out: dict[str, Any]) -> bool:
+        """Add one block of whole customers (sorted keys) to ``out``; False on an h1 collision."""
+        import numpy as np
 
         a_bits, f_bits = layout["a_bits"], layout["f_bits"]
-        s_h, s_l = keys
-        n = len(s_h)
-        same = s_h[1:] == s_h[:-1]  # tickets i and i + 1 are the same customer's
-        del s_h
-        mixed = s_l[1:] ^ s_l[:-1]
-        np.bitwise_and(mixed, np.uint64((1 << f_bits) - 1), out=mixed)
+        size, m = 1 << a_bits, len(h)
+        same = h[1:] == h[:-1]  # tickets i and i + 1 are the same customer's
+        mixed = low[1:] ^ low[:-1]
+        mixed &= np.uint64((1 << f_bits) - 1)
         if (same & mixed.astype(bool)).any():  # pragma: no cover - needs a 64-bit collision
-            return None
+            return False
         del mixed
-        rest = s_l >> np.uint64(f_bits)  # creation second | agent | flags
-        del s_l
+        rest = low >> np.uint64(f_bits)  # creation second | agent | flags
         flags = rest.astype(np.uint8)  # the low byte
         flags &= 7
-        np.right_shift(rest, np.uint64(3), out=rest)
-        aid = rest.astype(np.uint32)
-        aid &= (1 << a_bits) - 1
-        np.right_shift(rest, np.uint64(a_bits), out=rest)  # the creation second
-
-        def per_agent(aid) -> dict[int, int]:
-            counts = np.bincount(aid)
-            return {int(a): int(counts[a]) for a in np.flatnonzero(counts)}
-
-        out: dict[str, dict[int, int]] = {}
+        rest >>= np.uint64(3)
+        aid = (rest & np.uint64(size - 1)).astype(np.intp)
+        rest >>= np.uint64(a_bits)  # the creation second
         if layout["resolved"]:
             # a repeat contact: another ticket of the customer within the window after, or in the same second
             gap = rest[1:] - rest[:-1]  # wraps between customers: only read where `same`
-            again = np.zeros(n, dtype=bool)
+            again = np.zeros(m, dtype=bool)
             np.logical_and(same, gap <= self.fcr_days * 86_400, out=again[:-1])
             again[1:] |= same & (gap == 0)
-            del gap, rest
             first_time = (flags & 3) == 3  # in the period and resolved
             first_time &= ~again
-            out["fcr_n"] = per_agent(aid[first_time])
-            del again, first_time
-        # distinct (customer, agent) pairs in the period: one more sort, of (customer index | agent | complaint)
-        cid = np.zeros(n, dtype=np.uint64)
-        np.cumsum(~same, out=cid[1:])
-        del same
-        np.left_shift(cid, np.uint64(a_bits + 1), out=cid)
-        cid |= aid.astype(np.uint64) << np.uint64(1)
-        cid |= flags >> 2
-        pairs = pl.Series(cid[(flags & 2).astype(bool)]).sort().to_numpy()
-        del cid, aid, flags
+            out["fcr_n"] += np.bincount(aid[first_time], minlength=size)
+        # distinct (customer, agent) pairs in the period: (customer | agent | complaint) sorted; the
+        # customers already are in order, so this sort only puts each customer's few tickets in order
+        pairs = np.zeros(m, dtype=np.uint64)
+        np.cumsum(~same, out=pairs[1:])
+        pairs <<= np.uint64(a_bits + 1)
+        pairs |= aid.astype(np.uint64) << np.uint64(1)
+        pairs |= flags >> 2
+        pairs = pairs[(flags & 2).astype(bool)]
+        pairs.sort(kind="stable")  # Timsort: linear on runs already in order
         pair = pairs >> np.uint64(1)
         first = np.ones(len(pair), dtype=bool)
         np.not_equal(pair[1:], pair[:-1], out=first[1:])
-        pair_aid = (pair & np.uint64((1 << a_bits) - 1)).astype(np.intp)
-        out["served"] = per_agent(pair_aid[first])
+        pair_aid = (pair & np.uint64(size - 1)).astype(np.intp)
+        out["served"] += np.bincount(pair_aid[first], minlength=size)
         if layout["complaint"]:
             last = np.ones(len(pair), dtype=bool)  # a complaint sorts last within a pair
             last[:-1] = first[1:]
             last &= (pairs & np.uint64(1)).astype(bool)
-            out["complained"] = per_agent(pair_aid[last])
-        return out
+            out["complained"] += np.bincount(pair_aid[last], minlength=size)
+        return True
 
     def _by_customer_exact(self, valid) -> dict[str, dict[int, int]]:  # pragma: no cover - see _by_customer
         """The same counts on the customer text itself (slower; used only after a hash collision)."""
@@ -1018,6 +1024,13 @@ def _without(s_h: Any, s_l: Any, drop: Any) -> tuple[Any, Any]:
     keep = np.ones(len(s_h), dtype=bool)
     keep[list(gone)] = False
     return s_h[keep], s_l[keep]
+
+
+def _nonzero(counts: Any) -> dict[int, int]:
+    """{index: count} of a numpy array of counts, without the zeros."""
+    import numpy as np
+
+    return {int(i): int(counts[i]) for i in np.flatnonzero(counts)}
 
 
 def _category_codes(column: Any, n_codes: int) -> Any:
