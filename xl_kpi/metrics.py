@@ -382,7 +382,8 @@ class _Work:
         # the scan leaves many chunks; the columns read by the jobs over all rows are made contiguous
         # once, two at a time (the others are only read for a few rows)
         with ThreadPoolExecutor(max_workers=2) as pool:
-            df = df.with_columns(pool.map(lambda c: df[c].rechunk(), [c for c in df.columns if c in CONTIGUOUS]))
+            contiguous = list(pool.map(lambda c: df[c].rechunk(), [c for c in df.columns if c in CONTIGUOUS]))
+        df = df.with_columns(contiguous)
         codes = self.categories.to_series()  # the text of each category code of this run
         agents, agent_problems, aid, no_agent = self._agents(df, codes)
         blank = df["blank"].to_numpy()
@@ -402,12 +403,12 @@ class _Work:
         # the jobs over all rows, together (Polars runs them in parallel); copies are taken out after
         keys, layout = self._customer_keys(df, len(agents))
         jobs = [self._repeated_tickets(df), self._sums(df.lazy().filter(pl.col("ok") & pl.col("in_period")))]
-        repeated, sums, *sorted_keys = pl.collect_all(jobs + (keys if keys is not None else []))
+        repeated, sums, *sorted_keys = pl.collect_all(jobs + ([keys] if keys is not None else []))
         dup, duplicates = self._duplicates(df, repeated.to_series())
         copies = df[np.flatnonzero(dup)] if duplicates is not None else None
         # the customers are counted on a thread of their own (numpy releases the GIL) meanwhile
         with ThreadPoolExecutor(max_workers=1) as pool:
-            counting = pool.submit(self._count, sorted_keys or None, copies, layout, len(agents))
+            counting = pool.submit(self._count, sorted_keys[0] if sorted_keys else None, copies, layout, len(agents))
             valid = ok & ~dup
 
             # every row is blank, reported (an unreadable creation time always, any other problem inside
@@ -687,11 +688,9 @@ class _Work:
         return table
 
     def _customer_keys(self, df, n_agents: int, layout: dict[str, Any] | None = None):
-        """The good tickets (``ok``) as sorted 128-bit keys, in two LazyFrames (the customers whose
-        h1 has its first bit clear, then set: a customer is never in both; the two are sorted at
-        the same time), each with columns h (high) and l (low 64 bits); and the layout of the low
-        half.  No frames when the fields do not fit (decades of tickets).  ``layout`` reuses the
-        layout of an earlier call (for the keys of a few rows).
+        """A LazyFrame of the good tickets (``ok``) as sorted 128-bit keys (columns h: high, l: low
+        64 bits), and the layout of the low half; no frame when the fields do not fit (decades of
+        tickets).  ``layout`` reuses the layout of an earlier call (for the keys of a few rows).
 
         The key is (h1 | creation second | agent | complaint, in period, resolved | a slice of h2):
         sorted, each customer's tickets stand together in time order.  It is worked out on every
@@ -720,30 +719,29 @@ class _Work:
         low = ((((second - lo).cast(u64, wrap_numerical=True) * (1 << a_bits) + pl.col("aid").cast(u64, wrap_numerical=True))
                 * 8 + flags) * (1 << f_bits) + pl.col("h2") // (1 << (64 - f_bits)))
         two64 = pl.lit(1 << 64, u128)
-        ok = pl.col("ok")
-        keys = df.lazy().select(pl.col("h1").filter(ok), (pl.col("h1").cast(u128) * two64 + low.cast(u128)).filter(ok).alias("k"))
-        halves = [keys.filter(upper).select("k").sort("k").select(
-            (pl.col("k") // two64).cast(u64).alias("h"), pl.col("k").cast(u64, wrap_numerical=True).alias("l"))
-            for upper in (pl.col("h1") < (1 << 63), pl.col("h1") >= (1 << 63))]
-        return halves, layout
+        key = pl.col("h1").cast(u128) * two64 + low.cast(u128)
+        return df.lazy().select(key.filter(pl.col("ok")).alias("k")).sort("k").select(
+            (pl.col("k") // two64).cast(u64).alias("h"), pl.col("k").cast(u64, wrap_numerical=True).alias("l")), layout
 
-    def _count(self, halves, copies, layout, n_agents: int) -> dict[str, dict[int, int]] | None:
-        """served / complained / fcr_n per agent index from the two halves of sorted keys, less the
-        copies' keys (None: count on the texts).  The halves are counted on two threads."""
-        import polars as pl
+    def _count(self, keys, copies, layout, n_agents: int) -> dict[str, dict[int, int]] | None:
+        """served / complained / fcr_n per agent index from the sorted keys, less the copies' keys
+        (None: count on the texts).  The two halves of the customers (by the first bit of h1: a
+        customer is never in both) are counted on two threads."""
+        import numpy as np
 
-        if halves is None:  # pragma: no cover - decades of tickets
+        if keys is None:  # pragma: no cover - decades of tickets
             return None
-        drop = pl.concat(pl.collect_all(self._customer_keys(copies, n_agents, layout)[0])) if copies is not None else None
+        drop = self._customer_keys(copies, n_agents, layout)[0].collect() if copies is not None else None
+        s_h, s_l = keys["h"].to_numpy(), keys["l"].to_numpy()
+        mid = int(np.searchsorted(s_h, np.uint64(1 << 63)))
 
-        def count(keys):
-            h, low = keys["h"].to_numpy(), keys["l"].to_numpy()
+        def count(h, low):
             if drop is not None:
                 h, low = _without(h, low, drop)
             return self._by_customer((h, low), layout)
 
         with ThreadPoolExecutor(max_workers=2) as pool:
-            parts = list(pool.map(count, halves))
+            parts = list(pool.map(count, (s_h[:mid], s_h[mid:]), (s_l[:mid], s_l[mid:])))
         if any(part is None for part in parts):  # pragma: no cover - a 64-bit hash collision
             return None
         return {key: _nonzero(sum(part[key] for part in parts)) for key in parts[0]}
