@@ -152,5 +152,26 @@ def fmt_times(times: list[Timing]) -> str:
     return ", ".join(f"{t.wall:.2f}" for t in times)
 
 
+def print_header(title: str, load_before: str) -> None:
+    """The report's first lines: what was measured, on what machine and commit, under what load."""
+    print()
+    print(title)
+    print(machine())
+    print(git_state())
+    print(f"before: {load_before}")
+    print(f"after:  {load()}")
+    print()
+
+
+def pair_ratios(base: list[Timing], ours: list[Timing]) -> str:
+    """baseline/ours within each repetition (the two ran back to back, under the same load)."""
+    return ", ".join(f"{b.wall / o.wall:.2f}x" for b, o in zip(base, ours))
+
+
+def best_cpu(times: dict[str, list[Timing]]) -> dict[str, float]:
+    """The least CPU seconds of each contender (less disturbed by other processes than wall time)."""
+    return {k: min(t.cpu for t in v) for k, v in times.items()}
+
+
 def eprint(*args: Any) -> None:
     print(*args, file=sys.stderr, flush=True)

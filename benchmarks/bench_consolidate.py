@@ -37,8 +37,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import (  # noqa: E402
-    DEPARTMENTS, PERIOD, Timing, best, current_rss_mb, eprint, fmt_times, git_state, load, machine, peak_rss_mb,
-    profile, reset_peak_rss, table, timed, write_roster,
+    DEPARTMENTS, PERIOD, Timing, best, best_cpu, current_rss_mb, eprint, fmt_times, git_state, load, pair_ratios,
+    peak_rss_mb, print_header, profile, reset_peak_rss, table, timed, write_roster,
 )
 
 SCHEME = "cs-quant"
@@ -274,22 +274,15 @@ def main(argv: list[str] | None = None) -> int:
         # consolidate + write_summary: best of the per-repetition sums (not the sum of two bests)
 
         size_mb = sum(f.stat().st_size for f in files) / 1e6
-        print()
-        print(f"bench_consolidate: {args.people} people in {len(files)} files ({size_mb:.1f} MB, {sheets} sheets), "
-              f"scheme {SCHEME}, best of {args.repeat}")
-        print(machine())
-        print(git_state())
-        print(f"before: {load_before}")
-        print(f"after:  {load()}")
-        print()
+        print_header(f"bench_consolidate: {args.people} people in {len(files)} files ({size_mb:.1f} MB, {sheets} sheets), "
+                     f"scheme {SCHEME}, best of {args.repeat}", load_before)
         print(table(rows, ("variant", "seconds", "people/s", "baseline/this", "CPU/wall", "all runs (s)")))
         print()
         both, cons = b["both"].wall, b["cons"].wall
         print(f"ratio baseline/ours (consolidate + write_summary): {base / both:.2f}x")
         print(f"ratio baseline/ours (consolidate alone):           {base / cons:.2f}x")
-        pairs = ", ".join(f"{b_.wall / o.wall:.2f}x" for b_, o in zip(times["base"], times["both"]))
-        print(f"ratio within each repetition (consolidate + write_summary): {pairs}")
-        cpu = {k: min(t.cpu for t in v) for k, v in times.items()}
+        print(f"ratio within each repetition (consolidate + write_summary): {pair_ratios(times['base'], times['both'])}")
+        cpu = best_cpu(times)
         print(f"same ratios on CPU seconds (best of each; less disturbed by other processes): "
               f"{cpu['base'] / cpu['both']:.2f}x with the summary, {cpu['base'] / cpu['cons']:.2f}x consolidate alone")
         verdict = "MET" if base / both >= TARGET_RATIO else "MISSED"

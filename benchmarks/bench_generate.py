@@ -23,7 +23,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import (  # noqa: E402
-    DEPARTMENTS, PERIOD, best, eprint, fmt_times, git_state, load, machine, profile, table, timed, write_roster,
+    DEPARTMENTS, PERIOD, best, best_cpu, eprint, fmt_times, load, pair_ratios, print_header, profile, table, timed,
+    write_roster,
 )
 
 from openpyxl import Workbook  # noqa: E402
@@ -117,20 +118,13 @@ def main(argv: list[str] | None = None) -> int:
             rows.append((name, f"{t.wall:.2f}", f"{args.people / t.wall:.0f}", f"{t.cpu_share:.2f}", str(files),
                          f"{size / 1e6:.1f}", fmt_times(times[key])))
 
-        print()
-        print(f"bench_generate: {args.people} people, {args.departments} departments, scheme {scheme.id}, "
-              f"best of {args.repeat}")
-        print(machine())
-        print(git_state())
-        print(f"before: {load_before}")
-        print(f"after:  {load()}")
-        print()
+        print_header(f"bench_generate: {args.people} people, {args.departments} departments, scheme {scheme.id}, "
+                     f"best of {args.repeat}", load_before)
         print(table(rows, ("variant", "seconds", "people/s", "CPU/wall", "files", "MB", "all runs (s)")))
         print()
         print(f"ratio baseline/ours: {base.wall / ours.wall:.2f}x  (>1 means ours is faster)")
-        pairs = ", ".join(f"{b_.wall / o.wall:.2f}x" for b_, o in zip(times["base"], times["ours"]))
-        print(f"ratio within each repetition: {pairs}")
-        cpu = {k: min(t.cpu for t in v) for k, v in times.items()}
+        print(f"ratio within each repetition: {pair_ratios(times['base'], times['ours'])}")
+        cpu = best_cpu(times)
         print(f"same ratio on CPU seconds (best of each; less disturbed by other processes): "
               f"{cpu['base'] / cpu['ours']:.2f}x")
         if args.extra:

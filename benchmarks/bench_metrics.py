@@ -32,6 +32,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
 PERIOD = "2026-10"
 HEADERS = ["工单编号", "客服工号", "客户ID", "创建时间", "首次回复时间", "是否解决", "是否投诉", "满意度"]
@@ -209,7 +210,13 @@ def main() -> None:
         return
     args.workdir.mkdir(parents=True, exist_ok=True)
     path = data_file(args.workdir, args.rows, args.agents)
-    print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}", flush=True)
+    import numpy
+    import polars
+
+    from _common import git_state, load
+
+    print(f"machine: {os.cpu_count()} CPUs, {load()}; polars {polars.__version__}, numpy {numpy.__version__}; "
+          f"{git_state()}", flush=True)
     read = measure("read", path, args.repeat)
     print(f"read      {read['wall']:7.2f} s wall {read['cpu']:7.2f} s CPU  {read['peak'] / 1e9:5.2f} GB", flush=True)
     ours = measure("ours", path, args.repeat)
