@@ -249,18 +249,35 @@ def test_mapping_file_names_other_headers_and_words(tmp_path, log):
         compute_metrics([path], "2026-10", mapping=bad)
 
 
-def test_xlsx_export_and_gbk_csv(tmp_path, log):
+def write_xlsx(path: Path, rows: list[list[str]]) -> Path:
+    """The log as an .xlsx export: times as Excel dates, scores as numbers."""
     book = openpyxl.Workbook()
     ws = book.active
     ws.append(HANS)
-    for r in LOG:
+    for r in rows:
         ws.append([r[0], r[1], r[2], datetime.fromisoformat(r[3]), datetime.fromisoformat(r[4]) if r[4] else None,
                    r[5], r[6], int(r[7]) if r[7] else None])
-    book.save(tmp_path / "t.xlsx")
+    book.save(path)
+    return path
+
+
+def test_xlsx_export_and_gbk_csv(tmp_path, log):
+    xlsx = write_xlsx(tmp_path / "t.xlsx", LOG)
     expected = compute_metrics([log], "2026-10", satisfaction_scale=5).rows
-    assert compute_metrics([tmp_path / "t.xlsx"], "2026-10", satisfaction_scale=5).rows == expected
+    assert compute_metrics([xlsx], "2026-10", satisfaction_scale=5).rows == expected
     gbk = write_log(tmp_path / "gbk.csv", LOG, encoding="gb18030")
     assert compute_metrics([gbk], "2026-10", satisfaction_scale=5).rows == expected
+
+
+def test_progress_names_each_step(tmp_path, log):
+    xlsx = write_xlsx(tmp_path / "t.xlsx", LOG)
+    steps: list[str] = []
+    compute_metrics([log, xlsx], "2026-10", satisfaction_scale=5, progress=steps.append)
+    assert steps == ["打开 t.xlsx", "读取 2 个工单文件", f"核对并统计 {2 * len(LOG)} 行工单"]
+    # on a terminal the steps show as a status line; elsewhere (a log, a pipe) nothing is added
+    result = run("metrics", log, "--period", "2026-10", "-o", tmp_path / "d.xlsx", "--satisfaction-scale", "5")
+    assert result.exit_code == 0 and result.output.splitlines() == [
+        compute_metrics([log], "2026-10", satisfaction_scale=5).summary(tmp_path / "d.xlsx")]
 
 
 def test_errors_are_exit_2(tmp_path, log):

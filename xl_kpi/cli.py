@@ -255,13 +255,21 @@ def metrics_cmd(tickets, period, output, mapping, roster, median, hours, workday
 
     有问题的行 (时间无法识别、回复早于提问、未知客服、重复工单……) 列在数据文件的「问题」表, 退出码为 1.
     """
+    from rich.console import Console
+
     from .metrics import compute_metrics, report_to, write_metrics
 
-    result = compute_metrics(
-        tickets, period, mapping=mapping, roster=roster, median=median, hours=hours, workdays=workdays, peak=peak,
-        fcr_days=fcr_days, satisfaction_scale=int(satisfaction_scale) if satisfaction_scale else None,
-    )
-    write_metrics(result, output)
+    with Console(stderr=True).status("准备读取工单") as status:  # shown only on a terminal
+        def step(text: str) -> None:
+            status.update(f"{text} …")
+
+        result = compute_metrics(
+            tickets, period, mapping=mapping, roster=roster, median=median, hours=hours, workdays=workdays, peak=peak,
+            fcr_days=fcr_days, satisfaction_scale=int(satisfaction_scale) if satisfaction_scale else None,
+            progress=step,
+        )
+        step(f"写入 {Path(output).name}")
+        write_metrics(result, output)
     report_to(sys.stderr, result, output)
     sys.exit(1 if result.problem_count else 0)
 

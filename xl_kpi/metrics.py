@@ -59,7 +59,7 @@ from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from .errors import InputFileError, InputValueError, KpiError as KpiErrorBase
 from .tickets import (
@@ -184,8 +184,12 @@ def compute_metrics(
     peak: str | tuple[datetime, datetime] | None = None,
     fcr_days: int = 7,
     satisfaction_scale: int | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> MetricsResult:
-    """Compute the per-agent inputs of ``period`` (YYYY-MM) from ticket exports."""
+    """Compute the per-agent inputs of ``period`` (YYYY-MM) from ticket exports.
+
+    ``progress`` is told (in Chinese, for the person waiting) each step as it starts: reading
+    the files, then checking and counting."""
     if not tickets:
         raise InputFileError("请至少给出一个工单导出文件 (.csv 或 .xlsx)")
     start, end = parse_period(period)
@@ -208,9 +212,11 @@ def compute_metrics(
     sources: list[Source] = []
     try:
         for i, path in enumerate(tickets):
+            if progress is not None and Path(path).suffix.lower() == ".xlsx":  # read whole when opened
+                progress(f"打开 {Path(path).name}")
             sources.append(open_source(path, i, mapping, categories))
         work = _Work(sources, mapping, start, end, schedule, peak_range, fcr_days, satisfaction_scale, median, people,
-                     categories)
+                     categories, progress)
         return work.run(period)
     finally:
         for s in sources:
@@ -236,7 +242,7 @@ def _read_roster(path: str | Path) -> tuple[list[_Person], list[str]]:
 
 class _Work:
     def __init__(self, sources, mapping, start, end, schedule, peak, fcr_days, scale, median, people,
-                 categories=None) -> None:
+                 categories=None, progress=None) -> None:
         self.sources: list[Source] = sources
         self.mapping: Mapping = mapping
         self.start, self.end = start, end
@@ -249,6 +255,7 @@ class _Work:
         self.categories = categories  # the polars.Categories of the agent and flag columns (CATEGORY_FIELDS)
         self.notices: list[str] = [n for s in sources for n in s.notices]
         self.fields = {f for s in sources for f in s.columns}
+        self.progress = progress or (lambda step: None)
 
     # ------------------------------------------------------------ reading
 
@@ -261,10 +268,14 @@ class _Work:
                     self.notices.append(f"{s.name}: 没有{FIELDS[fld][0]}列, 该文件的工单按空值处理")
         formats = self._formats()
         frames = [self._parse(s.frame, s.columns, formats) for s in self.sources]
+        size = sum(s.path.stat().st_size for s in self.sources)
+        self.progress(f"读取 {len(self.sources)} 个工单文件 ({size / 1e6:,.0f} MB)" if size >= 1e6 else
+                      f"读取 {len(self.sources)} 个工单文件")
         try:  # one streaming scan of all files, parsing in parallel
             df = pl.concat(frames, how="vertical").collect(engine="streaming")
         except pl.exceptions.PolarsError as exc:
             raise InputFileError(f"无法读取工单文件: {_first_line(exc)}") from None
+        self.progress(f"核对并统计 {df.height:,} 行工单")
         return self._compute(df, formats, period)
 
     def _formats(self) -> dict[str, list[str]]:
