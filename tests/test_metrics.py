@@ -4,6 +4,7 @@ kind, headers in 简体 / 繁體 / English, business hours, and the counts addin
 from __future__ import annotations
 
 import csv
+import tempfile
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -269,6 +270,51 @@ def test_xlsx_export_and_gbk_csv(tmp_path, log):
     assert compute_metrics([gbk], "2026-10", satisfaction_scale=5).rows == expected
 
 
+def test_xlsx_midnight_date_cells_are_that_day_at_0000(tmp_path):
+    # a date-time cell at 00:00:00 comes back from the reader as a plain date: it is that day at midnight
+    rows = [r[:] for r in LOG]
+    rows[4][3] = "2026-10-18 00:00:00"  # T5 created at midnight
+    rows[6][4] = "2026-11-01 00:00:00"  # T7 answered at the month boundary
+    xlsx = write_xlsx(tmp_path / "t.xlsx", rows)
+    result = compute_metrics([xlsx], "2026-10", satisfaction_scale=5)
+    assert result.problem_count == 0
+    assert result.rows == compute_metrics([write_log(tmp_path / "t.csv", rows)], "2026-10", satisfaction_scale=5).rows
+    assert by_id(result)["K2"]["平均响应时间"] == float(Decimal(601 + 10 + 60) / 3)
+
+
+def test_xlsx_header_below_a_title_keeps_excel_row_numbers(tmp_path):
+    rows = LOG + [["B1", "K1", "C9", "2026-10-05 10:00:00", "", "maybe", "否", ""]]
+    plain = write_xlsx(tmp_path / "plain.xlsx", rows)
+    book = openpyxl.load_workbook(plain)
+    ws = book.active
+    ws.insert_rows(1, 3)  # a merged title, the export time, an empty row; the header is row 4
+    ws["A1"] = "客服工单导出 2026年10月"
+    ws.merge_cells("A1:H1")
+    ws["A2"] = "导出时间: 2026-11-01 09:00"
+    book.save(tmp_path / "titled.xlsx")
+    result = compute_metrics([tmp_path / "titled.xlsx"], "2026-10", satisfaction_scale=5)
+    assert result.rows == compute_metrics([plain], "2026-10", satisfaction_scale=5).rows
+    assert result.problem_lines() == ["titled.xlsx 第13行: 解决状态「maybe」无法识别 (可在 --map 文件的 values 中说明)"]
+
+
+def test_gb18030_csv_with_a_long_ascii_beginning(tmp_path, monkeypatch):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))  # where the UTF-8 copy is made
+    (tmp_path / "tmp").mkdir()
+    filler = [[f"F{i}", "K1", f"X{i}", "2026-09-01 10:00:00", "", "resolved", "no", ""] for i in range(2000)]
+    rows = filler + [["T9", "K1", "客户甲", "2026-10-05 10:00:00", "2026-10-05 10:07:00", "resolved", "no", ""]]
+    utf8 = write_log(tmp_path / "utf8.csv", rows, headers=ENGLISH)
+    gbk = write_log(tmp_path / "gbk.csv", rows, headers=ENGLISH, encoding="gb18030")
+    assert gbk.read_bytes().index("客户甲".encode("gb18030")) > 1 << 16  # the first 64 KB are plain ASCII
+    result = compute_metrics([gbk], "2026-10")
+    assert result.rows == compute_metrics([utf8], "2026-10").rows and result.counted == 1
+    assert list((tmp_path / "tmp").iterdir()) == []  # the copy is removed
+    neither = tmp_path / "neither.csv"
+    neither.write_bytes(utf8.read_bytes() + b"T10,K1,C\xff\xff,2026-10-05 10:00:00,,resolved,no,\r\n")
+    with pytest.raises(InputFileError, match="neither.csv: 无法识别文件编码.*请另存为 UTF-8 的 CSV"):
+        compute_metrics([neither], "2026-10")
+    assert list((tmp_path / "tmp").iterdir()) == []
+
+
 def test_progress_names_each_step(tmp_path, log):
     xlsx = write_xlsx(tmp_path / "t.xlsx", LOG)
     steps: list[str] = []
@@ -289,6 +335,56 @@ def test_errors_are_exit_2(tmp_path, log):
     assert run("metrics", tmp_path / "none.csv", "--period", "2026-10", "-o", tmp_path / "d.xlsx").exit_code == 2
     assert "--hours 应写成 09:00-18:00" in run("metrics", log, "--period", "2026-10", "--hours", "9-6",
                                                 "-o", tmp_path / "d.xlsx").output
+
+
+def test_not_rated_scores_are_empty_scores(tmp_path):
+    # T3, T4, T7 and T8 have no scores; saying so in words keeps them in every figure, unaveraged
+    headers = HANS + ["服务态度"]
+    blank = [r + (["4"] if r[7] else [""]) for r in LOG]
+    expected = compute_metrics([write_log(tmp_path / "blank.csv", blank, headers)], "2026-10", satisfaction_scale=5).rows
+    for i, word in enumerate(["未评价", " 暂无 ", "-", "—", "N/A", "na", "无", "--", "未評價"]):
+        rows = [r if r[7] else r[:7] + [word, word] for r in blank]
+        result = compute_metrics([write_log(tmp_path / f"w{i}.csv", rows, headers)], "2026-10", satisfaction_scale=5)
+        assert result.problem_count == 0, (word, result.problem_lines())
+        assert result.rows == expected, word
+    # a word of the mapping file; an unreadable score is still a problem
+    rows = [r[:7] + [{2: "未打分", 3: "abc"}.get(k, r[7])] for k, r in enumerate(LOG)]
+    path = write_log(tmp_path / "mapped.csv", rows)
+    assert compute_metrics([path], "2026-10", satisfaction_scale=5).problem_lines() == [
+        "mapped.csv 第4行: 满意度评分「未打分」不是数字", "mapped.csv 第5行: 满意度评分「abc」不是数字"]
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text("values:\n  unrated: [未打分]\n", encoding="utf-8")
+    result = compute_metrics([path], "2026-10", satisfaction_scale=5, mapping=mapping)
+    assert result.problem_lines() == ["mapped.csv 第5行: 满意度评分「abc」不是数字"]
+    k1 = by_id(result)["K1"]
+    assert (k1["问题总数"], k1["评价数"], k1["客户满意度"]) == (3, 2, 60)
+
+
+def test_percentage_scores_with_scale_1(tmp_path):
+    def workbook(path: Path, scores: list[str]) -> Path:
+        book = openpyxl.Workbook()
+        book.active.append(HANS)
+        for r, v in zip(LOG, scores):  # scores as percentage cells (0.9 shown as 90%), except a text "90%"
+            book.active.append([*r[:3], datetime.fromisoformat(r[3]), datetime.fromisoformat(r[4]) if r[4] else None,
+                                r[5], r[6], v if v.endswith("%") else float(v) if v else None])
+            book.active.cell(book.active.max_row, 8).number_format = "0%"
+        book.save(path)
+        return path
+
+    fractions = workbook(tmp_path / "fractions.xlsx", ["0.9", "0.8", "", "0.123456", "1", "0.9", "", ""])
+    with pytest.raises(InputValueError, match=r"最高只有 1, 看起来是百分比 \(0.9 即 90%\).*--satisfaction-scale 1 "):
+        compute_metrics([fractions], "2026-10")
+    xlsx = workbook(tmp_path / "pct.xlsx", ["0.9", "0.8", "", "0.123456", "1", "90%", "", ""])
+    result = run("metrics", xlsx, "--period", "2026-10", "--satisfaction-scale", "1", "-o", tmp_path / "d.xlsx")
+    assert result.exit_code == 0, result.output
+    records = by_id(compute_metrics([xlsx], "2026-10", satisfaction_scale=1))
+    assert records["K1"]["客户满意度"] == float(Decimal("182.3456") / 3)  # 90, 80, 12.3456: not rounded to 12.35
+    assert records["K2"]["客户满意度"] == 95  # 100 and the text 90%
+    bad = write_log(tmp_path / "bad.csv", [LOG[0][:7] + ["1.5"]])
+    assert compute_metrics([bad], "2026-10", satisfaction_scale=1).problem_lines() == [
+        "bad.csv 第2行: 满意度评分 1.5 超出 0~1"]
+    with pytest.raises(InputValueError, match="--satisfaction-scale 应为 1 "):
+        compute_metrics([bad], "2026-10", satisfaction_scale=3)
 
 
 # =========================================================================== DATA is read by score and generate
@@ -431,7 +527,8 @@ def ticket_logs(draw):
         reply = (created + timedelta(minutes=wait)).strftime("%Y-%m-%d %H:%M:%S") if draw(st.booleans()) else ""
         resolved = draw(st.sampled_from(["是", "否"]))
         complaint = draw(st.sampled_from(["是", "否", "否", "否"]))
-        row = [f"T{i}", agent, customer, created.strftime("%Y-%m-%d %H:%M:%S"), reply, resolved, complaint, ""]
+        unrated = draw(st.sampled_from(["", "", "未评价", "-"]))  # no score, in words or not: counted the same
+        row = [f"T{i}", agent, customer, created.strftime("%Y-%m-%d %H:%M:%S"), reply, resolved, complaint, unrated]
         if kind == "bad_time":
             row[3] = "yesterday"
         elif kind == "reply_first":

@@ -248,8 +248,8 @@ def consolidate_cmd(inputs, output, scheme_ref) -> None:
 @click.option("--workdays", default=None, help="工作日, 如 1-5 (周一=1, 默认 1-5; 与 --hours 一起用).")
 @click.option("--peak", default=None, help="高峰期日期 (含首尾), 如 2026-11-11..2026-11-12.")
 @click.option("--fcr-days", type=int, default=7, show_default=True, help="首次解决: 同一客户多少天内未再来.")
-@click.option("--satisfaction-scale", type=click.Choice(["5", "10", "100"]), default=None,
-              help="导出中满意度评分的满分 (5 分制 ×20 换算为百分制).")
+@click.option("--satisfaction-scale", type=click.Choice(["1", "5", "10", "100"]), default=None,
+              help="导出中满意度评分的满分 (5 分制 ×20 换算为百分制; 1: 百分比, 0.9 即 90%).")
 def metrics_cmd(tickets, period, output, mapping, roster, median, hours, workdays, peak, fcr_days, satisfaction_scale) -> None:
     """由客服系统导出的工单 (TICKETS: .csv/.xlsx) 计算每位客服的客观指标, 写入数据文件.
 

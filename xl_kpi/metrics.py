@@ -63,8 +63,8 @@ from typing import Any, Callable, Sequence
 
 from .errors import InputFileError, InputValueError, KpiError as KpiErrorBase
 from .tickets import (
-    CATEGORY_FIELDS, FALSE_WORDS, FIELDS, TIME_FORMATS, TRUE_WORDS, Mapping, Schedule, Source, business_clock_expr,
-    load_mapping, open_source, parse_peak, parse_period, parse_schedule,
+    CATEGORY_FIELDS, FALSE_WORDS, FIELDS, TIME_FORMATS, TRUE_WORDS, UNRATED_WORDS, Mapping, Schedule, Source,
+    business_clock_expr, load_mapping, open_source, parse_peak, parse_period, parse_schedule, reopen_gb18030,
 )
 
 MS_PER_MINUTE = 60_000
@@ -75,7 +75,7 @@ ROW_KINDS = {1, 3, 4, 5, 9, 10}  # problems found from the row alone, during the
 CONTIGUOUS = {"blank", "no_ticket", "th1", "h1", "h2", "created_ms", "reply_ms", "satisfaction", "attitude", "in_period",
               "pre_bad", "file"}  # the columns read for every row after the scan
 VALUE_COLUMN = {"created": "created_ms", "first_reply": "reply_ms", "satisfaction": "satisfaction", "attitude": "attitude"}
-SCALES = (5, 10, 100)
+SCALES = (1, 5, 10, 100)  # 1: fractions (0.9 = 90%, as a percentage cell holds them)
 SAMPLE, SAMPLE_ROWS = 2000, 20_000  # time formats are chosen on the first 2000 values (read from the first rows)
 CUSTOMER_BLOCK = 1 << 20  # sorted keys are counted in blocks of about this many (whole customers)
 PROBLEM_SHEET_LIMIT = 1_000_000  # rows an Excel sheet can hold, less a margin
@@ -202,7 +202,7 @@ def compute_metrics(
     if not isinstance(fcr_days, int) or isinstance(fcr_days, bool) or fcr_days < 0:
         raise InputValueError(f"--fcr-days 应为不小于 0 的整数天数, 收到「{fcr_days}」")
     if satisfaction_scale is not None and int(satisfaction_scale) not in SCALES:
-        raise InputValueError(f"--satisfaction-scale 应为 5、10 或 100, 收到「{satisfaction_scale}」")
+        raise InputValueError(f"--satisfaction-scale 应为 1 (百分比, 0.9 即 90%)、5、10 或 100, 收到「{satisfaction_scale}」")
     mapping = mapping if isinstance(mapping, Mapping) else load_mapping(mapping)
     people = _read_roster(roster) if roster is not None else None
 
@@ -266,17 +266,39 @@ class _Work:
             for fld in ("ticket", "first_reply", "resolved", "complaint", "satisfaction"):
                 if fld in self.fields and fld not in s.columns:
                     self.notices.append(f"{s.name}: 没有{FIELDS[fld][0]}列, 该文件的工单按空值处理")
+        try:
+            df, formats = self._scan()
+        except _NotUtf8:  # a CSV whose first 64 KB are ASCII, GB18030 further on: read again as GB18030
+            if not self._reopen_gb18030():
+                raise
+            df, formats = self._scan()
+        self.progress(f"核对并统计 {df.height:,} 行工单")
+        return self._compute(df, formats, period)
+
+    def _scan(self):
+        """(the parsed rows of every file, the time formats used)."""
+        import polars as pl
+
         formats = self._formats()
         frames = [self._parse(s.frame, s.columns, formats) for s in self.sources]
         size = sum(s.path.stat().st_size for s in self.sources)
         self.progress(f"读取 {len(self.sources)} 个工单文件 ({size / 1e6:,.0f} MB)" if size >= 1e6 else
                       f"读取 {len(self.sources)} 个工单文件")
         try:  # one streaming scan of all files, parsing in parallel
-            df = pl.concat(frames, how="vertical").collect(engine="streaming")
+            return pl.concat(frames, how="vertical").collect(engine="streaming"), formats
         except pl.exceptions.PolarsError as exc:
-            raise InputFileError(f"无法读取工单文件: {_first_line(exc)}") from None
-        self.progress(f"核对并统计 {df.height:,} 行工单")
-        return self._compute(df, formats, period)
+            raise _read_error("无法读取工单文件: ", exc) from None
+
+    def _reopen_gb18030(self) -> bool:
+        """Read again as GB18030 every CSV taken as UTF-8 that is not (the list is changed in place:
+        the caller closes the sources); False when there is none."""
+        reopened = False
+        for i, s in enumerate(self.sources):
+            again = reopen_gb18030(s, self.mapping, self.categories)
+            if again is not None:
+                self.sources[i] = again
+                reopened = True
+        return reopened
 
     def _formats(self) -> dict[str, list[str]]:
         """Per time field, the formats to try: the one that fits a sample of the first file first."""
@@ -292,7 +314,7 @@ class _Work:
                        s.frame.select(pl.col(fld)).drop_nulls().head(SAMPLE).collect().to_series()
                        for fld, s, head, sample in zip(fields, sources, heads, samples)]
         except pl.exceptions.PolarsError as exc:
-            raise InputFileError(f"{sources[0].name}: 无法读取 ({_first_line(exc)})") from None
+            raise _read_error(f"{sources[0].name}: 无法读取 (", exc, ")") from None
         out = {}
         for fld, sample in zip(fields, samples):
             if sample.len() == 0:
@@ -472,9 +494,10 @@ class _Work:
 
     def _retry(self, df, formats):
         """Times and numbers the fast path could not read get a second chance (only the few rows
-        concerned): every time format, spaces trimmed, full-width digits.  ``fail_<field>`` stays
-        set (and ``raw_<field>`` then holds the text) for a value still unreadable; the row checks
-        are made again on the rows concerned."""
+        concerned): every time format, spaces trimmed, full-width digits; a score saying "not
+        rated" (未评价, -, N/A …, ``UNRATED_WORDS`` and the mapping file's) is an empty score.
+        ``fail_<field>`` stays set (and ``raw_<field>`` then holds the text) for a value still
+        unreadable; the row checks are made again on the rows concerned."""
         import polars as pl
 
         from .numbers import to_decimal
@@ -484,11 +507,13 @@ class _Work:
         if rows.len() == 0:
             return df
         before = failed = df[rows]
+        unrated = {*UNRATED_WORDS, *self.mapping.unrated_words}
         for fld in fields:
             mask = failed[f"fail_{fld}"]
             if not mask.any():
                 continue
             trimmed = failed[f"raw_{fld}"].cast(pl.String).str.strip_chars()
+            blank = trimmed == ""
             if fld in ("created", "first_reply"):
                 tries = [trimmed.str.to_datetime(f, strict=False, exact=True, cache=False, time_unit="ms").dt.epoch("ms")
                          for f in formats[fld]]
@@ -496,14 +521,19 @@ class _Work:
             else:
                 out = []
                 for t in trimmed.to_list():
-                    try:  # "90%" on a survey means 90 of 100
-                        out.append(float(to_decimal(t.removesuffix("%").removesuffix("％"))) if t else None)
+                    number = t.removesuffix("%").removesuffix("％") if t else t
+                    try:  # "90%" on a survey means 90 of 100 (0.9 when the scores are fractions)
+                        value = to_decimal(number) if number else None
+                        if value is not None and number != t and fld == "satisfaction" and self.scale == 1:
+                            value /= 100
+                        out.append(None if value is None else float(value))
                     except KpiErrorBase:
                         out.append(None)
                 values = pl.Series(out, dtype=pl.Float64)
+                blank = blank | trimmed.str.to_lowercase().is_in(list(unrated))  # not rated: an empty score
             column = VALUE_COLUMN[fld]
             failed = failed.with_columns(pl.when(pl.lit(mask)).then(pl.lit(values)).otherwise(pl.col(column)).alias(column),
-                                         (mask & values.is_null() & (trimmed != "")).alias(f"fail_{fld}"))
+                                         (mask & values.is_null() & ~blank).alias(f"fail_{fld}"))
         failed = failed.with_columns(self._row_checks())
         changed = [c for c in failed.columns if not failed[c].equals(before[c])]  # a column is copied only if it changed
         return df.with_columns(df[c].scatter(rows, failed[c]) for c in changed) if changed else df
@@ -585,10 +615,11 @@ class _Work:
             scores = pl.col("satisfaction").filter(pl.col("created_ms").is_between(start_ms, end_ms, closed="left"))
             top, typical = df.select(scores.max().alias("top"), scores.quantile(0.9, "higher").alias("typical")).row(0)
             if typical is not None and typical <= 10:  # nine in ten scores at most 10: not a 100-point survey
-                guess = 5 if typical <= 5 else 10
+                guess = 1 if top <= 1 else 5 if typical <= 5 else 10
                 seen = f"最高只有 {_fmt_number(top)}" if top <= 10 else f"九成不超过 {_fmt_number(typical)}"
+                kind = "百分比 (0.9 即 90%)" if guess == 1 else f" {guess} 分制"
                 raise InputValueError(
-                    f"满意度评分{seen}, 看起来是 {guess} 分制, 而考核按百分制 (文件 000)。"
+                    f"满意度评分{seen}, 看起来是{kind}, 而考核按百分制 (文件 000)。"
                     f"请加 --satisfaction-scale {guess} (换算为百分制 ×{100 // guess}); "
                     "若确是百分制, 请加 --satisfaction-scale 100"
                 )
@@ -665,9 +696,14 @@ class _Work:
             aggs.append(pl.col("resolved").cast(pl.Int64).sum().alias("resolved_n"))
         for fld in ("satisfaction", "attitude"):
             if fld in schema:
-                scaled = (pl.col(fld) * SCORE_SCALE).round(0).cast(pl.Int64)
+                scaled = (pl.col(fld) * self._score_unit(fld)).round(0).cast(pl.Int64)
                 aggs += [scaled.sum().alias(f"{fld}_sum"), pl.col(fld).count().alias(f"{fld}_n")]
         return frame.group_by("aid").agg(aggs)
+
+    def _score_unit(self, fld: str) -> int:
+        """Scores are summed as whole multiples of 1/unit: 1/10000 of a point, and of a percentage
+        point for fractions (``--satisfaction-scale 1``), so 0.83335 counts as 83.335."""
+        return SCORE_SCALE * 100 if fld == "satisfaction" and self.scale == 1 else SCORE_SCALE
 
     def _table(self, df, sums, copies, counts) -> dict[int, dict[str, Any]]:
         """Per agent index: counts, sums and numbers of distinct customers of the tickets in the period.
@@ -902,7 +938,8 @@ class _Work:
                 values[COL_PEAK] = _mean_minutes(t.get("peak_sum"), int(t.get("peak_n") or 0))
             values[COL_RESOLUTION] = _ratio(t.get("resolved_n", 0), raised)
             values[COL_FCR] = _ratio(t.get("fcr_n", 0), raised)
-            values[COL_SATISFACTION] = _mean_score(t.get("satisfaction_sum"), int(t.get("satisfaction_n") or 0), self._sat_factor)
+            values[COL_SATISFACTION] = _mean_score(t.get("satisfaction_sum"), int(t.get("satisfaction_n") or 0),
+                                                   self._sat_factor, self._score_unit("satisfaction"))
             values[COL_ATTITUDE] = _mean_score(t.get("attitude_sum"), int(t.get("attitude_n") or 0), Decimal(1))
             values.update({
                 "服务客户数": served, "投诉客户数": int(t.get("complained", 0)), "问题总数": raised,
@@ -977,7 +1014,8 @@ class _Work:
             out.append(("高峰期", f"{self.peak[0]:%Y-%m-%d} 至 {(self.peak[1] - _DAY):%Y-%m-%d}"))
         out.append(("首次解决", f"已解决, 且同一客户 {self.fcr_days} 天内没有再次提交工单"))
         if self.scale:
-            out.append(("满意度评分", f"{self.scale} 分制, 换算为百分制 ×{_fmt_number(float(sat_factor))}"))
+            kind = "百分比 (0~1)" if self.scale == 1 else f"{self.scale} 分制"
+            out.append(("满意度评分", f"{kind}, 换算为百分制 ×{_fmt_number(float(sat_factor))}"))
         else:
             out.append(("满意度评分", "百分制"))
         return out
@@ -1008,10 +1046,10 @@ def _minutes_float(ms: Any) -> float | None:
     return float(Decimal(repr(float(ms))) / MS_PER_MINUTE)
 
 
-def _mean_score(total: Any, n: int, factor: Decimal) -> float | None:
+def _mean_score(total: Any, n: int, factor: Decimal, unit: int = SCORE_SCALE) -> float | None:
     if not n or total is None:
         return None
-    return float(Decimal(int(total)) / SCORE_SCALE / Decimal(n) * factor)
+    return float(Decimal(int(total)) / unit / Decimal(n) * factor)
 
 
 def _without(s_h: Any, s_l: Any, drop: Any) -> tuple[Any, Any]:
@@ -1065,6 +1103,15 @@ def _natural(text: str) -> tuple:
 
 def _first_line(exc: BaseException) -> str:
     return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+class _NotUtf8(InputFileError):
+    """A scan failed on text that is not UTF-8 (a CSV may then be read again as GB18030)."""
+
+
+def _read_error(before: str, exc: BaseException, after: str = "") -> InputFileError:
+    line = _first_line(exc)
+    return (_NotUtf8 if "utf-8" in line.lower() or "utf8" in line.lower() else InputFileError)(f"{before}{line}{after}")
 
 
 # --------------------------------------------------------------------------- writing

@@ -89,6 +89,7 @@ FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
         "attitude", "attitude score", "attitude_score",
     )),
 }
+HEADER_SEARCH_ROWS = 20  # an .xlsx header may stand below a title: looked for in this many rows
 REQUIRED = ("customer", "created")  # and one of agent_id / agent_name
 # Fields with few distinct texts (agents, flags): read as categories, so the reader builds one small
 # dictionary instead of millions of strings, and words are looked up once per distinct text.
@@ -109,6 +110,11 @@ FALSE_WORDS = {
     ),
     "complaint": ("否", "0", "n", "no", "false", "f", "无", "無", "没有", "沒有", "未投诉", "未投訴", "none"),
 }
+# A score cell holding one of these (case ignored, spaces trimmed) means "not rated": an empty score.
+UNRATED_WORDS = (
+    "未评价", "未评", "未评分", "无评价", "暂无评价", "暂无", "无", "没有", "未評價", "未評", "未評分", "無評價", "暫無評價",
+    "暫無", "無", "沒有", "-", "--", "—", "——", "－", "n/a", "na", "none", "null",
+)
 
 TIME_FORMATS = (  # plain seconds first: with equal fit the faster format is used
     "%Y-%m-%d %H:%M:%S",
@@ -151,11 +157,13 @@ class Mapping:
     true_words: dict[str, tuple[str, ...]] = field(default_factory=dict)
     false_words: dict[str, tuple[str, ...]] = field(default_factory=dict)
     time_formats: tuple[str, ...] = ()
+    unrated_words: tuple[str, ...] = ()  # extra words meaning "not rated" in a score column (lower case)
     source: str = ""
 
 
 _MAP_VALUE_KEYS = {"resolved": ("resolved", True), "unresolved": ("resolved", False),
                    "complaint": ("complaint", True), "no_complaint": ("complaint", False)}
+UNRATED_KEY = "unrated"  # values: {unrated: [...]}: words meaning "not rated" in the score columns
 
 
 def load_mapping(path: str | Path | None) -> Mapping:
@@ -169,6 +177,7 @@ def load_mapping(path: str | Path | None) -> Mapping:
           unresolved: [排队中]
           complaint: [差评投诉]
           no_complaint: [正常]
+          unrated: [未打分]      # a score cell meaning "not rated"
         time_formats: ["%d/%m/%Y %H:%M"]
     """
     if path is None:
@@ -201,12 +210,16 @@ def load_mapping(path: str | Path | None) -> Mapping:
     if not isinstance(values, dict):
         raise InputFileError(f"{path.name}: values 应为映射, 如 resolved: [已结束]")
     for key, words in values.items():
-        if key not in _MAP_VALUE_KEYS:
-            raise InputFileError(f"{path.name}: values 中不认识的字段「{key}」; 可用: {', '.join(_MAP_VALUE_KEYS)}")
+        if key not in _MAP_VALUE_KEYS and key != UNRATED_KEY:
+            raise InputFileError(
+                f"{path.name}: values 中不认识的字段「{key}」; 可用: {', '.join([*_MAP_VALUE_KEYS, UNRATED_KEY])}")
         if isinstance(words, (str, int)):
             words = [words]
         if not isinstance(words, list):
             raise InputFileError(f"{path.name}: values.{key} 应为取值列表")
+        if key == UNRATED_KEY:
+            mapping.unrated_words += tuple(str(w).strip().lower() for w in words)
+            continue
         target, truth = _MAP_VALUE_KEYS[key]
         book = mapping.true_words if truth else mapping.false_words
         book[target] = tuple(book.get(target, ())) + tuple(str(w).strip().lower() for w in words)
@@ -285,9 +298,10 @@ class Source:
             self.temp.unlink()
 
 
-def open_source(path: str | Path, index: int, mapping: Mapping, categories: Any = None) -> Source:
+def open_source(path: str | Path, index: int, mapping: Mapping, categories: Any = None, gb18030: bool = False) -> Source:
     """``categories``: the ``polars.Categories`` of the ``CATEGORY_FIELDS`` columns (one per run,
-    shared by all its files); None for the global categories."""
+    shared by all its files); None for the global categories.  ``gb18030``: read a CSV as GB18030
+    whatever its beginning looks like (see ``reopen_gb18030``)."""
     import polars as pl
 
     path = Path(path)
@@ -296,13 +310,33 @@ def open_source(path: str | Path, index: int, mapping: Mapping, categories: Any 
     category = pl.Categorical(categories)
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        return _open_csv(path, index, mapping, category)
+        return _open_csv(path, index, mapping, category, gb18030)
     if suffix in (".xlsx", ".xlsm"):
         return _open_xlsx(path, index, mapping, category)
     raise InputFileError(f"{path}: 工单导出文件应为 .csv 或 .xlsx, 收到 {path.suffix or '无扩展名'}")
 
 
-def _open_csv(path: Path, index: int, mapping: Mapping, category: Any) -> Source:
+def reopen_gb18030(source: Source, mapping: Mapping, categories: Any = None) -> Source | None:
+    """The CSV ``source`` read again as GB18030, when it was taken as UTF-8 (its first 64 KB are) but
+    is not UTF-8 further on; None when that is not the case.  Used only after a scan failed."""
+    if source.temp is not None or source.path.suffix.lower() != ".csv" or _is_utf8(source.path):
+        return None
+    return open_source(source.path, source.index, mapping, categories, gb18030=True)
+
+
+def _is_utf8(path: Path) -> bool:
+    decoder = codecs.getincrementaldecoder("utf-8-sig")()
+    try:
+        with open(path, "rb") as fh:
+            while chunk := fh.read(1 << 22):
+                decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _open_csv(path: Path, index: int, mapping: Mapping, category: Any, gb18030: bool = False) -> Source:
     import polars as pl
 
     with open(path, "rb") as fh:
@@ -311,9 +345,13 @@ def _open_csv(path: Path, index: int, mapping: Mapping, category: Any) -> Source
         raise InputFileError(f"{path.name}: 文件是空的, 应有表头行")
     temp = None
     read_path = path
-    try:
-        text = codecs.getincrementaldecoder("utf-8-sig")().decode(head, final=False)
-    except UnicodeDecodeError:
+    text = None
+    if not gb18030:  # UTF-8 when the beginning is (a scan that finds otherwise reopens it: ``reopen_gb18030``)
+        try:
+            text = codecs.getincrementaldecoder("utf-8-sig")().decode(head, final=False)
+        except UnicodeDecodeError:
+            pass
+    if text is None:
         temp = _transcode(path)
         read_path = temp
         text = head.decode("gb18030", errors="replace")
@@ -364,14 +402,29 @@ def _open_xlsx(path: Path, index: int, mapping: Mapping, category: Any) -> Sourc
     from .tables import read_table
 
     table = read_table(path)
-    columns, notices = match_headers(table.headers, mapping, path.name)
-    data: dict[str, list[str | None]] = {fld: [cell_string(r[col]) for r in table.rows] for fld, col in columns.items()}
-    rows = list(range(table.first_row, table.first_row + len(table.rows)))
+    headers, body, first_row = table.headers, table.rows, table.first_row
+    try:
+        columns, notices = match_headers(headers, mapping, path.name)
+    except InputFileError:
+        # a title, an export time … above the header: the first of the next rows whose names are recognised
+        for i, row in enumerate(body[:HEADER_SEARCH_ROWS]):
+            names = [cell_string(v) or "" for v in row]
+            try:
+                columns, notices = match_headers(names, mapping, path.name)
+            except InputFileError:
+                continue
+            headers, body, first_row = names, body[i + 1:], first_row + i + 1
+            break
+        else:
+            raise
+    data: dict[str, list[str | None]] = {fld: [cell_string(r[col]) if col < len(r) else None for r in body]
+                                         for fld, col in columns.items()}
+    rows = list(range(first_row, first_row + len(body)))
     frame = pl.DataFrame(
         {"file": pl.Series([index] * len(rows), dtype=pl.UInt16), "row": pl.Series(rows, dtype=pl.UInt32),
          **{fld: pl.Series(values, dtype=pl.String) for fld, values in data.items()}}
     ).with_columns(pl.col(fld).cast(category) for fld in data if fld in CATEGORY_FIELDS).lazy()
-    return Source(path, index, columns, table.headers, frame, notices)
+    return Source(path, index, columns, headers, frame, notices)
 
 
 def cell_string(value: Any) -> str | None:
@@ -382,8 +435,8 @@ def cell_string(value: Any) -> str | None:
         return "true" if value else "false"
     if isinstance(value, datetime):
         return value.isoformat(sep=" ", timespec="milliseconds" if value.microsecond else "seconds")
-    if isinstance(value, date):
-        return value.isoformat()
+    if isinstance(value, date):  # a date-time cell at 00:00:00 is read as a plain date: that day at midnight
+        return f"{value.isoformat()} 00:00:00"
     if isinstance(value, time):
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
