@@ -39,6 +39,11 @@ from xl_kpi.numbers import round_half_up, to_decimal
         ("０．３％", Decimal("0.003")),
         ("1,200", Decimal("1200")),
         ("1,200.50", Decimal("1200.5")),
+        ("12,345.5", Decimal("12345.5")),
+        ("1,234,567", Decimal("1234567")),
+        ("-1,200", Decimal("-1200")),
+        ("1,200%", Decimal("12")),
+        ("１，２００", Decimal("1200")),  # full-width comma, as an IME types it
         ("-5", Decimal("-5")),
         (".5", Decimal("0.5")),
         ("1e-3", Decimal("0.001")),
@@ -96,6 +101,15 @@ def test_blank_message_names_what():
 def test_text_that_is_not_a_number_is_rejected(text):
     with pytest.raises(InputValueError, match="应为数字"):
         to_decimal(text)
+
+
+@pytest.mark.parametrize("text", ["0,3%", "0,3", "1,5", "1,20", "1,2345", ",123", "1,,200", "1,200,", "0,300", "1.200,5",
+                                  "0，3％", "1,200e3"])
+def test_commas_other_than_thousands_separators_are_rejected(text):
+    # "0,3%" (a decimal comma) was read as 3% and "1,5" as 15: a comma only separates groups of three digits
+    with pytest.raises(InputValueError, match="应为数字") as info:
+        to_decimal(text, what="投诉率")
+    assert "投诉率" in str(info.value) and text in str(info.value) and "千位分隔符" in str(info.value)
 
 
 @pytest.mark.parametrize("err", ["#N/A", "#DIV/0!", "#VALUE!", "#REF!"])

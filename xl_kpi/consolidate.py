@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -64,6 +65,7 @@ class Consolidation:
     files_read: int = 0
     files_failed: int = 0
     files: list[Path] = field(default_factory=list)  # every input file found, read or not
+    period: str = ""  # the period consolidated (YYYY-MM); workbooks of other periods are left out
 
 
 # --------------------------------------------------------------------------- discovery
@@ -73,7 +75,8 @@ WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")  # .xls is read only to be report
 
 
 def find_workbooks(paths: Iterable[str | Path]) -> list[Path]:
-    """Every .xlsx/.xlsm below the given folders (or the files themselves), sorted; lock files skipped."""
+    """Every .xlsx/.xlsm below the given folders (or the files themselves), sorted; lock files and our
+    own backups (…备份.xlsx, kept by generate --overwrite and consolidate) skipped."""
     found: set[Path] = set()
     for p in map(Path, paths):
         if p.is_file():
@@ -83,7 +86,7 @@ def find_workbooks(paths: Iterable[str | Path]) -> list[Path]:
             found.update(f for f in p.rglob("*") if f.suffix.lower() in WORKBOOK_SUFFIXES and f.is_file())
         else:
             raise InputFileError(f"找不到文件或文件夹 {p}")
-    return sorted(f for f in found if not f.name.startswith("~$") and not f.name.startswith(".~lock"))
+    return sorted(f for f in found if not f.name.startswith(("~$", ".~lock")) and not f.stem.endswith(".备份"))
 
 
 def is_summary(path: Path) -> bool:
@@ -158,30 +161,59 @@ def evaluate_person(book: FilledWorkbook, person: PersonSheet) -> PersonResult:
     for name in person.missing_rows:
         issue("", f"找不到指标「{name}」所在的行 (行被删除或移动), 该项无法计分")
 
+    # the native formulas score only what ISNUMBER accepts: "89.5 ", "0.3%" or "９０" kept as text shows
+    # 请填数字 on the sheet, so it is not scored here either (the add-in's KPI_* functions do read text)
+    texts = {key: cell for key, cell in person.inputs.items() if book.meta.get("formulas", "native") != "udf" and is_text(cell)}
+
     def get(ind, spec, assessor):
-        cell = person.inputs.get((ind.id, spec.id, assessor.id if assessor else ""))
-        return None if cell is None else cell.value
+        key = (ind.id, spec.id, assessor.id if assessor else "")
+        cell = person.inputs.get(key)
+        return None if cell is None or key in texts else cell.value
 
     score = score_person(scheme, get)
     if person.inputs and all(cell.value is None for cell in person.inputs.values()):
         issue("", "整张考核表未填写")
         return _located(PersonResult(book.path, person.sheet, person.identity, score, {}, issues), book, person)
     gone = set(person.missing_rows)
+    told: set[tuple[str, str, str]] = set()
+
+    def tell(key: tuple[str, str, str], message: str) -> None:
+        ind = scheme.indicator(key[0])
+        assessor = next((a for a in scheme.assessors if a.id == key[2]), None)
+        who = f"({assessor.name})" if assessor else ""
+        if message.startswith(ind.name):
+            message = message[len(ind.name):].lstrip(": ")
+        cell = person.inputs.get(key)
+        issue(cell.ref if cell else "", f"{ind.name}{who} {message}")
+
+    def tell_texts(ind_id: str, assessor_id: str) -> None:
+        for key in texts:
+            if key[0] == ind_id and key[2] == assessor_id and key not in told:
+                told.add(key)
+                spec = next(s for s in scheme.indicator(ind_id).inputs if s.id == key[1])
+                tell(key, f"{spec.name}{TEXT_MESSAGE}「{texts[key].value}」")
+
     for problem in score.problems:
         if problem.indicator.name in gone or f"{problem.indicator.name}/{problem.spec.name}" in gone:
             continue  # already reported as a missing row
         key = (problem.indicator.id, problem.spec.id, problem.assessor.id if problem.assessor else "")
-        cell = person.inputs.get(key)
-        who = f"({problem.assessor.name})" if problem.assessor else ""
-        message = problem.message
-        name = problem.indicator.name
-        if message.startswith(name):
-            message = message[len(name):].lstrip(": ")
-        issue(cell.ref if cell else "", f"{name}{who} {message}")
+        tell_texts(key[0], key[2])
+        if key not in texts:  # a text cell is read as empty: "为空" would be the wrong word
+            tell(key, problem.message)
+    for key in texts:
+        tell_texts(key[0], key[2])
 
     _check_formulas(book, person, score, issue)
     pay = _pay(scheme, person, score, issue)
     return _located(PersonResult(book.path, person.sheet, person.identity, score, pay, issues), book, person)
+
+
+TEXT_MESSAGE = "请填数字, 单元格中是文字"
+
+
+def is_text(cell: Cell) -> bool:
+    """Text in a cell (not an error value it shows): what ISNUMBER calls no number, "89.5 " and "９０" included."""
+    return isinstance(cell.value, str) and not cell.error
 
 
 def _located(pr: PersonResult, book: FilledWorkbook, person: PersonSheet) -> PersonResult:
@@ -230,6 +262,9 @@ def _check_formulas(book: FilledWorkbook, person: PersonSheet, score: PersonScor
         cached = _cached_number(cell)
         if cached is not None and value is not None and abs(cached - value) > TOLERANCE:
             issue(cell.ref, f"{label}单元格显示 {fmt(cached)}, 按规则应为 {fmt(value)} (可能被手工改动)")
+        elif cell.formula is not None and is_text(cell) and value is not None:
+            # the formula showed 请填数字 or 未填完 where the engine has a number: the two disagree
+            issue(cell.ref, f"{label}单元格显示「{cell.value}」, 按规则应为 {fmt(value)} (可能被手工改动)")
 
 
 def _pay(scheme: Scheme, person: PersonSheet, score: PersonScore, issue: Callable) -> dict[str, Any]:
@@ -240,6 +275,9 @@ def _pay(scheme: Scheme, person: PersonSheet, score: PersonScore, issue: Callabl
         if cell is None or cell.value is None or (isinstance(cell.value, str) and not cell.value.strip()):
             if required and cell is not None:
                 issue(cell.ref, f"{name}为空")
+            return None
+        if is_text(cell):  # the pay formulas take only what ISNUMBER accepts (其他 through N(), as 0)
+            issue(cell.ref, f"{name}{TEXT_MESSAGE}「{cell.value}」")
             return None
         try:
             value = to_decimal(cell.value, what=name)
@@ -279,12 +317,17 @@ def consolidate(
     scheme: Scheme | None = None,
     progress: Callable[[int, int, Path], None] | None = None,
     exclude: Iterable[str | Path] = (),
+    period: str | None = None,
 ) -> Consolidation:
     """Read every workbook below ``paths``.
 
     ``exclude`` names the summary being written (and its backup): left out when
     they are earlier summaries, so a summary kept inside the folder is not read
     back as a foreign file on the next run.
+
+    Only workbooks of one period are consolidated: ``period`` when given, else
+    the period most assessment workbooks were generated for (see main_period);
+    a workbook of another period is reported and left out.
     """
     skip = {Path(e).resolve() for e in exclude}
     files = [f for f in find_workbooks(paths) if not (f.resolve() in skip and is_summary(f))]
@@ -292,20 +335,29 @@ def consolidate(
     seen: dict[str, PersonResult] = {}
     fingerprints: dict[str, str] = {}
     peer_files: list[peermod.PeerFile] = []
+    read: list[tuple[Path, FilledWorkbook | Issue]] = []
     for i, path in enumerate(files, start=1):
         if progress:
             progress(i, len(files), path)
         try:
-            book = read_filled_workbook(path, scheme)
+            read.append((path, read_filled_workbook(path, scheme)))
         except KpiError as exc:
-            result.issues.append(Issue(str(path.name), "", "", str(exc)))
-            result.files_failed += 1
-            continue
+            read.append((path, Issue(str(path.name), "", "", str(exc))))
         except Exception as exc:  # a file we cannot understand must not stop the others
-            result.issues.append(Issue(str(path.name), "", "", f"无法读取 ({type(exc).__name__}: {exc})"))
+            read.append((path, Issue(str(path.name), "", "", f"无法读取 ({type(exc).__name__}: {exc})")))
+    result.period = period or main_period([b for _, b in read if isinstance(b, FilledWorkbook)])
+    for path, book in read:
+        if isinstance(book, Issue):
+            result.issues.append(book)
             result.files_failed += 1
             continue
         result.files_read += 1
+        book_period = book.meta.get("period", "")
+        if book_period != result.period:
+            found = f"是 {book_period} 的考核表" if book_period else "未记录考核期间"
+            why = "指定的期间" if period else "多数文件的期间"
+            result.issues.append(Issue(path.name, "", "", f"本文件{found}, 本次汇总的是 {result.period} ({why}), 未计入汇总"))
+            continue
         if result.scheme is None:
             result.scheme = book.scheme
         if book.scheme.id != result.scheme.id:
@@ -347,6 +399,15 @@ def consolidate(
         result.scheme, result.people, peer_files, lambda pr, score: _repay(result.scheme, pr, score)))
     _rank(result.people)
     return result
+
+
+def main_period(books: list[FilledWorkbook]) -> str:
+    """The period most assessment workbooks were generated for (peer-review workbooks only when there are none);
+    between equally many, the later one."""
+    counts = Counter(b.meta.get("period", "") for b in books if not peermod.is_peer_meta(b.meta)) \
+        or Counter(b.meta.get("period", "") for b in books)
+    counts.pop("", None)
+    return max(counts, key=lambda p: (counts[p], p)) if counts else ""
 
 
 def _rank(people: list[PersonResult]) -> None:

@@ -17,6 +17,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from .errors import InputValueError
 
 _NUMBER_TEXT = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+# commas only as thousands separators: 1,200 and 12,345.5, never 0,3 or 1,5 (a decimal comma) or 1,20
+_GROUPED = re.compile(r"^[+-]?[1-9]\d{0,2}(,\d{3})+(\.\d*)?$")
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．－＋％，", "0123456789.-+%,")
 
 
@@ -24,7 +26,9 @@ def to_decimal(value: object, *, what: str = "数值") -> Decimal:
     """Return the exact decimal for a cell value or typed text.
 
     Accepts int, float, Decimal, and text such as "89.5", "0.3%", "1,200",
-    "８９．５" (full-width digits, as a Chinese IME types them).  Raises
+    "８９．５" (full-width digits, as a Chinese IME types them).  A comma is
+    accepted only between groups of three digits ("12,345.5"): "0,3" or "1,5"
+    (a decimal comma) is rejected, never read as 3 or 15.  Raises
     InputValueError with a Chinese message for anything else.
     """
     if value is None or (isinstance(value, str) and not value.strip()):
@@ -48,12 +52,18 @@ def to_decimal(value: object, *, what: str = "数值") -> Decimal:
 
 
 def _parse_text(text: str, what: str) -> Decimal:
-    raw = text.strip().translate(_FULLWIDTH).replace(",", "").replace(" ", "")
+    raw = text.strip().translate(_FULLWIDTH).replace(" ", "")
     percent = raw.endswith("%")
     if percent:
         raw = raw[:-1]
     if raw.startswith("#"):
         raise InputValueError(f"{what}是错误值 {text.strip()}, 请检查公式或输入")
+    if "," in raw:
+        if not _GROUPED.match(raw):
+            raise InputValueError(
+                f"{what}应为数字, 收到文字「{text.strip()}」(逗号只能用作千位分隔符, 如 1,200; 小数点请用「.」)"
+            )
+        raw = raw.replace(",", "")
     if not _NUMBER_TEXT.match(raw):
         raise InputValueError(f"{what}应为数字, 收到文字「{text.strip()}」")
     try:

@@ -43,6 +43,7 @@ class Cell:
     ref: str
     value: Any  # as calamine reads it: float, int, str, bool, date, or None when empty
     formula: str | None = None  # formula text without '=' (score cells only)
+    error: bool = False  # value is an error value (#NAME?, #DIV/0!) shown by the cell, not text typed into it
 
 
 @dataclass
@@ -132,7 +133,7 @@ def read_filled_workbook(path: str | Path, scheme: Scheme | None = None) -> Fill
         shown = errors.get(person.sheet, {})
         for cell in _read_cells(person):
             if cell.ref in shown:
-                cell.value = shown[cell.ref]
+                cell.value, cell.error = shown[cell.ref], True
     return FilledWorkbook(path, scheme, rules_text, meta, people, foreign, notices, report)
 
 

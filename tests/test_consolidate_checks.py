@@ -1,0 +1,144 @@
+"""Consolidation agrees with the sheet: numbers kept as text are not scored, and one period at a time."""
+
+from __future__ import annotations
+
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+from libreoffice import recalc
+from strategies import CS_QUANT_DOCUMENT_EXAMPLE
+from xl_kpi.consolidate import TEXT_MESSAGE, consolidate, evaluate_person
+from xl_kpi.fill import fill_workbook
+from xl_kpi.generate import generate
+from xl_kpi.reader import read_filled_workbook
+from xl_kpi.scheme import get_scheme_with_text
+
+DOC = {**CS_QUANT_DOCUMENT_EXAMPLE, "pay|bonus_base": 1000}  # total 86, bonus 860
+SATISFACTION = ("satisfaction", "satisfaction", "")
+COMPLAINT = ("complaint_rate", "complaint_rate", "")
+KNOWLEDGE = ("knowledge_test", "knowledge_test", "")
+
+# what LibreOffice, WPS and Excel keep as text in a number cell; the native formulas show 请填数字 for each
+TEXTS = {
+    "K1": {**DOC, SATISFACTION: "89.5 "},  # a trailing space
+    "K2": {**DOC, COMPLAINT: "0.3%"},  # a percent typed into a cell formatted as text
+    "K3": {**DOC, KNOWLEDGE: "９０"},  # full-width digits
+    "K4": {**DOC, "pay|bonus_base": "1000"},  # the score is fine, the bonus base is text
+    "K5": DOC,
+}
+TEXT_CELLS = {"K1": ("H7", "89.5 "), "K2": ("H6", "0.3%"), "K3": ("H10", "９０")}
+
+
+def _book(tmp: Path, values: dict[str, dict], period: str = "2026-10", dept: str = "测试部", mode: str = "native") -> Path:
+    """Generate one department's workbook for the people in `values`, fill it, return the filled file."""
+    scheme, text = get_scheme_with_text("cs-quant")
+    work = tmp / f"gen-{period}-{dept}-{mode}"
+    work.mkdir(parents=True)
+    roster = work / "roster.csv"
+    roster.write_text("工号,姓名,部门,岗位,直属主管\n" + "".join(f"{pid},员工{pid},{dept},客服专员,主管\n" for pid in values),
+                      encoding="utf-8")
+    (generated,) = generate(scheme, text, roster, period, work / "out", mode=mode).files
+    filled = work / "filled" / generated.name
+    fill_workbook(generated, filled, values)
+    return filled
+
+
+def _evaluate(path: Path) -> dict:
+    book = read_filled_workbook(path)
+    return {p.identity["工号"]: (p, evaluate_person(book, p)) for p in book.people}
+
+
+def _check_texts(results: dict) -> None:
+    for pid, (ref, typed) in TEXT_CELLS.items():
+        _person, res = results[pid]
+        assert res.score.total is None, pid  # the sheet shows 未填完
+        (issue,) = res.issues
+        assert issue.cell == ref and f"{TEXT_MESSAGE}「{typed}」" in issue.message, issue
+        assert "为空" not in issue.message
+    _person, k4 = results["K4"]
+    assert k4.score.total == 86 and "绩效奖金" not in k4.pay  # ISNUMBER(base) is false: no bonus on the sheet
+    (issue,) = k4.issues
+    assert issue.cell == "H15" and issue.message == f"绩效奖金基数{TEXT_MESSAGE}「1000」"
+    _person, k5 = results["K5"]
+    assert k5.score.total == 86 and k5.pay["绩效奖金"] == 860 and not k5.issues
+
+
+def test_numbers_kept_as_text_are_reported_not_scored(tmp_path):
+    _check_texts(_evaluate(_book(tmp_path, TEXTS)))
+
+
+def test_libreoffice_shows_the_same_for_text(tmp_path):
+    """LibreOffice recalculates the sheet: 请填数字 and 未填完 where consolidation reports the text cell."""
+    (calculated,) = recalc([_book(tmp_path, TEXTS)], tmp_path / "lo")
+    results = _evaluate(calculated)
+    _check_texts(results)
+    for pid, (ref, _typed) in TEXT_CELLS.items():
+        person, _res = results[pid]
+        assert person.inputs[next(k for k, c in person.inputs.items() if c.ref == ref)].value == TEXT_CELLS[pid][1]
+        assert "请填数字" in [c.value for c in person.scores.values()], pid
+        assert person.results["total"].value == "未填完", pid
+    person, _res = results["K4"]
+    assert person.results["total"].value == 86 and person.results["pay|bonus"].value is None
+
+
+def test_error_value_in_an_input_is_still_an_error_not_text(tmp_path):
+    book = read_filled_workbook(_book(tmp_path, {"K5": DOC}))
+    (person,) = book.people
+    cell = person.inputs[SATISFACTION]
+    cell.value, cell.error = "#DIV/0!", True  # as the reader gives back a cell showing =1/0
+    (issue,) = evaluate_person(book, person).issues
+    assert issue.cell == cell.ref and "错误值 #DIV/0!" in issue.message and TEXT_MESSAGE not in issue.message
+
+
+def test_udf_sheets_score_text_as_their_functions_do(tmp_path):
+    """=KPI_SATISFACTION("89.5 ") reads the text through the engine: there the text is scored, as before."""
+    results = _evaluate(_book(tmp_path, {"K1": TEXTS["K1"]}, mode="udf"))
+    _person, res = results["K1"]
+    assert res.score.total == 86 and not res.issues
+
+
+def test_cached_text_where_the_engine_has_a_number_is_reported(tmp_path):
+    """A score cell showing 请填数字 (or a total 未填完) while the inputs give a number: sheet and engine disagree."""
+    book = read_filled_workbook(_book(tmp_path, {"K5": DOC}))
+    (person,) = book.people
+    score, total = person.scores["satisfaction"], person.results["total"]
+    assert score.formula and total.formula
+    score.value, total.value = "请填数字", "未填完"
+    issues = {i.cell: i.message for i in evaluate_person(book, person).issues}
+    assert issues == {score.ref: "客户满意度单元格显示「请填数字」, 按规则应为 16 (可能被手工改动)",
+                      total.ref: "总分单元格显示「未填完」, 按规则应为 86 (可能被手工改动)"}
+
+
+# --------------------------------------------------------------------------- one period at a time
+
+
+def _periods(tmp_path: Path, periods: list[tuple[str, str]]) -> Path:
+    folder = tmp_path / "回收"
+    folder.mkdir()
+    for i, (period, dept) in enumerate(periods):
+        shutil.copyfile(_book(tmp_path, {f"P{i}": DOC}, period, dept), folder / f"{period}-{dept}.xlsx")
+    return folder
+
+
+def test_a_workbook_of_another_period_is_reported_and_left_out(tmp_path):
+    folder = _periods(tmp_path, [("2026-09", "一部"), ("2026-10", "一部"), ("2026-10", "二部")])
+    result = consolidate([folder])
+    assert result.period == "2026-10"
+    assert sorted(p.identity["工号"] for p in result.people) == ["P1", "P2"]
+    (issue,) = result.issues
+    assert issue.file == "2026-09-一部.xlsx"
+    assert "2026-09" in issue.message and "本次汇总的是 2026-10" in issue.message and "未计入" in issue.message
+    # a period asked for wins over the majority
+    asked = consolidate([folder], period="2026-09")
+    assert [p.identity["工号"] for p in asked.people] == ["P0"]
+    assert sorted(i.file for i in asked.issues) == ["2026-10-一部.xlsx", "2026-10-二部.xlsx"]
+    assert all("指定" in i.message for i in asked.issues)
+
+
+def test_equally_many_files_per_period_keeps_the_later_one(tmp_path):
+    folder = _periods(tmp_path, [("2026-10", "一部"), ("2026-09", "二部")])
+    result = consolidate([folder])
+    assert result.period == "2026-10" and [p.identity["工号"] for p in result.people] == ["P0"]
+    assert [i.file for i in result.issues] == ["2026-09-二部.xlsx"]
+    assert Decimal(result.people[0].score.total) == 86
