@@ -253,3 +253,17 @@ def test_outputs_are_ordinary_files_not_private_temp_files(write_csv, tmp_path):
     finally:
         os.umask(old)
     assert stat.S_IMODE(out.stat().st_mode) == 0o644  # readable by colleagues on a shared folder
+
+
+def test_scheme_check_accepts_a_template_workbook():
+    template = Path(__file__).parent.parent / "workbook_templates" / "cs-quant.xlsx"
+    result = run("scheme", "check", template)  # its 规则 sheet says: run xl-kpi scheme check
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("方案 cs-quant 有效: 8 项指标")
+
+
+def test_score_help_lists_every_builtin_scheme():
+    from xl_kpi.scheme import builtin_ids
+
+    text = " ".join(run("score", "--help").output.split())
+    assert f"方案 id ({' / '.join(builtin_ids())}) 或方案文件" in text

@@ -84,4 +84,10 @@ def test_quick_start_demo_runs(tmp_path):
     assert (out / "2026-10-汇总.xlsx").is_file()
     # the README promises: one reported cell, the other eleven people scored
     assert "11 人得出总分" in result.output
-    assert "2026-10-客服二部.xlsx 工作表「K1010-吴敏」H11: 技能应用能力 应为数字, 收到文字「很好」" in result.output
+    assert "2026-10-客服二部.xlsx 工作表「K1010-吴敏」H11: 技能应用能力 请填数字, 单元格中是文字「很好」" in result.output
+    # run again into the same folder: the sheets are replaced (the old ones kept as backups, not consolidated)
+    again = CliRunner().invoke(main, ["demo", "--out", str(out)])
+    assert again.exit_code == 0, again.output
+    assert "11 人得出总分" in again.output and "重复" not in again.output
+    assert sorted(p.name for p in (out / "考核表").iterdir()) == [
+        "2026-10-客服一部.xlsx", "2026-10-客服一部.备份.xlsx", "2026-10-客服二部.xlsx", "2026-10-客服二部.备份.xlsx"]

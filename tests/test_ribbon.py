@@ -183,6 +183,16 @@ def test_a_date_typed_as_period_is_understood(tmp_path):
     assert "已为 12 人生成" in ribbon.generate_sheets(ribbon.FileBook(path))
 
 
+def test_a_second_generate_click_keeps_the_sheets_already_there(tmp_path):
+    path = hr_book(tmp_path, 考核期间=PERIOD)
+    assert "已为 12 人生成" in ribbon.generate_sheets(ribbon.FileBook(path))
+    written = {p: p.read_bytes() for p in (tmp_path / "考核表").rglob("*.xlsx")}
+    message = ribbon.generate_sheets(ribbon.FileBook(path))
+    assert message.startswith("生成考核表未完成") and "可能已由主管填写" in message and "设置!" in message
+    assert "--" not in message  # no command-line options in the workbook's message
+    assert written and {p: p.read_bytes() for p in (tmp_path / "考核表").rglob("*.xlsx")} == written
+
+
 def test_consolidate_without_returned_sheets_says_where_to_put_them(tmp_path):
     path = hr_book(tmp_path, 考核期间=PERIOD)
     message = ribbon.consolidate_month(ribbon.FileBook(path))

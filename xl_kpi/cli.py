@@ -31,6 +31,19 @@ def _console():
     return Console(width=None if sys.stdout.isatty() else 160, soft_wrap=False)
 
 
+class SchemeOption(click.Option):
+    """--scheme whose help names the built-in schemes ({ids}), listed only when help is shown."""
+
+    def get_help_record(self, ctx: click.Context):
+        from .scheme import builtin_ids
+
+        template, self.help = self.help, self.help.format(ids=" / ".join(builtin_ids()))
+        try:
+            return super().get_help_record(ctx)
+        finally:
+            self.help = template
+
+
 class KpiGroup(click.Group):
     """Turns our own errors into click errors (exit 2) at the edge, nowhere else."""
 
@@ -117,7 +130,7 @@ def scheme_show(scheme: str, as_json: bool, lang: str) -> None:
 @scheme_group.command("check")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 def scheme_check(path: str) -> None:
-    """检查改过的方案文件是否有效 (Validate an edited scheme file)."""
+    """检查改过的方案文件 (.yaml) 或模板工作簿 (.xlsx, 读取其「规则」工作表) 是否有效 (Validate an edited scheme)."""
     from .scheme import load_scheme
 
     s = load_scheme(path)
@@ -128,7 +141,7 @@ def scheme_check(path: str) -> None:
 
 
 @main.command("score")
-@click.option("--scheme", "scheme_ref", required=True, help="方案 id (cs-quant / cs-table / advisor-4s) 或方案文件.")
+@click.option("--scheme", "scheme_ref", required=True, cls=SchemeOption, help="方案 id ({ids}) 或方案文件.")
 @click.argument("input_path", metavar="INPUT", type=click.Path(dir_okay=False))
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="结果文件 (.xlsx 或 .csv).")
 @click.option("--sheet", default=None, help="读取的工作表名称 (默认第一张).")
@@ -144,10 +157,13 @@ def score_cmd(scheme_ref: str, input_path: str, output: str, sheet: str | None) 
 
 def run_score(scheme_ref: str, input_path: str, output: str, sheet: str | None = None, *, quiet: bool = False) -> int:
     from .batch import score_table
+    from .errors import OutputFileError
     from .report import print_report, write_report
     from .scheme import get_scheme
-    from .tables import read_table
+    from .tables import read_table, same_file
 
+    if same_file(input_path, output):
+        raise OutputFileError(f"结果文件 {output} 就是输入文件 {input_path}, 写入会覆盖原数据; 请用 -o 指定另一个文件")
     scheme = get_scheme(scheme_ref)
     table = read_table(input_path, sheet)
     report = score_table(scheme, table)
@@ -187,7 +203,9 @@ def _progress(label: str):
 @click.option("--lang", type=LANG, default="zh-Hans", show_default=True, help="标签用简体或繁體.")
 @click.option("--password", default=None, help="工作表保护密码 (默认不设密码).")
 @click.option("--peer", is_flag=True, help="另为每人生成团队协作互评表 (互评-期间-部门-工号-姓名.xlsx).")
-def generate_cmd(scheme_ref, roster, period, out_dir, data, split, mode, lang, password, peer) -> None:
+@click.option("--overwrite", is_flag=True,
+              help="输出文件夹中已有同名工作簿时重新生成; 原文件保留为 ….备份.xlsx (默认不写入并报错).")
+def generate_cmd(scheme_ref, roster, period, out_dir, data, split, mode, lang, password, peer, overwrite) -> None:
     """按花名册为每人生成一张考核表."""
     from .generate import generate
     from .scheme import get_scheme_with_text
@@ -196,9 +214,11 @@ def generate_cmd(scheme_ref, roster, period, out_dir, data, split, mode, lang, p
     bar, update = _progress("生成考核表")
     with bar:
         result = generate(scheme, text, roster, period, out_dir, data=data, split=split, mode=mode, lang=lang,
-                          password=password, progress=update, peer=peer)
+                          password=password, progress=update, peer=peer, overwrite=overwrite)
     for problem in result.problems:
         click.echo(f"问题 {problem}", err=True)
+    if result.backups:
+        click.echo(f"已将原有的 {len(result.backups)} 个同名工作簿备份为 ….备份.xlsx (如 {result.backups[0].name})", err=True)
     click.echo(f"已为 {result.people} 人生成 {len(result.files)} 个工作簿, 位于 {out_dir}", err=True)
     if peer:
         click.echo(f"已生成 {len(result.peer_files)} 份互评表", err=True)
@@ -209,21 +229,28 @@ def generate_cmd(scheme_ref, roster, period, out_dir, data, split, mode, lang, p
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="汇总工作簿 (.xlsx).")
 @click.option("--scheme", "scheme_ref", default=None, help="按此方案计分 (默认用各文件「规则」工作表中的方案).")
-def consolidate_cmd(inputs, output, scheme_ref) -> None:
+@click.option("--period", default=None, help="只汇总这一期 (YYYY-MM) 的考核表 (默认: 多数文件所属的期间); 其他期间的文件列为问题.")
+def consolidate_cmd(inputs, output, scheme_ref, period) -> None:
     """汇总交回的考核表 (递归读取文件夹), 生成部门汇总和问题清单."""
     from .consolidate import consolidate
+    from .generate import PERIOD
     from .scheme import get_scheme
     from .summary import write_summary
+    from .tables import backup_path, check_writable
 
     if not output.lower().endswith(".xlsx"):
         raise KpiUsageError(f"汇总文件应为 .xlsx, 收到 {output}")
+    if period is not None and not PERIOD.match(period):
+        raise KpiUsageError(f"考核期间应写成 YYYY-MM (如 2026-10), 收到「{period}」")
     scheme = get_scheme(scheme_ref) if scheme_ref else None
+    out = Path(output)
+    backup = backup_path(out)
+    for target in [out, *([backup] if out.exists() else [])]:  # now, rather than after reading every file
+        check_writable(target)
     bar, update = _progress("汇总")
     with bar:
-        out = Path(output)
-        backup = out.with_name(f"{out.stem}.备份{out.suffix}")
-        result = consolidate(inputs, scheme=scheme, progress=update, exclude=[out, backup])
-    backup = write_summary(result, output)
+        result = consolidate(inputs, scheme=scheme, progress=update, exclude=[out, backup], period=period)
+    backup = write_summary(result, output)  # checks again: Excel may have opened the summary meanwhile
     for issue in result.issues:
         where = " ".join(x for x in (issue.file, f"工作表「{issue.sheet}」" if issue.sheet else "", issue.cell) if x)
         click.echo(f"问题 {where}: {issue.message}", err=True)

@@ -46,7 +46,8 @@ def run_demo(out_dir: str | Path) -> DemoRun:
     ratings = sample("cs-quant-ratings.csv", out)
     scheme, text = get_scheme_with_text("cs-quant")
     sheets_dir = out / "考核表"
-    sheets = generate(scheme, text, roster, PERIOD, sheets_dir, data=data)
+    # a second demo run replaces the first (kept as …备份.xlsx, which consolidate leaves out)
+    sheets = generate(scheme, text, roster, PERIOD, sheets_dir, data=data, overwrite=True)
     # the supervisors' part: rubric points typed into each person's sheet
     table = read_table(ratings)
     by_person: dict[str, dict] = {}

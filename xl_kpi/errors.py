@@ -37,3 +37,15 @@ class InputValueError(KpiError):
 
 class InputFileError(KpiError):
     """An input file cannot be read (missing, wrong format, no header)."""
+
+
+class OutputFileError(KpiError):
+    """An output file cannot be written (open in Excel/WPS, read-only, folder not writable, already there)."""
+
+
+class ExistingOutputError(OutputFileError):
+    """Outputs would replace files already there (perhaps filled in); ``paths`` names them."""
+
+    def __init__(self, message: str, paths: list) -> None:
+        super().__init__(message)
+        self.paths = paths

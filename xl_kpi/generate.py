@@ -19,13 +19,14 @@ from openpyxl.styles import Alignment, Font
 from . import __version__
 from .batch import ID_COLUMN, PAY_INPUTS, map_columns
 from .describe import label
-from .errors import InputFileError, InputValueError, KpiError
+from .errors import ExistingOutputError, InputFileError, InputValueError, KpiError
 from .layout import COVER_SHEET, LISTS_SHEET, META_SHEET, RULES_SHEET, Layout, layout_for, input_key
 from .numbers import plain, to_decimal
 from .rules_sheet import fingerprint, write_rules_sheet
 from .scheme import Scheme, normalize
 from .sheets import ValidationBook, write_person_sheet
-from .tables import atomic_path, cell_text, print_a4_landscape, read_table
+from .tables import (atomic_path, backup_path, cell_text, check_replaceable, keep_backup, print_a4_landscape,
+                     read_table)
 
 ROSTER_COLUMNS = ("工号", "姓名", "部门", "岗位", "直属主管")
 ROSTER_ALIASES = {
@@ -46,6 +47,7 @@ class GenerateResult:
     peer_files: list[Path] = field(default_factory=list)  # with peer=True: one per reviewer
     people: int = 0
     problems: list[str] = field(default_factory=list)
+    backups: list[Path] = field(default_factory=list)  # with overwrite=True: copies of the workbooks replaced
 
 
 # --------------------------------------------------------------------------- names
@@ -191,7 +193,14 @@ def generate(
     password: str | None = None,
     progress: Callable[[int, int], None] | None = None,
     peer: bool = False,
+    overwrite: bool = False,
 ) -> GenerateResult:
+    """Write the workbooks into `out_dir`.
+
+    Workbooks already there may have been filled by supervisors: without `overwrite`
+    nothing is written when any would be replaced (OutputFileError); with it, each is
+    first kept as …备份.xlsx (listed in `backups`).
+    """
     if not PERIOD.match(period):
         raise KpiError(f"考核期间应写成 YYYY-MM (如 2026-10), 收到「{period}」")
     if split not in ("department", "person"):
@@ -220,7 +229,7 @@ def generate(
         groups.setdefault(key, []).append(person)
     layout = layout_for(scheme)
     taken: set[str] = set()
-    done = 0
+    targets: list[tuple[str, list[Person], Path]] = []
     for key, members in groups.items():
         if split == "department":
             stem = safe_file_stem(f"{period}-{key}", taken)
@@ -230,6 +239,10 @@ def generate(
         target = out / f"{stem}.xlsx"
         if target.resolve().parent != out.resolve():  # pragma: no cover - safe_file_stem rules this out
             raise KpiError(f"文件名 {stem} 会写到输出文件夹之外")
+        targets.append((key, members, target))
+    result.backups = _keep_existing([t for _, _, t in targets], out, period, peer=peer, overwrite=overwrite)
+    done = 0
+    for key, members, target in targets:
         book = build_workbook(scheme, yaml_text, members, period, layout, lang=lang, mode=mode,
                               prefill=prefill, password=password, department=key if split == "department" else None)
         with atomic_path(target) as tmp:
@@ -244,6 +257,28 @@ def generate(
 
         result.peer_files = write_peer_files(scheme, yaml_text, people, period, out, lang=lang, password=password)
     return result
+
+
+def _keep_existing(targets: list[Path], out: Path, period: str, *, peer: bool, overwrite: bool) -> list[Path]:
+    """Refuse to replace workbooks already in `out` (they may be filled in), or with `overwrite` back them up."""
+    existing = [t for t in targets if t.exists()]
+    if peer:
+        from .peer import FILE_PREFIX
+
+        existing += sorted(p for p in out.glob(f"{FILE_PREFIX}-{period}-*.xlsx") if ".备份" not in p.name)
+    if not existing:
+        return []
+    if not overwrite:
+        names = ", ".join(p.name for p in existing[:3]) + (f" 等 {len(existing)} 个" if len(existing) > 3 else "")
+        raise ExistingOutputError(
+            f"{out} 中已有同名工作簿 {names}, 可能已由主管填写; 为免覆盖, 未写入任何文件。"
+            f"请换一个输出文件夹 (--out), 或加 --overwrite 重新生成 (原文件将保留为 {backup_path(existing[0]).name} 这样的备份)",
+            existing,
+        )
+    for path in existing:  # every one replaceable before any backup is touched
+        check_replaceable(path)
+        check_replaceable(backup_path(path))
+    return [keep_backup(path) for path in existing]
 
 
 def build_workbook(

@@ -23,9 +23,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Protocol
 
-from .errors import KpiError
+from .errors import ExistingOutputError, KpiError
 from .settings_sheet import ROSTER_SHEET, SHEET, Settings, parse_settings
-from .tables import atomic_path, cell_text, write_table
+from .tables import atomic_path, backup_path, cell_text, write_table
 
 ISSUES_SHEET = "问题"
 SUMMARY_SHEET = "汇总"
@@ -238,9 +238,14 @@ def _generate(book: HrBook, settings: Settings) -> tuple[str, list[tuple[str, st
     out_dir = settings.path("sheets_dir")
     with tempfile.TemporaryDirectory(prefix="xlkpi-roster-") as tmp:
         roster = _roster_file(book, settings, Path(tmp))
-        result = generate(scheme, text, roster, period, out_dir, data=data if data and data.exists() else None,
-                          split=settings.split, mode=settings.formulas, lang=settings.lang,
-                          progress=_progress(book, "生成考核表"))
+        try:
+            result = generate(scheme, text, roster, period, out_dir, data=data if data and data.exists() else None,
+                              split=settings.split, mode=settings.formulas, lang=settings.lang,
+                              progress=_progress(book, "生成考核表"))
+        except ExistingOutputError as exc:
+            names = "、".join(p.name for p in exc.paths[:3]) + (f" 等 {len(exc.paths)} 个" if len(exc.paths) > 3 else "")
+            raise KpiError(f"{settings.where('sheets_dir')}: {out_dir} 中已有 {names}, 可能已由主管填写; 为免覆盖, "
+                           "未生成任何考核表。请在设置中换一个输出文件夹, 或把这些文件移走后再点「生成考核表」") from None
     prefilled = f", 已从 {data.name} 预填客观数据" if data and data.exists() else ""
     return (f"已为 {result.people} 人生成 {len(result.files)} 个工作簿{prefilled}, 位于 {out_dir}",
             [("花名册", p) for p in result.problems])
@@ -290,8 +295,8 @@ def _consolidate(book: HrBook, settings: Settings) -> tuple[str, list[tuple[str,
         raise KpiError(f"{settings.where('returned_dir')}: 回收文件夹 {folder} 不存在; 请把交回的考核表放进去")
     output = _summary_path(settings)
     output.parent.mkdir(parents=True, exist_ok=True)
-    backup = output.with_name(f"{output.stem}.备份{output.suffix}")
-    result = consolidate([folder], progress=_progress(book, "一键汇总"), exclude=[output, backup])
+    result = consolidate([folder], progress=_progress(book, "一键汇总"), exclude=[output, backup_path(output)],
+                         period=settings.need_period())
     kept = write_summary(result, output)
     heads = summary_headers(result)
     book.write(SUMMARY_SHEET, [heads] + [person_row(p, heads) for p in result.people])

@@ -128,13 +128,34 @@ def normalize(text: str) -> str:
 
 
 def load_scheme(path: str | Path) -> Scheme:
-    """Load and validate a scheme file."""
+    """Load and validate a scheme file (.yaml), or the 规则 sheet of a workbook (.xlsx, .xlsm)."""
+    return _load_file(str(path))[0]
+
+
+def _load_file(text: str) -> tuple[Scheme, str]:
+    if text.lower().endswith((".xlsx", ".xlsm")):
+        from .rules_sheet import read_rules_sheet
+
+        yaml_text = read_rules_sheet(text)
+        return parse_scheme_text(yaml_text, source=f"{Path(text).name} 工作表「规则」"), yaml_text
+    yaml_text = read_scheme_text(text)
+    return parse_scheme_text(yaml_text, source=text), yaml_text
+
+
+def read_scheme_text(path: str | Path) -> str:
+    """A scheme file's text: UTF-8 (with or without BOM), else GB18030 (what Windows Notepad saves as "ANSI")."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except OSError as exc:
         raise SchemeError(f"无法读取方案文件: {exc.strerror}", source=str(path)) from None
-    return parse_scheme_text(text, source=str(path))
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise SchemeError("无法识别文件编码 (应为 UTF-8 或 GBK 的 YAML 文本); 请在记事本中「另存为」, 编码选 UTF-8",
+                      source=str(path))
 
 
 def parse_scheme_text(text: str, *, source: str) -> Scheme:
@@ -483,16 +504,6 @@ def _scheme_file(resolved: str, size: int, mtime: int, shown: str) -> tuple[Sche
 
 
 def _scheme_uncached(text: str) -> tuple[Scheme, str]:
-    if text.lower().endswith((".xlsx", ".xlsm")):
-        from .rules_sheet import read_rules_sheet
-
-        yaml_text = read_rules_sheet(text)
-        return parse_scheme_text(yaml_text, source=f"{Path(text).name} 工作表「规则」"), yaml_text
-    if text.endswith((".yaml", ".yml")) or Path(text).is_file():
-        path = Path(text)
-        try:
-            yaml_text = path.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise SchemeError(f"无法读取方案文件: {exc.strerror}", source=str(path)) from None
-        return parse_scheme_text(yaml_text, source=str(path)), yaml_text
+    if text.lower().endswith((".xlsx", ".xlsm", ".yaml", ".yml")) or Path(text).is_file():
+        return _load_file(text)
     return builtin_scheme(text), builtin_text(text)

@@ -8,9 +8,7 @@ is kept as a backup next to it.
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -25,7 +23,8 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from .consolidate import Consolidation, PersonResult, as_cell
 from .errors import InputFileError
 from .generate import safe_sheet_name
-from .tables import atomic_path, keep_text
+from .tables import atomic_path, backup_path, check_writable, keep_text, same_file
+from .tables import keep_backup as keep_backup_copy
 
 GRADE_COLOURS = ["C6EFCE", "DDEBF7", "FFF2CC", "FCE4D6", "FFC7CE"]  # best to worst
 PAY_ORDER = ("绩效奖金", "岗位工资", "提成", "当月工资", "绩效资格")
@@ -69,18 +68,18 @@ def _sort_key(p: PersonResult):
 
 
 def write_summary(result: Consolidation, output: str | Path, *, keep_backup: bool = True) -> Path | None:
-    """Write the summary; return the backup path if an existing summary was kept."""
+    """Write the summary; return the backup path if an existing summary was kept.
+
+    Nothing is touched until both the summary and its backup are known to be writable (a summary
+    open in Excel/WPS is an OutputFileError, and the previous backup is still there)."""
     output = Path(output)
-    backup_path = output.with_name(f"{output.stem}.备份{output.suffix}")
-    writes = [output, *([backup_path] if keep_backup and output.exists() else [])]
+    writes = [output, *([backup_path(output)] if keep_backup and output.exists() else [])]
     for target in writes:
-        if target.exists() and any(f.exists() and os.path.samefile(target, f) for f in result.files):
+        if any(same_file(target, f) for f in result.files):
             raise InputFileError(f"{target} 是被汇总的文件之一, 不能写入或覆盖; 请把汇总写到别的文件")
+        check_writable(target)
     book = build_summary(result)
-    backup = None
-    if keep_backup and output.exists():
-        backup = backup_path
-        shutil.copy2(output, backup)
+    backup = keep_backup_copy(output) if len(writes) == 2 else None
     with atomic_path(output) as tmp:
         book.save(tmp)
     return backup

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import InputFileError
+from .errors import InputFileError, OutputFileError
 
 
 @dataclass
@@ -132,18 +133,84 @@ def _read_xlsx(path: Path, sheet: str | None) -> tuple[list[list[Any]], str]:
 
 @contextmanager
 def atomic_path(target: str | Path) -> Iterator[Path]:
-    """Yield a temporary path next to ``target``; move it into place on success."""
+    """Yield a temporary path next to ``target``; move it into place on success.
+
+    A target that cannot be written (open in Excel/WPS, read-only, a read-only
+    folder) is an OutputFileError, found before the caller builds its output
+    where possible; the temporary file never stays behind.
+    """
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=target.suffix, dir=target.parent)
-    os.close(fd)
+    tmp = _temp_next_to(target)
     try:
-        yield Path(tmp)
-        os.chmod(tmp, _file_mode(target))  # mkstemp makes 0600; the result should be an ordinary file
-        os.replace(tmp, target)
+        check_replaceable(target)
+        yield tmp
+        try:
+            os.chmod(tmp, _file_mode(target))  # mkstemp makes 0600; the result should be an ordinary file
+            os.replace(tmp, target)
+        except OSError as exc:
+            raise _cannot_replace(target, exc) from None
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+
+
+def check_writable(target: str | Path) -> None:
+    """Raise OutputFileError now if ``target`` could not be written, before anything else is changed."""
+    target = Path(target)
+    os.unlink(_temp_next_to(target))
+    check_replaceable(target)
+
+
+def check_replaceable(target: Path) -> None:
+    """An existing ``target`` must be open-able for writing: not held by Excel/WPS, not read-only."""
+    if not target.exists():
+        return
+    try:
+        with open(target, "r+b"):  # writes nothing; fails on Windows while Excel/WPS has the file open
+            pass
+    except OSError as exc:
+        raise _cannot_replace(target, exc) from None
+
+
+def backup_path(target: str | Path) -> Path:
+    """Where the previous version of an output is kept: 汇总.xlsx -> 汇总.备份.xlsx."""
+    target = Path(target)
+    return target.with_name(f"{target.stem}.备份{target.suffix}")
+
+
+def keep_backup(target: str | Path) -> Path:
+    """Copy ``target`` to its backup_path (atomically, replacing an older backup); return the backup."""
+    backup = backup_path(target)
+    with atomic_path(backup) as tmp:
+        shutil.copy2(target, tmp)
+    return backup
+
+
+def same_file(a: str | Path, b: str | Path) -> bool:
+    """Whether two paths name one existing file (links, "./x" and case-insensitive disks included)."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # one of them does not exist (yet)
+        return False
+
+
+def _temp_next_to(target: Path) -> Path:
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=target.suffix, dir=target.parent)
+    except OSError as exc:
+        raise OutputFileError(
+            f"无法写入 {target}: 文件夹 {os.path.abspath(target.parent)} 不能写入 (只读或没有权限, {exc.strerror or exc}), "
+            "请换一个文件夹或请管理员开放写权限"
+        ) from None
+    os.close(fd)
+    return Path(tmp)
+
+
+def _cannot_replace(target: Path, exc: OSError) -> OutputFileError:
+    return OutputFileError(
+        f"无法写入 {target}: 文件可能正在 Excel/WPS 中打开或为只读, 请关闭后重试 ({exc.strerror or exc})"
+    )
 
 
 def _file_mode(target: Path) -> int:
