@@ -6,6 +6,8 @@ import shutil
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+
 from libreoffice import recalc
 from strategies import CS_QUANT_DOCUMENT_EXAMPLE
 from xl_kpi.consolidate import TEXT_MESSAGE, consolidate, evaluate_person
@@ -142,3 +144,13 @@ def test_equally_many_files_per_period_keeps_the_later_one(tmp_path):
     assert result.period == "2026-10" and [p.identity["工号"] for p in result.people] == ["P0"]
     assert [i.file for i in result.issues] == ["2026-09-二部.xlsx"]
     assert Decimal(result.people[0].score.total) == 86
+
+
+def test_an_empty_folder_leaves_the_last_summary_alone(tmp_path):
+    from xl_kpi.consolidate import consolidate
+    from xl_kpi.errors import InputFileError
+
+    (tmp_path / "交回").mkdir()
+    (tmp_path / "交回" / "说明.txt").write_text("no workbooks here", encoding="utf-8")
+    with pytest.raises(InputFileError, match="中没有考核表"):
+        consolidate([tmp_path / "交回"])

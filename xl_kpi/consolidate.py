@@ -330,7 +330,11 @@ def consolidate(
     a workbook of another period is reported and left out.
     """
     skip = {Path(e).resolve() for e in exclude}
+    paths = [Path(p) for p in paths]
     files = [f for f in find_workbooks(paths) if not (f.resolve() in skip and is_summary(f))]
+    if not files:  # nothing to consolidate: an empty summary must not replace the last one
+        names = "、".join(str(p) for p in paths)
+        raise InputFileError(f"{names} 中没有考核表 (.xlsx/.xlsm), 未写入汇总; 请把交回的考核表放进去")
     result = Consolidation(scheme, files=files)
     seen: dict[str, PersonResult] = {}
     fingerprints: dict[str, str] = {}
