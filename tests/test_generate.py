@@ -181,6 +181,28 @@ def test_split_person_and_prefill(people, tmp_path):
     assert person.pay_inputs["bonus_base"].value == 1000
 
 
+def test_data_rows_that_fit_nobody_are_reported_not_dropped(people, tmp_path):
+    data = tmp_path / "data.csv"
+    data.write_text("工号,客户投诉率\nK1,0.3%\nK1,0.9%\nK9999,0.1%\n", encoding="utf-8")
+    scheme, text = get_scheme_with_text("cs-quant")
+    result = generate(scheme, text, people, "2026-10", tmp_path / "out", split="person", data=data)
+    assert "data.csv 第3行 A列: 工号 K1 重复 (已在 第2行 A列), 本行未预填" in result.problems
+    assert "data.csv: 工号 K9999 不在花名册中, 其数据未预填" in result.problems
+    path = next(f for f in result.files if "-K1-" in f.name)
+    (person,) = read_filled_workbook(path).people
+    assert person.inputs[("complaint_rate", "complaint_rate", "")].value == pytest.approx(0.003)  # the first row
+
+
+def test_data_ids_that_lost_their_leading_zeros_are_pointed_out(tmp_path):
+    roster = tmp_path / "roster.csv"
+    roster.write_text("工号,姓名,部门,岗位,直属主管\n001002,王芳,客服一部,客服专员,李主管\n", encoding="utf-8")
+    data = tmp_path / "data.csv"
+    data.write_text("工号,客户投诉率\n1002,0.3%\n", encoding="utf-8")
+    scheme, text = get_scheme_with_text("cs-quant")
+    result = generate(scheme, text, roster, "2026-10", tmp_path / "out", data=data)
+    assert any("工号 1002 不在花名册中" in p and "花名册中有 001002" in p for p in result.problems), result.problems
+
+
 def test_udf_formulas(people, tmp_path):
     scheme, text = get_scheme_with_text("advisor-4s")
     generate(scheme, text, people, "2026-10", tmp_path / "out", mode="udf")

@@ -157,10 +157,16 @@ def read_prefill(scheme: Scheme, path: str | Path) -> tuple[dict[str, dict[str, 
         raise InputFileError(f"{table.path.name}: 数据文件应有「工号」列")
     out: dict[str, dict[str, Any]] = {}
     problems: list[str] = []
+    first_row: dict[str, int] = {}
     for index, row in enumerate(table.rows):
         emp = cell_text(row[cmap.identity[ID_COLUMN]])
         if not emp:
             continue
+        if emp in first_row:
+            problems.append(f"{table.path.name} {table.where(index, cmap.identity[ID_COLUMN])}: 工号 {emp} 重复 "
+                            f"(已在 {table.where(first_row[emp], cmap.identity[ID_COLUMN])}), 本行未预填")
+            continue
+        first_row[emp] = index
         values: dict[str, Any] = {}
         targets = [(input_key(*key), col) for key, col in cmap.inputs.items()]
         targets += [(f"pay|{key}", col) for key, col in cmap.pay.items()]
@@ -219,7 +225,13 @@ def generate(
     if data is not None:
         data_values, data_problems = read_prefill(scheme, data)
         result.problems += data_problems
+        ids = {p.id for p in people}
         for emp, values in data_values.items():  # the data file wins over the roster
+            if emp not in ids:
+                like = [i for i in ids if i.lstrip("0") == emp.lstrip("0")]
+                hint = f" (花名册中有 {like[0]}: 数据文件中工号前面的 0 可能被 Excel 去掉了)" if like else ""
+                result.problems.append(f"{Path(data).name}: 工号 {emp} 不在花名册中, 其数据未预填{hint}")
+                continue
             prefill.setdefault(emp, {}).update(values)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
