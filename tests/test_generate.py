@@ -193,13 +193,18 @@ def test_data_rows_that_fit_nobody_are_reported_not_dropped(people, tmp_path):
     assert person.inputs[("complaint_rate", "complaint_rate", "")].value == pytest.approx(0.003)  # the first row
 
 
-def test_data_ids_that_lost_their_leading_zeros_are_pointed_out(tmp_path):
-    roster = tmp_path / "roster.csv"
-    roster.write_text("工号,姓名,部门,岗位,直属主管\n001002,王芳,客服一部,客服专员,李主管\n", encoding="utf-8")
-    data = tmp_path / "data.csv"
-    data.write_text("工号,客户投诉率\n1002,0.3%\n", encoding="utf-8")
+def generate_from_texts(tmp_path, roster_csv: str, data_csv: str):
+    """cs-quant sheets for 2026-10 from a roster and a --data file given as CSV texts."""
+    roster, data = tmp_path / "roster.csv", tmp_path / "data.csv"
+    roster.write_text(roster_csv, encoding="utf-8")
+    data.write_text(data_csv, encoding="utf-8")
     scheme, text = get_scheme_with_text("cs-quant")
-    result = generate(scheme, text, roster, "2026-10", tmp_path / "out", data=data)
+    return generate(scheme, text, roster, "2026-10", tmp_path / "out", data=data)
+
+
+def test_data_ids_that_lost_their_leading_zeros_are_pointed_out(tmp_path):
+    result = generate_from_texts(tmp_path, "工号,姓名,部门,岗位,直属主管\n001002,王芳,客服一部,客服专员,李主管\n",
+                                 "工号,客户投诉率\n1002,0.3%\n")
     assert any("工号 1002 不在花名册中" in p and "花名册中有 001002" in p for p in result.problems), result.problems
 
 
@@ -311,12 +316,8 @@ def test_tampered_rules_in_a_returned_file_are_reported(tmp_path, people):
 
 
 def test_pay_amounts_from_the_roster_and_data(tmp_path):
-    roster = tmp_path / "roster.csv"
-    roster.write_text("工号,姓名,部门,绩效奖金基数\nK1,王芳,一部,1200\nK2,李娜,一部,abc\nK3,张伟,一部,1000\n", encoding="utf-8")
-    data = tmp_path / "data.csv"
-    data.write_text("工号,绩效奖金基数\nK3,1500\n", encoding="utf-8")
-    scheme, text = get_scheme_with_text("cs-quant")
-    result = generate(scheme, text, roster, "2026-10", tmp_path / "out", data=data)
+    result = generate_from_texts(tmp_path, "工号,姓名,部门,绩效奖金基数\nK1,王芳,一部,1200\nK2,李娜,一部,abc\nK3,张伟,一部,1000\n",
+                                 "工号,绩效奖金基数\nK3,1500\n")
     assert "roster.csv 第3行 绩效奖金基数: 绩效奖金基数应为数字, 收到文字「abc」, 未预填" in result.problems
     people = {p.identity["工号"]: p for p in read_filled_workbook(result.files[0]).people}
     assert people["K1"].pay_inputs["bonus_base"].value == 1200
