@@ -154,3 +154,48 @@ def test_an_empty_folder_leaves_the_last_summary_alone(tmp_path):
     (tmp_path / "交回" / "说明.txt").write_text("no workbooks here", encoding="utf-8")
     with pytest.raises(InputFileError, match="中没有考核表"):
         consolidate([tmp_path / "交回"])
+
+
+# --------------------------------------------------------------------------- one person, two files
+
+
+def _twice(tmp_path: Path, second: dict) -> Path:
+    """A folder with K1's workbook filled from DOC, and a second workbook for K1 filled from `second`."""
+    folder = tmp_path / "回收"
+    folder.mkdir()
+    shutil.copyfile(_book(tmp_path, {"K1": DOC, "K2": DOC}, dept="一部"), folder / "a-一部.xlsx")
+    shutil.copyfile(_book(tmp_path / "again", {"K1": second}, dept="一部"), folder / "b-一部(改).xlsx")
+    return folder
+
+
+def test_a_second_copy_that_scores_alike_counts_once_and_shows_on_the_row(tmp_path):
+    result = consolidate([_twice(tmp_path, DOC)])
+    people = {p.identity["工号"]: p for p in result.people}
+    assert sorted(people) == ["K1", "K2"]
+    k1 = people["K1"]
+    assert k1.score.total == 86 and k1.pay["绩效奖金"] == 860 and k1.rank == 1
+    (issue,) = result.issues
+    assert issue.file == "b-一部(改).xlsx" and issue.cell == "B2" and issue.person == "K1"
+    assert "重复" in issue.message and "计分相同" in issue.message and "a-一部.xlsx" in issue.message
+    assert k1.issues == [issue]  # 问题数 1 on the kept row, not 0
+
+
+def test_two_copies_that_score_differently_leave_the_person_unscored(tmp_path):
+    from xl_kpi.summary import build_summary
+
+    result = consolidate([_twice(tmp_path, {**DOC, SATISFACTION: 95})])  # the corrected copy scores higher
+    people = {p.identity["工号"]: p for p in result.people}
+    k1, k2 = people["K1"], people["K2"]
+    assert k2.score.total == 86 and k2.rank == 1  # the others are untouched
+    assert k1.score.total is None and k1.score.grade is None and k1.pay == {} and k1.rank is None
+    assert all(item.points is None for item in k1.score.items)
+    (issue,) = result.issues
+    assert issue.file == "b-一部(改).xlsx" and issue.person == "K1" and k1.issues == [issue]
+    assert "两份计分不同" in issue.message and "a-一部.xlsx" in issue.message
+    assert "总分 86" in issue.message and "未计分" in issue.message
+    other_total = issue.message.split("b-一部(改).xlsx")[1]
+    assert "总分 86" not in other_total and "总分" in other_total
+    ws = build_summary(result)["公司总览"]
+    heads = [c.value for c in ws[1]]
+    row = next(r for r in ws.iter_rows(min_row=2, values_only=True) if r[0] == "K1")
+    assert row[heads.index("总分")] is None and row[heads.index("问题数")] == 1

@@ -21,7 +21,7 @@ from typing import Any
 
 from . import pay as paymod
 from . import peer as peermod
-from .engine import PersonScore, score_person
+from .engine import ItemScore, PersonScore, Problem, score_person
 from .errors import InputFileError, InputValueError, KpiError
 from .layout import layout_for
 from .numbers import fmt, plain, to_decimal
@@ -391,10 +391,8 @@ def consolidate(
             pr = evaluate_person(book, person)
             pid = pr.identity.get("工号", "")
             if pid in seen:
-                first = seen[pid]
-                pr.issues.append(Issue(path.name, person.sheet, "B2",
-                                       f"工号 {pid} 重复: 已在 {first.file.name} 工作表「{first.sheet}」出现, 本表未计入汇总", pid))
                 result.issues.extend(pr.issues)
+                result.issues.append(_second_copy(seen[pid], pr))
                 continue
             seen[pid] = pr
             result.people.append(pr)
@@ -403,6 +401,37 @@ def consolidate(
         result.scheme, result.people, peer_files, lambda pr, score: _repay(result.scheme, pr, score)))
     _rank(result.people)
     return result
+
+
+def _same_result(a: PersonResult, b: PersonResult) -> bool:
+    """Two sheets of one person that score alike: every indicator, the total and the pay."""
+    return (a.score.total == b.score.total and a.pay == b.pay
+            and [i.points for i in a.score.items] == [i.points for i in b.score.items])
+
+
+def _second_copy(kept: PersonResult, other: PersonResult) -> Issue:
+    """Another sheet for a person already read (a file sent twice, or a corrected copy beside the old one).
+
+    The issue is on the kept row too, so its 问题数 shows it.  When the two sheets score differently,
+    neither can be trusted: the person is left without a total (no grade, rank or pay) until only one
+    copy is left, since whichever copy was picked, the amount paid could be the wrong one."""
+    pid = kept.identity.get("工号", "")
+    where = f"{kept.file.name} 工作表「{kept.sheet}」"
+    if _same_result(kept, other):
+        message = f"工号 {pid} 重复: 与 {where} 计分相同, 只计一次; 请删除多余的一份"
+    else:
+        def total(p: PersonResult) -> str:
+            return f"总分 {plain(p.score.total)}" if p.score.total is not None else "未得出总分"
+
+        message = (f"工号 {pid} 重复, 两份计分不同: {where} {total(kept)}, "
+                   f"{other.file.name} 工作表「{other.sheet}」{total(other)}; 不知以哪份为准, 未计分, "
+                   f"请只保留正确的一份后重新汇总")
+        kept.score = PersonScore([ItemScore(i.indicator, None) for i in kept.score.items],
+                                 [*kept.score.problems, Problem(message)], None, None)
+        kept.pay = {}
+    issue = Issue(other.file.name, other.sheet, "B2", message, pid)
+    kept.issues.append(issue)
+    return issue
 
 
 def main_period(books: list[FilledWorkbook]) -> str:
