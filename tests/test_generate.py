@@ -208,6 +208,38 @@ def test_data_ids_that_lost_their_leading_zeros_are_pointed_out(tmp_path):
     assert any("工号 1002 不在花名册中" in p and "花名册中有 001002" in p for p in result.problems), result.problems
 
 
+def test_data_values_the_sheet_would_refuse_are_reported_not_prefilled(tmp_path):
+    result = generate_from_texts(tmp_path, "工号,姓名,部门,岗位,直属主管\nK1,王芳,客服一部,客服专员,李主管\n",
+                                 "工号,问题解决率,客户满意度,平均响应时间,业务知识掌握程度,知识考核\nK1,150%,-5,10,100,90\n")
+    assert "data.csv 第2行 B列: 问题解决率应不大于 100%, 收到 150%, 未预填" in result.problems, result.problems
+    assert "data.csv 第2行 C列: 客户满意度不能为负数, 收到 -5, 未预填" in result.problems, result.problems
+    (person,) = read_filled_workbook(result.files[0]).people
+    assert person.inputs[("resolution_rate", "resolution_rate", "")].value is None
+    assert person.inputs[("satisfaction", "satisfaction", "")].value is None
+    # at the edges the values are taken
+    assert person.inputs[("response_time", "response_time", "")].value == 10
+    assert person.inputs[("knowledge_test", "knowledge_test", "")].value == 100
+    # a column the scheme does not know is said, not silently dropped; it is not a problem
+    assert result.notices == ["data.csv: 以下列不是方案 cs-quant 的指标, 未预填: 知识考核"]
+    assert not any("知识考核" in p for p in result.problems)
+
+
+def test_data_without_any_indicator_column_is_an_error(tmp_path):
+    with pytest.raises(KpiError, match="data.csv: 数据文件中没有方案 cs-quant 的指标列.*现有: 工号, 投诉率"):
+        generate_from_texts(tmp_path, "工号,姓名,部门,岗位,直属主管\nK1,王芳,客服一部,客服专员,李主管\n",
+                            "工号,投诉率\nK1,0.3%\n")
+
+
+def test_roster_people_without_a_department_are_reported(tmp_path):
+    result = generate_from_texts(tmp_path, "工号,姓名,部门,岗位,直属主管\nK1,王芳,客服一部,客服专员,李主管\n"
+                                 "K2,李雷,,客服专员,李主管\n", "工号,客户投诉率\nK1,0.3%\n")
+    assert result.problems == ["roster.csv 第3行 C列: 李雷 的部门为空, 归入「未分部门」"]
+    assert sorted(f.name for f in result.files) == ["2026-10-客服一部.xlsx", "2026-10-未分部门.xlsx"]
+    (tmp_path / "no-column").mkdir()
+    result = generate_from_texts(tmp_path / "no-column", "工号,姓名\nK1,王芳\nK2,李雷\n", "工号,客户投诉率\nK1,0.3%\n")
+    assert result.problems == ["roster.csv: 花名册没有「部门」列, 所有人归入「未分部门」"]
+
+
 def test_udf_formulas(people, tmp_path):
     scheme, text = get_scheme_with_text("advisor-4s")
     generate(scheme, text, people, "2026-10", tmp_path / "out", mode="udf")

@@ -215,6 +215,8 @@ def generate_cmd(scheme_ref, roster, period, out_dir, data, split, mode, lang, p
     with bar:
         result = generate(scheme, text, roster, period, out_dir, data=data, split=split, mode=mode, lang=lang,
                           password=password, progress=update, peer=peer, overwrite=overwrite)
+    for notice in result.notices:
+        click.echo(f"提示 {notice}", err=True)
     for problem in result.problems:
         click.echo(f"问题 {problem}", err=True)
     if result.backups:

@@ -190,7 +190,7 @@ def evaluate_person(book: FilledWorkbook, person: PersonSheet) -> PersonResult:
         for key in texts:
             if key[0] == ind_id and key[2] == assessor_id and key not in told:
                 told.add(key)
-                spec = next(s for s in scheme.indicator(ind_id).inputs if s.id == key[1])
+                spec = scheme.indicator(ind_id).input(key[1])
                 tell(key, f"{spec.name}{TEXT_MESSAGE}「{texts[key].value}」")
 
     for problem in score.problems:

@@ -48,6 +48,7 @@ class GenerateResult:
     people: int = 0
     problems: list[str] = field(default_factory=list)
     backups: list[Path] = field(default_factory=list)  # with overwrite=True: copies of the workbooks replaced
+    notices: list[str] = field(default_factory=list)  # worth knowing, not wrong (columns of --data not used)
 
 
 # --------------------------------------------------------------------------- names
@@ -112,6 +113,8 @@ def read_roster(path: str | Path) -> tuple[list[Person], list[str]]:
     if "工号" not in columns or "姓名" not in columns:
         raise InputFileError(f"{table.path.name}: 花名册应有「工号」和「姓名」列, 现有: {', '.join(h for h in table.headers if h)}")
     people, problems, seen = [], [], {}
+    if "部门" not in columns:  # every sheet would go into one 未分部门 workbook: said once, not per row
+        problems.append(f"{table.path.name}: 花名册没有「部门」列, 所有人归入「未分部门」")
     for index, row in enumerate(table.rows):
         if not any(cell_text(v) for v in row):
             continue
@@ -127,6 +130,9 @@ def read_roster(path: str | Path) -> tuple[list[Person], list[str]]:
             continue
         seen[fields["工号"]] = table.first_row + index
         if not fields["部门"]:
+            if "部门" in columns:
+                problems.append(f"{table.path.name} {table.where(index, columns['部门'])}: "
+                                f"{fields['姓名'] or fields['工号']} 的部门为空, 归入「未分部门」")
             fields["部门"] = "未分部门"
         people.append(Person(fields, {h: cell_text(row[c]) for h, c in extra.items()}, table.first_row + index))
     return people, problems
@@ -149,12 +155,16 @@ def roster_pay(people: list[Person], source: str) -> tuple[dict[str, dict[str, A
     return out, problems
 
 
-def read_prefill(scheme: Scheme, path: str | Path) -> tuple[dict[str, dict[str, Any]], list[str]]:
-    """工号 -> {input key -> number} from a DATA file laid out as for `xl-kpi score`."""
+def read_prefill(scheme: Scheme, path: str | Path) -> tuple[dict[str, dict[str, Any]], list[str], list[str]]:
+    """(工号 -> {input key -> number}, problems, notices) from a DATA file laid out as for `xl-kpi score`."""
     table = read_table(path)
     cmap = map_columns(scheme, table.headers)
     if ID_COLUMN not in cmap.identity:
         raise InputFileError(f"{table.path.name}: 数据文件应有「工号」列")
+    if not cmap.inputs and not cmap.pay:
+        raise InputFileError(f"{table.path.name}: 数据文件中没有方案 {scheme.id} 的指标列 (表头应为指标名称, 如 "
+                             f"「{scheme.indicators[0].name}」), 现有: {', '.join(h for h in table.headers if h)}")
+    notices = [f"{table.path.name}: 以下列不是方案 {scheme.id} 的指标, 未预填: {', '.join(cmap.unknown)}"] if cmap.unknown else []
     out: dict[str, dict[str, Any]] = {}
     problems: list[str] = []
     first_row: dict[str, int] = {}
@@ -168,18 +178,18 @@ def read_prefill(scheme: Scheme, path: str | Path) -> tuple[dict[str, dict[str, 
             continue
         first_row[emp] = index
         values: dict[str, Any] = {}
-        targets = [(input_key(*key), col) for key, col in cmap.inputs.items()]
-        targets += [(f"pay|{key}", col) for key, col in cmap.pay.items()]
-        for key, col in targets:
+        targets = [(input_key(*key), col, scheme.indicator(key[0]).input(key[1])) for key, col in cmap.inputs.items()]
+        targets += [(f"pay|{key}", col, None) for key, col in cmap.pay.items()]
+        for key, col, spec in targets:
             raw = row[col]
             if raw is None or (isinstance(raw, str) and not raw.strip()):
                 continue
-            try:
-                values[key] = plain(to_decimal(raw, what=table.headers[col]))
+            try:  # an input outside its range (150% resolved) is not put on a sheet that would refuse it
+                values[key] = plain(spec.check(raw) if spec else to_decimal(raw, what=table.headers[col]))
             except InputValueError as exc:
                 problems.append(f"{table.path.name} {table.where(index, col)}: {exc}, 未预填")
         out[emp] = values
-    return out, problems
+    return out, problems, notices
 
 
 # --------------------------------------------------------------------------- writing
@@ -223,7 +233,7 @@ def generate(
     prefill, roster_problems = roster_pay(people, Path(roster).name)
     result.problems += roster_problems
     if data is not None:
-        data_values, data_problems = read_prefill(scheme, data)
+        data_values, data_problems, result.notices = read_prefill(scheme, data)
         result.problems += data_problems
         ids = {p.id for p in people}
         for emp, values in data_values.items():  # the data file wins over the roster

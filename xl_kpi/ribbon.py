@@ -248,7 +248,7 @@ def _generate(book: HrBook, settings: Settings) -> tuple[str, list[tuple[str, st
                            "未生成任何考核表。请在设置中换一个输出文件夹, 或把这些文件移走后再点「生成考核表」") from None
     prefilled = f", 已从 {data.name} 预填客观数据" if data and data.exists() else ""
     return (f"已为 {result.people} 人生成 {len(result.files)} 个工作簿{prefilled}, 位于 {out_dir}",
-            [("花名册", p) for p in result.problems])
+            [("花名册", p) for p in result.problems] + [("提示", n) for n in result.notices])
 
 
 def _import_data(book: HrBook, settings: Settings) -> tuple[str, list[tuple[str, str]]]:

@@ -68,6 +68,9 @@ class Indicator:
     def max_points(self) -> Decimal:
         return self.rule.max_points
 
+    def input(self, spec_id: str) -> InputSpec:
+        return next(s for s in self.inputs if s.id == spec_id)
+
 
 @dataclass
 class Group:
