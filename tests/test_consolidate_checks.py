@@ -199,3 +199,20 @@ def test_two_copies_that_score_differently_leave_the_person_unscored(tmp_path):
     heads = [c.value for c in ws[1]]
     row = next(r for r in ws.iter_rows(min_row=2, values_only=True) if r[0] == "K1")
     assert row[heads.index("总分")] is None and row[heads.index("问题数")] == 1
+
+
+def test_a_date_or_time_excel_made_of_a_typed_number_is_named_as_such(tmp_path):
+    import datetime
+
+    response = ("response_time", "response_time", "")
+    results = _evaluate(_book(tmp_path, {
+        "K1": {**DOC, response: datetime.datetime(2026, 10, 3)},  # "10.3" typed into a General cell
+        "K2": {**DOC, response: datetime.time(0, 10)},  # "0:10"
+    }))
+    for pid, shown in (("K1", "日期 2026-10-03"), ("K2", "时间 00:10")):
+        _person, res = results[pid]
+        assert res.score.total is None, pid
+        (issue,) = res.issues
+        assert issue.cell == "H8", issue
+        assert issue.message.startswith(f"平均响应时间 应为数字, 收到{shown} (Excel 把输入当成了"), issue.message
+        assert "设为「数值」" in issue.message

@@ -10,6 +10,7 @@ never on binary floats: 0.003 / 0.001 is exactly 3 steps, not
 
 from __future__ import annotations
 
+import datetime
 import math
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -48,7 +49,23 @@ def to_decimal(value: object, *, what: str = "数值") -> Decimal:
         return _sane(Decimal(repr(value)), what)
     if isinstance(value, str):
         return _parse_text(value, what)
-    raise InputValueError(f"{what}应为数字, 收到 {type(value).__name__}")
+    raise InputValueError(f"{what}应为数字, 收到{_describe(value)}")
+
+
+def _describe(value: object) -> str:
+    """What a non-number cell holds, in words a user recognises: Excel turns 10.3 or 3-1 typed into a
+    General cell into a date, and 10:00 into a time, and shows it that way."""
+    retype = "; 请把单元格格式设为「数值」后重新填写"
+    if isinstance(value, datetime.datetime):
+        shown = f"{value:%Y-%m-%d}" if value.time() == datetime.time() else f"{value:%Y-%m-%d %H:%M}"
+        return f"日期 {shown} (Excel 把输入当成了日期){retype}"
+    if isinstance(value, datetime.date):
+        return f"日期 {value:%Y-%m-%d} (Excel 把输入当成了日期){retype}"
+    if isinstance(value, datetime.time):
+        return f"时间 {value:%H:%M} (Excel 把输入当成了时刻){retype}"
+    if isinstance(value, datetime.timedelta):
+        return f"时长 {value} (Excel 把输入当成了时长){retype}"
+    return f" {type(value).__name__}"
 
 
 def _parse_text(text: str, what: str) -> Decimal:
