@@ -39,3 +39,14 @@ def test_scheme_file_in_another_encoding_is_a_clear_error(tmp_path):
         load_scheme(path)
     assert str(info.value).startswith(f"{path}: 无法识别文件编码")
     assert "UTF-8" in str(info.value)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("id: x\nname: [bad\nindicators:\n  - id: a\n", "方案.yaml: 不是有效的 YAML: 第3行第11列 expected ',' or ']', but got ':'"),
+    ("id: x\nname: ok\n\tindicators: 1\n", "方案.yaml: 不是有效的 YAML: 第3行第1列 found character '\\t' that cannot "
+                                          "start any token (缩进不能用 Tab, 请用空格)"),
+])
+def test_a_yaml_syntax_error_is_one_line_with_its_place(text, expected):
+    with pytest.raises(SchemeError) as info:
+        parse_scheme_text(text, source="方案.yaml")
+    assert str(info.value) == expected

@@ -165,8 +165,17 @@ def parse_scheme_text(text: str, *, source: str) -> Scheme:
     try:
         data = yaml.load(text, Loader=_DecimalLoader)  # noqa: S506 - SafeLoader subclass
     except yaml.YAMLError as exc:
-        raise SchemeError(f"不是有效的 YAML: {exc}", source=source) from None
+        raise SchemeError(f"不是有效的 YAML: {yaml_problem(exc)}", source=source) from None
     return parse_scheme(data, source=source)
+
+
+def yaml_problem(exc: Exception) -> str:
+    """One line for a YAML syntax error: where (line and column as an editor shows them) and what."""
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    where = f"第{mark.line + 1}行第{mark.column + 1}列" if mark is not None else ""
+    hint = " (缩进不能用 Tab, 请用空格)" if "'\\t'" in problem else ""
+    return f"{where} {problem}{hint}".strip()
 
 
 _TOP_KEYS = {"id", "name", "name_hant", "source", "description", "total", "decimals", "assessors", "groups",
