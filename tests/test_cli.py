@@ -203,7 +203,7 @@ def test_unknown_scheme_is_exit_2():
     assert result.exit_code == 2
     from xl_kpi.scheme import builtin_ids
 
-    assert f"Error: 没有方案「nope」; 可用: {', '.join(builtin_ids())}" in result.output
+    assert f"错误: 没有方案「nope」; 可用: {', '.join(builtin_ids())}" in result.output
 
 
 def test_missing_input_file_is_exit_2(tmp_path):
@@ -267,3 +267,32 @@ def test_score_help_lists_every_builtin_scheme():
 
     text = " ".join(run("score", "--help").output.split())
     assert f"方案 id ({' / '.join(builtin_ids())}) 或方案文件" in text
+
+
+@pytest.mark.parametrize("args, expected", [
+    (["metrics", "a.csv"], "错误: 缺少选项 --period"),
+    (["metrics", "--period", "2026-10"], "错误: 缺少参数 TICKETS..."),
+    (["metrics", "a.csv", "--period"], "错误: 选项 --period 后面要写一个值"),
+    (["metrics", "a.csv", "--period", "2026-10", "--fcr-days", "七"], "错误: --fcr-days 的值不对: 「七」不是整数"),
+    (["generate", "--split", "dept"], "错误: --split 的值不对: 「dept」不是可选的值, 可选: 'department', 'person'"),
+    (["generate", "--bogus"], "错误: 没有选项 --bogus, 是不是要用 --out?"),
+    (["generat"], "错误: 没有命令 generat, 是不是要用 generate?"),
+    (["scheme", "chek"], "错误: 没有命令 chek, 是不是要用 check?"),
+    (["--bogus"], "错误: 没有选项 --bogus"),
+])
+def test_command_line_mistakes_are_told_in_chinese(args, expected):
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2, result.output
+    assert result.output.rstrip().splitlines()[-1] == expected, result.output
+    assert "Error" not in result.output and "Usage" not in result.output and "Try " not in result.output
+
+
+def test_a_missing_input_file_is_told_in_chinese(tmp_path):
+    result = CliRunner().invoke(main, ["consolidate", str(tmp_path / "无"), "-o", str(tmp_path / "o.xlsx")])
+    assert result.exit_code == 2
+    assert result.output.rstrip().splitlines()[-1] == f"错误: 找不到文件或文件夹「{tmp_path / '无'}」"
+
+
+def test_no_arguments_still_shows_the_help():
+    result = CliRunner().invoke(main, [])
+    assert "xl-kpi: 客服人员 KPI 考核" in result.output and "错误" not in result.output

@@ -25,7 +25,7 @@ def run(*args):
 def one_line_error(result, *parts):
     assert result.exit_code == 2, result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)  # no traceback
-    (line,) = [x for x in result.output.splitlines() if x.startswith("Error: ")]
+    (line,) = [x for x in result.output.splitlines() if x.startswith("错误: ")]
     for part in parts:
         assert part in line, line
     return line

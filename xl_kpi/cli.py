@@ -1,7 +1,8 @@
 """The `xl-kpi` command: a thin edge over the library.
 
 It parses options, calls library functions, prints results and turns KpiError
-into a clean `Error: …` with exit status 2.  No scoring logic lives here.
+into a clean `错误: …` with exit status 2; click's own
+command-line errors are told in Chinese too.  No scoring logic lives here.
 """
 
 from __future__ import annotations
@@ -19,9 +20,83 @@ LANG = click.Choice(["zh-Hans", "zh-Hant"])
 
 
 class KpiUsageError(click.ClickException):
-    """A KpiError at the edge: printed as `Error: …`, exit status 2."""
+    """A KpiError at the edge: printed as `错误: …`, exit status 2."""
 
     exit_code = 2
+
+    def show(self, file=None) -> None:
+        click.echo(f"错误: {self.format_message()}", file=file, err=True)
+
+
+class CommandLineError(click.UsageError):
+    """A mistake on the command line (a missing option, a wrong value), told in Chinese with the usage line."""
+
+    def show(self, file=None) -> None:
+        if self.ctx is not None:
+            usage = self.ctx.get_usage()
+            click.echo(("用法:" + usage[len("Usage:"):]) if usage.startswith("Usage:") else usage, file=file, err=True)
+            click.echo(f"查看帮助: {self.ctx.command_path} -h\n", file=file, err=True)
+        click.echo(f"错误: {self.format_message()}", file=file, err=True)
+
+
+# click's own value messages (click.types), in Chinese; anything else is shown as click words it
+_VALUE_MESSAGES = [
+    (r"^'(?P<v>.*)' is not one of (?P<c>.*)\.$", "「{v}」不是可选的值, 可选: {c}"),
+    (r"^'(?P<v>.*)' is not (?P<c>'.*')\.$", "「{v}」不是可选的值, 可选: {c}"),
+    (r"^'(?P<v>.*)' is not a valid integer\.$", "「{v}」不是整数"),
+    (r"^'(?P<v>.*)' is not a valid float\.$", "「{v}」不是数字"),
+    (r"^(?P<v>.*) is not in the range (?P<c>.*)\.$", "{v} 不在允许的范围 {c} 内"),
+    (r"^File '(?P<v>.*)' does not exist\.$", "找不到文件「{v}」"),
+    (r"^Path '(?P<v>.*)' does not exist\.$", "找不到文件或文件夹「{v}」"),
+    (r"^Directory '(?P<v>.*)' does not exist\.$", "找不到文件夹「{v}」"),
+    (r"^(?:File|Path) '(?P<v>.*)' is a directory\.$", "「{v}」是文件夹, 应为文件"),
+    (r"^Directory '(?P<v>.*)' is a file\.$", "「{v}」是文件, 应为文件夹"),
+    (r"^(?:File|Directory|Path) '(?P<v>.*)' is not readable\.$", "「{v}」无法读取 (没有权限)"),
+    (r"^Option '(?P<v>.*)' requires an argument\.$", "选项 {v} 后面要写一个值"),
+    (r"^Option '(?P<v>.*)' requires (?P<c>\d+) arguments\.$", "选项 {v} 后面要写 {c} 个值"),
+]
+
+
+def _value_message(message: str) -> str:
+    import re
+
+    for pattern, chinese in _VALUE_MESSAGES:
+        m = re.match(pattern, message)
+        if m:
+            return chinese.format(**m.groupdict())
+    return message
+
+
+def _hint(exc: click.UsageError) -> str:
+    hint = getattr(exc, "param_hint", None)
+    param = getattr(exc, "param", None)
+    if hint is None and param is not None:
+        hint = param.get_error_hint(exc.ctx) if exc.ctx is not None else param.name
+    if isinstance(hint, (list, tuple)):
+        hint = " / ".join(hint)
+    return (hint or "").replace("'", "")
+
+
+def in_chinese(exc: click.UsageError) -> click.UsageError:
+    """The same mistake, told in Chinese (the exit status stays click's 2); help asked for by giving no
+    arguments (click's NoArgsIsHelpError) is left as it is."""
+    if isinstance(exc, CommandLineError) or type(exc).__name__ == "NoArgsIsHelpError":
+        return exc
+    if isinstance(exc, click.MissingParameter):
+        kind = "参数" if isinstance(exc.param, click.Argument) else "选项"
+        message = f"缺少{kind} {_hint(exc)}"
+    elif isinstance(exc, (click.NoSuchOption, getattr(click.exceptions, "NoSuchCommand", ()))):
+        name = getattr(exc, "option_name", None) or getattr(exc, "command_name", "")
+        kind = "选项" if isinstance(exc, click.NoSuchOption) else "命令"
+        maybe = sorted(exc.possibilities or ())
+        message = f"没有{kind} {name}" + (f", 是不是要用 {' / '.join(maybe)}?" if maybe else "")
+    elif isinstance(exc, click.BadParameter):
+        message = _value_message(exc.message)
+        if _hint(exc) and not message.startswith("找不到"):  # a missing file needs no option name
+            message = f"{_hint(exc)} 的值不对: {message}"
+    else:
+        message = _value_message(exc.message)
+    return CommandLineError(message, exc.ctx)
 
 
 def _console():
@@ -52,6 +127,14 @@ class KpiGroup(click.Group):
             return super().invoke(ctx)
         except KpiError as exc:
             raise KpiUsageError(str(exc)) from None
+        except click.UsageError as exc:
+            raise in_chinese(exc) from None
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as exc:  # before any command: xl-kpi --bogus
+            raise in_chinese(exc) from None
 
 
 @click.group(cls=KpiGroup, context_settings={"help_option_names": ["-h", "--help"]})
