@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from .errors import ExistingOutputError, KpiError
-from .settings_sheet import ROSTER_SHEET, SHEET, Settings, parse_settings
+from .settings_sheet import SHEET, Settings, parse_settings
 from .tables import atomic_path, backup_path, cell_text, write_table
 
 ISSUES_SHEET = "问题"
