@@ -104,7 +104,7 @@ def test_satisfaction_scale_is_never_guessed(log, tmp_path):
     with pytest.raises(InputValueError, match=r"满意度评分最高只有 5, 看起来是 5 分制.*--satisfaction-scale 5"):
         compute_metrics([log], "2026-10")
     result = run("metrics", log, "--period", "2026-10", "-o", tmp_path / "d.xlsx")
-    assert result.exit_code == 2 and "Error: 满意度评分最高只有 5" in result.output
+    assert result.exit_code == 2 and "错误: 满意度评分最高只有 5" in result.output
     assert not (tmp_path / "d.xlsx").exists()
     hundred = compute_metrics([log], "2026-10", satisfaction_scale=100)  # told: taken as it is
     assert by_id(hundred)["K1"]["客户满意度"] == 3
@@ -219,6 +219,158 @@ def test_blank_rows_and_outside_rows_are_counted_per_file(tmp_path):
     assert (stats.rows, stats.counted, stats.outside, stats.blank, stats.problems) == (2, 1, 1, 1, 0)
 
 
+# =========================================================================== repeat contacts, export coverage
+
+# K1's tickets are all resolved (2026-10).  A reported row stays out of every figure, but when its customer and
+# creation time can be read it is still a contact of that customer: the earlier ticket was not resolved at first contact.
+CONTACTS = [
+    # ticket, agent, customer, created, first reply, resolved, complaint, satisfaction
+    ["A1", "K1", "C1", "2026-10-05 09:00:00", "", "是", "否", ""],  # not first contact: A2
+    ["A2", "K9", "C1", "2026-10-07 09:00:00", "", "是", "否", ""],  # 未知客服
+    ["A3", "K1", "C2", "2026-10-10 09:00:00", "", "是", "否", ""],  # not first contact: A4
+    ["A4", "K1", "C2", "2026-10-12 09:00:00", "2026-10-12 08:59:00", "是", "否", ""],  # 回复早于提问
+    ["A5", "K1", "C3", "2026-10-15 09:00:00", "", "是", "否", ""],  # not first contact: A6
+    ["A6", "K1", "C3", "2026-10-16 09:00:00", "", "maybe", "否", ""],  # 解决状态无法识别
+    ["A7", "K1", "C4", "2026-10-20 09:00:00", "", "是", "否", ""],  # not first contact: A8
+    ["A8", "K1", "C4", "2026-10-21 09:00:00", "", "是", "否", "abc"],  # 满意度评分无效
+    ["A9", "K1", "C5", "2026-10-22 09:00:00", "", "是", "否", ""],  # not first contact: A10
+    ["A10", "", "C5", "2026-10-23 09:00:00", "", "是", "否", ""],  # 缺少客服
+    ["A11", "K1", "C6", "2026-10-24 09:00:00", "", "是", "否", ""],  # first contact: A12 has no readable time
+    ["A12", "K1", "C6", "2026-10-25 25:00:00", "", "是", "否", ""],  # 创建时间无法识别
+    ["A13", "K1", "C7", "2026-10-25 09:00:00", "", "是", "否", ""],  # first contact: A13 again is the same ticket
+    ["A13", "K1", "C7", "2026-10-25 09:00:00", "", "maybe", "否", ""],  # 解决状态无法识别
+    ["A14", "K1", "C8", "2026-10-26 09:00:00", "", "是", "否", ""],  # first contact: a copy is no new contact
+    ["A14", "K1", "C8", "2026-10-26 09:00:00", "", "是", "否", ""],  # 重复工单
+    ["A15", "K1", "C9", "2026-10-27 10:00:00", "", "是", "否", ""],  # not first contact: A16 in the same second
+    ["A16", "", "C9", "2026-10-27 10:00:00", "", "是", "否", ""],  # 缺少客服
+    ["A17", "K1", "C10", "2026-10-28 10:00:00", "", "是", "否", ""],  # first contact: A18 came before
+    ["A18", "", "C10", "2026-10-26 10:00:00", "", "是", "否", ""],  # 缺少客服
+    ["A19", "K1", "C11", "2026-10-02 10:00:00", "", "是", "否", ""],  # first contact: A20 came 8 days later
+    ["A20", "", "C11", "2026-10-10 10:00:00", "", "是", "否", ""],  # 缺少客服
+    ["A21", "K1", "C12", "2026-10-30 10:00:00", "", "是", "否", ""],  # not first contact: A22 in November
+    ["A22", "", "C12", "2026-11-02 10:00:00", "", "是", "否", ""],  # outside the month: not listed, still a contact
+    ["A23", "K1", "", "2026-10-03 10:00:00", "", "是", "否", ""],  # 缺少客户: nobody's contact
+]
+
+
+@pytest.mark.parametrize("ids", [True, False], ids=["ticket ids", "no ticket ids"])
+def test_reported_rows_are_still_contacts_of_their_customer(tmp_path, monkeypatch, ids):
+    roster = tmp_path / "roster.csv"
+    roster.write_text("工号,姓名,部门,岗位,直属主管\nK1,张三,一部,,\n", encoding="utf-8")
+    rows = CONTACTS if ids else [r[1:] for r in CONTACTS]
+    path = write_log(tmp_path / "t.csv", rows, headers=HANS if ids else HANS[1:])
+    result = compute_metrics([path], "2026-10", roster=roster)
+    k1 = by_id(result)["K1"]
+    # A1 A3 A5 A7 A9 A11 A13 A14 A15 A17 A19 A21 counted; first contact: A11 A13 A14 A17 A19
+    assert (k1["问题总数"], k1["已解决数"], k1["首次解决数"], k1["服务客户数"]) == (12, 12, 5, 12)
+    assert k1["首次解决率"] == float(Decimal(5) / 12)
+    assert result.kind_counts == {"创建时间无法识别": 1, "缺少客服": 4, "缺少客户": 1, "回复早于提问": 1, "未知客服": 1,
+                                  "解决状态无法识别": 2, "满意度评分无效": 1, "重复工单": 1}
+    assert (result.counted, result.outside) == (12, 1)
+    assert by_id(compute_metrics([path], "2026-10", roster=roster, fcr_days=10))["K1"]["首次解决数"] == 4  # A19 too
+    # the same figures in blocks of one key, and on the customer texts (the path taken after a hash collision)
+    with mock.patch.object(metrics, "CUSTOMER_BLOCK", 1):
+        assert compute_metrics([path], "2026-10", roster=roster).rows == result.rows
+    monkeypatch.setattr(metrics._Work, "_by_customer", lambda self, keys, layout: None)
+    assert compute_metrics([path], "2026-10", roster=roster).rows == result.rows
+
+
+COVERAGE = "工单只到 {}, 判断首次解决需要到 {} 的工单 (--fcr-days {d}): 月末 {d} 天的工单首次解决率可能偏高, 请把下月前 {d} 天的工单一起导入"
+
+
+def test_a_notice_when_the_tickets_end_before_first_contact_can_be_judged(tmp_path):
+    rows = [["T1", "K1", "C1", "2026-10-05 09:00:00", "", "是", "否", ""],
+            ["T2", "K1", "C2", "2026-10-31 23:58:00", "", "是", "否", ""]]
+    path = write_log(tmp_path / "oct.csv", rows)
+    notice = COVERAGE.format("2026-10-31 23:58", "2026-11-07", d=7)
+    assert compute_metrics([path], "2026-10").notices == [notice]
+    out = tmp_path / "DATA.xlsx"
+    shown = run("metrics", path, "--period", "2026-10", "-o", out)
+    assert shown.exit_code == 0 and f"提示 {notice}" in shown.output.splitlines()
+    assert notice in [r[0].value for r in openpyxl.load_workbook(out)["说明"].iter_rows()]
+    assert compute_metrics([path], "2026-10", fcr_days=3).notices == [COVERAGE.format("2026-10-31 23:58", "2026-11-03", d=3)]
+
+    def notices(*rows):
+        return compute_metrics([path, write_log(tmp_path / "nov.csv", list(rows))], "2026-10").notices
+
+    # the next month's first days, in another file: the last of them is enough, even on a reported row
+    assert notices(["T3", "K1", "C3", "2026-11-07 08:00:00", "", "是", "否", ""]) == []
+    assert notices(["T3", "", "C3", "2026-11-07 08:00:00", "", "是", "否", ""]) == []  # 缺少客服: its time is read
+    assert notices(["T3", "K1", "C3", "2026-11-06 23:59:00", "", "是", "否", ""]) == [
+        COVERAGE.format("2026-11-06 23:59", "2026-11-07", d=7)]
+    assert notices(["T3", "K1", "C3", "2026-11-07 25:00", "", "是", "否", ""]) == [notice]  # an unreadable time
+    assert compute_metrics([path], "2026-10", fcr_days=0).notices == []  # only the same second is a repeat contact
+    # no resolved flag: no first-contact figure, no notice
+    assert compute_metrics([write_log(tmp_path / "nf.csv", [r[:5] for r in rows], HANS[:5])], "2026-10").notices == []
+
+
+# =========================================================================== time zones, numbers that are not numbers
+
+OFFSETS = [  # times with an offset are China's local time (Asia/Shanghai); without one, as written
+    ["T1", "K1", "C1", "2026-10-31T20:00:00Z", "2026-10-31T20:05:00Z", "是", "否", ""],  # 2026-11-01 04:00 in China
+    ["T2", "K1", "C2", "2026-10-31T23:30:00+08:00", "2026-10-31T23:40:00+08:00", "是", "否", ""],  # as written: October
+    ["T3", "K1", "C3", "2026-10-15T01:00:00.123Z", "2026-10-15T01:03:00.123Z", "是", "否", ""],  # 3 minutes
+    ["T4", "K1", "C4", "2026-10-15 01:00:00+0800", "2026-10-15 01:02:00+0800", "是", "否", ""],  # 2 minutes
+    ["T5", "K1", "C5", "2026-10-15 01:00:00", "2026-10-15 01:07:00", "是", "否", ""],  # no offset: 7 minutes
+]
+
+
+def test_times_with_an_offset_are_the_companys_local_time(tmp_path):
+    path = write_log(tmp_path / "tz.csv", OFFSETS)
+    october = compute_metrics([path], "2026-10")
+    assert october.problem_count == 0 and october.outside == 1
+    k1 = by_id(october)["K1"]
+    assert (k1["问题总数"], k1["平均响应时间"]) == (4, 5.5)  # T2 T3 T4 T5: (10 + 3 + 2 + 7) / 4
+    november = by_id(compute_metrics([path], "2026-11"))["K1"]
+    assert (november["问题总数"], november["平均响应时间"]) == (1, 5)  # T1: 5 minutes, whatever the zone
+    # messages show local times
+    early = write_log(tmp_path / "early.csv", [["T9", "K1", "C9", "2026-10-15T01:00:00Z", "2026-10-15T00:59:00Z",
+                                                 "是", "否", ""]])
+    assert compute_metrics([early], "2026-10").problem_lines() == [
+        "early.csv 第2行: 首次回复时间 2026-10-15 08:59:00 早于创建时间 2026-10-15 09:00:00"]
+    # another company's zone, in the mapping file: 2026-10-31T20:00:00Z is 21:00 in Berlin, October
+    berlin = tmp_path / "berlin.yaml"
+    berlin.write_text("timezone: Europe/Berlin\n", encoding="utf-8")
+    result = compute_metrics([path], "2026-10", mapping=berlin)
+    assert (result.outside, by_id(result)["K1"]["问题总数"], by_id(result)["K1"]["平均响应时间"]) == (0, 5, 5.4)
+    assert ("时区", "带时区的时间 (如 +08:00、Z) 换算为 Europe/Berlin 当地时间; 不带时区的按原样") in result.settings
+    # a format of the mapping file reading an offset: converted too, not left in UTC
+    formats = tmp_path / "formats.yaml"
+    formats.write_text('time_formats: ["%d/%m/%Y %H:%M %z"]\n', encoding="utf-8")
+    utc = write_log(tmp_path / "utc.csv", [["T1", "K1", "C1", "31/10/2026 20:00 +0000", "31/10/2026 20:05 +0000",
+                                            "是", "否", ""]])
+    assert compute_metrics([utc], "2026-10", mapping=formats).outside == 1
+    assert by_id(compute_metrics([utc], "2026-11", mapping=formats))["K1"]["平均响应时间"] == 5
+    formats.write_text('time_formats: ["%Y%m%dT%H%M%SZ"]\n', encoding="utf-8")  # a format ending in Z: UTC
+    compact = write_log(tmp_path / "z.csv", [["T1", "K1", "C1", "20261031T200000Z", "20261031T200500Z", "是", "否", ""]])
+    assert by_id(compute_metrics([compact], "2026-11", mapping=formats))["K1"]["平均响应时间"] == 5
+    # a zone that does not exist is an error naming the mapping file
+    bad = tmp_path / "bad.yaml"
+    for zone in ("Mars/Olympus", "北京时间", "[8]"):
+        bad.write_text(f"timezone: {zone}\n", encoding="utf-8")
+        with pytest.raises(InputFileError, match=r"^bad.yaml: timezone「.*」不是有效的时区"):
+            compute_metrics([path], "2026-10", mapping=bad)
+    result = run("metrics", path, "--period", "2026-10", "--map", bad, "-o", tmp_path / "d.xlsx")
+    assert result.exit_code == 2 and "bad.yaml: timezone「[8]」不是有效的时区" in result.output
+
+
+@pytest.mark.parametrize("word", ["NaN", "nan", "inf", "-inf", "Infinity"])
+def test_nan_and_infinity_are_no_scores(tmp_path, word):
+    rows = [["T1", "K1", "C1", "2026-10-05 09:00:00", "2026-10-05 09:04:00", "是", "否", "80", "4"],
+            ["T2", "K1", "C2", "2026-10-06 09:00:00", "2026-10-06 09:06:00", "是", "否", word, "5"],
+            ["T3", "K1", "C3", "2026-10-07 09:00:00", "2026-10-07 09:02:00", "是", "否", "90", word],
+            ["T4", "K1", "C4", "2026-10-08 09:00:00", "", "是", "否", "abc", "abc"],
+            ["T5", "K1", "C5", "2026-10-09 09:00:00", "", "是", "否", "1e20", ""]]
+    path = write_log(tmp_path / "t.csv", rows, headers=HANS + ["服务态度"])
+    for scale in (100, None):
+        result = compute_metrics([path], "2026-10", satisfaction_scale=scale)
+        assert result.problem_lines() == [
+            f"t.csv 第3行: 满意度评分「{word}」不是数字", f"t.csv 第4行: 服务态度评分「{word}」不是数字",
+            "t.csv 第5行: 满意度评分「abc」不是数字", "t.csv 第6行: 满意度评分 1e+20 超出 0~100" + ("" if scale else " (百分制)")]
+        k1 = by_id(result)["K1"]
+        assert (k1["问题总数"], k1["客户满意度"], k1["服务态度"], k1["平均响应时间"], k1["评价数"]) == (1, 80, 4, 4, 1)
+
+
 # =========================================================================== headers and files
 
 
@@ -247,6 +399,14 @@ def test_mapping_file_names_other_headers_and_words(tmp_path, log):
     bad = tmp_path / "bad.yaml"
     bad.write_text("columns:\n  agent: 接待人\n", encoding="utf-8")
     with pytest.raises(InputFileError, match="columns 中不认识的字段「agent」"):
+        compute_metrics([path], "2026-10", mapping=bad)
+    bad.write_text("columns:\n\tagent_id: 接待人\n", encoding="utf-8")  # a tab indent, as Notepad makes it
+    with pytest.raises(InputFileError) as info:
+        compute_metrics([path], "2026-10", mapping=bad)
+    assert str(info.value) == ("bad.yaml: 列名映射文件不是有效的 YAML: 第2行第1列 found character '\\t' that cannot "
+                               "start any token (缩进不能用 Tab, 请用空格)")
+    bad.write_bytes("columns:\n  agent_id: 接待人\n".encode("gbk"))
+    with pytest.raises(InputFileError, match="bad.yaml: 列名映射文件应为 UTF-8 编码"):
         compute_metrics([path], "2026-10", mapping=bad)
 
 
@@ -321,13 +481,15 @@ def test_progress_names_each_step(tmp_path, log):
     compute_metrics([log, xlsx], "2026-10", satisfaction_scale=5, progress=steps.append)
     assert steps == ["打开 t.xlsx", "读取 2 个工单文件", f"核对并统计 {2 * len(LOG)} 行工单"]
     # on a terminal the steps show as a status line; elsewhere (a log, a pipe) nothing is added
-    result = run("metrics", log, "--period", "2026-10", "-o", tmp_path / "d.xlsx", "--satisfaction-scale", "5")
+    # (--fcr-days 2: the log reaches 2026-11-02, far enough for the repeat contacts of October's tickets)
+    result = run("metrics", log, "--period", "2026-10", "-o", tmp_path / "d.xlsx", "--satisfaction-scale", "5",
+                 "--fcr-days", "2")
     assert result.exit_code == 0 and result.output.splitlines() == [
-        compute_metrics([log], "2026-10", satisfaction_scale=5).summary(tmp_path / "d.xlsx")]
+        compute_metrics([log], "2026-10", satisfaction_scale=5, fcr_days=2).summary(tmp_path / "d.xlsx")]
 
 
 def test_errors_are_exit_2(tmp_path, log):
-    assert "Error: 考核期间应写成 YYYY-MM" in run("metrics", log, "--period", "10月", "-o", tmp_path / "d.xlsx").output
+    assert "错误: 考核期间应写成 YYYY-MM" in run("metrics", log, "--period", "10月", "-o", tmp_path / "d.xlsx").output
     result = run("metrics", log, "--period", "2026-10", "-o", tmp_path / "d.csv", "--satisfaction-scale", "5")
     assert result.exit_code == 2 and "输出文件应为 .xlsx" in result.output
     result = run("metrics", log, "--period", "2026-10", "--peak", "2026-12-01..2026-12-02", "-o", tmp_path / "d.xlsx")
@@ -551,7 +713,7 @@ def ticket_logs(draw):
 
 def reference(rows: list[list[str]], days: int = 7) -> dict[str, dict]:
     """The figures computed the plain way, row by row."""
-    good, seen = [], set()
+    good, seen, reported = [], set(), []
     for r in rows:
         if not any(r):
             continue
@@ -560,10 +722,18 @@ def reference(rows: list[list[str]], days: int = 7) -> dict[str, dict]:
         except ValueError:
             continue
         reply = datetime.strptime(r[4], "%Y-%m-%d %H:%M:%S") if r[4] else None
-        if not r[1] or (reply and reply < created) or r[5] not in ("是", "否") or (r[0] and r[0] in seen):
+        if not r[1] or (reply and reply < created) or r[5] not in ("是", "否"):
+            reported.append((r[0], r[2], created))  # reported, and still a contact of its customer
+            continue
+        if r[0] and r[0] in seen:
             continue
         seen.add(r[0])  # a row without a ticket id cannot be told a copy: it is counted
         good.append((r[1], r[2], created, reply, r[5] == "是", r[6] == "是"))
+    contacts = [(customer, created) for _, customer, created, *_ in good]
+    for ticket, customer, created in reported:  # the id of a ticket counted or reported before: no new contact
+        if not (ticket and ticket in seen):
+            seen.add(ticket)
+            contacts.append((customer, created))
     out: dict[str, dict] = {}
     for agent, customer, created, reply, resolved, complaint in good:
         if created.month != 10:
@@ -574,7 +744,7 @@ def reference(rows: list[list[str]], days: int = 7) -> dict[str, dict]:
             rec["complained"].add(customer)
         rec["raised"] += 1
         rec["resolved"] += resolved
-        later = [c for a, cu, c, *_ in good if cu == customer and c >= created]
+        later = [c for cu, c in contacts if cu == customer and c >= created]
         again = sum(1 for c in later if c - created <= timedelta(days=days)) > 1  # itself, and another
         rec["fcr"] += resolved and not again
     return out

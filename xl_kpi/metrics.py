@@ -19,7 +19,12 @@ Per agent, for the tickets created in the month (``--period``):
 Every row is either counted, outside the period (counted per file), or reported
 with its file and row number: unparseable times, a reply before the question, an
 agent missing or not in the roster, a duplicate ticket, a customer missing, an
-unreadable resolved/complaint flag or score.  Nothing is dropped silently.
+unreadable resolved/complaint flag or score.  Nothing is dropped silently.  A reported
+row stays out of every figure, but when its customer and creation time can be read it
+is still a contact of that customer for first-contact resolution (unless it is the
+same ticket again).  Times written with an offset (+08:00, Z) are converted to the
+company's local time (``Mapping.timezone``, Asia/Shanghai unless the mapping file
+says otherwise); times without one are taken as written.
 
 The work is done by Polars in one streaming pass over the files (parsing in
 parallel, nothing kept as text), then on columns of numbers:
@@ -36,7 +41,9 @@ parallel, nothing kept as text), then on columns of numbers:
   each customer's tickets are put in time order by one sort of 128-bit keys (the
   distinct customers per agent and the repeat contacts follow from neighbours,
   in numpy, on two threads, a million keys at a time).  The copies, a few rows, are taken out of the sums
-  and out of the sorted keys afterwards.
+  and out of the sorted keys afterwards.  The reported rows that are still contacts (a few) are
+  added to the sort as keys with no agent and no flags, and the ones found to be a ticket
+  already there are taken out with the copies.
 
 A customer shared by two texts under the first hash is detected by the second
 and then everything is counted again on the text itself.  A wrong figure would
@@ -64,7 +71,8 @@ from typing import Any, Callable, Sequence
 from .errors import InputFileError, InputValueError, KpiError as KpiErrorBase
 from .tickets import (
     CATEGORY_FIELDS, FALSE_WORDS, FIELDS, TIME_FORMATS, TRUE_WORDS, UNRATED_WORDS, Mapping, Schedule, Source,
-    business_clock_expr, load_mapping, open_source, parse_peak, parse_period, parse_schedule, reopen_gb18030,
+    business_clock_expr, load_mapping, local_time_ms, open_source, parse_peak, parse_period, parse_schedule,
+    reopen_gb18030,
 )
 
 MS_PER_MINUTE = 60_000
@@ -358,13 +366,18 @@ class _Work:
         values = []
         for fld in parsed:
             raw = pl.col(fld)
-            if fld in ("created", "first_reply"):
-                value = raw.str.to_datetime(formats[fld][0], strict=False, exact=True, cache=False, time_unit="ms").dt.epoch("ms")
+            if fld in ("created", "first_reply"):  # local wall-clock time (an offset converted: ``local_time_ms``)
+                value = local_time_ms(raw, formats[fld][0], self.mapping.timezone)
             else:
                 value = raw.cast(pl.Float64, strict=False)
             values.append(value.alias(f"_{fld}"))
         lf = lf.with_columns(*values, pl.col("customer").str.strip_chars().alias("_customer"))
-        lf = lf.with_columns((pl.col(f"_{f}").is_null() & pl.col(f).is_not_null()).alias(f"fail_{f}") for f in parsed)
+        # a value the fast path cannot read; a score must also be finite: the text NaN, inf or Infinity is
+        # no score, unreadable as "abc" is (``_retry`` then replaces the NaN with an empty value)
+        lf = lf.with_columns(
+            (pl.col(f"_{f}").is_null() & pl.col(f).is_not_null() if f in ("created", "first_reply") else
+             (pl.col(f).is_not_null() & ~pl.col(f"_{f}").is_finite()).fill_null(True)).alias(f"fail_{f}")
+            for f in parsed)
 
         exprs = [pl.col("file"), pl.col("row").cast(pl.UInt32),
                  pl.all_horizontal([pl.col(f).is_null() for f in present]).alias("blank")]
@@ -433,15 +446,22 @@ class _Work:
         del columns, aid, no_agent
         sat_factor = self._sat_factor = self._satisfaction_scale(df)
 
+        # a reported row whose customer and creation time are known is still a contact of that customer
+        # (a later ticket makes an earlier one no first-contact resolution): a few rows, put among the keys
+        contacts, latest = self._contact_rows(df, bad)
         # the jobs over all rows, together (Polars runs them in parallel); copies are taken out after
-        keys, layout = self._customer_keys(df, len(agents))
-        jobs = [self._repeated_tickets(df), self._sums(df.lazy().filter(pl.col("ok") & pl.col("in_period")))]
+        keys, layout = self._customer_keys(df, len(agents), contacts)
+        self._check_coverage(layout, latest)
+        jobs = [self._repeated_tickets(df, contacts), self._sums(df.lazy().filter(pl.col("ok") & pl.col("in_period")))]
         repeated, sums, *sorted_keys = pl.collect_all(jobs + ([keys] if keys is not None else []))
-        dup, duplicates = self._duplicates(df, repeated.to_series())
+        dup, duplicates, copied = self._duplicates(df, repeated.to_series(), contacts)
         copies = df[np.flatnonzero(dup)] if duplicates is not None else None
+        self._contacts = contacts.filter(~pl.col("i").is_in(copied)) if copied else contacts
+        dropped = contacts.filter(pl.col("i").is_in(copied)) if copied else None
         # the customers are counted on a thread of their own (numpy releases the GIL) meanwhile
         with ThreadPoolExecutor(max_workers=1) as pool:
-            counting = pool.submit(self._count, sorted_keys[0] if sorted_keys else None, copies, layout, len(agents))
+            counting = pool.submit(self._count, sorted_keys[0] if sorted_keys else None, copies, layout, len(agents),
+                                   dropped)
             valid = ok & ~dup
 
             # every row is blank, reported (an unreadable creation time always, any other problem inside
@@ -497,7 +517,8 @@ class _Work:
         concerned): every time format, spaces trimmed, full-width digits; a score saying "not
         rated" (未评价, -, N/A …, ``UNRATED_WORDS`` and the mapping file's) is an empty score.
         ``fail_<field>`` stays set (and ``raw_<field>`` then holds the text) for a value still
-        unreadable; the row checks are made again on the rows concerned."""
+        unreadable (a score of NaN or inf read by the fast path is replaced: no NaN is ever summed);
+        the row checks are made again on the rows concerned."""
         import polars as pl
 
         from .numbers import to_decimal
@@ -515,15 +536,14 @@ class _Work:
             trimmed = failed[f"raw_{fld}"].cast(pl.String).str.strip_chars()
             blank = trimmed == ""
             if fld in ("created", "first_reply"):
-                tries = [trimmed.str.to_datetime(f, strict=False, exact=True, cache=False, time_unit="ms").dt.epoch("ms")
-                         for f in formats[fld]]
+                tries = [local_time_ms(trimmed, f, self.mapping.timezone) for f in formats[fld]]
                 values = pl.select(pl.coalesce(tries)).to_series()
             else:
                 out = []
                 for t in trimmed.to_list():
                     number = t.removesuffix("%").removesuffix("％") if t else t
                     try:  # "90%" on a survey means 90 of 100 (0.9 when the scores are fractions)
-                        value = to_decimal(number) if number else None
+                        value = to_decimal(number) if number else None  # refuses NaN and inf
                         if value is not None and number != t and fld == "satisfaction" and self.scale == 1:
                             value /= 100
                         out.append(None if value is None else float(value))
@@ -639,37 +659,49 @@ class _Work:
         keys = [k for k in ("agent", "h1", "h2", "created_ms", "reply_ms") if k in df.columns]
         return keys, pl.struct(keys).hash(seed=SEED_1), pl.col("ok")
 
-    def _repeated_tickets(self, df):
-        """LazyFrame: the ticket hashes that occur more than once (found by one sort)."""
+    def _repeated_tickets(self, df, contacts=None):
+        """LazyFrame: the ticket hashes that occur more than once (found by one sort), among the rows
+        with no problem and the ``contacts`` (reported rows: the same ticket again is no new contact)."""
         import polars as pl
 
         _, key_hash, usable = self._ticket_key(df)
         h = pl.col("h")
-        return df.lazy().select(key_hash.filter(usable).sort().alias("h")).filter(h == h.shift(1)).unique()
+        if contacts is None or contacts.height == 0:
+            return df.lazy().select(key_hash.filter(usable).sort().alias("h")).filter(h == h.shift(1)).unique()
+        hashes = pl.concat([df.lazy().select(key_hash.filter(usable).alias("h")),
+                            contacts.lazy().select(pl.col("tk").drop_nulls().alias("h"))])
+        return hashes.sort("h").filter(h == h.shift(1)).unique()
 
-    def _duplicates(self, df, repeated):
-        """The second and later copies of a ticket: a numpy boolean per row, and (file, row,
-        dup_message) of each copy (None when there is none).  ``repeated``: the hashes seen
-        more than once; the rows holding them are confirmed on both hashes."""
+    def _duplicates(self, df, repeated, contacts=None):
+        """The second and later copies of a ticket: a numpy boolean per row, (file, row, dup_message)
+        of each copy (None when there is none), and the ``contacts`` that are a ticket already counted
+        or an earlier contact again (a list of their ``i``).  ``repeated``: the hashes seen more than
+        once; the rows holding them are confirmed on both hashes."""
         import numpy as np
         import polars as pl
 
         dup = np.zeros(df.height, dtype=bool)
         if repeated.len() == 0:
-            return dup, None
+            return dup, None, []
         keys, key_hash, usable = self._ticket_key(df)
         candidates = df.select(usable & key_hash.is_in(repeated.implode())).to_series().arg_true()
         sub = df[candidates].select(pl.lit(candidates).alias("i"), "file", "row", *keys)
+        copied: list[int] = []
+        if contacts is not None and contacts.height:
+            mine = contacts.filter(pl.col("tk").is_in(repeated.implode())).select("i", *keys)
+            again = mine.join(sub.select(keys), on=keys, how="semi", nulls_equal=True)["i"].to_list()
+            later = mine.filter(pl.col("i") != pl.col("i").min().over(keys))["i"].to_list()
+            copied = sorted(set(again) | set(later))
         first = sub.group_by(keys, maintain_order=True).agg(
             pl.col("i").first().alias("fi"), pl.col("file").first().alias("ff"), pl.col("row").first().alias("fr"))
         sub = sub.join(first, on=keys, how="left", nulls_equal=True).filter(pl.col("i") != pl.col("fi"))
         if sub.height == 0:
-            return dup, None
+            return dup, None, copied
         names = [s.name for s in self.sources]
         what = "工单编号" if "th1" in df.columns else "客服、客户、创建时间和首次回复时间 (导出文件没有工单编号列)"
         messages = [f"{what}与 {names[ff]} 第{fr}行相同, 是重复的工单" for ff, fr in sub.select("ff", "fr").iter_rows()]
         dup[sub["i"].to_numpy()] = True
-        return dup, sub.select("file", "row").with_columns(pl.Series("dup_message", messages, dtype=pl.String))
+        return dup, sub.select("file", "row").with_columns(pl.Series("dup_message", messages, dtype=pl.String)), copied
 
     def _sums(self, frame):
         """LazyFrame: per agent index, the counts and sums of the tickets of ``frame`` (a LazyFrame)."""
@@ -727,17 +759,24 @@ class _Work:
             table[int(r["aid"])] = r
 
         if counts is None:  # pragma: no cover - a 64-bit hash collision between two customers
-            counts = self._by_customer_exact(df.lazy().filter("valid").select(
-                "file", "row", "aid", "created_ms", "in_period", *[c for c in ("resolved", "complaint") if c in df.columns]))
+            flags = [c for c in ("resolved", "complaint") if c in df.columns]
+            valid = df.lazy().filter("valid").select("file", "row", "aid", "created_ms", "in_period", *flags)
+            if self._contacts is not None and self._contacts.height:  # contacts only: no agent, no flags
+                valid = pl.concat([valid, self._contacts.lazy().select(
+                    "file", "row", pl.lit(-1, pl.Int32).alias("aid"), "created_ms",
+                    *[pl.lit(False).alias(c) for c in ("in_period", *flags)])], how="vertical_relaxed")
+            counts = self._by_customer_exact(valid)
         for key, per_agent in counts.items():
             for aid, n in per_agent.items():
                 table.setdefault(aid, {})[key] = n
         return table
 
-    def _customer_keys(self, df, n_agents: int, layout: dict[str, Any] | None = None):
+    def _customer_keys(self, df, n_agents: int, contacts=None, layout: dict[str, Any] | None = None):
         """A LazyFrame of the good tickets (``ok``) as sorted 128-bit keys (columns h: high, l: low
         64 bits), and the layout of the low half; no frame when the fields do not fit (decades of
         tickets).  ``layout`` reuses the layout of an earlier call (for the keys of a few rows).
+        ``contacts`` (``_contact_rows``: a few reported rows) are put among the keys as contacts
+        only: no agent, no flags (``_contact_keys``).
 
         The key is (h1 | creation second | agent | complaint, in period, resolved | a slice of h2):
         sorted, each customer's tickets stand together in time order.  It is worked out on every
@@ -749,36 +788,114 @@ class _Work:
         if layout is None:
             lo, hi = df.lazy().select(second.filter(pl.col("ok")).alias("t")) \
                 .select(pl.col("t").min().alias("lo"), pl.col("t").max().alias("hi")).collect().row(0)
+            latest = hi
             lo, hi = (lo, hi) if lo is not None else (0, 0)
-            t_bits = max(int(hi - lo).bit_length(), 1)
+            top = hi  # the last second a key holds: a contact later than every ticket's window is of no use
+            if latest is not None and contacts is not None and contacts.height:
+                reach = contacts.select(second.filter(second.is_between(lo, hi + self.fcr_days * 86_400)).max()).item()
+                top = max(hi, reach) if reach is not None else hi
+            t_bits = max(int(top - lo).bit_length(), 1)
             a_bits = max((n_agents - 1).bit_length(), 1)
-            layout = {"lo": lo, "a_bits": a_bits, "f_bits": 64 - t_bits - a_bits - 3,
+            layout = {"lo": lo, "top": top if latest is not None else None, "latest": latest, "a_bits": a_bits,
+                      "f_bits": 64 - t_bits - a_bits - 3,
                       "resolved": "resolved" in df.columns, "complaint": "complaint" in df.columns}
             if layout["f_bits"] < 16:  # pragma: no cover - decades of tickets or millions of agents
                 return None, layout
-        lo, a_bits, f_bits = layout["lo"], layout["a_bits"], layout["f_bits"]
-        u64, u128 = pl.UInt64, pl.UInt128
+        u64 = pl.UInt64
         flags = pl.col("in_period").cast(u64) * 2
         if "resolved" in df.columns:
             flags = flags + pl.col("resolved").cast(u64)
         if "complaint" in df.columns:
             flags = flags + pl.col("complaint").cast(u64) * 4
-        low = ((((second - lo).cast(u64, wrap_numerical=True) * (1 << a_bits) + pl.col("aid").cast(u64, wrap_numerical=True))
-                * 8 + flags) * (1 << f_bits) + pl.col("h2") // (1 << (64 - f_bits)))
-        two64 = pl.lit(1 << 64, u128)
-        key = pl.col("h1").cast(u128) * two64 + low.cast(u128)
-        return df.lazy().select(key.filter(pl.col("ok")).alias("k")).sort("k").select(
-            (pl.col("k") // two64).cast(u64).alias("h"), pl.col("k").cast(u64, wrap_numerical=True).alias("l")), layout
+        key = self._key_expr(layout, pl.col("aid").cast(u64, wrap_numerical=True), flags)
+        frame = df.lazy().select(key.filter(pl.col("ok")).alias("k"))
+        if contacts is not None and contacts.height:
+            frame = pl.concat([frame, self._contact_keys(contacts, layout)])
+        return self._halves(frame.sort("k")), layout
 
-    def _count(self, keys, copies, layout, n_agents: int) -> dict[str, dict[int, int]] | None:
-        """served / complained / fcr_n per agent index from the sorted keys, less the copies' keys
-        (None: count on the texts).  The two halves of the customers (by the first bit of h1: a
-        customer is never in both) are counted on two threads."""
+    @staticmethod
+    def _key_expr(layout: dict[str, Any], aid: Any, flags: Any) -> Any:
+        """The 128-bit key of ``_customer_keys`` (a UInt128 expression) from agent and flag expressions."""
+        import polars as pl
+
+        lo, a_bits, f_bits = layout["lo"], layout["a_bits"], layout["f_bits"]
+        u64, u128 = pl.UInt64, pl.UInt128
+        second = pl.col("created_ms") // 1000
+        low = ((((second - lo).cast(u64, wrap_numerical=True) * (1 << a_bits) + aid)
+                * 8 + flags) * (1 << f_bits) + pl.col("h2") // (1 << (64 - f_bits)))
+        return pl.col("h1").cast(u128) * pl.lit(1 << 64, u128) + low.cast(u128)
+
+    @staticmethod
+    def _halves(frame) -> Any:
+        """A LazyFrame of keys (k) as their high and low 64 bits (h, l)."""
+        import polars as pl
+
+        two64 = pl.lit(1 << 64, pl.UInt128)
+        return frame.select((pl.col("k") // two64).cast(pl.UInt64).alias("h"),
+                            pl.col("k").cast(pl.UInt64, wrap_numerical=True).alias("l"))
+
+    def _contact_keys(self, contacts, layout: dict[str, Any]):
+        """A LazyFrame (k) of the keys of ``contacts`` (reported rows) as contacts only: agent 0, no flag
+        (never counted as served, complained or resolved; only their creation time is read).  Those
+        outside the window of every ticket (before the first, or beyond the last by more than
+        ``fcr_days``) change nothing and are left out: the key has no room for them."""
+        import polars as pl
+
+        zero = pl.lit(0, pl.UInt64)
+        second = pl.col("created_ms") // 1000
+        inside = second.is_between(layout["lo"], layout["top"]) if layout["top"] is not None else pl.lit(False)
+        return contacts.lazy().filter(inside).select(self._key_expr(layout, zero, zero).alias("k"))
+
+    def _contact_rows(self, df, bad) -> tuple[Any, int | None]:
+        """The reported rows that are still a contact of their customer: every one whose customer and
+        creation time can be read, whatever else is wrong with it (``_duplicates`` later tells the
+        same ticket again, a copy, from a new contact).  A DataFrame of i (the row's index), file, row,
+        h1, h2, created_ms, the ticket key's columns and tk, the hash of the ticket key (null for a
+        row without ticket id); and the latest creation second among all reported rows (None)."""
         import numpy as np
+        import polars as pl
+
+        keys, key_hash, _ = self._ticket_key(df)
+        index = np.flatnonzero(bad)
+        columns = list(dict.fromkeys(["file", "row", "h1", "h2", "created_ms", *keys]))
+        rows = df.select(*columns, "no_customer", *(["no_ticket"] if "th1" in df.columns else []))[index]
+        latest = rows.select((pl.col("created_ms") // 1000).max()).item()
+        tk = pl.when(~pl.col("no_ticket")).then(key_hash) if "th1" in df.columns else key_hash
+        contacts = rows.with_columns(pl.Series("i", index, dtype=pl.Int64)) \
+            .filter(pl.col("created_ms").is_not_null() & ~pl.col("no_customer")).select("i", *columns, tk.alias("tk"))
+        return contacts, latest
+
+    def _check_coverage(self, layout: dict[str, Any], latest_reported: int | None) -> None:
+        """A notice when the tickets end before the last day a first-contact resolution of the month
+        needs (the period's end + ``fcr_days``): the month's last tickets would look resolved at first
+        contact for want of the later ones."""
+        if "resolved" not in self.fields or self.fcr_days <= 0:
+            return
+        seconds = [t for t in (layout.get("latest"), latest_reported) if t is not None]
+        if not seconds:
+            return
+        latest = datetime(1970, 1, 1) + timedelta(seconds=int(max(seconds)))
+        needed = self.end + timedelta(days=self.fcr_days - 1)  # the last day a ticket of the month looks at
+        if latest < needed:
+            d = self.fcr_days
+            self.notices.append(
+                f"工单只到 {latest:%Y-%m-%d %H:%M}, 判断首次解决需要到 {needed:%Y-%m-%d} 的工单 (--fcr-days {d}): "
+                f"月末 {d} 天的工单首次解决率可能偏高, 请把下月前 {d} 天的工单一起导入")
+
+    def _count(self, keys, copies, layout, n_agents: int, contacts=None) -> dict[str, dict[int, int]] | None:
+        """served / complained / fcr_n per agent index from the sorted keys, less the copies' keys and
+        the keys of ``contacts`` that are no new contact (a ticket again; None: count on the texts).
+        The two halves of the customers (by the first bit of h1: a customer is never in both) are
+        counted on two threads."""
+        import numpy as np
+        import polars as pl
 
         if keys is None:  # pragma: no cover - decades of tickets
             return None
-        drop = self._customer_keys(copies, n_agents, layout)[0].collect() if copies is not None else None
+        drop = [self._customer_keys(copies, n_agents, layout=layout)[0]] if copies is not None else []
+        if contacts is not None and contacts.height:
+            drop.append(self._halves(self._contact_keys(contacts, layout)))
+        drop = pl.concat(drop).collect() if drop else None
         s_h, s_l = keys["h"].to_numpy(), keys["l"].to_numpy()
         mid = int(np.searchsorted(s_h, np.uint64(1 << 63)))
 
@@ -950,6 +1067,7 @@ class _Work:
         return headers, rows
 
     _sat_factor = Decimal(1)
+    _contacts = None  # the reported rows still counted as contacts of their customer (``_contact_rows``)
 
     def _problem_frame(self, reported, agent_problems, duplicates):
         """The reported rows as 文件, 行, 问题, 说明; a row's kind is the first check it fails (else it is a copy)."""
@@ -1012,7 +1130,8 @@ class _Work:
         out.append(("响应时间计时", self.schedule.describe() if self.schedule else "自然时间 (日历时间)"))
         if self.peak:
             out.append(("高峰期", f"{self.peak[0]:%Y-%m-%d} 至 {(self.peak[1] - _DAY):%Y-%m-%d}"))
-        out.append(("首次解决", f"已解决, 且同一客户 {self.fcr_days} 天内没有再次提交工单"))
+        out.append(("首次解决", f"已解决, 且同一客户 {self.fcr_days} 天内没有再次提交工单 (有问题的行只要客户和创建时间可识别, 也算再次提交)"))
+        out.append(("时区", f"带时区的时间 (如 +08:00、Z) 换算为 {self.mapping.timezone} 当地时间; 不带时区的按原样"))
         if self.scale:
             kind = "百分比 (0~1)" if self.scale == 1 else f"{self.scale} 分制"
             out.append(("满意度评分", f"{kind}, 换算为百分制 ×{_fmt_number(float(sat_factor))}"))
@@ -1089,8 +1208,9 @@ def _number_text(column: str) -> Any:
     """7.0 as "7", 7.5 as "7.5" (for messages)."""
     import polars as pl
 
-    value = pl.col(column)
-    return pl.when(value == value.round(0)).then(value.cast(pl.Int64).cast(pl.String)).otherwise(value.cast(pl.String))
+    value = pl.col(column)  # a huge value (1e20) stays as it is: not cast to an integer it does not fit
+    whole = value.cast(pl.Int64, strict=False).cast(pl.String)
+    return pl.when((value == value.round(0)) & (value.abs() < 1e15)).then(whole).otherwise(value.cast(pl.String))
 
 
 def _fmt_number(value: float) -> str:

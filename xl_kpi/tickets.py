@@ -7,7 +7,10 @@ small mapping file (``--map``) names any other header.  Every file becomes a
 Polars LazyFrame of text columns under canonical names (the few-valued ones,
 ``CATEGORY_FIELDS``, as categories of the caller's ``Categories``), with the
 file's index and each row's spreadsheet row number (header = row 1), so every
-problem found later can say exactly where it is.
+problem found later can say exactly where it is.  Times are read as local wall-clock
+time: one written with an offset (+08:00, +0800, Z) is converted to the company's
+time zone (Asia/Shanghai unless the mapping file names another), one without is
+taken as written.
 
 Business hours are computed exactly with a cumulative clock: ``clock(t)`` is the
 number of working milliseconds from a fixed Monday to ``t``; the working time
@@ -131,7 +134,15 @@ TIME_FORMATS = (  # plain seconds first: with equal fit the faster format is use
     "%Y年%m月%d日 %H:%M",
     "%Y年%m月%d日%H:%M:%S",
     "%Y年%m月%d日%H:%M",
+    # times with an offset (``OFFSET_FORMAT``): 2026-10-01T03:00:00+08:00, …T03:00:00.123Z, 2026-10-01 03:00:00+0800
+    "%Y-%m-%dT%H:%M:%S%.f%#z",
+    "%Y-%m-%d %H:%M:%S%.f%#z",
+    "%Y-%m-%dT%H:%M%#z",
 )
+# A format that reads an offset (%z, %:z, %#z) or ends in the letter Z (UTC): such times are converted
+# to the company's local time (``Mapping.timezone``); times without an offset are taken as written.
+OFFSET_FORMAT = re.compile(r"%[#:]*z|(?<!%)Z$")
+DEFAULT_TIMEZONE = "Asia/Shanghai"  # China: the local time of times written with an offset
 
 
 def header_key(text: str) -> str:
@@ -158,6 +169,7 @@ class Mapping:
     false_words: dict[str, tuple[str, ...]] = field(default_factory=dict)
     time_formats: tuple[str, ...] = ()
     unrated_words: tuple[str, ...] = ()  # extra words meaning "not rated" in a score column (lower case)
+    timezone: str = DEFAULT_TIMEZONE  # local time of the company: times written with an offset are converted to it
     source: str = ""
 
 
@@ -179,23 +191,29 @@ def load_mapping(path: str | Path | None) -> Mapping:
           no_complaint: [正常]
           unrated: [未打分]      # a score cell meaning "not rated"
         time_formats: ["%d/%m/%Y %H:%M"]
+        timezone: Europe/Berlin  # times with an offset (+08:00, Z) are converted to it (default Asia/Shanghai)
     """
     if path is None:
         return Mapping()
     import yaml
+
+    from .scheme import yaml_problem
 
     path = Path(path)
     if not path.is_file():
         raise InputFileError(f"找不到列名映射文件 {path}")
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise InputFileError(f"{path.name}: 列名映射文件不是有效的 YAML ({exc})") from None
+    except yaml.YAMLError as exc:
+        raise InputFileError(f"{path.name}: 列名映射文件不是有效的 YAML: {yaml_problem(exc)}") from None
+    except UnicodeDecodeError:
+        raise InputFileError(f"{path.name}: 列名映射文件应为 UTF-8 编码; 请在记事本中「另存为」, 编码选 UTF-8") from None
     if not isinstance(data, dict):
         raise InputFileError(f"{path.name}: 列名映射文件应为映射, 如 columns: {{created: 进线时间}}")
-    unknown = set(data) - {"columns", "values", "time_formats"}
+    unknown = set(data) - {"columns", "values", "time_formats", "timezone"}
     if unknown:
-        raise InputFileError(f"{path.name}: 不认识的字段 {', '.join(sorted(map(str, unknown)))}; 可用: columns, values, time_formats")
+        raise InputFileError(
+            f"{path.name}: 不认识的字段 {', '.join(sorted(map(str, unknown)))}; 可用: columns, values, time_formats, timezone")
     mapping = Mapping(source=path.name)
     columns = data.get("columns") or {}
     if not isinstance(columns, dict):
@@ -229,7 +247,41 @@ def load_mapping(path: str | Path | None) -> Mapping:
     if not isinstance(formats, list) or not all(isinstance(f, str) and "%" in f for f in formats):
         raise InputFileError(f"{path.name}: time_formats 应为时间格式列表, 如 [\"%d/%m/%Y %H:%M\"]")
     mapping.time_formats = tuple(formats)
+    if data.get("timezone") is not None:
+        mapping.timezone = check_timezone(data["timezone"], path.name)
     return mapping
+
+
+def check_timezone(zone: Any, source: str) -> str:
+    """An IANA time zone name (Asia/Shanghai, Europe/Berlin) as Polars knows it, else a clear error."""
+    import polars as pl
+
+    text = zone.strip() if isinstance(zone, str) else ""
+    if text:
+        try:
+            pl.select(pl.lit(datetime(2026, 1, 1)).dt.replace_time_zone(text))
+        except pl.exceptions.PolarsError:
+            text = ""
+    if not text:
+        raise InputFileError(
+            f"{source}: timezone「{zone}」不是有效的时区; 请写时区数据库中的名称, 如 Asia/Shanghai (中国) 或 Europe/Berlin")
+    return text
+
+
+def local_time_ms(text: Any, fmt: str, zone: str) -> Any:
+    """The texts ``text`` (a Polars expression or Series) read with ``fmt`` as milliseconds since the epoch
+    of the local (wall-clock) time, null where they do not fit.  A time written with an offset (``fmt``
+    reads one, ``OFFSET_FORMAT``) is converted to the local time of ``zone``; one without is taken as
+    written (the plain formats are read exactly as before: no conversion at all)."""
+    import polars as pl
+
+    parsed = text.str.to_datetime(fmt, strict=False, exact=True, cache=False, time_unit="ms")
+    offset = OFFSET_FORMAT.search(fmt)
+    if offset is not None:
+        if not offset.group().endswith("z"):  # a literal Z: read without an offset, it is UTC
+            parsed = parsed.dt.replace_time_zone("UTC")
+        parsed = parsed.dt.convert_time_zone(zone).dt.replace_time_zone(None)
+    return parsed.dt.epoch("ms")
 
 
 def match_headers(headers: list[str], mapping: Mapping, source: str) -> tuple[dict[str, int], list[str]]:
