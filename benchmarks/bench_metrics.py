@@ -127,12 +127,17 @@ def run_baseline(path: Path) -> dict:
     bad = (df["created_t"].isna() | df["agent"].isna() | df["customer"].isna()
            | (df["reply"].notna() & df["reply_t"].isna()) | (df["reply_t"] < df["created_t"]))
     good = df[~bad]
-    good = good[~good["ticket"].duplicated()]
+    good = good[~good["ticket"].duplicated()].assign(counted=True)
+    # reported rows whose customer and time can be read are still that customer's contacts, unless they are
+    # the same ticket again (an id already counted, or seen on an earlier reported row)
+    other = df[bad & df["created_t"].notna() & df["customer"].notna()]
+    other = other[~other["ticket"].isin(good["ticket"]) & ~other["ticket"].duplicated()].assign(counted=False)
     # repeat contact: another ticket of the same customer within 7 days after (or in the same second)
-    good = good.sort_values(["customer", "created_t"], kind="stable")
-    seconds = good["created_t"].astype("datetime64[s]").astype("int64")
-    by_customer = seconds.groupby(good["customer"])
-    good = good.assign(again=((by_customer.shift(-1) - seconds) <= 7 * 86400) | (by_customer.shift(1) == seconds))
+    contacts = pd.concat([good, other]).sort_values(["customer", "created_t"], kind="stable")
+    seconds = contacts["created_t"].astype("datetime64[s]").astype("int64")
+    by_customer = seconds.groupby(contacts["customer"])
+    contacts = contacts.assign(again=((by_customer.shift(-1) - seconds) <= 7 * 86400) | (by_customer.shift(1) == seconds))
+    good = contacts[contacts["counted"]]
     month = good[(good["created_t"] >= "2026-10-01") & (good["created_t"] < "2026-11-01")]
 
     def per_agent(g: pd.DataFrame) -> pd.Series:
