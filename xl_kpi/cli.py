@@ -91,9 +91,9 @@ def in_chinese(exc: click.UsageError) -> click.UsageError:
         maybe = sorted(exc.possibilities or ())
         message = f"没有{kind} {name}" + (f", 是不是要用 {' / '.join(maybe)}?" if maybe else "")
     elif isinstance(exc, click.BadParameter):
-        message = _value_message(exc.message)
-        if _hint(exc) and not message.startswith("找不到"):  # a missing file needs no option name
-            message = f"{_hint(exc)} 的值不对: {message}"
+        message, hint = _value_message(exc.message), _hint(exc)
+        if hint and not message.startswith("找不到"):  # a missing file needs no option name
+            message = f"{hint} 的值不对: {message}"
     else:
         message = _value_message(exc.message)
     return CommandLineError(message, exc.ctx)

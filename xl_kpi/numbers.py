@@ -56,11 +56,9 @@ def _describe(value: object) -> str:
     """What a non-number cell holds, in words a user recognises: Excel turns 10.3 or 3-1 typed into a
     General cell into a date, and 10:00 into a time, and shows it that way."""
     retype = "; 请把单元格格式设为「数值」后重新填写"
-    if isinstance(value, datetime.datetime):
-        shown = f"{value:%Y-%m-%d}" if value.time() == datetime.time() else f"{value:%Y-%m-%d %H:%M}"
-        return f"日期 {shown} (Excel 把输入当成了日期){retype}"
-    if isinstance(value, datetime.date):
-        return f"日期 {value:%Y-%m-%d} (Excel 把输入当成了日期){retype}"
+    if isinstance(value, datetime.date):  # a datetime too: its time is shown unless it is midnight
+        timed = isinstance(value, datetime.datetime) and value.time() != datetime.time()
+        return f"日期 {value:{'%Y-%m-%d %H:%M' if timed else '%Y-%m-%d'}} (Excel 把输入当成了日期){retype}"
     if isinstance(value, datetime.time):
         return f"时间 {value:%H:%M} (Excel 把输入当成了时刻){retype}"
     if isinstance(value, datetime.timedelta):
