@@ -275,6 +275,39 @@ def test_reported_rows_are_still_contacts_of_their_customer(tmp_path, monkeypatc
     assert compute_metrics([path], "2026-10", roster=roster).rows == result.rows
 
 
+def test_tickets_outside_the_window_change_no_figure(tmp_path, monkeypatch):
+    """Only the period and the --fcr-days after it can change a figure; a mistyped year (9999) must not
+    push the counting onto the slow path for texts either."""
+    far = [["F1", "K1", "C1", "9999-12-31 23:59:59", "", "是", "否", ""],  # outside: counted nowhere
+           ["F2", "", "C3", "2099-01-01 00:00:00", "", "是", "否", ""],  # 缺少客服, outside the month: not listed
+           ["F3", "K1", "C2", "2020-01-01 00:00:00", "", "是", "否", ""]]  # before the period
+    plain = write_log(tmp_path / "plain.csv", CONTACTS)
+    mixed = write_log(tmp_path / "mixed.csv", CONTACTS[:3] + far + CONTACTS[3:])
+    roster = tmp_path / "roster.csv"  # 2,000 agents: 8,000 years of seconds would leave the key too few bits
+    roster.write_text("工号,姓名,部门,岗位,直属主管\n" + "".join(f"K{i},人{i},一部,,\n" for i in range(1, 2001)),
+                      encoding="utf-8")
+    expected = compute_metrics([plain], "2026-10", roster=roster)
+
+    def no_texts(self, valid):
+        raise AssertionError("counted on the customer texts")
+
+    monkeypatch.setattr(metrics._Work, "_by_customer_exact", no_texts)
+    result = compute_metrics([mixed], "2026-10", roster=roster)
+    assert result.rows == expected.rows and result.kind_counts == expected.kind_counts
+    assert (result.counted, result.outside) == (expected.counted, expected.outside + 3)
+
+
+@pytest.mark.parametrize("days", [-1, 367, 10**7])
+def test_fcr_days_out_of_range(log, days):
+    with pytest.raises(InputValueError, match=f"--fcr-days 应为 0 到 366 之间的整数天数, 收到「{days}」"):
+        compute_metrics([log], "2026-10", fcr_days=days)
+
+
+def test_fcr_days_edges_are_accepted(log):
+    assert compute_metrics([log], "2026-10", satisfaction_scale=5, fcr_days=366).rows
+    assert compute_metrics([log], "2026-10", satisfaction_scale=5, fcr_days=0).rows
+
+
 COVERAGE = "工单只到 {}, 判断首次解决需要到 {} 的工单 (--fcr-days {d}): 月末 {d} 天的工单首次解决率可能偏高, 请把下月前 {d} 天的工单一起导入"
 
 
@@ -300,6 +333,10 @@ def test_a_notice_when_the_tickets_end_before_first_contact_can_be_judged(tmp_pa
         COVERAGE.format("2026-11-06 23:59", "2026-11-07", d=7)]
     assert notices(["T3", "K1", "C3", "2026-11-07 25:00", "", "是", "否", ""]) == [notice]  # an unreadable time
     assert compute_metrics([path], "2026-10", fcr_days=0).notices == []  # only the same second is a repeat contact
+    # a mistyped year far ahead is no ticket of the window: the notice still says where the real tickets end
+    for year in ("2099", "9999"):
+        assert notices(["T3", "K1", "C3", f"{year}-11-07 08:00:00", "", "是", "否", ""]) == [notice]
+        assert notices(["T3", "", "C3", f"{year}-11-07 08:00:00", "", "是", "否", ""]) == [notice]
     # no resolved flag: no first-contact figure, no notice
     assert compute_metrics([write_log(tmp_path / "nf.csv", [r[:5] for r in rows], HANS[:5])], "2026-10").notices == []
 

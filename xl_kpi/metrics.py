@@ -83,6 +83,7 @@ ROW_KINDS = {1, 3, 4, 5, 9, 10}  # problems found from the row alone, during the
 CONTIGUOUS = {"blank", "no_ticket", "th1", "h1", "h2", "created_ms", "reply_ms", "satisfaction", "attitude", "in_period",
               "pre_bad", "file"}  # the columns read for every row after the scan
 VALUE_COLUMN = {"created": "created_ms", "first_reply": "reply_ms", "satisfaction": "satisfaction", "attitude": "attitude"}
+MAX_FCR_DAYS = 366  # a repeat contact within a year at most
 SCALES = (1, 5, 10, 100)  # 1: fractions (0.9 = 90%, as a percentage cell holds them)
 SAMPLE, SAMPLE_ROWS = 2000, 20_000  # time formats are chosen on the first 2000 values (read from the first rows)
 CUSTOMER_BLOCK = 1 << 20  # sorted keys are counted in blocks of about this many (whole customers)
@@ -207,8 +208,8 @@ def compute_metrics(
         raise InputValueError(
             f"高峰期 {peak_range[0]:%Y-%m-%d} 至 {(peak_range[1] - _DAY):%Y-%m-%d} 不在考核期间 {period} 内"
         )
-    if not isinstance(fcr_days, int) or isinstance(fcr_days, bool) or fcr_days < 0:
-        raise InputValueError(f"--fcr-days 应为不小于 0 的整数天数, 收到「{fcr_days}」")
+    if not isinstance(fcr_days, int) or isinstance(fcr_days, bool) or not 0 <= fcr_days <= MAX_FCR_DAYS:
+        raise InputValueError(f"--fcr-days 应为 0 到 {MAX_FCR_DAYS} 之间的整数天数, 收到「{fcr_days}」")
     if satisfaction_scale is not None and int(satisfaction_scale) not in SCALES:
         raise InputValueError(f"--satisfaction-scale 应为 1 (百分比, 0.9 即 90%)、5、10 或 100, 收到「{satisfaction_scale}」")
     mapping = mapping if isinstance(mapping, Mapping) else load_mapping(mapping)
@@ -772,11 +773,16 @@ class _Work:
         return table
 
     def _customer_keys(self, df, n_agents: int, contacts=None, layout: dict[str, Any] | None = None):
-        """A LazyFrame of the good tickets (``ok``) as sorted 128-bit keys (columns h: high, l: low
-        64 bits), and the layout of the low half; no frame when the fields do not fit (decades of
-        tickets).  ``layout`` reuses the layout of an earlier call (for the keys of a few rows).
-        ``contacts`` (``_contact_rows``: a few reported rows) are put among the keys as contacts
-        only: no agent, no flags (``_contact_keys``).
+        """A LazyFrame of the good tickets (``ok``) that can matter as sorted 128-bit keys (columns h:
+        high, l: low 64 bits), and the layout of the low half; no frame when the fields do not fit
+        (millions of agents, or a first-contact window of years).  ``layout`` reuses the layout of an
+        earlier call (for the keys of a few rows).  ``contacts`` (``_contact_rows``: a few reported
+        rows) are put among the keys as contacts only: no agent, no flags (``_contact_keys``).
+
+        Only tickets created in the period or the ``fcr_days`` after it can matter: served and
+        complained count the period's, and a first-contact resolution looks only at the same
+        customer's later contacts.  The window is fixed by the period, so a mistyped year (2099,
+        9999) among the tickets changes neither the layout nor the export-coverage notice.
 
         The key is (h1 | creation second | agent | complaint, in period, resolved | a slice of h2):
         sorted, each customer's tickets stand together in time order.  It is worked out on every
@@ -786,20 +792,14 @@ class _Work:
 
         second = pl.col("created_ms") // 1000
         if layout is None:
-            lo, hi = df.lazy().select(second.filter(pl.col("ok")).alias("t")) \
-                .select(pl.col("t").min().alias("lo"), pl.col("t").max().alias("hi")).collect().row(0)
-            latest = hi
-            lo, hi = (lo, hi) if lo is not None else (0, 0)
-            top = hi  # the last second a key holds: a contact later than every ticket's window is of no use
-            if latest is not None and contacts is not None and contacts.height:
-                reach = contacts.select(second.filter(second.is_between(lo, hi + self.fcr_days * 86_400)).max()).item()
-                top = max(hi, reach) if reach is not None else hi
+            lo, top = self._window()
+            latest = df.lazy().select(second.filter(pl.col("ok") & second.is_between(lo, top)).max()).collect().item()
             t_bits = max(int(top - lo).bit_length(), 1)
             a_bits = max((n_agents - 1).bit_length(), 1)
-            layout = {"lo": lo, "top": top if latest is not None else None, "latest": latest, "a_bits": a_bits,
+            layout = {"lo": lo, "top": top, "latest": latest, "a_bits": a_bits,
                       "f_bits": 64 - t_bits - a_bits - 3,
                       "resolved": "resolved" in df.columns, "complaint": "complaint" in df.columns}
-            if layout["f_bits"] < 16:  # pragma: no cover - decades of tickets or millions of agents
+            if layout["f_bits"] < 16:  # pragma: no cover - a window of years or millions of agents
                 return None, layout
         u64 = pl.UInt64
         flags = pl.col("in_period").cast(u64) * 2
@@ -808,10 +808,16 @@ class _Work:
         if "complaint" in df.columns:
             flags = flags + pl.col("complaint").cast(u64) * 4
         key = self._key_expr(layout, pl.col("aid").cast(u64, wrap_numerical=True), flags)
-        frame = df.lazy().select(key.filter(pl.col("ok")).alias("k"))
+        frame = df.lazy().select(key.filter(pl.col("ok") & second.is_between(layout["lo"], layout["top"])).alias("k"))
         if contacts is not None and contacts.height:
             frame = pl.concat([frame, self._contact_keys(contacts, layout)])
         return self._halves(frame.sort("k")), layout
+
+    def _window(self) -> tuple[int, int]:
+        """The first and last creation second (both included) of the tickets that can change a figure
+        of the period: the period's, and the ``fcr_days`` after it (later contacts)."""
+        lo = _epoch_ms(self.start) // 1000
+        return lo, _epoch_ms(self.end) // 1000 + self.fcr_days * 86_400 - 1
 
     @staticmethod
     def _key_expr(layout: dict[str, Any], aid: Any, flags: Any) -> Any:
@@ -837,13 +843,11 @@ class _Work:
     def _contact_keys(self, contacts, layout: dict[str, Any]):
         """A LazyFrame (k) of the keys of ``contacts`` (reported rows) as contacts only: agent 0, no flag
         (never counted as served, complained or resolved; only their creation time is read).  Those
-        outside the window of every ticket (before the first, or beyond the last by more than
-        ``fcr_days``) change nothing and are left out: the key has no room for them."""
+        outside the window (``_window``) change nothing and are left out: the key has no room for them."""
         import polars as pl
 
         zero = pl.lit(0, pl.UInt64)
-        second = pl.col("created_ms") // 1000
-        inside = second.is_between(layout["lo"], layout["top"]) if layout["top"] is not None else pl.lit(False)
+        inside = (pl.col("created_ms") // 1000).is_between(layout["lo"], layout["top"])
         return contacts.lazy().filter(inside).select(self._key_expr(layout, zero, zero).alias("k"))
 
     def _contact_rows(self, df, bad) -> tuple[Any, int | None]:
@@ -851,7 +855,8 @@ class _Work:
         creation time can be read, whatever else is wrong with it (``_duplicates`` later tells the
         same ticket again, a copy, from a new contact).  A DataFrame of i (the row's index), file, row,
         h1, h2, created_ms, the ticket key's columns and tk, the hash of the ticket key (null for a
-        row without ticket id); and the latest creation second among all reported rows (None)."""
+        row without ticket id); and the latest creation second among the reported rows inside the window
+        (``_window``; None)."""
         import numpy as np
         import polars as pl
 
@@ -859,7 +864,8 @@ class _Work:
         index = np.flatnonzero(bad)
         columns = list(dict.fromkeys(["file", "row", "h1", "h2", "created_ms", *keys]))
         rows = df.select(*columns, "no_customer", *(["no_ticket"] if "th1" in df.columns else []))[index]
-        latest = rows.select((pl.col("created_ms") // 1000).max()).item()
+        second = pl.col("created_ms") // 1000
+        latest = rows.select(second.filter(second.is_between(*self._window())).max()).item()
         tk = pl.when(~pl.col("no_ticket")).then(key_hash) if "th1" in df.columns else key_hash
         contacts = rows.with_columns(pl.Series("i", index, dtype=pl.Int64)) \
             .filter(pl.col("created_ms").is_not_null() & ~pl.col("no_customer")).select("i", *columns, tk.alias("tk"))
