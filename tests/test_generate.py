@@ -166,6 +166,67 @@ def test_traditional_labels(people, tmp_path):
     assert ws["A1"].value == "客戶服務人員KPI績效量化考核 (2026-10)"
 
 
+def _visible_texts(ws):
+    """(where, text) of every text, formula and validation message a person sees on a sheet."""
+    out = [(c.coordinate, c.value) for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    for dv in ws.data_validations.dataValidation:
+        out += [(f"{dv.sqref} {a}", getattr(dv, a)) for a in ("prompt", "error", "errorTitle") if getattr(dv, a)]
+    return out
+
+
+@pytest.mark.parametrize("scheme_id", ["cs-quant", "cs-table", "advisor-4s", "cs-smart"])
+def test_traditional_sheets_have_no_simplified_text_left(scheme_id, tmp_path):
+    """--lang zh-Hant: rule texts, instructions, in-cell messages and validation prompts are 繁體; what the
+    roster says (names, departments, extra headers) and the sheet names the reader looks for stay as typed."""
+    from xl_kpi.hant import to_hant
+
+    roster = tmp_path / "roster.csv"
+    roster.write_text("工号,姓名,部门,岗位,直属主管,入职日期\nK1,张伟,客服一部,客服专员,赵主管,2023-01-01\n"
+                      "K2,刘洋,客服一部,客服专员,赵主管,\n", encoding="utf-8")
+    scheme, text = get_scheme_with_text(scheme_id)
+    peer = scheme_id == "cs-quant"
+    result = generate(scheme, text, roster, "2026-10", tmp_path / "out", lang="zh-Hant", peer=peer)
+    book = openpyxl.load_workbook(tmp_path / "out" / "2026-10-客服一部.xlsx")
+    assert "K1-张伟" in book.sheetnames and "规则" in book.sheetnames  # sheet names as before
+    typed = {"K1", "K2", "张伟", "刘洋", "客服一部", "客服专员", "赵主管", "2023-01-01", "入职日期", "2026-10", "K1-张伟", "K2-刘洋"}
+    sheets = [book[n] for n in book.sheetnames if book[n].sheet_state == "visible" and n != "规则"]
+    if peer:
+        sheets += [openpyxl.load_workbook(f).active for f in result.peer_files]
+    left = [(ws.title, where, t) for ws in sheets for where, t in _visible_texts(ws) if t not in typed and to_hant(t) != t]
+    assert not left
+    seen = {t for ws in sheets for _, t in _visible_texts(ws)}
+    assert typed - {"入职日期"} - ({"2023-01-01"} if peer else set()) <= seen  # the roster's values, unchanged
+    cover = book["封面"] if "封面" in book.sheetnames else book.worksheets[0]
+    assert cover["A2"].value.startswith("請在各人的工作表中填寫黃色儲存格") or "請在各人的工作表中填寫" in cover["A2"].value
+    formulas = " ".join(t for _, t in _visible_texts(book["K1-张伟"]) if t.startswith("="))
+    assert "請填數字" in formulas and "请填数字" not in formulas
+
+
+def test_traditional_sheets_consolidate_like_simplified_ones(tmp_path):
+    """The same inputs in a 简体 and a 繁體 workbook give the same totals, with no formula reported as edited."""
+    roster = tmp_path / "roster.csv"
+    roster.write_text("工号,姓名,部门,岗位,直属主管\nK1,张伟,客服一部,客服专员,赵主管\nK2,刘洋,客服一部,客服专员,赵主管\n",
+                      encoding="utf-8")
+    scheme, text = get_scheme_with_text("cs-quant")
+    from strategies import CS_QUANT_DOCUMENT_EXAMPLE
+
+    values = {"K1": dict(CS_QUANT_DOCUMENT_EXAMPLE),
+              "K2": {**CS_QUANT_DOCUMENT_EXAMPLE, ("knowledge_test", "knowledge_test", ""): "很好"}}  # text: 请填数字
+    totals = {}
+    for lang in ("zh-Hans", "zh-Hant"):
+        out = tmp_path / lang
+        (made,) = generate(scheme, text, roster, "2026-10", out / "gen", lang=lang).files
+        filled = out / "back" / made.name
+        fill_workbook(made, filled, values)
+        result = consolidate([filled])
+        assert not [i for i in result.issues if "公式" in i.message or "手工" in i.message], lang
+        totals[lang] = [(p.identity.get("工号"), p.score.total, [i.message for i in p.issues]) for p in result.people]
+    assert totals["zh-Hans"] == totals["zh-Hant"]
+    (k1, total_1, issues_1), (k2, total_2, issues_2) = totals["zh-Hant"]
+    assert (k1, total_1, issues_1) == ("K1", 86, [])
+    assert k2 == "K2" and total_2 is None and any("请填数字, 单元格中是文字「很好」" in m for m in issues_2)
+
+
 def test_split_person_and_prefill(people, tmp_path):
     data = tmp_path / "data.csv"
     data.write_text("工号,客户投诉率,客户满意度,绩效奖金基数\nK1,0.3%,89.5,1000\nK3,abc,90,\n", encoding="utf-8")

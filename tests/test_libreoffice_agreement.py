@@ -21,6 +21,7 @@ from strategies import CS_QUANT_DOCUMENT_EXAMPLE, person_values
 from xl_kpi.consolidate import evaluate_person
 from xl_kpi.fill import fill_workbook
 from xl_kpi.generate import generate
+from xl_kpi.hant import in_lang
 from xl_kpi.reader import read_filled_workbook
 from xl_kpi.scheme import get_scheme_with_text
 
@@ -39,10 +40,10 @@ def _number(value) -> Decimal | None:
     return Decimal(repr(float(value)))
 
 
-def check_agreement(tmp: Path, scheme_id: str, people: list[dict], mode: str = "native") -> int:
+def check_agreement(tmp: Path, scheme_id: str, people: list[dict], mode: str = "native", lang: str = "zh-Hans") -> int:
     scheme, text = get_scheme_with_text(scheme_id)
     roster = _roster(tmp / "roster.csv", len(people))
-    result = generate(scheme, text, roster, "2026-10", tmp / "gen", mode=mode)
+    result = generate(scheme, text, roster, "2026-10", tmp / "gen", mode=mode, lang=lang)
     (generated,) = result.files
     filled = tmp / "filled" / generated.name
     values = {f"E{i:04d}": v for i, v in enumerate(people)}
@@ -70,13 +71,13 @@ def check_agreement(tmp: Path, scheme_id: str, people: list[dict], mode: str = "
         else:
             assert _number(lo_total) == res.score.total, f"{where} total: {lo_total!r} != {res.score.total}"
             if scheme.grades:
-                assert person.results["grade"].value == res.score.grade.grade
+                assert person.results["grade"].value == in_lang(res.score.grade.grade, lang)  # 繁體: 優
                 assert _number(person.results["post_wage"].value) == res.score.grade.post_wage
         for key, name in (("pay|bonus", "绩效奖金"), ("pay|commission", "提成"), ("pay|wage", "当月工资")):
             if key in person.results and name in res.pay:
                 assert _number(person.results[key].value) == res.pay[name], f"{where} {name}"
         if "pay|threshold" in person.results and "绩效资格" in res.pay:
-            assert person.results["pay|threshold"].value == res.pay["绩效资格"]
+            assert person.results["pay|threshold"].value == in_lang(res.pay["绩效资格"], lang)
     return compared
 
 
@@ -98,6 +99,22 @@ def test_libreoffice_agrees_with_engine(scheme_id, tmp_path_factory):
     run()
     # hundreds of people, thousands of indicator scores compared
     assert sum(counts) >= 5 * PEOPLE * len(scheme.indicators)
+
+
+@pytest.mark.parametrize("scheme_id", ["cs-table", "advisor-4s"])  # grades, post wages, commission, 绩效资格
+def test_libreoffice_agrees_in_traditional(scheme_id, tmp_path_factory):
+    """--lang zh-Hant converts the formulas' texts (请填数字, grade names, 参与): LibreOffice still computes
+    what the engine does, and the round trip does not look like an edited formula."""
+    scheme, _ = get_scheme_with_text(scheme_id)
+    counts = []
+
+    @settings(SETTINGS, max_examples=2)
+    @given(st.lists(person_values(scheme), min_size=PEOPLE, max_size=PEOPLE))
+    def run(people):
+        counts.append(check_agreement(tmp_path_factory.mktemp(scheme_id), scheme_id, people, lang="zh-Hant"))
+
+    run()
+    assert sum(counts) >= 2 * PEOPLE * len(scheme.indicators)
 
 
 def test_documents_examples_in_libreoffice(tmp_path):

@@ -19,6 +19,7 @@ from openpyxl.styles import Alignment, Font
 from . import __version__
 from .batch import ID_COLUMN, PAY_INPUTS, map_columns
 from .describe import label
+from .hant import in_lang
 from .errors import ExistingOutputError, InputFileError, InputValueError, KpiError
 from .layout import COVER_SHEET, LISTS_SHEET, META_SHEET, RULES_SHEET, Layout, layout_for, input_key
 from .numbers import plain, to_decimal
@@ -361,13 +362,14 @@ def finish_meta(book: Workbook, meta: Any, rows: list[tuple[str, Any]]) -> None:
 def _write_cover(ws, scheme: Scheme, sheets: list[tuple[Person, str]], period: str, lang: str, department: str | None) -> None:
     ws["A1"] = f"{label(scheme, lang)} — {department + ' — ' if department else ''}{period}"
     ws["A1"].font = Font(bold=True, size=14)
-    ws["A2"] = "请在各人的工作表中填写黄色单元格; 得分、总分和等级会自动计算。填好后保存并发回人力资源部。"
+    ws["A2"] = in_lang("请在各人的工作表中填写黄色单元格; 得分、总分和等级会自动计算。填好后保存并发回人力资源部。", lang)
     extra_heads: list[str] = []
     for person, _ in sheets:
         for h in person.extra:
             if h not in extra_heads:
                 extra_heads.append(h)
-    heads = ["序号", "工号", "姓名", "部门", "岗位", "直属主管", *extra_heads, "工作表"]
+    heads = [*(in_lang(h, lang) for h in ("序号", "工号", "姓名", "部门", "岗位", "直属主管")), *extra_heads,
+             in_lang("工作表", lang)]  # the roster's own extra headers as typed
     for col, h in enumerate(heads, start=1):
         c = ws.cell(row=4, column=col, value=h)
         c.font = Font(bold=True)

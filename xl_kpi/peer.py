@@ -30,6 +30,7 @@ from openpyxl.utils import get_column_letter
 from . import __version__
 from .describe import label
 from .engine import ItemScore, PersonScore, score_indicator
+from .hant import sheet_in_lang
 from .errors import InputFileError, InputValueError, KpiError
 from .layout import META_SHEET
 from .numbers import fmt, round_half_up
@@ -186,6 +187,8 @@ def build_peer_workbook(
     print_a4_landscape(ws, f"{HEADER_ROW}:{HEADER_ROW}")
     ws.freeze_panes = f"A{FIRST_ROW}"
     ws.sheet_view.tabSelected = True
+    typed = ["B2", "C2", "E2", *(f"{get_column_letter(col)}{r}" for r, _ in rows for col in range(1, len(INFO_COLUMNS) + 1))]
+    sheet_in_lang(ws, lang, keep=typed)
     write_rules_sheet(book, yaml_text, protect=True)
     meta = book.create_sheet(META_SHEET)
     entries = [

@@ -1,0 +1,68 @@
+"""繁體 (Traditional characters) for what is generated with ``--lang zh-Hant``.
+
+Hand-written ``name_hant`` / ``text_hant`` in a scheme come first; everything else we write (rule
+texts, instructions, in-cell messages, validation prompts) is converted character by character with
+OpenCC's ``s2tw`` table: Taiwan's standard characters, as document 000 writes them (考核, not s2t's 考覈),
+and no regional vocabulary.  What a person typed (names,
+departments, roster headers) and the names of sheets the reader looks for are never converted.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any, Iterable
+
+HANT = "zh-Hant"
+_LITERAL = re.compile(r'"(?:[^"]|"")*"')  # a text literal in a formula; sheet names are in single quotes
+
+
+@lru_cache(maxsize=None)
+def _converter() -> Any:
+    import opencc
+
+    return opencc.OpenCC("s2tw")
+
+
+@lru_cache(maxsize=65536)
+def to_hant(text: str) -> str:
+    """``text`` in Traditional characters (unchanged when it has none to convert)."""
+    if text.isascii():
+        return text
+    return _converter().convert(text)
+
+
+def in_lang(text: str, lang: str) -> str:
+    """``text`` (written in 简体) as shown in ``lang``."""
+    return to_hant(text) if lang == HANT and isinstance(text, str) else text
+
+
+def formula_in_lang(formula: str, lang: str) -> str:
+    """A formula whose text literals ("请填数字", grade names) are shown in ``lang``; references untouched.
+    A formula calling the add-in (KPI_*) is left as it is: its literals are ids, and its messages
+    come from Python."""
+    if lang != HANT or formula.isascii() or "KPI_" in formula:
+        return formula
+    return _LITERAL.sub(lambda m: to_hant(m.group(0)), formula)
+
+
+def sheet_in_lang(ws: Any, lang: str, keep: Iterable[str] = (), keep_columns: Iterable[int] = ()) -> None:
+    """Every text, formula literal and validation message of a generated sheet in ``lang``, except the
+    cells in ``keep`` (what a person typed: names, departments, roster values) and the columns in
+    ``keep_columns`` (the hidden row keys the reader looks for)."""
+    if lang != HANT:
+        return
+    kept, kept_columns = set(keep), set(keep_columns)
+    for row in ws.iter_rows():
+        for cell in row:
+            value = cell.value
+            if not isinstance(value, str) or value.isascii() or cell.column in kept_columns or cell.coordinate in kept:
+                continue
+            kind = cell.data_type  # a text that looks like a formula stays text
+            cell.value = formula_in_lang(value, lang) if kind == "f" else to_hant(value)
+            cell.data_type = kind
+    for dv in ws.data_validations.dataValidation:
+        for attr in ("promptTitle", "prompt", "errorTitle", "error"):
+            text = getattr(dv, attr)
+            if text:
+                setattr(dv, attr, to_hant(text))
