@@ -193,6 +193,13 @@ def test_schemes_and_show(tmp_path):
         assert sid in result.output
     shown = run("scheme", "show", "cs-quant", "--lang", "zh-Hant")
     assert shown.exit_code == 0 and "客戶投訴率" in shown.output
+    # 繁體 throughout: headers, rule texts, grades, the title line; ids as written
+    table = run("scheme", "show", "cs-table", "--lang", "zh-Hant").output
+    for text in ("滿分 100", "規則", "等級評分", "自覺遵守和維護公司各項規章制度", "│ 優", "評分人: 自評 40.0%, 部門主管 60.0%",
+                 "銷售提成", "discipline"):
+        assert text in table, text
+    for text in ("满分", "规则", "等级评分", "自觉遵守", "评分人", "销售提成"):
+        assert text not in table, text
     data = json.loads(run("scheme", "show", "advisor-4s", "--json").output)
     assert sum(len(g["indicators"]) for g in data["groups"]) == 24
     assert [g["weight"] for g in data["groups"]] == [50, 15, 30, 5]

@@ -172,6 +172,7 @@ def scheme_group() -> None:
 def scheme_show(scheme: str, as_json: bool, lang: str) -> None:
     """显示方案的全部指标与规则. SCHEME 是方案 id 或方案文件路径."""
     from .describe import indicator_rows, label, scheme_dict
+    from .hant import in_lang
     from .scheme import get_scheme
 
     s = get_scheme(scheme)
@@ -181,32 +182,36 @@ def scheme_show(scheme: str, as_json: bool, lang: str) -> None:
     from rich.table import Table
 
     console = _console()
-    console.print(f"[bold]{label(s, lang)}[/bold] ({s.id}, 满分 {s.total}, 来源 {s.source})")
+
+    def say(text: str) -> None:
+        console.print(in_lang(text, lang))
+
+    console.print(f"[bold]{label(s, lang)}[/bold] ({s.id}, {in_lang('满分', lang)} {s.total}, {in_lang('来源', lang)} {s.source})")
     rows = indicator_rows(s, lang)
     table = Table(show_lines=True)
     for head in rows[0]:
-        table.add_column(head, overflow="fold", max_width=60 if head == "规则" else None)
+        table.add_column(head, overflow="fold", max_width=60 if head == in_lang("规则", lang) else None)
     for row in rows:
         table.add_row(*row.values())
     console.print(table)
     if s.assessors:
-        console.print("评分人: " + ", ".join(f"{a.name} {a.weight * 100:g}%" for a in s.assessors))
+        say("评分人: " + ", ".join(f"{a.name} {a.weight * 100:g}%" for a in s.assessors))
     if s.grades:
-        grade_table = Table("等级", "分数", "所需培训程度", "职位晋升", "岗位级别", "岗位工资")
+        grade_table = Table(*(in_lang(h, lang) for h in ("等级", "分数", "所需培训程度", "职位晋升", "岗位级别", "岗位工资")))
         for g in s.grades.rows:
-            grade_table.add_row(
+            grade_table.add_row(*(in_lang(v, lang) for v in (
                 g.grade, f"≥{g.at_least}" if g.at_least is not None else "其余", g.training, g.promotion,
                 g.level, "" if g.post_wage is None else str(g.post_wage),
-            )
+            )))
         console.print(grade_table)
     if s.commission:
-        console.print("销售提成: " + s.commission.describe())
+        say("销售提成: " + s.commission.describe())
     if s.bonus:
-        console.print("绩效奖金 = 绩效奖金基数 × 总分%")
+        say("绩效奖金 = 绩效奖金基数 × 总分%")
     if s.pay_threshold is not None:
-        console.print(f"综合考核低于 {s.pay_threshold * 100:g}% 不参与绩效考核")
+        say(f"综合考核低于 {s.pay_threshold * 100:g}% 不参与绩效考核")
     if s.rating:
-        console.print("服务顾问评定 (按三项中最低分): " + ", ".join(
+        say("服务顾问评定 (按三项中最低分): " + ", ".join(
             f"{n} ≥{b}" if b is not None else f"{n} 其余" for n, b in s.rating.levels))
 
 

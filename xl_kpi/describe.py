@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from .hant import HANT, in_lang, to_hant
 from .numbers import fmt
 from .scheme import Indicator, Scheme
 
@@ -12,25 +13,26 @@ LANGS = ("zh-Hans", "zh-Hant")
 
 
 def label(obj: Any, lang: str) -> str:
-    """The name of a scheme, group, indicator or input in the wanted script."""
-    return obj.name_hant if lang == "zh-Hant" else obj.name
+    """The name of a scheme, group, indicator or input in the wanted script (繁體: the scheme's
+    ``name_hant``, which is the name itself unless written, converted where still simplified)."""
+    return to_hant(obj.name_hant) if lang == HANT else obj.name
 
 
 def indicator_rows(scheme: Scheme, lang: str = "zh-Hans") -> list[dict[str, str]]:
-    """One row per indicator: group, id, name, weight, rule kind, scoring standard."""
+    """One row per indicator: group, id, name, weight, rule kind, scoring standard (繁體 for zh-Hant,
+    headers included; ids as written)."""
     rows = []
     for group in scheme.groups:
         for ind in group.indicators:
-            rows.append(
-                {
-                    "分组": f"{label(group, lang)} ({fmt(group.weight)})",
-                    "id": ind.id,
-                    "指标": label(ind, lang),
-                    "权重": fmt(ind.weight) + (" (可超出)" if ind.allow_exceed else ""),
-                    "录入": "、".join(f"{label(s, lang)}" for s in ind.inputs),
-                    "规则": f"{ind.rule.label}: {ind.rule.describe()}",
-                }
-            )
+            row = {
+                "分组": f"{label(group, lang)} ({fmt(group.weight)})",
+                "id": ind.id,
+                "指标": label(ind, lang),
+                "权重": fmt(ind.weight) + (" (可超出)" if ind.allow_exceed else ""),
+                "录入": "、".join(f"{label(s, lang)}" for s in ind.inputs),
+                "规则": f"{ind.rule.label}: {ind.rule.describe()}",
+            }
+            rows.append({in_lang(k, lang): v if k == "id" else in_lang(v, lang) for k, v in row.items()})
     return rows
 
 

@@ -17,6 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from .describe import label
 from .errors import InputFileError, InputValueError
 from .generate import safe_file_stem, safe_sheet_name
 from .numbers import fmt, round_half_up, to_decimal
@@ -131,7 +132,7 @@ def read_forms(summary: str | Path, scheme: Scheme | None = None, lang: str = "z
                     problems.append(f"{table.where(i)} 工号 {pid}: {exc}")
             ratio = score / ind.weight if score is not None else None
             items.append((FormItem(
-                name=ind.name_hant if lang == "zh-Hant" else ind.name,
+                name=label(ind, lang),
                 score=fmt(score) if score is not None else "—",
                 max=fmt(ind.weight),
                 ratio=f"{fmt(round_half_up(ratio * 100, 1))}%" if ratio is not None else "—",
@@ -176,7 +177,7 @@ def render_html(forms: list[Form], scheme: Scheme, lang: str = "zh-Hans") -> str
 
     env = Environment(loader=PackageLoader("xl_kpi", "templates_html"), autoescape=select_autoescape(["html", "j2"]))
     return env.get_template("feedback.html.j2").render(
-        people=forms, t=LABELS[lang], lang=lang, scheme_name=scheme.name_hant if lang == "zh-Hant" else scheme.name)
+        people=forms, t=LABELS[lang], lang=lang, scheme_name=label(scheme, lang))
 
 
 def build_workbook(forms: list[Form], scheme: Scheme, lang: str = "zh-Hans"):
