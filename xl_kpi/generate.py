@@ -362,7 +362,7 @@ def finish_meta(book: Workbook, meta: Any, rows: list[tuple[str, Any]]) -> None:
 def _write_cover(ws, scheme: Scheme, sheets: list[tuple[Person, str]], period: str, lang: str, department: str | None) -> None:
     ws["A1"] = f"{label(scheme, lang)} — {department + ' — ' if department else ''}{period}"
     ws["A1"].font = Font(bold=True, size=14)
-    ws["A2"] = in_lang("请在各人的工作表中填写黄色单元格; 得分、总分和等级会自动计算。填好后保存并发回人力资源部。", lang)
+    ws["A2"] = in_lang("请在各人的工作表中填写黄色单元格; 得分、总分和等级会自动计算。填好后保存, 发回人力资源部。", lang)
     extra_heads: list[str] = []
     for person, _ in sheets:
         for h in person.extra:

@@ -162,7 +162,7 @@ def build_peer_workbook(
     _set_text(ws, "C2", reviewer.fields.get("姓名", ""))
     ws["D2"] = "部门："
     _set_text(ws, "E2", department)
-    ws["A3"] = "请为每位同事的每项指标选择分值 (黄色单元格); 不评价本人。填好后保存并发回人力资源部。"
+    ws["A3"] = "请为每位同事的每项指标选择分值 (黄色单元格); 不评价本人。填好后保存, 发回人力资源部。"
     for col, head in enumerate(heads, start=1):
         c = ws.cell(row=HEADER_ROW, column=col, value=head)
         c.font, c.fill, c.alignment, c.border = Font(bold=True), HEAD_FILL, CENTER, BOX
