@@ -15,7 +15,21 @@ LANGS = ("zh-Hans", "zh-Hant")
 def label(obj: Any, lang: str) -> str:
     """The name of a scheme, group, indicator or input in the wanted script (繁體: the scheme's
     ``name_hant``, which is the name itself unless written, converted where still simplified)."""
-    return to_hant(obj.name_hant) if lang == HANT else obj.name
+    if lang != HANT:
+        return obj.name
+    return obj.name_hant if obj.name_hant != obj.name else to_hant(obj.name)
+
+
+def written_hant(scheme: Scheme) -> frozenset[str]:
+    """The scheme's hand-written 繁體 texts (``name_hant`` and ``text_hant`` that differ from the 简体):
+    kept as written when a sheet is converted."""
+    named = [scheme, *scheme.groups, *scheme.assessors]
+    for ind in scheme.indicators:
+        named += [ind, *ind.inputs]
+    texts = {o.name_hant for o in named if o.name_hant != o.name}
+    for ind in scheme.indicators:
+        texts |= {lv.text_hant for lv in getattr(ind.rule, "levels", ()) if lv.text_hant != lv.text}
+    return frozenset(texts)
 
 
 def indicator_rows(scheme: Scheme, lang: str = "zh-Hans") -> list[dict[str, str]]:

@@ -25,11 +25,18 @@ def _converter() -> Any:
 
 
 @lru_cache(maxsize=65536)
-def to_hant(text: str) -> str:
-    """``text`` in Traditional characters (unchanged when it has none to convert)."""
+def to_hant(text: str, written: frozenset[str] = frozenset()) -> str:
+    """``text`` in Traditional characters (unchanged when it has none to convert).  The hand-written
+    繁體 texts in ``written`` are left as they are wherever they occur (OpenCC would otherwise turn a
+    written 台次 into 臺次)."""
     if text.isascii():
         return text
-    return _converter().convert(text)
+    convert = _converter().convert
+    kept = [w for w in written if w and w in text]
+    if not kept:
+        return convert(text)
+    parts = re.split("(" + "|".join(map(re.escape, sorted(kept, key=len, reverse=True))) + ")", text)
+    return "".join(part if i % 2 else convert(part) if part else part for i, part in enumerate(parts))
 
 
 def in_lang(text: str, lang: str) -> str:
@@ -37,19 +44,21 @@ def in_lang(text: str, lang: str) -> str:
     return to_hant(text) if lang == HANT and isinstance(text, str) else text
 
 
-def formula_in_lang(formula: str, lang: str) -> str:
+def formula_in_lang(formula: str, lang: str, written: frozenset[str] = frozenset()) -> str:
     """A formula whose text literals ("请填数字", grade names) are shown in ``lang``; references untouched.
     A formula calling the add-in (KPI_*) is left as it is: its literals are ids, and its messages
     come from Python."""
     if lang != HANT or formula.isascii() or "KPI_" in formula:
         return formula
-    return _LITERAL.sub(lambda m: to_hant(m.group(0)), formula)
+    return _LITERAL.sub(lambda m: to_hant(m.group(0), written), formula)
 
 
-def sheet_in_lang(ws: Any, lang: str, keep: Iterable[str] = (), keep_columns: Iterable[int] = ()) -> None:
+def sheet_in_lang(ws: Any, lang: str, keep: Iterable[str] = (), keep_columns: Iterable[int] = (),
+                  written: frozenset[str] = frozenset()) -> None:
     """Every text, formula literal and validation message of a generated sheet in ``lang``, except the
-    cells in ``keep`` (what a person typed: names, departments, roster values) and the columns in
-    ``keep_columns`` (the hidden row keys the reader looks for)."""
+    cells in ``keep`` (what a person typed: names, departments, roster values), the columns in
+    ``keep_columns`` (the hidden row keys the reader looks for) and the scheme's hand-written 繁體
+    texts (``written``) wherever they occur."""
     if lang != HANT:
         return
     kept, kept_columns = set(keep), set(keep_columns)
@@ -59,10 +68,10 @@ def sheet_in_lang(ws: Any, lang: str, keep: Iterable[str] = (), keep_columns: It
             if not isinstance(value, str) or value.isascii() or cell.column in kept_columns or cell.coordinate in kept:
                 continue
             kind = cell.data_type  # a text that looks like a formula stays text
-            cell.value = formula_in_lang(value, lang) if kind == "f" else to_hant(value)
+            cell.value = formula_in_lang(value, lang, written) if kind == "f" else to_hant(value, written)
             cell.data_type = kind
     for dv in ws.data_validations.dataValidation:
         for attr in ("promptTitle", "prompt", "errorTitle", "error"):
             text = getattr(dv, attr)
             if text:
-                setattr(dv, attr, to_hant(text))
+                setattr(dv, attr, to_hant(text, written))

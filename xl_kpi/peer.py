@@ -28,7 +28,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from . import __version__
-from .describe import label
+from .describe import label, written_hant
 from .engine import ItemScore, PersonScore, score_indicator
 from .hant import sheet_in_lang
 from .errors import InputFileError, InputValueError, KpiError
@@ -188,7 +188,7 @@ def build_peer_workbook(
     ws.freeze_panes = f"A{FIRST_ROW}"
     ws.sheet_view.tabSelected = True
     typed = ["B2", "C2", "E2", *(f"{get_column_letter(col)}{r}" for r, _ in rows for col in range(1, len(INFO_COLUMNS) + 1))]
-    sheet_in_lang(ws, lang, keep=typed)
+    sheet_in_lang(ws, lang, keep=typed, written=written_hant(scheme))
     write_rules_sheet(book, yaml_text, protect=True)
     meta = book.create_sheet(META_SHEET)
     entries = [

@@ -18,7 +18,8 @@ from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
 from . import formulas as fx
-from .hant import sheet_in_lang
+from .describe import written_hant
+from .hant import HANT, sheet_in_lang
 from .inputs import InputSpec
 from .layout import (
     FIRST_ROW, HEADER_ROW, IDENTITY_CELLS, IDENTITY_HANT, KEY_COLUMN, LISTS_SHEET, Layout, PersonCells,
@@ -200,7 +201,9 @@ def write_person_sheet(
     print_a4_landscape(ws, f"{HEADER_ROW}:{HEADER_ROW}")
     ws.print_area = f"A1:{last_letter}{ws.max_row}"
     ws.freeze_panes = ws.cell(row=FIRST_ROW, column=1)
-    sheet_in_lang(ws, lang, keep=[value_ref for _, value_ref, _ in IDENTITY_CELLS], keep_columns=[KEY_COLUMN])
+    if lang == HANT:
+        sheet_in_lang(ws, lang, keep=[value_ref for _, value_ref, _ in IDENTITY_CELLS], keep_columns=[KEY_COLUMN],
+                      written=written_hant(scheme))
     return cells
 
 
