@@ -3,8 +3,8 @@
 Hand-written ``name_hant`` / ``text_hant`` in a scheme come first; everything else we write (rule
 texts, instructions, in-cell messages, validation prompts) is converted character by character with
 OpenCC's ``s2tw`` table: Taiwan's standard characters, as document 000 writes them (考核, not s2t's 考覈),
-and no regional vocabulary.  What a person typed (names,
-departments, roster headers) and the names of sheets the reader looks for are never converted.
+and no regional vocabulary.  What a person typed (names, departments, roster headers) and the names of
+sheets the reader looks for are never converted.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ def to_hant(text: str, written: frozenset[str] = frozenset()) -> str:
     if not kept:
         return convert(text)
     parts = re.split("(" + "|".join(map(re.escape, sorted(kept, key=len, reverse=True))) + ")", text)
-    return "".join(part if i % 2 else convert(part) if part else part for i, part in enumerate(parts))
+    return "".join(part if i % 2 or not part else convert(part) for i, part in enumerate(parts))  # odd: kept
 
 
 def in_lang(text: str, lang: str) -> str:
