@@ -22,7 +22,7 @@ from .describe import written_hant
 from .hant import HANT, sheet_in_lang
 from .inputs import InputSpec
 from .layout import (
-    FIRST_ROW, HEADER_ROW, IDENTITY_CELLS, IDENTITY_HANT, KEY_COLUMN, LISTS_SHEET, Layout, PersonCells,
+    FIRST_ROW, HEADER_ROW, IDENTITY_CELLS, KEY_COLUMN, LISTS_SHEET, Layout, PersonCells,
     info_values, input_key, row_key, what_text,
 )
 from .numbers import fmt
@@ -169,7 +169,7 @@ def write_person_sheet(
     ws["A1"].alignment = CENTER
     ws.row_dimensions[1].height = 28
     for label_ref, value_ref, name in IDENTITY_CELLS:
-        ws[label_ref] = (IDENTITY_HANT.get(name, name) if lang == "zh-Hant" else name) + "："
+        ws[label_ref] = name + "："  # 繁體 at the end (sheet_in_lang)
         ws[label_ref].font = BOLD
         _set_text(ws, value_ref, period if name == "考核期间" else person.get(name, ""))
 
@@ -191,7 +191,7 @@ def write_person_sheet(
         _merge(ws, top, row - 1, 1)  # the group's name spans its indicators
     fit_row_heights(ws, layout.widths(), FIRST_ROW, row - 1)
 
-    row = _totals(ws, scheme, layout, row, lang, mode, prefill, dv, cells)
+    row = _totals(ws, scheme, layout, row, mode, prefill, dv, cells)
     _signatures(ws, scheme, layout, row + 1)
 
     # protection and printing
@@ -324,7 +324,7 @@ def _label_row(ws, layout: Layout, row: int, text: str) -> None:
     c.font, c.alignment = BOLD, Alignment(horizontal="right", vertical="center")
 
 
-def _totals(ws, scheme: Scheme, layout: Layout, row: int, lang, mode, prefill, dv, cells: PersonCells) -> int:
+def _totals(ws, scheme: Scheme, layout: Layout, row: int, mode, prefill, dv, cells: PersonCells) -> int:
     score_letter = get_column_letter(layout.score_col)
     in_letter = get_column_letter(layout.input_cols[0])
 
@@ -346,7 +346,7 @@ def _totals(ws, scheme: Scheme, layout: Layout, row: int, lang, mode, prefill, d
     def input_row(key: str) -> str:
         nonlocal row
         names = PAY_LABELS[key]
-        _label_row(ws, layout, row, names[1] if lang == "zh-Hant" else names[0])
+        _label_row(ws, layout, row, names[0])
         for col in [*layout.input_cols[1:], layout.score_col]:
             _box(ws, row, col)
         ref = f"{in_letter}{row}"
@@ -359,27 +359,27 @@ def _totals(ws, scheme: Scheme, layout: Layout, row: int, lang, mode, prefill, d
         return ref
 
     score_refs = list(cells.scores.values())
-    total = result_row("total", "合计 (总分)" if lang != "zh-Hant" else "合計 (總分)", fx.total_formula(score_refs, scheme.decimals))
+    total = result_row("total", "合计 (总分)", fx.total_formula(score_refs, scheme.decimals))
     cells.total = total
     if scheme.grades:
         grade = f"=IF(ISNUMBER({total}),KPI_GRADE({total}),\"\")" if mode == "udf" else fx.grade_formula(scheme, total)
-        result_row("grade", "等级" if lang != "zh-Hant" else "等級", grade)
+        result_row("grade", "等级", grade)
         if any(g.post_wage is not None for g in scheme.grades.rows):
             wage = f"=IF(ISNUMBER({total}),KPI_POST_WAGE({total}),\"\")" if mode == "udf" else fx.grade_formula(scheme, total, "post_wage")
-            result_row("post_wage", "岗位工资" if lang != "zh-Hant" else "崗位工資", wage, "#,##0")
+            result_row("post_wage", "岗位工资", wage, "#,##0")
     if scheme.bonus:
         base = input_row("bonus_base")
         bonus = (f'=IF(AND(ISNUMBER({base}),ISNUMBER({total})),KPI_BONUS({base},{total}),"")' if mode == "udf"
                  else fx.bonus_formula(base, total))
-        result_row("pay|bonus", "绩效奖金" if lang != "zh-Hant" else "績效獎金", bonus, "#,##0.00")
+        result_row("pay|bonus", "绩效奖金", bonus, "#,##0.00")
     if scheme.commission:
         plan, actual, other = input_row("plan"), input_row("actual"), input_row("other")
         commission = (f'=IF(AND(ISNUMBER({actual}),ISNUMBER({plan})),KPI_COMMISSION({actual},{plan}),"")' if mode == "udf"
                       else fx.commission_formula(scheme, actual, plan))
-        c_ref = result_row("pay|commission", "个人绩效提成" if lang != "zh-Hant" else "個人績效提成", commission, "#,##0.00")
+        c_ref = result_row("pay|commission", "个人绩效提成", commission, "#,##0.00")
         wage_ref = cells.extra.get("post_wage")
         if wage_ref:
-            result_row("pay|wage", "当月工资 = 岗位工资 + 提成 + 其他" if lang != "zh-Hant" else "當月工資 = 崗位工資 + 提成 + 其他",
+            result_row("pay|wage", "当月工资 = 岗位工资 + 提成 + 其他",
                        fx.wage_formula(wage_ref, c_ref, other), "#,##0.00")
     if scheme.pay_threshold is not None:
         result_row("pay|threshold", f"绩效资格 (综合考核低于{fmt(scheme.pay_threshold * 100)}%不参与)", fx.threshold_formula(scheme, total))
