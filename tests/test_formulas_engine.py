@@ -21,6 +21,7 @@ raise (a raise would drop the cell from the solution: `compute` fails on it).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import cycle, islice
@@ -29,6 +30,7 @@ from typing import Any
 
 import formulas
 import numpy as np
+import openpyxl
 import pytest
 import schedula as sh
 from formulas.excel import BOOK
@@ -39,6 +41,7 @@ from openpyxl.utils.cell import coordinate_from_string
 from strategies import CS_QUANT_DOCUMENT_EXAMPLE, edges, typed
 from xl_kpi import udfs
 from xl_kpi.consolidate import PersonResult, evaluate_person
+from xl_kpi.engine import score_person
 from xl_kpi.fill import fill_workbook
 from xl_kpi.generate import generate
 from xl_kpi.layout import layout_for
@@ -463,3 +466,79 @@ def test_a_wrong_function_is_caught(kpi_functions, tmp_path):
         (person.results["total"].ref, 85, Decimal("86.00")),
         (person.results["pay|bonus"].ref, 850, Decimal("860.00")),
     ], [str(m) for m in bad]
+
+
+# --------------------------------------------------------------------------- a company's own scheme
+
+
+def _own_scheme(tmp: Path, base: str, new_id: str, edits: list[tuple[str, str]]) -> Path:
+    """A scheme file as a company writes it: a built-in one copied, with its id and some numbers changed."""
+    text = get_scheme_with_text(base)[1]
+    for old, new in [(f"id: {base}", f"id: {new_id}"), *edits]:
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    path = tmp / f"{new_id}.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _rubric_person(scheme: Scheme, below: Decimal) -> dict:
+    """Every rubric level at its top, then points taken off one at a time (both assessors alike) until
+    the engine's total is at most ``below``."""
+    person = {(ind.id, ind.inputs[0].id, a.id): ind.rule.levels[0].high for ind in scheme.indicators
+              for a in scheme.assessors}
+
+    def total() -> Decimal:
+        return score_person(scheme, lambda ind, spec, a: person[(ind.id, spec.id, a.id)]).total
+
+    while total() > below:
+        key = max(person, key=lambda k: person[k])
+        for a in scheme.assessors:
+            person[(key[0], key[1], a.id)] -= 1
+    return {k: float(v) for k, v in person.items()}
+
+
+OWN_SCHEMES = {
+    # 优 from 90 (not 95) and a 优 post wage of 2000: a 92 is 优 and earns 2000 here, 良 and 1500 in cs-table
+    "acme-table": ("cs-table", "acme-table", [("{grade: 优, at_least: 95", "{grade: 优, at_least: 90"),
+                                              ("post_wage: 1800}", "post_wage: 2000}")]),
+    # the id kept, a rule changed: 3 points per 0.1 percentage point of complaints, not 2
+    "cs-quant (edited)": ("cs-quant", "cs-quant", [("points_per_step: 2\n", "points_per_step: 3\n")]),
+}
+
+
+@pytest.mark.parametrize("name", OWN_SCHEMES)
+def test_own_scheme_udf_sheets_score_with_their_own_rules(name, kpi_functions, tmp_path):
+    """A scheme file that is not a built-in scheme as shipped: the add-in cannot look its rules up by
+    id, so the KPI_* formulas read them from the workbook's own 规则 sheet, and every cell (scores,
+    grade, post wage, commission) agrees with the engine scoring by that file."""
+    base, new_id, edits = OWN_SCHEMES[name]
+    path = _own_scheme(tmp_path, base, new_id, edits)
+    scheme, _ = get_scheme_with_text(str(path))
+    people = edge_people(scheme) + ([_rubric_person(scheme, Decimal(92))] if base == "cs-table" else [])
+    computed = compute(tmp_path, str(path), people)
+    expected = engine_view(computed)
+    bad, compared = mismatches(computed, expected)
+    assert not bad, f"{len(bad)} of {compared} cells differ:\n" + "\n".join(map(str, bad[:40]))
+    # consolidation expects exactly these formulas: none is reported as edited
+    edited = [str(i) for p in computed.book.people for i in evaluate_person(computed.book, p).issues
+              if "得分公式被" in i.message]
+    assert not edited, edited
+    book = openpyxl.load_workbook(computed.path)
+    ws = book[computed.book.people[0].sheet]
+    calls = "".join(c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str) and "KPI_" in c.value)
+    rules = re.escape(f"'规则'!$A$1:$A${book['规则'].max_row}")
+    # every function that takes a scheme is handed the 规则 sheet (the specific cs-quant ones, which score by
+    # the rules as shipped, are not used); the id is never named
+    with_rules = set(re.findall(rf"KPI_(\w+)\([^()]*{rules}", calls))
+    assert with_rules == ({"SCORE", "GRADE", "POST_WAGE", "COMMISSION"} if base == "cs-table" else {"SCORE"})
+    assert set(re.findall(r"KPI_(\w+)\(", calls)) - with_rules <= {"BLEND", "BONUS"} and new_id not in calls
+    if base == "cs-table":  # the changed bands really decide: some 90-94.99 total is 优 with 2000
+        shown = [(computed.value(p.sheet, p.results["total"].ref), computed.value(p.sheet, p.results["grade"].ref),
+                  computed.value(p.sheet, p.results["post_wage"].ref)) for p in computed.book.people]
+        assert any(isinstance(t, (int, float)) and 90 <= t < 95 and g == "优" and w == 2000 for t, g, w in shown), shown
+    else:  # the document's example, 0.3% of complaints: 3 steps of 3 points off 20
+        (tmp_path / "doc").mkdir()
+        doc = compute(tmp_path / "doc", str(path), [DOCUMENT])
+        (one,) = doc.book.people
+        assert doc.value(one.sheet, one.scores["complaint_rate"].ref) == 11

@@ -78,3 +78,30 @@ def test_importing_the_functions_stays_light():
     assert added, "the check must see the modules the import adds"
     assert "xl_kpi" in added
     assert not added & {"pandas", "polars", "openpyxl", "numpy", "click", "rich", "jinja2", "python_calamine"}, added
+
+
+def test_a_rules_range_is_the_scheme():
+    """Generated sheets of a company's own scheme hand the functions their 规则 sheet
+    ('规则'!$A$1:$A$N, one YAML line per cell, as xlwings passes a column: a list of rows).
+    It is one scheme, never a range to go through cell by cell; a value range beside it still is."""
+    from xl_kpi.rules_sheet import NOTE
+    from xl_kpi.scheme import builtin_text
+
+    def column(yaml_text: str) -> list[list]:
+        return [[NOTE]] + [[line or None] for line in yaml_text.rstrip("\n").split("\n")]
+
+    quant = builtin_text("cs-quant").replace("points_per_step: 2\n", "points_per_step: 3\n", 1)
+    rules = column(quant)
+    assert udfs.KPI_SCORE(rules, [["客户投诉率"]], [[0.003]]) == [[11]]  # 3 steps of 3 points (built-in: 14)
+    assert udfs.KPI_SCORE("cs-quant", "客户投诉率", 0.003) == 14
+    assert udfs.KPI_SCORE(rules, "complaint_rate", [[0.003], [0.001], [0]]) == [[11], [17], [20]]
+    assert udfs.KPI_SATISFACTION([[89.5]], rules) == [[16]]
+    table = column(builtin_text("cs-table").replace("{grade: 优, at_least: 95", "{grade: 优, at_least: 90", 1))
+    assert udfs.KPI_GRADE([[92]], table) == [["优"]] and udfs.KPI_GRADE(92) == "良"
+    assert udfs.KPI_POST_WAGE([[92], [89.99]], table) == [[1800], [1500]]
+    assert udfs.KPI_COMMISSION([[100000]], [[100000]], table) == [[1000]]
+    # a range that is no scheme: the cell says so, naming the sheet
+    wrong = udfs.KPI_GRADE([[92]], [["甲"], ["乙"]])
+    assert wrong[0][0].startswith("工作表「规则」"), wrong
+    # a one-cell range is an id or a path, as before
+    assert udfs.KPI_GRADE([[92]], [["cs-table"]]) == [["良"]]

@@ -115,7 +115,7 @@ def _expected(rules: str, mode: str, lang: str) -> dict[str, str]:
     scheme = parse_scheme_text(rules, source="规则")
     book = Workbook()
     ws = book.active
-    cells = write_person_sheet(ws, scheme, layout_for(scheme), {}, period="2000-01", lang=lang, mode=mode,
+    cells = write_person_sheet(ws, scheme, layout_for(scheme), {}, period="2000-01", lang=lang, mode=mode, rules=rules,
                                prefill={}, validations=ValidationBook(book), password=None, title="")
     out = {f"score|{ind}": relative_formula(ws[ref].value, ref) for ind, ref in cells.scores.items()}
     out["total"] = relative_formula(ws[cells.total].value, cells.total)

@@ -226,8 +226,23 @@ def threshold_formula(scheme: Scheme, total_ref: str) -> str:
 # --------------------------------------------------------------------------- UDF flavour
 
 
-def udf_indicator_formula(scheme: Scheme, ind: Indicator, refs: Sequence[str]) -> str:
-    """=KPI_*(…) for workbooks used with the add-in; specific functions where they exist."""
+def scheme_argument(scheme: Scheme, rules: str) -> str:
+    """How the =KPI_* formulas of a workbook carrying ``rules`` (its 规则 sheet) name their scheme:
+    by id for a built-in scheme as shipped, which the add-in knows; otherwise by the range of the
+    规则 sheet, so that a company's own scheme (or a built-in one with a rule changed) is scored by
+    the rules the workbook carries, not looked up by an id the add-in does not know, or knows with
+    other rules."""
+    from .rules_sheet import fingerprint, rules_range
+    from .scheme import builtin_ids, builtin_text
+
+    if scheme.id in builtin_ids() and fingerprint(rules) == fingerprint(builtin_text(scheme.id)):
+        return text(scheme.id)
+    return rules_range(rules)
+
+
+def udf_indicator_formula(scheme: Scheme, ind: Indicator, refs: Sequence[str], scheme_arg: str) -> str:
+    """=KPI_*(…) for workbooks used with the add-in (``scheme_arg``: ``scheme_argument``); the specific
+    functions of cs-quant where the scheme is cs-quant as shipped (they score by its rules)."""
     specific = {
         ("cs-quant", "complaint_rate"): "KPI_COMPLAINT",
         ("cs-quant", "satisfaction"): "KPI_SATISFACTION",
@@ -236,8 +251,8 @@ def udf_indicator_formula(scheme: Scheme, ind: Indicator, refs: Sequence[str]) -
         ("cs-quant", "knowledge_test"): "KPI_KNOWLEDGE",
     }.get((scheme.id, ind.id))
     empty = "OR(" + ",".join(f'{r}=""' for r in refs) + ")"
-    if specific:
+    if specific and scheme_arg == text(scheme.id):
         call = f"{specific}({refs[0]})"
     else:
-        call = f"KPI_SCORE({text(scheme.id)},{text(ind.id)},{','.join(refs)})"
+        call = f"KPI_SCORE({scheme_arg},{text(ind.id)},{','.join(refs)})"
     return f'=IF({empty},"",{call})'

@@ -328,7 +328,8 @@ def build_workbook(
         name = safe_sheet_name(f"{person.id}-{person.fields['姓名']}", taken)
         ws = book.create_sheet(name)
         write_person_sheet(ws, scheme, layout, person.fields, period=period, lang=lang, mode=mode,
-                           prefill=prefill.get(person.id, {}), validations=validations, password=password, title=title)
+                           rules=yaml_text, prefill=prefill.get(person.id, {}), validations=validations,
+                           password=password, title=title)
         sheets.append((person, name))
     _write_cover(cover, scheme, sheets, period, lang, department)
     write_rules_sheet(book, yaml_text, protect=True)

@@ -12,7 +12,6 @@ import posixpath
 import re
 import zipfile
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +19,9 @@ from defusedxml import ElementTree as SafeET
 
 from .errors import InputFileError, KpiError
 from .layout import KEY_COLUMN, META_SHEET, RULES_SHEET, IDENTITY_CELLS, layout_for
-from .rules_sheet import fingerprint, rules_text_from_rows
+from .rules_sheet import fingerprint, rules_scheme, rules_text_from_rows
 from .safezip import ZipReport, check_xlsx
-from .scheme import Scheme, parse_scheme_text
+from .scheme import Scheme
 from .tables import cell_text, column_letter
 
 NS = {
@@ -105,7 +104,7 @@ def read_filled_workbook(path: str | Path, scheme: Scheme | None = None) -> Fill
         if fingerprint(rules_text) != meta.get("rules"):
             raise InputFileError("「规则」工作表与生成时不一致 (规则被改动), 请用人力资源部下发的考核表")
         try:
-            scheme = _rules_scheme(rules_text)
+            scheme = rules_scheme(rules_text)
         except KpiError as exc:
             raise InputFileError(str(exc)) from None
     elif meta.get("scheme") != scheme.id:
@@ -137,10 +136,6 @@ def read_filled_workbook(path: str | Path, scheme: Scheme | None = None) -> Fill
     return FilledWorkbook(path, scheme, rules_text, meta, people, foreign, notices, report)
 
 
-@lru_cache(maxsize=16)
-def _rules_scheme(rules_text: str) -> Scheme:
-    """The scheme in a 规则 sheet, parsed once per text (every department file carries the same)."""
-    return parse_scheme_text(rules_text, source="工作表「规则」")
 
 
 def _read_cells(person: PersonSheet) -> list[Cell]:

@@ -152,12 +152,16 @@ def write_person_sheet(
     period: str,
     lang: str,
     mode: str,
+    rules: str,
     prefill: dict[str, Any],
     validations: ValidationBook,
     password: str | None,
     title: str,
 ) -> PersonCells:
+    """One person's sheet; ``rules``: the scheme's YAML text, which the workbook's 规则 sheet holds
+    (with ``mode="udf"`` the KPI_* formulas name the scheme by it: ``formulas.scheme_argument``)."""
     cells = PersonCells()
+    udf = fx.scheme_argument(scheme, rules) if mode == "udf" else None
     dv = SheetValidations(ws, validations)
     last = layout.last_col
     last_letter = get_column_letter(last)
@@ -187,11 +191,11 @@ def write_person_sheet(
     for group in scheme.groups:
         top = row
         for ind in group.indicators:
-            row = _indicator_block(ws, scheme, layout, ind, row, lang, mode, prefill, dv, cells)
+            row = _indicator_block(ws, scheme, layout, ind, row, lang, udf, prefill, dv, cells)
         _merge(ws, top, row - 1, 1)  # the group's name spans its indicators
     fit_row_heights(ws, layout.widths(), FIRST_ROW, row - 1)
 
-    row = _totals(ws, scheme, layout, row, mode, prefill, dv, cells)
+    row = _totals(ws, scheme, layout, row, udf, prefill, dv, cells)
     _signatures(ws, scheme, layout, row + 1)
 
     # protection and printing
@@ -232,7 +236,9 @@ def _merge(ws, top: int, bottom: int, col: int) -> None:
         merge(ws, f"{get_column_letter(col)}{top}:{get_column_letter(col)}{bottom}")
 
 
-def _indicator_block(ws, scheme: Scheme, layout: Layout, ind: Indicator, top: int, lang, mode, prefill, dv, cells) -> int:
+def _indicator_block(ws, scheme: Scheme, layout: Layout, ind: Indicator, top: int, lang, udf: str | None, prefill, dv,
+                     cells) -> int:
+    """``udf``: the KPI_* formulas' scheme argument (None: plain formulas)."""
     if layout.per_level_rows and isinstance(ind.rule, Rubric):
         rows = len(ind.rule.levels)
     else:
@@ -269,11 +275,11 @@ def _indicator_block(ws, scheme: Scheme, layout: Layout, ind: Indicator, top: in
             cells.inputs[key] = ref
             helper_ref = f"{get_column_letter(helper)}{top}"
             ws[helper_ref] = (
-                fx.udf_indicator_formula(scheme, ind, [ref]) if mode == "udf" else fx.indicator_formula(ind, [ref], scheme.decimals)
+                fx.udf_indicator_formula(scheme, ind, [ref], udf) if udf else fx.indicator_formula(ind, [ref], scheme.decimals)
             )
             helper_refs.append(helper_ref)
         weights = [a.weight for a in scheme.assessors]
-        if mode == "udf":
+        if udf:
             formula = f'=IF(COUNT({",".join(helper_refs)})={len(helper_refs)},KPI_BLEND({",".join(helper_refs)},{fx.num(weights[0])}),"")'
         else:
             formula = fx.blend_formula(helper_refs, weights, scheme.decimals)
@@ -294,7 +300,7 @@ def _indicator_block(ws, scheme: Scheme, layout: Layout, ind: Indicator, top: in
             refs.append(ref)
             ws.cell(row=r, column=KEY_COLUMN, value=row_key(ind.id, i))
         formula = (
-            fx.udf_indicator_formula(scheme, ind, refs) if mode == "udf" else fx.indicator_formula(ind, refs, scheme.decimals)
+            fx.udf_indicator_formula(scheme, ind, refs, udf) if udf else fx.indicator_formula(ind, refs, scheme.decimals)
         )
     for r in range(top, bottom + 1):
         _box(ws, r, layout.score_col)
@@ -324,7 +330,7 @@ def _label_row(ws, layout: Layout, row: int, text: str) -> None:
     c.font, c.alignment = BOLD, Alignment(horizontal="right", vertical="center")
 
 
-def _totals(ws, scheme: Scheme, layout: Layout, row: int, mode, prefill, dv, cells: PersonCells) -> int:
+def _totals(ws, scheme: Scheme, layout: Layout, row: int, udf: str | None, prefill, dv, cells: PersonCells) -> int:
     score_letter = get_column_letter(layout.score_col)
     in_letter = get_column_letter(layout.input_cols[0])
 
@@ -362,19 +368,19 @@ def _totals(ws, scheme: Scheme, layout: Layout, row: int, mode, prefill, dv, cel
     total = result_row("total", "合计 (总分)", fx.total_formula(score_refs, scheme.decimals))
     cells.total = total
     if scheme.grades:
-        grade = f"=IF(ISNUMBER({total}),KPI_GRADE({total}),\"\")" if mode == "udf" else fx.grade_formula(scheme, total)
+        grade = f"=IF(ISNUMBER({total}),KPI_GRADE({total},{udf}),\"\")" if udf else fx.grade_formula(scheme, total)
         result_row("grade", "等级", grade)
         if any(g.post_wage is not None for g in scheme.grades.rows):
-            wage = f"=IF(ISNUMBER({total}),KPI_POST_WAGE({total}),\"\")" if mode == "udf" else fx.grade_formula(scheme, total, "post_wage")
+            wage = f"=IF(ISNUMBER({total}),KPI_POST_WAGE({total},{udf}),\"\")" if udf else fx.grade_formula(scheme, total, "post_wage")
             result_row("post_wage", "岗位工资", wage, "#,##0")
     if scheme.bonus:
         base = input_row("bonus_base")
-        bonus = (f'=IF(AND(ISNUMBER({base}),ISNUMBER({total})),KPI_BONUS({base},{total}),"")' if mode == "udf"
+        bonus = (f'=IF(AND(ISNUMBER({base}),ISNUMBER({total})),KPI_BONUS({base},{total}),"")' if udf
                  else fx.bonus_formula(base, total))
         result_row("pay|bonus", "绩效奖金", bonus, "#,##0.00")
     if scheme.commission:
         plan, actual, other = input_row("plan"), input_row("actual"), input_row("other")
-        commission = (f'=IF(AND(ISNUMBER({actual}),ISNUMBER({plan})),KPI_COMMISSION({actual},{plan}),"")' if mode == "udf"
+        commission = (f'=IF(AND(ISNUMBER({actual}),ISNUMBER({plan})),KPI_COMMISSION({actual},{plan},{udf}),"")' if udf
                       else fx.commission_formula(scheme, actual, plan))
         c_ref = result_row("pay|commission", "个人绩效提成", commission, "#,##0.00")
         wage_ref = cells.extra.get("post_wage")

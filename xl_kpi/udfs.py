@@ -12,6 +12,7 @@ first use.
 from __future__ import annotations
 
 import functools
+import inspect
 from collections.abc import Callable
 from dataclasses import replace
 from decimal import Decimal
@@ -22,6 +23,7 @@ from .engine import blend, score_indicator
 from .errors import KpiError
 from .numbers import plain, to_decimal
 from .rules import Deduction
+from .rules_sheet import rules_scheme, rules_text_from_rows
 from .scheme import Scheme, get_scheme
 
 try:  # xlwings is a dependency; without it the functions still work from Python.
@@ -39,8 +41,13 @@ def udf(description: str, **arg_docs: str) -> Callable:
     """Register a KPI_* function: catalogue entry, xlwings metadata, array broadcasting."""
 
     def wrap(fn: Callable) -> Callable:
+        params = list(inspect.signature(fn).parameters)
+        at = params.index("scheme") if "scheme" in params else None
+
         @functools.wraps(fn)
         def cell(*args: Any) -> Any:
+            if at is not None and at < len(args):  # a range of rules is one scheme, not cells to go through
+                args = (*args[:at], _scheme_ref(args[at]), *args[at + 1:])
             return _broadcast(fn, args)
 
         cell.__doc__ = description
@@ -107,7 +114,24 @@ def _safe(fn: Callable, args) -> Any:
 # --------------------------------------------------------------------------- helpers
 
 
+class _Rules(str):
+    """The YAML text of a scheme handed over as the cells of a 规则 sheet (one line per cell)."""
+
+
+def _scheme_ref(value: Any) -> Any:
+    """A scheme argument as the functions take it: a range of more than one cell (such as
+    '规则'!$A$1:$A$175, which generated sheets pass) is the lines of a scheme; one cell (an id or a
+    path, [[x]] from xlwings) is left as it is."""
+    grid = _grid(value)
+    if grid is None:
+        return value
+    cells = [v for row in grid for v in row]
+    return _Rules(rules_text_from_rows(cells)) if len(cells) > 1 else value
+
+
 def _scheme(ref: Any, default: str) -> Scheme:
+    if isinstance(ref, _Rules):
+        return rules_scheme(str(ref))
     return get_scheme(default if ref is None or ref == "" else str(ref))
 
 
@@ -154,7 +178,7 @@ def KPI_COMPLAINT(rate, step=None, points_per_step=None, full=None):
 @udf(
     "客户满意度得分 (方案 cs-quant): ≥90得20, 80-89得16, 70-79得12, 60-69得8, 低于60得0",
     score="客户满意度调查得分 (0~100)",
-    scheme="可选: 方案 id 或改过的方案文件路径, 默认 cs-quant",
+    scheme="可选: 方案 id、改过的方案文件路径或「规则」工作表的区域, 默认 cs-quant",
 )
 def KPI_SATISFACTION(score, scheme=None):
     return _score("cs-quant", "satisfaction", score, scheme)
@@ -163,7 +187,7 @@ def KPI_SATISFACTION(score, scheme=None):
 @udf(
     "平均响应时间得分 (方案 cs-quant): 10分钟以内15, 10-30分钟10, 30-60分钟5, 超过60分钟0",
     minutes="平均首次响应时间 (分钟)",
-    scheme="可选: 方案 id 或改过的方案文件路径, 默认 cs-quant",
+    scheme="可选: 方案 id、改过的方案文件路径或「规则」工作表的区域, 默认 cs-quant",
 )
 def KPI_RESPONSE(minutes, scheme=None):
     return _score("cs-quant", "response_time", minutes, scheme)
@@ -183,7 +207,7 @@ def KPI_RESOLUTION(rate, step=None, points_per_step=None, full=None):
 @udf(
     "业务知识测试得分 (方案 cs-quant): ≥90得10, 80-89得8, 70-79得6, 60-69得4, 低于60得0",
     score="业务知识测试成绩 (0~100)",
-    scheme="可选: 方案 id 或改过的方案文件路径, 默认 cs-quant",
+    scheme="可选: 方案 id、改过的方案文件路径或「规则」工作表的区域, 默认 cs-quant",
 )
 def KPI_KNOWLEDGE(score, scheme=None):
     return _score("cs-quant", "knowledge_test", score, scheme)
@@ -194,7 +218,7 @@ def KPI_KNOWLEDGE(score, scheme=None):
 
 @udf(
     "任一方案任一指标的得分; 指标可写 id 或文件中的名称 (简体或繁體)",
-    scheme="方案 id (cs-quant / cs-table / advisor-4s) 或方案文件路径",
+    scheme="方案 id (cs-quant / cs-table / advisor-4s / cs-smart)、方案文件路径或「规则」工作表的区域",
     indicator="指标 id 或名称, 如 客户满意度",
     value="录入值; 完成比例类指标填 实际/目标",
     value2="可选: 第二个录入值 (如 安全生产 的安全事故次数)",
@@ -238,7 +262,7 @@ def _total(total: Any, maximum: Decimal = Decimal(100)) -> Decimal:
 @udf(
     "考核等级: 优 95~100, 良 85~94, 好 75~84, 及格 65~74, 不及格 65以下",
     total="考核总分",
-    scheme="可选: 方案 id 或方案文件路径, 默认 cs-table",
+    scheme="可选: 方案 id、方案文件路径或「规则」工作表的区域, 默认 cs-table",
 )
 def KPI_GRADE(total, scheme=None):
     return _grade(total, scheme).grade
@@ -247,7 +271,7 @@ def KPI_GRADE(total, scheme=None):
 @udf(
     "按等级的岗位工资: 优1800, 良1500, 好1400, 及格1300, 不及格1200",
     total="考核总分",
-    scheme="可选: 方案 id 或方案文件路径, 默认 cs-table",
+    scheme="可选: 方案 id、方案文件路径或「规则」工作表的区域, 默认 cs-table",
 )
 def KPI_POST_WAGE(total, scheme=None):
     grade = _grade(total, scheme)
@@ -272,7 +296,7 @@ def KPI_BONUS(base, total):
     "个人销售提成: 实际<计划 0.5%; 计划≤实际<计划+5万 1%; 实际≥计划+5万 1.2% (按实际销售额计)",
     actual="实际销售额 Y (元)",
     plan="计划销售额 X (元)",
-    scheme="可选: 方案 id 或方案文件路径, 默认 cs-table",
+    scheme="可选: 方案 id、方案文件路径或「规则」工作表的区域, 默认 cs-table",
 )
 def KPI_COMMISSION(actual, plan, scheme=None):
     s = _scheme(scheme, "cs-table")
