@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from xl_kpi import metrics
 from xl_kpi.cli import main
-from xl_kpi.errors import InputFileError, InputValueError
+from xl_kpi.errors import InputFileError, InputValueError, OutputFileError
 from xl_kpi.metrics import compute_metrics, write_metrics
 from xl_kpi.reader import read_filled_workbook
 from xl_kpi.scheme import builtin_scheme
@@ -824,3 +824,24 @@ def test_exact_path_after_a_hash_collision_gives_the_same_figures(log, monkeypat
     expected = compute_metrics([log], "2026-10", satisfaction_scale=5).rows
     monkeypatch.setattr(metrics._Work, "_by_customer", lambda self, valid, n: None)  # as if two customers collided
     assert compute_metrics([log], "2026-10", satisfaction_scale=5).rows == expected
+
+
+def test_an_input_file_is_never_overwritten(tmp_path, log):
+    """-o naming the ticket export or the roster is refused before any work, by the command and by
+    write_metrics (the ribbon's 导入数据 writes through it); the file is left as it was."""
+    roster = tmp_path / "roster.xlsx"
+    book = openpyxl.Workbook()
+    for row in (["工号", "姓名", "部门"], ["K1", "王芳", "一部"], ["K2", "李雷", "一部"]):
+        book.active.append(row)
+    book.save(roster)
+    before = {p: p.read_bytes() for p in (log, roster)}
+    for target in (log, roster, tmp_path / "." / log.name):
+        result = run("metrics", log, "--period", "2026-10", "--roster", roster, "--satisfaction-scale", "5",
+                     "-o", target)
+        assert result.exit_code == 2 and "写入会覆盖原数据" in result.output and "Traceback" not in result.output
+    with pytest.raises(OutputFileError, match="就是输入文件"):
+        compute_metrics([log], "2026-10", satisfaction_scale=5, output=log)
+    result = compute_metrics([log], "2026-10", satisfaction_scale=5, roster=roster)
+    with pytest.raises(OutputFileError, match="就是输入文件"):
+        write_metrics(result, roster)
+    assert {p: p.read_bytes() for p in (log, roster)} == before

@@ -383,7 +383,7 @@ def metrics_cmd(tickets, period, output, mapping, roster, median, hours, workday
         result = compute_metrics(
             tickets, period, mapping=mapping, roster=roster, median=median, hours=hours, workdays=workdays, peak=peak,
             fcr_days=fcr_days, satisfaction_scale=int(satisfaction_scale) if satisfaction_scale else None,
-            progress=step,
+            progress=step, output=output,
         )
         step(f"写入 {Path(output).name}")
         write_metrics(result, output)

@@ -68,7 +68,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from .errors import InputFileError, InputValueError, KpiError as KpiErrorBase
+from .errors import InputFileError, InputValueError, OutputFileError, KpiError as KpiErrorBase
 from .tickets import (
     CATEGORY_FIELDS, FALSE_WORDS, FIELDS, TIME_FORMATS, TRUE_WORDS, UNRATED_WORDS, Mapping, Schedule, Source,
     business_clock_expr, load_mapping, local_time_ms, open_source, parse_peak, parse_period, parse_schedule,
@@ -139,6 +139,7 @@ class MetricsResult:
     files: list[FileStats]
     notices: list[str] = field(default_factory=list)
     settings: list[tuple[str, str]] = field(default_factory=list)
+    inputs: list[Path] = field(default_factory=list)  # the files read (ticket exports, roster): never written
 
     @property
     def problem_count(self) -> int:
@@ -194,13 +195,18 @@ def compute_metrics(
     fcr_days: int = 7,
     satisfaction_scale: int | None = None,
     progress: Callable[[str], None] | None = None,
+    output: str | Path | None = None,
 ) -> MetricsResult:
     """Compute the per-agent inputs of ``period`` (YYYY-MM) from ticket exports.
 
     ``progress`` is told (in Chinese, for the person waiting) each step as it starts: reading
-    the files, then checking and counting."""
+    the files, then checking and counting.  ``output``, the DATA file to be written, is refused
+    before any work when it is one of the files read."""
     if not tickets:
         raise InputFileError("请至少给出一个工单导出文件 (.csv 或 .xlsx)")
+    inputs = [Path(t) for t in tickets] + ([Path(roster)] if roster is not None else [])
+    if output is not None:
+        _refuse_overwrite(output, inputs)
     start, end = parse_period(period)
     schedule = hours if isinstance(hours, Schedule) else parse_schedule(hours, workdays)
     peak_range = peak if isinstance(peak, tuple) or peak is None else parse_peak(peak)
@@ -226,7 +232,9 @@ def compute_metrics(
             sources.append(open_source(path, i, mapping, categories))
         work = _Work(sources, mapping, start, end, schedule, peak_range, fcr_days, satisfaction_scale, median, people,
                      categories, progress)
-        return work.run(period)
+        result = work.run(period)
+        result.inputs = inputs
+        return result
     finally:
         for s in sources:
             s.close()
@@ -1243,6 +1251,15 @@ def _read_error(before: str, exc: BaseException, after: str = "") -> InputFileEr
 # --------------------------------------------------------------------------- writing
 
 
+def _refuse_overwrite(output: str | Path, inputs: Sequence[Path]) -> None:
+    """An OutputFileError when ``output`` is one of the files read: it would be replaced by DATA."""
+    from .tables import same_file
+
+    for path in inputs:
+        if same_file(output, path):
+            raise OutputFileError(f"数据文件 {output} 就是输入文件 {path}, 写入会覆盖原数据; 请用 -o 指定另一个文件")
+
+
 def write_metrics(result: MetricsResult, output: str | Path) -> Path:
     """DATA.xlsx: 数据 (read by score / generate --data), 问题 (every reported row), 说明.
 
@@ -1258,6 +1275,7 @@ def write_metrics(result: MetricsResult, output: str | Path) -> Path:
     output = Path(output)
     if output.suffix.lower() != ".xlsx":
         raise InputFileError(f"输出文件应为 .xlsx (数据表之外还有「问题」表), 收到 {output.name}")
+    _refuse_overwrite(output, result.inputs)
 
     widths = {COL_ID: 12, COL_NAME: 10, COL_DEPT: 12}
     data = _Sheet([widths.get(h, max(10, len(h) * 2 + 2)) for h in result.headers], frozen="B2")

@@ -272,8 +272,8 @@ def _import_data(book: HrBook, settings: Settings) -> tuple[str, list[tuple[str,
     book.status(f"导入数据: 读取 {len(files)} 个文件")
     with tempfile.TemporaryDirectory(prefix="xlkpi-roster-") as tmp:
         roster = _roster_file(book, settings, Path(tmp))
-        result = compute_metrics([str(f) for f in files], period, roster=str(roster))
-    output = settings.path("data")
+        output = settings.path("data")
+        result = compute_metrics([str(f) for f in files], period, roster=str(roster), output=output)
     output.parent.mkdir(parents=True, exist_ok=True)
     write_metrics(result, output)
     table = read_table(output, DATA_SHEET)
