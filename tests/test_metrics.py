@@ -845,3 +845,80 @@ def test_an_input_file_is_never_overwritten(tmp_path, log):
     with pytest.raises(OutputFileError, match="就是输入文件"):
         write_metrics(result, roster)
     assert {p: p.read_bytes() for p in (log, roster)} == before
+
+
+def test_never_answered_words_are_empty_reply_times(tmp_path):
+    """T4 was never answered (an empty cell).  Exports write that as -, 未回复, NULL or a zero date: the
+    ticket is still raised (and counts in the resolution rate), only not in the response time."""
+    expected = compute_metrics([write_log(tmp_path / "blank.csv", LOG)], "2026-10", satisfaction_scale=5).rows
+    for i, word in enumerate(["-", "--", "NULL", "未回复", " 未回覆 ", "无", "0000-00-00 00:00:00", "0000-00-00"]):
+        rows = [r[:4] + [word] + r[5:] if r[0] == "T4" else r for r in LOG]
+        result = compute_metrics([write_log(tmp_path / f"w{i}.csv", rows)], "2026-10", satisfaction_scale=5)
+        assert result.problem_count == 0, (word, result.problem_lines())
+        assert result.rows == expected, word
+    # a word only the mapping file knows; an unreadable reply time is still a problem
+    rows = [r[:4] + [{"T4": "未接入", "T6": "abc"}.get(r[0], r[4])] + r[5:] for r in LOG]
+    path = write_log(tmp_path / "mapped.csv", rows)
+    assert [line.split(": ")[0] for line in compute_metrics([path], "2026-10", satisfaction_scale=5).problem_lines()] \
+        == ["mapped.csv 第5行", "mapped.csv 第7行"]
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text("values:\n  no_reply: [未接入]\n", encoding="utf-8")
+    result = compute_metrics([path], "2026-10", satisfaction_scale=5, mapping=mapping)
+    assert [line.split(": ")[0] for line in result.problem_lines()] == ["mapped.csv 第7行"]
+    assert by_id(result)["K1"] == {k: v for k, v in zip(result.headers, expected[0])}
+    # a creation time is never "not answered": 无 there is a problem
+    rows = [r[:3] + ["无"] + r[4:] if r[0] == "T4" else r for r in LOG]
+    result = compute_metrics([write_log(tmp_path / "created.csv", rows)], "2026-10", satisfaction_scale=5)
+    assert result.problem_lines() == ["created.csv 第5行: 创建时间「无」无法识别"]
+
+
+def test_ticket_ids_are_compared_without_surrounding_spaces(tmp_path):
+    rows = LOG + [[" T2 ", *LOG[1][1:]], ["T3\t", *LOG[2][1:]]]
+    result = compute_metrics([write_log(tmp_path / "t.csv", rows)], "2026-10", satisfaction_scale=5)
+    assert [line.split(": ")[0] for line in result.problem_lines()] == ["t.csv 第10行", "t.csv 第11行"]
+    assert "重复" in result.problem_lines()[0]
+    assert result.rows == compute_metrics([write_log(tmp_path / "plain.csv", LOG)], "2026-10", satisfaction_scale=5).rows
+
+
+def test_percentages_mixed_with_points_are_never_averaged(tmp_path):
+    """Nine scores as fractions (0.8-1.0, percentage cells) and one typed as 85: neither scale fits
+    both, so no figure is guessed (the average was 9.3 before); each scale given reads them its way."""
+    scores = ["0.8", "0.9", "1", "0.95", "0.85", "0.9", "85", "0.9"]
+    rows = [r[:7] + [v] for r, v in zip(LOG, scores)]
+    path = write_log(tmp_path / "mixed.csv", rows)
+    with pytest.raises(InputValueError, match="介于 0 和 1 之间的小数.*--satisfaction-scale 1"):
+        compute_metrics([path], "2026-10")
+    result = run("metrics", path, "--period", "2026-10", "-o", tmp_path / "d.xlsx")
+    assert result.exit_code == 2 and "也有大于 1 的分数 (最高 85)" in result.output
+    # as fractions, 85 is out of range (a problem); as points, 0.9 stays 0.9 of 100 (HR said so)
+    assert "满意度" in compute_metrics([path], "2026-10", satisfaction_scale=1).problem_lines()[0]
+    assert compute_metrics([path], "2026-10", satisfaction_scale=100).problem_count == 0
+    # scores all fractions are asked about as before; scores all points need no option
+    path = write_log(tmp_path / "fractions.csv", [r[:7] + ["0.9"] for r in LOG])
+    with pytest.raises(InputValueError, match="看起来是百分比 \\(0.9 即 90%\\)"):
+        compute_metrics([path], "2026-10")
+    path = write_log(tmp_path / "points.csv", [r[:7] + ["85"] for r in LOG])
+    assert compute_metrics([path], "2026-10").problem_count == 0
+
+
+def test_a_month_without_tickets_says_so(tmp_path, log):
+    result = compute_metrics([log], "2025-10", satisfaction_scale=5)
+    assert result.rows == [] and result.counted == 0
+    assert "没有统计到 2025-10 创建的工单: 文件中工单的创建时间在 2026-10-05 至 2026-11-02 之间" in result.notices[-1]
+    assert not any("没有统计到" in n for n in compute_metrics([log], "2026-10", satisfaction_scale=5).notices)
+
+
+def test_a_file_without_a_column_says_what_its_tickets_count_as(tmp_path, log):
+    other = write_log(tmp_path / "other.csv", [[r[0] + "x", *r[1:5], r[6], r[7]] for r in LOG],
+                      headers=[h for h in HANS if h != "是否解决"])
+    result = compute_metrics([log, other], "2026-10", satisfaction_scale=5)
+    assert "other.csv: 没有是否解决列 (其他文件有), 该文件的工单按未解决计入问题解决率和首次解决率, 这两项会偏低" \
+        in "\n".join(result.notices)
+
+
+def test_a_time_format_the_parser_refuses_is_an_input_error(tmp_path, log):
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text('time_formats: ["%Y-%m-%d %H"]\n', encoding="utf-8")
+    result = run("metrics", log, "--period", "2026-10", "--map", mapping, "-o", tmp_path / "d.xlsx")
+    assert result.exit_code == 2 and "map.yaml: time_formats 中的「%Y-%m-%d %H」不能用作时间格式" in result.output
+    assert "Traceback" not in result.output

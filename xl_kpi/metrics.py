@@ -70,7 +70,7 @@ from typing import Any, Callable, Sequence
 
 from .errors import InputFileError, InputValueError, OutputFileError, KpiError as KpiErrorBase
 from .tickets import (
-    CATEGORY_FIELDS, FALSE_WORDS, FIELDS, TIME_FORMATS, TRUE_WORDS, UNRATED_WORDS, Mapping, Schedule, Source,
+    CATEGORY_FIELDS, FALSE_WORDS, FIELDS, NO_REPLY_WORDS, TIME_FORMATS, TRUE_WORDS, UNRATED_WORDS, Mapping, Schedule, Source,
     business_clock_expr, load_mapping, local_time_ms, open_source, parse_peak, parse_period, parse_schedule,
     reopen_gb18030,
 )
@@ -84,6 +84,14 @@ CONTIGUOUS = {"blank", "no_ticket", "th1", "h1", "h2", "created_ms", "reply_ms",
               "pre_bad", "file"}  # the columns read for every row after the scan
 VALUE_COLUMN = {"created": "created_ms", "first_reply": "reply_ms", "satisfaction": "satisfaction", "attitude": "attitude"}
 MAX_FCR_DAYS = 366  # a repeat contact within a year at most
+# what the tickets of a file without a column are taken as (the other files have it)
+MISSING_COLUMN = {
+    "ticket": "没有工单编号, 不参与重复工单检查",
+    "first_reply": "按未回复处理 (不计入平均响应时间)",
+    "resolved": "按未解决计入问题解决率和首次解决率, 这两项会偏低; 请补上该列或分开统计",
+    "complaint": "按未投诉处理, 客户投诉率会偏低; 请补上该列或分开统计",
+    "satisfaction": "按未评价处理 (不计入客户满意度)",
+}
 SCALES = (1, 5, 10, 100)  # 1: fractions (0.9 = 90%, as a percentage cell holds them)
 SAMPLE, SAMPLE_ROWS = 2000, 20_000  # time formats are chosen on the first 2000 values (read from the first rows)
 CUSTOMER_BLOCK = 1 << 20  # sorted keys are counted in blocks of about this many (whole customers)
@@ -282,7 +290,7 @@ class _Work:
         for s in self.sources:
             for fld in ("ticket", "first_reply", "resolved", "complaint", "satisfaction"):
                 if fld in self.fields and fld not in s.columns:
-                    self.notices.append(f"{s.name}: 没有{FIELDS[fld][0]}列, 该文件的工单按空值处理")
+                    self.notices.append(f"{s.name}: 没有{FIELDS[fld][0]}列 (其他文件有), 该文件的工单{MISSING_COLUMN[fld]}")
         try:
             df, formats = self._scan()
         except _NotUtf8:  # a CSV whose first 64 KB are ASCII, GB18030 further on: read again as GB18030
@@ -390,9 +398,10 @@ class _Work:
 
         exprs = [pl.col("file"), pl.col("row").cast(pl.UInt32),
                  pl.all_horizontal([pl.col(f).is_null() for f in present]).alias("blank")]
-        if "ticket" in present:  # a ticket is known by two independent hashes of its id
-            exprs += [pl.col("ticket").is_null().alias("no_ticket"), pl.col("ticket").hash(seed=SEED_1).alias("th1"),
-                      pl.col("ticket").hash(seed=SEED_2).alias("th2")]
+        if "ticket" in present:  # a ticket is known by two independent hashes of its id, spaces around it trimmed
+            ticket = pl.col("ticket").str.strip_chars()
+            exprs += [(ticket.is_null() | (ticket == "")).alias("no_ticket"), ticket.hash(seed=SEED_1).alias("th1"),
+                      ticket.hash(seed=SEED_2).alias("th2")]
         agent_parts = [pl.col(f) for f in ("agent_id", "agent_name") if f in present]
         exprs.append((pl.coalesce(agent_parts) if len(agent_parts) > 1 else agent_parts[0]).alias("agent"))
         if "agent_id" in present and "agent_name" in present:
@@ -488,6 +497,8 @@ class _Work:
             for i, st in enumerate(stats):
                 st.blank, st.problems, st.outside, st.counted = (int(n) for n in tally[4 * i: 4 * i + 4])
                 st.rows = st.outside + st.problems + st.counted
+            if not inside.any():
+                self._nothing_counted(df, period)
             del inside, counted, outside, blank, bad, ok, dup
             problems = self._problem_frame(df[np.flatnonzero(reported)], agent_problems, duplicates)
             del reported
@@ -501,6 +512,17 @@ class _Work:
         kinds = Counter(problems["问题"].to_list())
         ordered = {KINDS[k]: kinds[KINDS[k]] for k in sorted(KINDS) if kinds.get(KINDS[k])}
         return MetricsResult(period, headers, rows, problems, ordered, stats, self.notices, self._settings(period, sat_factor))
+
+    def _nothing_counted(self, df, period: str) -> None:
+        """A notice when no ticket was created in the period: a mistyped --period or the wrong export
+        would otherwise give an empty DATA file without a word."""
+        created = df["created_ms"].drop_nulls()
+        if created.len() == 0:
+            self.notices.append(f"没有统计到 {period} 的工单: 文件中没有能识别的创建时间")
+            return
+        first, last = (datetime(1970, 1, 1) + timedelta(milliseconds=int(t)) for t in (created.min(), created.max()))
+        self.notices.append(f"没有统计到 {period} 创建的工单: 文件中工单的创建时间在 {first:%Y-%m-%d} 至 {last:%Y-%m-%d} "
+                            "之间; 请检查 --period 或导出文件")
 
     def _checks(self, has: set[str]) -> list[tuple[int, Any]]:
         """(kind, condition) in checking order; a row's problem is the first condition it meets."""
@@ -524,7 +546,9 @@ class _Work:
     def _retry(self, df, formats):
         """Times and numbers the fast path could not read get a second chance (only the few rows
         concerned): every time format, spaces trimmed, full-width digits; a score saying "not
-        rated" (未评价, -, N/A …, ``UNRATED_WORDS`` and the mapping file's) is an empty score.
+        rated" (未评价, -, N/A …, ``UNRATED_WORDS`` and the mapping file's) is an empty score, and a
+        first reply saying "never answered" (未回复, -, 0000-00-00 …, ``NO_REPLY_WORDS`` and the
+        mapping file's) an empty reply time.
         ``fail_<field>`` stays set (and ``raw_<field>`` then holds the text) for a value still
         unreadable (a score of NaN or inf read by the fast path is replaced: no NaN is ever summed);
         the row checks are made again on the rows concerned."""
@@ -538,6 +562,7 @@ class _Work:
             return df
         before = failed = df[rows]
         unrated = {*UNRATED_WORDS, *self.mapping.unrated_words}
+        no_reply = {*NO_REPLY_WORDS, *self.mapping.no_reply_words}
         for fld in fields:
             mask = failed[f"fail_{fld}"]
             if not mask.any():
@@ -547,6 +572,8 @@ class _Work:
             if fld in ("created", "first_reply"):
                 tries = [local_time_ms(trimmed, f, self.mapping.timezone) for f in formats[fld]]
                 values = pl.select(pl.coalesce(tries)).to_series()
+                if fld == "first_reply":  # never answered (未回复, -, 0000-00-00 …): an empty reply time
+                    blank = blank | trimmed.str.to_lowercase().is_in(list(no_reply))
             else:
                 out = []
                 for t in trimmed.to_list():
@@ -634,7 +661,8 @@ class _Work:
         return agents, problems, aid[row_codes], blank[row_codes]
 
     def _satisfaction_scale(self, df) -> Decimal:
-        """Factor to the 100-point scale; refuse to guess when the scores look like 5 or 10 points."""
+        """Factor to the 100-point scale; refuse to guess when the scores look like 5 or 10 points, or
+        like percentages (0.9) mixed with points (85)."""
         if "satisfaction" not in df.columns:
             return Decimal(1)
         if self.scale is None:
@@ -642,7 +670,13 @@ class _Work:
 
             start_ms, end_ms = _epoch_ms(self.start), _epoch_ms(self.end)
             scores = pl.col("satisfaction").filter(pl.col("created_ms").is_between(start_ms, end_ms, closed="left"))
-            top, typical = df.select(scores.max().alias("top"), scores.quantile(0.9, "higher").alias("typical")).row(0)
+            top, typical, fractions = df.select(scores.max().alias("top"), scores.quantile(0.9, "higher").alias("typical"),
+                                                scores.filter((scores > 0) & (scores < 1)).count().alias("f")).row(0)
+            if fractions and top > 1:  # 0.9 next to 85: percentages mixed into the scores
+                raise InputValueError(
+                    f"满意度评分中有 {fractions:,} 个介于 0 和 1 之间的小数 (如 0.9), 也有大于 1 的分数 (最高 {_fmt_number(top)}): "
+                    "看起来部分评分写成了百分比 (0.9 即 90%)。请统一导出格式; 若全部是百分比, 请加 "
+                    "--satisfaction-scale 1 (「85%」这样的文字按 0.85 读); 若确是百分制, 请加 --satisfaction-scale 100")
             if typical is not None and typical <= 10:  # nine in ten scores at most 10: not a 100-point survey
                 guess = 1 if top <= 1 else 5 if typical <= 5 else 10
                 seen = f"最高只有 {_fmt_number(top)}" if top <= 10 else f"九成不超过 {_fmt_number(typical)}"

@@ -118,6 +118,13 @@ UNRATED_WORDS = (
     "未评价", "未评", "未评分", "无评价", "暂无评价", "暂无", "无", "没有", "未評價", "未評", "未評分", "無評價", "暫無評價",
     "暫無", "無", "沒有", "-", "--", "—", "——", "－", "n/a", "na", "none", "null",
 )
+# A first-reply cell holding one of these (case ignored, spaces trimmed) means "never answered": an empty
+# reply time (the ticket still counts as raised), not an unreadable one.  0000-00-00 is how some
+# databases write a missing time.
+NO_REPLY_WORDS = (
+    "未回复", "未回覆", "无回复", "無回覆", "没有回复", "沒有回覆", "未响应", "未響應", "无", "無", "暂无", "暫無",
+    "-", "--", "—", "——", "－", "n/a", "na", "none", "null", "0000-00-00 00:00:00", "0000-00-00 00:00", "0000-00-00",
+)
 
 TIME_FORMATS = (  # plain seconds first: with equal fit the faster format is used
     "%Y-%m-%d %H:%M:%S",
@@ -169,6 +176,7 @@ class Mapping:
     false_words: dict[str, tuple[str, ...]] = field(default_factory=dict)
     time_formats: tuple[str, ...] = ()
     unrated_words: tuple[str, ...] = ()  # extra words meaning "not rated" in a score column (lower case)
+    no_reply_words: tuple[str, ...] = ()  # extra words meaning "never answered" in the first-reply column (lower case)
     timezone: str = DEFAULT_TIMEZONE  # local time of the company: times written with an offset are converted to it
     source: str = ""
 
@@ -176,6 +184,7 @@ class Mapping:
 _MAP_VALUE_KEYS = {"resolved": ("resolved", True), "unresolved": ("resolved", False),
                    "complaint": ("complaint", True), "no_complaint": ("complaint", False)}
 UNRATED_KEY = "unrated"  # values: {unrated: [...]}: words meaning "not rated" in the score columns
+NO_REPLY_KEY = "no_reply"  # values: {no_reply: [...]}: words meaning "never answered" in the first-reply column
 
 
 def load_mapping(path: str | Path | None) -> Mapping:
@@ -190,6 +199,7 @@ def load_mapping(path: str | Path | None) -> Mapping:
           complaint: [差评投诉]
           no_complaint: [正常]
           unrated: [未打分]      # a score cell meaning "not rated"
+          no_reply: [未接入]     # a first-reply cell meaning "never answered"
         time_formats: ["%d/%m/%Y %H:%M"]
         timezone: Europe/Berlin  # times with an offset (+08:00, Z) are converted to it (default Asia/Shanghai)
     """
@@ -228,15 +238,18 @@ def load_mapping(path: str | Path | None) -> Mapping:
     if not isinstance(values, dict):
         raise InputFileError(f"{path.name}: values 应为映射, 如 resolved: [已结束]")
     for key, words in values.items():
-        if key not in _MAP_VALUE_KEYS and key != UNRATED_KEY:
-            raise InputFileError(
-                f"{path.name}: values 中不认识的字段「{key}」; 可用: {', '.join([*_MAP_VALUE_KEYS, UNRATED_KEY])}")
+        if key not in _MAP_VALUE_KEYS and key not in (UNRATED_KEY, NO_REPLY_KEY):
+            raise InputFileError(f"{path.name}: values 中不认识的字段「{key}」; "
+                                 f"可用: {', '.join([*_MAP_VALUE_KEYS, UNRATED_KEY, NO_REPLY_KEY])}")
         if isinstance(words, (str, int)):
             words = [words]
         if not isinstance(words, list):
             raise InputFileError(f"{path.name}: values.{key} 应为取值列表")
         if key == UNRATED_KEY:
             mapping.unrated_words += tuple(str(w).strip().lower() for w in words)
+            continue
+        if key == NO_REPLY_KEY:
+            mapping.no_reply_words += tuple(str(w).strip().lower() for w in words)
             continue
         target, truth = _MAP_VALUE_KEYS[key]
         book = mapping.true_words if truth else mapping.false_words
@@ -246,10 +259,26 @@ def load_mapping(path: str | Path | None) -> Mapping:
         formats = [formats]
     if not isinstance(formats, list) or not all(isinstance(f, str) and "%" in f for f in formats):
         raise InputFileError(f"{path.name}: time_formats 应为时间格式列表, 如 [\"%d/%m/%Y %H:%M\"]")
+    for fmt in formats:
+        _check_time_format(fmt, path.name)
     mapping.time_formats = tuple(formats)
     if data.get("timezone") is not None:
         mapping.timezone = check_timezone(data["timezone"], path.name)
     return mapping
+
+
+def _check_time_format(fmt: str, source: str) -> None:
+    """An InputFileError for a format the time parser refuses (one with an hour but no minute, an
+    unknown directive), said before any file is read."""
+    import polars as pl
+
+    try:
+        pl.Series(["2026-10-05 09:03:00"]).str.to_datetime(fmt, strict=False, exact=True, cache=False, time_unit="ms")
+    except (pl.exceptions.PolarsError, ValueError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise InputFileError(
+            f"{source}: time_formats 中的「{fmt}」不能用作时间格式 ({first}); 时间格式应同时有时和分, "
+            "如 \"%Y-%m-%d %H:%M\" (%Y 年 %m 月 %d 日 %H 时 %M 分 %S 秒)") from None
 
 
 def check_timezone(zone: Any, source: str) -> str:
