@@ -922,3 +922,25 @@ def test_a_time_format_the_parser_refuses_is_an_input_error(tmp_path, log):
     result = run("metrics", log, "--period", "2026-10", "--map", mapping, "-o", tmp_path / "d.xlsx")
     assert result.exit_code == 2 and "map.yaml: time_formats 中的「%Y-%m-%d %H」不能用作时间格式" in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_row_without_agent_id_belongs_to_the_id_of_its_name(tmp_path):
+    """Without a roster, a row whose 客服工号 is empty but whose 客服姓名 other rows give with a 工号 is that
+    agent's (it made a second agent 李四 with half the figures); a name of two 工号 is a problem; a
+    name no row gives a 工号 stays an agent of its own."""
+    headers = ["工单编号", "客服工号", "客服姓名", "客户ID", "创建时间", "首次回复时间", "是否解决"]
+    rows = [
+        ["T1", "A01", "李四", "C1", "2026-10-05 09:00:00", "2026-10-05 09:02:00", "是"],
+        ["T2", "", "李四", "C2", "2026-10-05 09:00:00", "2026-10-05 09:04:00", "否"],
+        ["T3", "A02", "王五", "C3", "2026-10-06 09:00:00", "2026-10-06 09:01:00", "是"],
+        ["T4", "A03", "王五", "C4", "2026-10-06 09:00:00", "2026-10-06 09:01:00", "是"],
+        ["T5", "", "王五", "C5", "2026-10-06 09:00:00", "2026-10-06 09:01:00", "是"],
+        ["T6", "", "赵六", "C6", "2026-10-07 09:00:00", "2026-10-07 09:05:00", "是"],
+    ]
+    result = compute_metrics([write_log(tmp_path / "names.csv", rows, headers)], "2026-10")
+    agents = by_id(result)
+    assert sorted(agents) == ["A01", "A02", "A03", "赵六"]
+    a01 = agents["A01"]
+    assert (a01["姓名"], a01["服务客户数"], a01["问题总数"], a01["已解决数"], a01["平均响应时间"]) == ("李四", 2, 2, 1, 3)
+    assert result.problem_lines() == ["names.csv 第6行: 客服工号为空, 姓名「王五」对应多个工号 (A02、A03), 无法确定是谁"]
+    assert agents["赵六"]["问题总数"] == 1

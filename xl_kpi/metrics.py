@@ -620,13 +620,21 @@ class _Work:
         seen = np.flatnonzero(np.bincount(row_codes, minlength=len(codes) + 1)[:len(codes)])
         texts = [codes[int(c)] or "" for c in seen]
         names: dict[str, str] = {}
+        name_only: set[str] = set()  # agent texts that are names of rows with no 工号 (the 工号 column is empty)
         if "agent_name" in df.columns:
-            pairs = df.group_by("agent").agg(pl.col("agent_name").drop_nulls().first()).drop_nulls()
-            names = {str(a).strip(): str(n).strip() for a, n in pairs.iter_rows()}
+            pairs = df.group_by("agent").agg(
+                pl.col("agent_name").drop_nulls().first(),
+                (pl.col("agent").cast(pl.String) == pl.col("agent_name").cast(pl.String)).fill_null(False).all()
+                .alias("name_only"),
+            ).drop_nulls("agent")
+            for a, n, only in pairs.iter_rows():
+                if n is not None:
+                    names[str(a).strip()] = str(n).strip()
+                if only:  # (agent_name is kept only when the exports have both columns)
+                    name_only.add(str(a).strip())
         problems: dict[str, str] = {}
         if self.people is None:
-            ids = sorted({t.strip() for t in texts if t.strip()}, key=_natural)
-            index = {a: i for i, a in enumerate(ids)}
+            ids, index = self._agent_index({t.strip() for t in texts if t.strip()}, names, name_only, problems)
             if "agent_id" not in self.fields:
                 self.notices.append(
                     "导出文件只有客服姓名, 没有工号: 数据表的「工号」列写的是姓名。"
@@ -659,6 +667,33 @@ class _Work:
             aid[code] = index.get(text.strip(), -1)
             blank[code] = not text.strip()
         return agents, problems, aid[row_codes], blank[row_codes]
+
+    @staticmethod
+    def _agent_index(texts: set[str], names: dict[str, str], name_only: set[str],
+                     problems: dict[str, str]) -> tuple[list[str], dict[str, int]]:
+        """Without a roster: the agents' 工号 (natural order) and agent text -> index in them.  A row with an empty 工号
+        but a 姓名 belongs to the 工号 other rows give that 姓名, when exactly one does (an export that
+        left the 工号 out on some rows must not split an agent in two); a 姓名 of several 工号 is a
+        problem of its rows; a 姓名 no row gives a 工号 stays an agent of its own."""
+        ids = sorted(texts - name_only, key=_natural)
+        by_name: dict[str, list[str]] = {}
+        for a in ids:
+            if names.get(a):
+                by_name.setdefault(names[a], []).append(a)
+        alone = []
+        for text in sorted(texts & name_only, key=_natural):
+            found = by_name.get(text, [])
+            if len(found) > 1:
+                problems[text] = f"客服工号为空, 姓名「{text}」对应多个工号 ({'、'.join(found)}), 无法确定是谁"
+            elif not found:
+                alone.append(text)
+        ids = sorted([*ids, *alone], key=_natural)
+        index = {a: i for i, a in enumerate(ids)}
+        for text in texts & name_only:
+            found = by_name.get(text, [])
+            if len(found) == 1:
+                index[text] = index[found[0]]
+        return ids, index
 
     def _satisfaction_scale(self, df) -> Decimal:
         """Factor to the 100-point scale; refuse to guess when the scores look like 5 or 10 points, or
