@@ -944,3 +944,15 @@ def test_a_row_without_agent_id_belongs_to_the_id_of_its_name(tmp_path):
     assert (a01["姓名"], a01["服务客户数"], a01["问题总数"], a01["已解决数"], a01["平均响应时间"]) == ("李四", 2, 2, 1, 3)
     assert result.problem_lines() == ["names.csv 第6行: 客服工号为空, 姓名「王五」对应多个工号 (A02、A03), 无法确定是谁"]
     assert agents["赵六"]["问题总数"] == 1
+
+
+def test_a_reply_years_after_the_question_is_a_mistyped_year(tmp_path):
+    """A first reply typed with the year 2062 made K1's mean response 9,467,282 minutes, unreported."""
+    rows = [r[:4] + ["2062-10-05 09:04:00"] + r[5:] if r[0] == "T1" else r for r in LOG]
+    rows.append(["T9", "K1", "C9", "2026-10-06 09:00:00", "2027-10-07 09:00:00", "是", "否", ""])  # 366 days: kept
+    result = compute_metrics([write_log(tmp_path / "t.csv", rows)], "2026-10", satisfaction_scale=5)
+    assert result.problem_lines() == [
+        "t.csv 第2行: 首次回复时间 2062-10-05 09:04:00 比创建时间 2026-10-05 09:00:00 晚 366 天以上, 请核对年份"]
+    assert result.kind_counts == {"回复时间不合理": 1}
+    k1 = by_id(result)["K1"]
+    assert k1["问题总数"] == 4 and k1["平均响应时间"] == pytest.approx((930 + 3840 + 366 * 1440) / 3)

@@ -79,7 +79,7 @@ MS_PER_MINUTE = 60_000
 SCORE_SCALE = 10_000  # scores are summed as integers of 1/10000
 SEED_1, SEED_2 = 0, 0x9E3779B97F4A7C15  # two independent 64-bit hashes of a text
 PARSED_FIELDS = ("created", "first_reply", "satisfaction", "attitude")  # read as times or numbers during the scan
-ROW_KINDS = {1, 3, 4, 5, 9, 10}  # problems found from the row alone, during the scan (the others need agents, flags)
+ROW_KINDS = {1, 3, 4, 5, 9, 10, 12}  # problems found from the row alone, during the scan (the others need agents, flags)
 CONTIGUOUS = {"blank", "no_ticket", "th1", "h1", "h2", "created_ms", "reply_ms", "satisfaction", "attitude", "in_period",
               "pre_bad", "file"}  # the columns read for every row after the scan
 VALUE_COLUMN = {"created": "created_ms", "first_reply": "reply_ms", "satisfaction": "satisfaction", "attitude": "attitude"}
@@ -112,7 +112,9 @@ KINDS = {
     9: "满意度评分无效",
     10: "服务态度评分无效",
     11: "重复工单",
+    12: "回复时间不合理",
 }
+MAX_REPLY_DAYS = 366  # a first reply later than this after creation is a mistyped year (2062 for 2026)
 
 # DATA columns: the cs-quant / cs-smart inputs first, then counts for information
 COL_ID, COL_NAME, COL_DEPT = "工号", "姓名", "部门"
@@ -531,7 +533,8 @@ class _Work:
         checks: list[tuple[int, Any]] = [(1, pl.col("created_ms").is_null()), (2, pl.col("no_agent")),
                                          (3, pl.col("no_customer"))]
         if "reply_ms" in has:
-            checks += [(4, pl.col("fail_first_reply")), (5, pl.col("reply_ms") < pl.col("created_ms"))]
+            checks += [(4, pl.col("fail_first_reply")), (5, pl.col("reply_ms") < pl.col("created_ms")),
+                       (12, pl.col("reply_ms") - pl.col("created_ms") > MAX_REPLY_DAYS * 86_400_000)]
         checks.append((6, pl.col("aid") < 0))
         for k, fld in ((7, "resolved"), (8, "complaint")):
             if fld in has:
@@ -1178,6 +1181,9 @@ class _Work:
             message[5] = pl.format("首次回复时间 {} 早于创建时间 {}",
                                    pl.from_epoch("reply_ms", time_unit="ms").dt.strftime(stamp),
                                    pl.from_epoch("created_ms", time_unit="ms").dt.strftime(stamp))
+            message[12] = pl.format("首次回复时间 {} 比创建时间 {} 晚 {} 天以上, 请核对年份",
+                                    pl.from_epoch("reply_ms", time_unit="ms").dt.strftime(stamp),
+                                    pl.from_epoch("created_ms", time_unit="ms").dt.strftime(stamp), pl.lit(MAX_REPLY_DAYS))
         agent = pl.col("agent").cast(pl.String).str.strip_chars()
         message[6] = agent.replace_strict(list(agent_problems), list(agent_problems.values()), default=None,
                                           return_dtype=pl.String) if agent_problems else pl.format("客服「{}」不在花名册中", agent)
