@@ -956,3 +956,15 @@ def test_a_reply_years_after_the_question_is_a_mistyped_year(tmp_path):
     assert result.kind_counts == {"回复时间不合理": 1}
     k1 = by_id(result)["K1"]
     assert k1["问题总数"] == 4 and k1["平均响应时间"] == pytest.approx((930 + 3840 + 366 * 1440) / 3)
+
+
+def test_an_excel_date_serial_is_named_as_such(tmp_path):
+    rows = [r[:3] + ["46300.375"] + r[4:] if r[0] == "T1" else r for r in LOG]
+    rows = [r[:4] + ["46300"] + r[5:] if r[0] == "T2" else r for r in rows]
+    lines = compute_metrics([write_log(tmp_path / "t.csv", rows)], "2026-10", satisfaction_scale=5).problem_lines()
+    assert lines[0] == ("t.csv 第2行: 创建时间「46300.375」无法识别 (像是 Excel 的日期序列号: "
+                        "请在 Excel 中把该列设为日期时间格式再导出 CSV, 或直接用 .xlsx 文件)")
+    assert lines[1].startswith("t.csv 第3行: 首次回复时间「46300」无法识别 (像是 Excel 的日期序列号")
+    rows = [r[:3] + ["abc"] + r[4:] if r[0] == "T1" else r for r in LOG]
+    assert compute_metrics([write_log(tmp_path / "u.csv", rows)], "2026-10", satisfaction_scale=5).problem_lines() \
+        == ["u.csv 第2行: 创建时间「abc」无法识别"]

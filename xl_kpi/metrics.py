@@ -1170,14 +1170,18 @@ class _Work:
         def raw(fld: str) -> Any:  # the text of a value that could not be read
             return pl.col(f"raw_{fld}").cast(pl.String)
 
+        def unreadable(what: str, fld: str) -> Any:  # 46300.375 is how Excel stores a date: say so
+            serial = raw(fld).str.strip_chars().str.contains(r"^[2-9]\d{4}(\.\d+)?$")
+            return pl.format(f"{what}「{{}}」无法识别", raw(fld)) + pl.when(serial).then(pl.lit(
+                " (像是 Excel 的日期序列号: 请在 Excel 中把该列设为日期时间格式再导出 CSV, 或直接用 .xlsx 文件)")).otherwise(pl.lit(""))
+
         message = {
-            1: pl.when(pl.col("fail_created")).then(pl.format("创建时间「{}」无法识别", raw("created")))
-                 .otherwise(pl.lit("创建时间为空")),
+            1: pl.when(pl.col("fail_created")).then(unreadable("创建时间", "created")).otherwise(pl.lit("创建时间为空")),
             2: pl.lit("客服工号和姓名都为空"),
             3: pl.lit("客户为空"),
         }
         if "reply_ms" in cols:
-            message[4] = pl.format("首次回复时间「{}」无法识别", raw("first_reply"))
+            message[4] = unreadable("首次回复时间", "first_reply")
             message[5] = pl.format("首次回复时间 {} 早于创建时间 {}",
                                    pl.from_epoch("reply_ms", time_unit="ms").dt.strftime(stamp),
                                    pl.from_epoch("created_ms", time_unit="ms").dt.strftime(stamp))
