@@ -324,6 +324,7 @@ def consolidate_cmd(inputs, output, scheme_ref, period) -> None:
     """汇总交回的考核表 (递归读取文件夹), 生成部门汇总和问题清单."""
     from .consolidate import consolidate
     from .generate import PERIOD
+    from .periods import month_from_name
     from .scheme import get_scheme
     from .summary import write_summary
     from .tables import backup_path, check_writable
@@ -341,6 +342,10 @@ def consolidate_cmd(inputs, output, scheme_ref, period) -> None:
     with bar:
         result = consolidate(inputs, scheme=scheme, progress=update, exclude=[out, backup], period=period)
     backup = write_summary(result, output)  # checks again: Excel may have opened the summary meanwhile
+    named = month_from_name(output)
+    if named and result.period and named != result.period:
+        click.echo(f"注意: 文件名 {Path(output).name} 中的月份是 {named}, 汇总的却是 {result.period} 的考核表; "
+                   f"汇总表的「期间」列写的是 {result.period} (年度汇总按它计), 建议改文件名", err=True)
     for issue in result.issues:
         where = " ".join(x for x in (issue.file, f"工作表「{issue.sheet}」" if issue.sheet else "", issue.cell) if x)
         click.echo(f"问题 {where}: {issue.message}", err=True)

@@ -11,7 +11,6 @@ signature lines.  Output: printable HTML (A4, one page per person; one file per 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -21,6 +20,7 @@ from .describe import label
 from .errors import InputFileError, InputValueError
 from .generate import safe_file_stem, safe_sheet_name
 from .numbers import fmt, round_half_up, to_decimal
+from .periods import month_from_name, month_of
 from .scheme import Scheme, builtin_ids, builtin_scheme, normalize
 from .tables import atomic_path, cell_text, keep_text, read_table
 
@@ -110,8 +110,7 @@ def read_forms(summary: str | Path, scheme: Scheme | None = None, lang: str = "z
     missing = [ind.name for ind in scheme.indicators if col(ind.name) is None]
     if missing:
         raise InputFileError(f"{path}: 缺少方案 {scheme.id} 的指标列: {'、'.join(missing)}")
-    months = re.findall(r"(?<!\d)(\d{4})[-_.年](\d{1,2})(?!\d)", path.stem)
-    period = f"{int(months[0][0]):04d}-{int(months[0][1]):02d}" if len(months) == 1 else ""
+    named = month_from_name(path) or ""  # older summaries have no 期间 column: the file name says it
     forms, problems = [], []
     for i, row in enumerate(table.rows):
         def get(name: str) -> Any:
@@ -155,7 +154,7 @@ def read_forms(summary: str | Path, scheme: Scheme | None = None, lang: str = "z
             training = f"{t['training_for']}: {row_grade.training} ({row_grade.grade})" if row_grade else "—"
         forms.append(Form(
             id=pid, name=cell_text(get("姓名")), dept=cell_text(get("部门")), post=cell_text(get("岗位")),
-            period=period, total=fmt(to_decimal(total)) if _is_number(total) else (cell_text(total) or "—"),
+            period=(month_of(get("期间")) or named) if col("期间") is not None else named, total=fmt(to_decimal(total)) if _is_number(total) else (cell_text(total) or "—"),
             grade=grade or "—", rank=cell_text(get("部门排名")) or "—",
             items=[item for item, _ in items],
             weakest="、".join(f"{items[k][0].name} ({items[k][0].score}/{items[k][0].max})" for k in weakest) or "—",

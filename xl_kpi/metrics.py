@@ -287,8 +287,6 @@ class _Work:
     # ------------------------------------------------------------ reading
 
     def run(self, period: str) -> MetricsResult:
-        import polars as pl
-
         for s in self.sources:
             for fld in ("ticket", "first_reply", "resolved", "complaint", "satisfaction"):
                 if fld in self.fields and fld not in s.columns:

@@ -114,7 +114,9 @@ def month_of(value: Any) -> str | None:
     return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}"
 
 
-def _month_from_name(path: Path) -> str | None:
+def month_from_name(path: str | Path) -> str | None:
+    """The one YYYY-MM (2026-10, 2026_10, 2026年10) a file name holds; None for none or several."""
+    path = Path(path)
     found = {f"{int(y):04d}-{int(m):02d}" for y, m in re.findall(r"(?<!\d)(\d{4})[-_.年](\d{1,2})(?!\d)", path.stem)
              if 1 <= int(m) <= 12}
     return found.pop() if len(found) == 1 else None
@@ -184,7 +186,7 @@ def _read_one(path: Path, scheme: Scheme | None, issues: list[AnnualIssue]) -> l
                 break
     if "工号" not in cols or "总分" not in cols:
         raise InputFileError(f"{path}: 应有 工号 和 总分 两列 (月度汇总的「公司总览」表或 工号/姓名/部门/期间/总分 表)")
-    file_month = _month_from_name(path)
+    file_month = month_from_name(path)
     if "期间" not in cols and file_month is None:
         raise InputFileError(f"{path}: 没有「期间」列, 文件名中也没有 YYYY-MM 形式的月份, 无法确定考核月份")
     out = []

@@ -299,7 +299,7 @@ def _consolidate(book: HrBook, settings: Settings) -> tuple[str, list[tuple[str,
                          period=settings.need_period())
     kept = write_summary(result, output)
     heads = summary_headers(result)
-    book.write(SUMMARY_SHEET, [heads] + [person_row(p, heads) for p in result.people])
+    book.write(SUMMARY_SHEET, [heads] + [person_row(p, heads, result.period) for p in result.people])
     scored = sum(1 for p in result.people if p.score.total is not None)
     issues = [(" ".join(x for x in (i.file, f"工作表「{i.sheet}」" if i.sheet else "", i.cell) if x), i.message)
               for i in result.issues]

@@ -35,7 +35,7 @@ ISSUES = "问题"
 
 def summary_headers(result: Consolidation) -> list[str]:
     scheme = result.scheme
-    heads = ["工号", "姓名", "部门", "岗位"]
+    heads = ["工号", "姓名", "部门", "岗位"] + (["期间"] if result.period else [])
     if scheme is not None:
         heads += [ind.name for ind in scheme.indicators]
     heads += ["总分"]
@@ -48,8 +48,11 @@ def summary_headers(result: Consolidation) -> list[str]:
     return heads
 
 
-def person_row(p: PersonResult, heads: list[str]) -> list[Any]:
+def person_row(p: PersonResult, heads: list[str], period: str | None = None) -> list[Any]:
+    """One person's row under ``heads``; ``period``: the month consolidated (its own column, so that
+    annual and feedback read the month from the summary, not from a file name HR may have mistyped)."""
     values: dict[str, Any] = {k: p.identity.get(k, "") for k in ("工号", "姓名", "部门", "岗位")}
+    values["期间"] = period
     for item in p.score.items:
         values[item.indicator.name] = as_cell(item.points)
     values["总分"] = as_cell(p.score.total)
@@ -91,14 +94,14 @@ def build_summary(result: Consolidation) -> Workbook:
     people = sorted(result.people, key=_sort_key)
     overview = book.active
     overview.title = OVERVIEW
-    _table_sheet(overview, heads, [person_row(p, heads) for p in people], "overview", result)
+    _table_sheet(overview, heads, [person_row(p, heads, result.period) for p in people], "overview", result)
     taken = {OVERVIEW.lower(), ISSUES.lower(), CALIBRATION.lower()}
     departments: dict[str, list[PersonResult]] = {}
     for p in people:
         departments.setdefault(p.identity.get("部门", "") or "未分部门", []).append(p)
     for i, (dept, members) in enumerate(departments.items(), start=1):
         ws = book.create_sheet(safe_sheet_name(dept, taken))
-        _table_sheet(ws, heads, [person_row(p, heads) for p in members], f"dept{i}", result)
+        _table_sheet(ws, heads, [person_row(p, heads, result.period) for p in members], f"dept{i}", result)
         _grade_chart(ws, result, members, len(heads) + 2, dept)
     if result.scheme is not None and result.scheme.grades and people:
         _calibration_sheet(book.create_sheet(CALIBRATION), result, departments)

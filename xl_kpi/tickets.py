@@ -302,8 +302,6 @@ def local_time_ms(text: Any, fmt: str, zone: str) -> Any:
     of the local (wall-clock) time, null where they do not fit.  A time written with an offset (``fmt``
     reads one, ``OFFSET_FORMAT``) is converted to the local time of ``zone``; one without is taken as
     written (the plain formats are read exactly as before: no conversion at all)."""
-    import polars as pl
-
     parsed = text.str.to_datetime(fmt, strict=False, exact=True, cache=False, time_unit="ms")
     offset = OFFSET_FORMAT.search(fmt)
     if offset is not None:
