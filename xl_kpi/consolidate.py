@@ -28,6 +28,7 @@ from .numbers import fmt, plain, to_decimal
 from .reader import Cell, FilledWorkbook, PersonSheet, read_filled_workbook
 from .rules_sheet import fingerprint
 from .scheme import Scheme
+from .tables import is_backup
 
 TOLERANCE = Decimal("0.005")  # half a cent / half of 0.01 point: beyond display rounding
 
@@ -76,7 +77,7 @@ WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")  # .xls is read only to be report
 
 def find_workbooks(paths: Iterable[str | Path]) -> list[Path]:
     """Every .xlsx/.xlsm below the given folders (or the files themselves), sorted; lock files and our
-    own backups (…备份.xlsx, kept by generate --overwrite and consolidate) skipped."""
+    own backups (…备份.xlsx, …备份2.xlsx …, kept by generate --overwrite and consolidate) skipped."""
     found: set[Path] = set()
     for p in map(Path, paths):
         if p.is_file():
@@ -86,7 +87,7 @@ def find_workbooks(paths: Iterable[str | Path]) -> list[Path]:
             found.update(f for f in p.rglob("*") if f.suffix.lower() in WORKBOOK_SUFFIXES and f.is_file())
         else:
             raise InputFileError(f"找不到文件或文件夹 {p}")
-    return sorted(f for f in found if not f.name.startswith(("~$", ".~lock")) and not f.stem.endswith(".备份"))
+    return sorted(f for f in found if not f.name.startswith(("~$", ".~lock")) and not is_backup(f))
 
 
 def is_summary(path: Path) -> bool:

@@ -8,8 +8,10 @@ then a rename, so a crash never leaves half a file where a good one was.
 from __future__ import annotations
 
 import csv
+import filecmp
 import io
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
@@ -172,18 +174,63 @@ def check_replaceable(target: Path) -> None:
         raise _cannot_replace(target, exc) from None
 
 
-def backup_path(target: str | Path) -> Path:
-    """Where the previous version of an output is kept: 汇总.xlsx -> 汇总.备份.xlsx."""
+BACKUP_MARK = ".备份"
+_BACKUP_STEM = re.compile(re.escape(BACKUP_MARK) + r"\d*$")
+
+
+def backup_path(target: str | Path, number: int = 1) -> Path:
+    """The name of an output's ``number``-th backup: 汇总.xlsx -> 汇总.备份.xlsx, 汇总.备份2.xlsx, 汇总.备份3.xlsx …
+
+    keep_backup chooses the number (the first is the plain ….备份.xlsx); use the path it returns."""
     target = Path(target)
-    return target.with_name(f"{target.stem}.备份{target.suffix}")
+    return target.with_name(f"{target.stem}{BACKUP_MARK}{number if number > 1 else ''}{target.suffix}")
+
+
+def is_backup(path: str | Path) -> bool:
+    """Whether ``path`` is named as one of our backups (….备份.xlsx, ….备份2.xlsx …): folder readers skip these."""
+    return _BACKUP_STEM.search(Path(path).stem) is not None
+
+
+def backups_of(target: str | Path) -> list[Path]:
+    """The backups of ``target`` already next to it, by number (….备份.xlsx first)."""
+    return [path for _, path in _numbered_backups(Path(target))]
 
 
 def keep_backup(target: str | Path) -> Path:
-    """Copy ``target`` to its backup_path (atomically, replacing an older backup); return the backup."""
-    backup = backup_path(target)
+    """Copy ``target`` to a backup next to it, atomically, and return the backup's path.
+
+    An older backup is never replaced: the copy goes to the next free number (….备份.xlsx, then
+    ….备份2.xlsx, ….备份3.xlsx …; one past the highest, so a higher number is always a later copy).
+    When a backup already holds exactly these bytes, no other copy is made and that backup is returned."""
+    target = Path(target)
+    kept = _numbered_backups(target)
+    for _, old in reversed(kept):  # the latest first: usually the one a repeated run would match
+        if _same_bytes(target, old):
+            return old
+    number = (kept[-1][0] if kept else 0) + 1
+    while (backup := backup_path(target, number)).exists():  # a name the listing did not match
+        number += 1
     with atomic_path(backup) as tmp:
         shutil.copy2(target, tmp)
     return backup
+
+
+def _numbered_backups(target: Path) -> list[tuple[int, Path]]:
+    pattern = re.compile(re.escape(target.stem + BACKUP_MARK) + r"([2-9]|[1-9]\d+)?" + re.escape(target.suffix),
+                         re.IGNORECASE)  # as a case-insensitive disk (Windows, macOS) would match them
+    try:
+        names = os.listdir(target.parent)
+    except OSError:
+        return []
+    return sorted((int(m.group(1) or 1), target.parent / name) for name in names if (m := pattern.fullmatch(name)))
+
+
+def _same_bytes(a: Path, b: Path) -> bool:
+    """Whether two files hold exactly the same bytes (an unreadable one counts as different)."""
+    try:
+        return filecmp.cmp(a, b, shallow=False)
+    except OSError:
+        return False
 
 
 def same_file(a: str | Path, b: str | Path) -> bool:
