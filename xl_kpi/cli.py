@@ -318,7 +318,7 @@ def generate_cmd(scheme_ref, roster, period, out_dir, data, split, mode, lang, p
 @main.command("consolidate")
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="汇总工作簿 (.xlsx).")
-@click.option("--scheme", "scheme_ref", default=None, help="按此方案计分 (默认用各文件「规则」工作表中的方案).")
+@click.option("--scheme", "scheme_ref", default=None, help="按此方案计分; 文件自带的「规则」与它不同 (生成时用了改过的方案) 时按文件自身规则计分并列入问题 (默认用各文件「规则」工作表中的方案).")
 @click.option("--period", default=None, help="只汇总这一期 (YYYY-MM) 的考核表 (默认: 多数文件所属的期间); 其他期间的文件列为问题.")
 def consolidate_cmd(inputs, output, scheme_ref, period) -> None:
     """汇总交回的考核表 (递归读取文件夹), 生成部门汇总和问题清单."""

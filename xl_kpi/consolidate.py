@@ -147,9 +147,10 @@ def relative_formula(text: str, own_ref: str) -> str:
 # --------------------------------------------------------------------------- one person
 
 
-def evaluate_person(book: FilledWorkbook, person: PersonSheet) -> PersonResult:
+def evaluate_person(book: FilledWorkbook, person: PersonSheet, *, file: str | None = None) -> PersonResult:
+    """Score one person's sheet and check it; ``file`` names the workbook in the issues (default: its name)."""
     scheme = book.scheme
-    file = book.path.name
+    file = file or book.path.name
     issues: list[Issue] = []
     pid = person.identity.get("工号", "")
 
@@ -240,8 +241,9 @@ def _cached_number(cell: Cell) -> Decimal | None:
 
 
 def _check_formulas(book: FilledWorkbook, person: PersonSheet, score: PersonScore, issue: Callable) -> None:
+    # an edited 规则 sheet (read so with a scheme given) is not what the formulas were written from
     expected = _expected(book.rules_text, book.meta.get("formulas", "native"), book.meta.get("lang", "zh-Hans")) \
-        if book.rules_text else {}
+        if book.rules_text and not book.rules_edited else {}
     engine = {item.indicator.id: item.points for item in score.items}
     checks: list[tuple[str, str, Cell, Decimal | None]] = [
         (book.scheme.indicator(ind_id).name, f"score|{ind_id}", cell, engine.get(ind_id))
@@ -268,10 +270,14 @@ def _check_formulas(book: FilledWorkbook, person: PersonSheet, score: PersonScor
             issue(cell.ref, f"{label}单元格显示「{cell.value}」, 按规则应为 {fmt(value)} (可能被手工改动)")
 
 
+PAY_INPUT_NAMES = {"bonus_base": "绩效奖金基数", "plan": "计划销售额", "actual": "实际销售额", "other": "其他"}
+
+
 def _pay(scheme: Scheme, person: PersonSheet, score: PersonScore, issue: Callable) -> dict[str, Any]:
     out: dict[str, Any] = {}
 
-    def amount(key: str, name: str, required: bool) -> Decimal | None:
+    def amount(key: str, required: bool) -> Decimal | None:
+        name = PAY_INPUT_NAMES[key]
         cell = person.pay_inputs.get(key)
         if cell is None or cell.value is None or (isinstance(cell.value, str) and not cell.value.strip()):
             if required and cell is not None:
@@ -292,14 +298,14 @@ def _pay(scheme: Scheme, person: PersonSheet, score: PersonScore, issue: Callabl
 
     total = score.total
     if scheme.bonus:
-        base = amount("bonus_base", "绩效奖金基数", False)
+        base = amount("bonus_base", False)
         if base is not None and total is not None:
             out["绩效奖金"] = paymod.bonus(base, total)
     if score.grade is not None and score.grade.post_wage is not None:
         out["岗位工资"] = score.grade.post_wage
     if scheme.commission:
-        plan, actual = amount("plan", "计划销售额", False), amount("actual", "实际销售额", False)
-        other = amount("other", "其他", False) or Decimal(0)
+        plan, actual = amount("plan", False), amount("actual", False)
+        other = amount("other", False) or Decimal(0)
         if plan is not None and actual is not None:
             out["提成"] = scheme.commission.amount(actual, plan)
             if "岗位工资" in out:
@@ -337,7 +343,7 @@ def consolidate(
         names = "、".join(str(p) for p in paths)
         raise InputFileError(f"{names} 中没有考核表 (.xlsx/.xlsm), 未写入汇总; 请把交回的考核表放进去")
     result = Consolidation(scheme, files=files)
-    seen: dict[str, PersonResult] = {}
+    shown = shown_names(files, paths)
     fingerprints: dict[str, str] = {}
     peer_files: list[peermod.PeerFile] = []
     read: list[tuple[Path, FilledWorkbook | Issue]] = []
@@ -347,13 +353,17 @@ def consolidate(
         try:
             read.append((path, read_filled_workbook(path, scheme)))
         except KpiError as exc:
-            read.append((path, Issue(str(path.name), "", "", str(exc))))
+            read.append((path, Issue(shown[path], "", "", str(exc))))
         except Exception as exc:  # a file we cannot understand must not stop the others
-            read.append((path, Issue(str(path.name), "", "", f"无法读取 ({type(exc).__name__}: {exc})")))
+            read.append((path, Issue(shown[path], "", "", f"无法读取 ({type(exc).__name__}: {exc})")))
     result.period = period or main_period([b for _, b in read if isinstance(b, FilledWorkbook)])
+    # issues, and people's sheets in their place: which copy of a person counts is known only once all are read
+    log: list[Issue | PersonResult] = []
+    copies: dict[str, list[PersonResult]] = {}
     for path, book in read:
+        name = shown[path]
         if isinstance(book, Issue):
-            result.issues.append(book)
+            log.append(book)
             result.files_failed += 1
             continue
         result.files_read += 1
@@ -361,47 +371,117 @@ def consolidate(
         if book_period != result.period:
             found = f"是 {book_period} 的考核表" if book_period else "未记录考核期间"
             why = "指定的期间" if period else "多数文件的期间"
-            result.issues.append(Issue(path.name, "", "", f"本文件{found}, 本次汇总的是 {result.period} ({why}), 未计入汇总"))
+            log.append(Issue(name, "", "", f"本文件{found}, 本次汇总的是 {result.period} ({why}), 未计入汇总"))
             continue
         if result.scheme is None:
             result.scheme = book.scheme
         if book.scheme.id != result.scheme.id:
-            result.issues.append(Issue(path.name, "", "", f"方案 {book.scheme.id} 与其他文件的 {result.scheme.id} 不同, 已跳过"))
+            log.append(Issue(name, "", "", f"方案 {book.scheme.id} 与其他文件的 {result.scheme.id} 不同, 已跳过"))
             continue
-        fp = fingerprint(book.rules_text) if book.rules_text else ""
-        fingerprints.setdefault(fp, path.name)
+        if book.rules_notice:
+            log.append(Issue(name, "规则", "", book.rules_notice))
+        fp = fingerprint(book.rules_text) if book.rules_text and not book.rules_edited else ""
+        fingerprints.setdefault(fp, name)
         if fp and fp != next(iter(fingerprints)):
-            result.issues.append(Issue(path.name, "规则", "", f"规则与 {fingerprints[next(iter(fingerprints))]} 不同; 本文件按自身规则计分"))
+            log.append(Issue(name, "规则", "", f"规则与 {fingerprints[next(iter(fingerprints))]} 不同; 本文件按自身规则计分"))
         for notice in book.notices:
-            result.issues.append(Issue(path.name, "", "", notice))
+            log.append(Issue(name, "", "", notice))
         if peermod.is_peer_meta(book.meta):
-            def peer_issue(sheet: str, cell: str, message: str, _name: str = path.name, _who: str = book.meta.get("reviewer", "")) -> None:
-                result.issues.append(Issue(_name, sheet, cell, message, _who))
+            def peer_issue(sheet: str, cell: str, message: str, _name: str = name, _who: str = book.meta.get("reviewer", "")) -> None:
+                log.append(Issue(_name, sheet, cell, message, _who))
 
             try:
                 found = peermod.read_peer_file(path, book.meta, book.scheme, peer_issue)
             except KpiError as exc:
-                result.issues.append(Issue(path.name, "", "", str(exc)))
+                log.append(Issue(name, "", "", str(exc)))
                 continue
             if found is not None:
                 peer_files.append(found)
             continue
-        for name in book.foreign_sheets:
-            result.issues.append(Issue(path.name, name, "", "不是生成器生成的工作表, 未读取"))
+        for sheet in book.foreign_sheets:
+            log.append(Issue(name, sheet, "", "不是生成器生成的工作表, 未读取"))
         for person in book.people:
-            pr = evaluate_person(book, person)
-            pid = pr.identity.get("工号", "")
-            if pid in seen:
-                result.issues.extend(pr.issues)
-                result.issues.append(_second_copy(seen[pid], pr))
-                continue
-            seen[pid] = pr
-            result.people.append(pr)
-            result.issues.extend(pr.issues)
+            pr = evaluate_person(book, person, file=name)
+            copies.setdefault(pr.identity.get("工号", ""), []).append(pr)
+            log.append(pr)
+    told: dict[int, list[Issue]] = {}
+    for same in copies.values():
+        kept, issues = _settle_copies(same, shown, result.scheme)
+        result.people.append(kept)
+        told.update(issues)
+    result.issues = [i for entry in log for i in ([entry] if isinstance(entry, Issue) else told[id(entry)])]
     result.issues.extend(peermod.apply_peer_reviews(
         result.scheme, result.people, peer_files, lambda pr, score: _repay(result.scheme, pr, score)))
     _rank(result.people)
     return result
+
+
+def shown_names(files: list[Path], given: list[Path]) -> dict[Path, str]:
+    """How issues name each file: by its name, or where names repeat (两位主管的文件夹里各有一份
+    2026-10-客服一部.xlsx) by its path below the folder given, so that the copies can be told apart."""
+    counts = Counter(f.name for f in files)
+    out = {f: f.name if counts[f.name] == 1 else _below(f, given) for f in files}
+    again = Counter(out.values())  # the same path below two folders given: the path as found
+    return {f: str(f) if again[name] > 1 else name for f, name in out.items()}
+
+
+def _below(file: Path, given: list[Path]) -> str:
+    """The file's path below the folder given that holds it; a file given itself: its folder's name and its name."""
+    folder = next((g for g in given if g.is_dir() and file.is_relative_to(g)), None)
+    return str(file.relative_to(folder)) if folder else str(Path(file.parent.name, file.name))
+
+
+# --------------------------------------------------------------------------- copies of one person's sheet
+
+
+def _settle_copies(copies: list[PersonResult], shown: dict[Path, str],
+                  scheme: Scheme | None) -> tuple[PersonResult, dict[int, list[Issue]]]:
+    """The copy of a person's sheet that counts, and the issues to report in each copy's place (by id()).
+
+    Copies come from a file sent twice, a corrected copy beside the old one, or a department workbook
+    returned by two team leads who each filled only their own people.  A copy that adds nothing to
+    another (nothing typed, or only what the other holds too, such as the data generate pre-filled)
+    is left out quietly with its issues: its 整张考核表未填写 or 为空 beside a filled copy would be
+    wrong, and comparing it would leave the person unscored.  The other copies are compared with the
+    first one left (_copy_issue); when any scores differently, the person is left without a total."""
+    typed = [_typed(c) for c in copies]
+    counted = [c for i, c in enumerate(copies) if not _adds_nothing(i, typed)]
+    kept = counted[0]
+    told: dict[int, list[Issue]] = {id(c): [] for c in copies}
+    told[id(kept)] = list(kept.issues)
+    conflicts: list[str] = []
+    for other in counted[1:]:
+        issue, differs = _copy_issue(kept, other, shown, scheme)
+        told[id(other)] = [*other.issues, issue]
+        kept.issues.append(issue)  # on the kept row too, so its 问题数 shows it
+        if differs:
+            conflicts.append(issue.message)
+    if conflicts:
+        _unscore(kept, conflicts)
+    return kept, told
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _typed(pr: PersonResult) -> dict[Any, Any]:
+    """What a person's sheet holds in its input cells, by input key ("pay|bonus_base" for a pay input)."""
+    if pr.source is None:
+        return {}
+    cells = {**pr.source.inputs, **{f"pay|{k}": c for k, c in pr.source.pay_inputs.items()}}
+    return {key: cell.value for key, cell in cells.items() if not _blank(cell.value)}
+
+
+def _adds_nothing(i: int, typed: list[dict[Any, Any]]) -> bool:
+    """Copy i holds nothing that another copy lacks: every value it holds is in that copy too, which
+    holds more; or, among blank copies, it is not the first."""
+    mine = typed[i]
+    for j, theirs in enumerate(typed):
+        if j != i and all(key in theirs and theirs[key] == value for key, value in mine.items()):
+            if len(theirs) > len(mine) or (not mine and j < i):
+                return True
+    return False
 
 
 def _same_result(a: PersonResult, b: PersonResult) -> bool:
@@ -410,29 +490,76 @@ def _same_result(a: PersonResult, b: PersonResult) -> bool:
             and [i.points for i in a.score.items] == [i.points for i in b.score.items])
 
 
-def _second_copy(kept: PersonResult, other: PersonResult) -> Issue:
-    """Another sheet for a person already read (a file sent twice, or a corrected copy beside the old one).
+def _copy_issue(kept: PersonResult, other: PersonResult, shown: dict[Path, str],
+                scheme: Scheme | None) -> tuple[Issue, bool]:
+    """The issue for another sheet of a person already read, and whether the two score differently.
 
-    The issue is on the kept row too, so its 问题数 shows it.  When the two sheets score differently,
-    neither can be trusted: the person is left without a total (no grade, rank or pay) until only one
-    copy is left, since whichever copy was picked, the amount paid could be the wrong one."""
+    When they do, neither can be trusted: whichever copy was picked, the amount paid could be the
+    wrong one; the message says what differs, as a total alike (86 and 86) says nothing."""
     pid = kept.identity.get("工号", "")
-    where = f"{kept.file.name} 工作表「{kept.sheet}」"
-    if _same_result(kept, other):
+    where = f"{shown.get(kept.file, kept.file.name)} 工作表「{kept.sheet}」"
+    other_file = shown.get(other.file, other.file.name)
+    same = _same_result(kept, other)
+    if same:
         message = f"工号 {pid} 重复: 与 {where} 计分相同, 只计一次; 请删除多余的一份"
     else:
         def total(p: PersonResult) -> str:
             return f"总分 {plain(p.score.total)}" if p.score.total is not None else "未得出总分"
 
-        message = (f"工号 {pid} 重复, 两份计分不同: {where} {total(kept)}, "
-                   f"{other.file.name} 工作表「{other.sheet}」{total(other)}; 不知以哪份为准, 未计分, "
+        differ = _differences(_typed(kept), _typed(other), scheme)
+        message = (f"工号 {pid} 重复, 两份计分不同: {where}{total(kept)}, "
+                   f"{other_file} 工作表「{other.sheet}」{total(other)}"
+                   f"{f' (不同之处: {differ})' if differ else ''}; 不知以哪份为准, 未计分, "
                    f"请只保留正确的一份后重新汇总")
-        kept.score = PersonScore([ItemScore(i.indicator, None) for i in kept.score.items],
-                                 [*kept.score.problems, Problem(message)], None, None)
-        kept.pay = {}
-    issue = Issue(other.file.name, other.sheet, "B2", message, pid)
-    kept.issues.append(issue)
-    return issue
+    return Issue(other_file, other.sheet, "B2", message, pid), not same
+
+
+def _differences(a: dict[Any, Any], b: dict[Any, Any], scheme: Scheme | None, most: int = 3) -> str:
+    """The inputs two copies hold differently, by name: "绩效奖金基数 1000 与 1200"."""
+    keys = [k for k in {**a, **b} if a.get(k) != b.get(k)]
+    shown = [f"{_input_name(scheme, k)} {_input_value(scheme, k, a.get(k))} 与 {_input_value(scheme, k, b.get(k))}"
+             for k in keys[:most]]
+    return "; ".join(shown) + (f" 等 {len(keys)} 处" if len(keys) > most else "")
+
+
+def _input_spec(scheme: Scheme | None, key: Any) -> tuple[Any, Any, Any]:
+    """(indicator, input, assessor) of a scored input's key; Nones where the scheme does not know them."""
+    if scheme is None or isinstance(key, str):
+        return None, None, None
+    try:
+        ind = scheme.indicator(key[0])
+    except KpiError:
+        return None, None, None
+    spec = next((s for s in ind.inputs if s.id == key[1]), None)
+    return ind, spec, next((a for a in scheme.assessors if a.id == key[2]), None)
+
+
+def _input_name(scheme: Scheme | None, key: Any) -> str:
+    if isinstance(key, str):
+        return PAY_INPUT_NAMES.get(key[4:], key[4:])
+    ind, spec, assessor = _input_spec(scheme, key)
+    if ind is None:
+        return key[1]
+    name = f"{ind.name}/{spec.name}" if spec is not None and len(ind.inputs) > 1 else ind.name
+    return f"{name}({assessor.name})" if assessor else name
+
+
+def _input_value(scheme: Scheme | None, key: Any, value: Any) -> str:
+    """A cell's value as the person typed it: 0.3% for a percentage, 「…」 around text, 空 for nothing."""
+    if _blank(value):
+        return "空"
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+        number = to_decimal(value)
+        _ind, spec, _assessor = _input_spec(scheme, key)
+        return spec.show(number) if spec is not None else fmt(number)
+    return f"「{value}」"
+
+
+def _unscore(kept: PersonResult, conflicts: list[str]) -> None:
+    """No total, grade, rank or pay for a person whose copies disagree, until only one copy is left."""
+    kept.score = PersonScore([ItemScore(i.indicator, None) for i in kept.score.items],
+                             [*kept.score.problems, *(Problem(m) for m in conflicts)], None, None)
+    kept.pay = {}
 
 
 def main_period(books: list[FilledWorkbook]) -> str:

@@ -7,6 +7,7 @@ defusedxml, for the score cells only.  Nothing is ever written to the file.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import posixpath
 import re
@@ -67,14 +68,23 @@ class FilledWorkbook:
     foreign_sheets: list[str]
     notices: list[str]
     zip: ZipReport
+    rules_notice: str = ""  # with a scheme given: why its rules were not, or the 规则 sheet's were not, used
+
+    @property
+    def rules_edited(self) -> bool:
+        """The 规则 sheet no longer holds the rules the workbook was generated with (such a workbook is read
+        only with a scheme given, whose rules it is scored by)."""
+        return bool(self.rules_text and self.meta.get("rules")) and fingerprint(self.rules_text) != self.meta["rules"]
 
 
 def read_filled_workbook(path: str | Path, scheme: Scheme | None = None) -> FilledWorkbook:
     """Read a workbook made by `xl-kpi generate`; raise InputFileError if it is not one.
 
-    ``scheme`` (HR's rules) is used when given; otherwise the rules in the
-    workbook's 规则 sheet are, after checking they are the ones it was
-    generated with.
+    ``scheme`` (HR's rules) is used when given, unless the workbook's 规则 sheet
+    holds other rules it was generated with: those are then used, and
+    ``rules_notice`` says so (as it says when the 规则 sheet was edited since).
+    Without ``scheme`` the rules in the 规则 sheet are used, after checking
+    they are the ones it was generated with.
     """
     from python_calamine import CalamineWorkbook
 
@@ -98,6 +108,7 @@ def read_filled_workbook(path: str | Path, scheme: Scheme | None = None) -> Fill
     if RULES_SHEET in names:
         rows = book.get_sheet_by_name(RULES_SHEET).to_python(skip_empty_area=False)
         rules_text = rules_text_from_rows([r[0] if r else None for r in rows])
+    rules_notice = ""
     if scheme is None:
         if not rules_text:
             raise InputFileError("缺少「规则」工作表, 无法确定考核方案")
@@ -109,6 +120,8 @@ def read_filled_workbook(path: str | Path, scheme: Scheme | None = None) -> Fill
             raise InputFileError(str(exc)) from None
     elif meta.get("scheme") != scheme.id:
         raise InputFileError(f"这是方案 {meta.get('scheme')} 的考核表, 不是 {scheme.id} 的")
+    else:
+        scheme, rules_notice = _given_or_own(rules_text, meta, scheme)
     people_sheets = {k[len("sheet:"):]: v for k, v in meta.items() if k.startswith("sheet:")}
     layout = layout_for(scheme)
     wanted: dict[str, set[str]] = {}
@@ -133,9 +146,50 @@ def read_filled_workbook(path: str | Path, scheme: Scheme | None = None) -> Fill
         for cell in _read_cells(person):
             if cell.ref in shown:
                 cell.value, cell.error = shown[cell.ref], True
-    return FilledWorkbook(path, scheme, rules_text, meta, people, foreign, notices, report)
+    return FilledWorkbook(path, scheme, rules_text, meta, people, foreign, notices, report, rules_notice)
 
 
+def _given_or_own(rules_text: str, meta: dict[str, str], given: Scheme) -> tuple[Scheme, str]:
+    """The rules to score by when a scheme is given, and what to tell HR about them ("" when nothing).
+
+    A company edits a template's 规则 sheet and generates from it, keeping the id: supervisors filled
+    the sheets by those rules and the sheets' formulas score by them, so scoring by the given scheme
+    would blame every sheet whose score the edit changed.  The workbook's own rules are used then.
+    A 规则 sheet edited after generation is not trusted: the given scheme (HR's) is used for it."""
+    if not rules_text or not meta.get("rules"):
+        return given, ""
+    if fingerprint(rules_text) != meta["rules"]:
+        return given, f"「{RULES_SHEET}」工作表与生成时不一致 (规则被改动), 未采用; 按 --scheme 指定的 {given.id} 计分"
+    try:
+        own = rules_scheme(rules_text)
+    except KpiError:
+        return given, ""  # the scheme given is then the only rules there are
+    if same_rules(own, given):
+        return given, ""
+    return own, f"本文件生成时用的规则与 --scheme 指定的 {given.id} 不同 ({rules_differences(own, given)}); 本文件按自身规则计分"
+
+
+def same_rules(a: Scheme, b: Scheme) -> bool:
+    """The same rules, wherever each scheme was read from: every field but ``path``; comments and the
+    layout of the YAML text do not count."""
+    return a is b or dataclasses.replace(a, path="") == dataclasses.replace(b, path="")
+
+
+def rules_differences(own: Scheme, given: Scheme) -> str:
+    """What differs between two schemes, for a person: the indicators by name, else the other parts."""
+    theirs = {ind.id: ind for ind in given.indicators}
+    ours = {ind.id for ind in own.indicators}
+    names = [ind.name for ind in own.indicators if theirs.get(ind.id) != ind]
+    names += [ind.name for ind in given.indicators if ind.id not in ours]
+    if names:
+        return f"{'、'.join(names)}的规则不同"
+    parts = [label for label, key in _SCHEME_PARTS if getattr(own, key) != getattr(given, key)]
+    return f"{'、'.join(parts)}不同" if parts else "方案名称或说明不同"
+
+
+_SCHEME_PARTS = (("总分", "total"), ("小数位数", "decimals"), ("分组", "groups"), ("评分人", "assessors"),
+                 ("等级", "grades"), ("绩效奖金", "bonus"), ("提成", "commission"), ("绩效资格", "pay_threshold"),
+                 ("评级", "rating"), ("人事决定", "decisions"), ("等级比例", "calibration"), ("互评", "peer"))
 
 
 def _read_cells(person: PersonSheet) -> list[Cell]:
