@@ -216,3 +216,21 @@ def test_a_date_or_time_excel_made_of_a_typed_number_is_named_as_such(tmp_path):
         assert issue.cell == "H8", issue
         assert issue.message.startswith(f"平均响应时间 应为数字, 收到{shown} (Excel 把输入当成了"), issue.message
         assert "设为「数值」" in issue.message
+
+
+def test_a_deleted_score_formula_is_named_as_deleted(tmp_path):
+    """A score cell cleared with the Delete key was reported as "改写为固定值「None」"."""
+    import openpyxl
+
+    filled = _book(tmp_path, {"P1": DOC, "P2": DOC})
+    book = read_filled_workbook(filled)
+    first, second = book.people
+    wb = openpyxl.load_workbook(filled)
+    wb[first.sheet][first.scores["satisfaction"].ref].value = None
+    wb[second.sheet][second.scores["satisfaction"].ref].value = 16
+    wb.save(filled)
+    results = _evaluate(filled)
+    messages = {pid: [i.message for i in res.issues] for pid, (_p, res) in results.items()}
+    assert "客户满意度的得分公式被删除, 单元格为空" in messages["P1"]
+    assert "客户满意度的得分公式被改写为固定值「16」" in messages["P2"]
+    assert not any("None" in m for ms in messages.values() for m in ms)

@@ -59,3 +59,14 @@ def test_summary_has_its_period_and_a_mistyped_name_is_flagged(tmp_path):
     assert result.exit_code == 0, result.output
     html = next(out.glob("*.html")).read_text(encoding="utf-8")
     assert "2026-10" in html and "2026-11" not in html
+
+
+def test_the_count_of_files_says_read_and_unreadable_apart(tmp_path):
+    """"读取 5 个文件 (3 个无法读取)" read as 3 of 5; the 3 were besides the 5."""
+    folder = _returned(tmp_path, "2026-10")
+    (folder / "坏.xlsx").write_bytes(b"not a workbook")
+    result = run("consolidate", folder, "-o", tmp_path / "2026-10-汇总.xlsx")
+    assert "读取 1 个文件, 另有 1 个无法读取, 2 人, 2 人得出总分" in result.output, result.output
+    (folder / "坏.xlsx").unlink()
+    result = run("consolidate", folder, "-o", tmp_path / "2026-10-汇总.xlsx")
+    assert "读取 1 个文件, 2 人, 2 人得出总分, 0 个问题" in result.output, result.output

@@ -351,7 +351,8 @@ def consolidate_cmd(inputs, output, scheme_ref, period) -> None:
         click.echo(f"问题 {where}: {issue.message}", err=True)
     scored = sum(1 for p in result.people if p.score.total is not None)
     click.echo(
-        f"读取 {result.files_read} 个文件 ({result.files_failed} 个无法读取), {len(result.people)} 人, "
+        f"读取 {result.files_read} 个文件" + (f", 另有 {result.files_failed} 个无法读取" if result.files_failed else "")
+        + f", {len(result.people)} 人, "
         f"{scored} 人得出总分, {len(result.issues)} 个问题; 汇总已写入 {output}"
         + (f" (原汇总已备份为 {backup.name})" if backup else ""),
         err=True,

@@ -258,8 +258,11 @@ def _check_formulas(book: FilledWorkbook, person: PersonSheet, score: PersonScor
         want = expected.get(key)
         if cell.formula is None:
             if want is not None:
-                shown = fmt(to_decimal(cell.value)) if _cached_number(cell) is not None else cell.value
-                issue(cell.ref, f"{label}的得分公式被改写为固定值「{shown}」")
+                if _blank(cell.value):  # the formula was deleted (Delete key), not replaced by a number
+                    issue(cell.ref, f"{label}的得分公式被删除, 单元格为空")
+                else:
+                    shown = fmt(to_decimal(cell.value)) if _cached_number(cell) is not None else cell.value
+                    issue(cell.ref, f"{label}的得分公式被改写为固定值「{shown}」")
         elif want is not None and cell.formula and relative_formula(cell.formula, cell.ref) != want:
             issue(cell.ref, f"{label}的得分公式被修改")
         cached = _cached_number(cell)
