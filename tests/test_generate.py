@@ -423,3 +423,11 @@ def test_pay_amounts_from_the_roster_and_data(tmp_path):
     assert people["K1"].pay_inputs["bonus_base"].value == 1200
     assert people["K2"].pay_inputs["bonus_base"].value is None
     assert people["K3"].pay_inputs["bonus_base"].value == 1500  # the data file wins over the roster
+
+
+def test_a_roster_row_without_a_name_is_told(tmp_path):
+    roster = tmp_path / "roster.csv"
+    roster.write_text("工号,姓名,部门\nK1,王芳,一部\nK2,,一部\n", encoding="utf-8")
+    result = run("generate", "--scheme", "cs-quant", "--roster", roster, "--period", "2026-10", "--out", tmp_path / "o")
+    assert "roster.csv 第3行 B列: 工号 K2 的姓名为空, 考核表上姓名一栏空着" in result.output, result.output
+    assert openpyxl.load_workbook(tmp_path / "o" / "2026-10-一部.xlsx").sheetnames[1:3] == ["K1-王芳", "K2"]

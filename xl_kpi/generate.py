@@ -130,6 +130,9 @@ def read_roster(path: str | Path) -> tuple[list[Person], list[str]]:
             problems.append(f"{where}: 工号 {fields['工号']} 与第{seen[fields['工号']]}行重复, 此行未生成考核表")
             continue
         seen[fields["工号"]] = table.first_row + index
+        if not fields["姓名"]:  # the sheet is still made (named by the 工号 alone), but HR should know
+            problems.append(f"{table.path.name} {table.where(index, columns['姓名'])}: 工号 {fields['工号']} 的姓名为空, "
+                            "考核表上姓名一栏空着")
         if not fields["部门"]:
             if "部门" in columns:
                 problems.append(f"{table.path.name} {table.where(index, columns['部门'])}: "
@@ -325,7 +328,7 @@ def build_workbook(
     sheets: list[tuple[Person, str]] = []
     title = f"{label(scheme, lang)} ({period})"
     for person in people:
-        name = safe_sheet_name(f"{person.id}-{person.fields['姓名']}", taken)
+        name = safe_sheet_name(f"{person.id}-{person.fields['姓名']}" if person.fields['姓名'] else person.id, taken)
         ws = book.create_sheet(name)
         write_person_sheet(ws, scheme, layout, person.fields, period=period, lang=lang, mode=mode,
                            rules=yaml_text, prefill=prefill.get(person.id, {}), validations=validations,
