@@ -245,13 +245,11 @@ def score_cmd(scheme_ref: str, input_path: str, output: str, sheet: str | None) 
 
 def run_score(scheme_ref: str, input_path: str, output: str, sheet: str | None = None, *, quiet: bool = False) -> int:
     from .batch import score_table
-    from .errors import OutputFileError
     from .report import print_report, write_report
     from .scheme import get_scheme
-    from .tables import read_table, same_file
+    from .tables import read_table, refuse_overwrite
 
-    if same_file(input_path, output):
-        raise OutputFileError(f"结果文件 {output} 就是输入文件 {input_path}, 写入会覆盖原数据; 请用 -o 指定另一个文件")
+    refuse_overwrite(output, [input_path])
     scheme = get_scheme(scheme_ref)
     table = read_table(input_path, sheet)
     report = score_table(scheme, table)
@@ -327,7 +325,7 @@ def consolidate_cmd(inputs, output, scheme_ref, period) -> None:
     from .periods import month_from_name
     from .scheme import get_scheme
     from .summary import write_summary
-    from .tables import backup_path, check_writable
+    from .tables import check_writable, next_backup
 
     if not output.lower().endswith(".xlsx"):
         raise KpiUsageError(f"汇总文件应为 .xlsx, 收到 {output}")
@@ -335,12 +333,11 @@ def consolidate_cmd(inputs, output, scheme_ref, period) -> None:
         raise KpiUsageError(f"考核期间应写成 YYYY-MM (如 2026-10), 收到「{period}」")
     scheme = get_scheme(scheme_ref) if scheme_ref else None
     out = Path(output)
-    backup = backup_path(out)
-    for target in [out, *([backup] if out.exists() else [])]:  # now, rather than after reading every file
+    for target in [out, *([next_backup(out)] if out.exists() else [])]:  # now, rather than after reading every file
         check_writable(target)
     bar, update = _progress("汇总")
-    with bar:
-        result = consolidate(inputs, scheme=scheme, progress=update, exclude=[out, backup], period=period)
+    with bar:  # (backups of the summary are skipped by name: consolidate.find_workbooks)
+        result = consolidate(inputs, scheme=scheme, progress=update, exclude=[out], period=period)
     backup = write_summary(result, output)  # checks again: Excel may have opened the summary meanwhile
     named = month_from_name(output)
     if named and result.period and named != result.period:

@@ -26,7 +26,7 @@ from .errors import InputFileError, InputValueError, KpiError
 from .layout import layout_for
 from .numbers import fmt, plain, to_decimal
 from .reader import Cell, FilledWorkbook, PersonSheet, read_filled_workbook
-from .rules_sheet import fingerprint
+from .rules_sheet import fingerprint, rules_scheme
 from .scheme import Scheme
 from .tables import is_backup
 
@@ -110,10 +110,9 @@ def _expected(rules: str, mode: str, lang: str) -> dict[str, str]:
     with cell references made relative to the formula's own row (see relative_formula)."""
     from openpyxl import Workbook
 
-    from .scheme import parse_scheme_text
     from .sheets import ValidationBook, write_person_sheet
 
-    scheme = parse_scheme_text(rules, source="规则")
+    scheme = rules_scheme(rules)  # parsed already when the workbook was read (cached)
     book = Workbook()
     ws = book.active
     cells = write_person_sheet(ws, scheme, layout_for(scheme), {}, period="2000-01", lang=lang, mode=mode, rules=rules,
@@ -282,7 +281,7 @@ def _pay(scheme: Scheme, person: PersonSheet, score: PersonScore, issue: Callabl
     def amount(key: str, required: bool) -> Decimal | None:
         name = PAY_INPUT_NAMES[key]
         cell = person.pay_inputs.get(key)
-        if cell is None or cell.value is None or (isinstance(cell.value, str) and not cell.value.strip()):
+        if cell is None or _blank(cell.value):
             if required and cell is not None:
                 issue(cell.ref, f"{name}为空")
             return None

@@ -154,7 +154,7 @@ def read_forms(summary: str | Path, scheme: Scheme | None = None, lang: str = "z
             training = f"{t['training_for']}: {row_grade.training} ({row_grade.grade})" if row_grade else "—"
         forms.append(Form(
             id=pid, name=cell_text(get("姓名")), dept=cell_text(get("部门")), post=cell_text(get("岗位")),
-            period=(month_of(get("期间")) or named) if col("期间") is not None else named, total=fmt(to_decimal(total)) if _is_number(total) else (cell_text(total) or "—"),
+            period=month_of(get("期间")) or named, total=fmt(to_decimal(total)) if _is_number(total) else (cell_text(total) or "—"),
             grade=grade or "—", rank=cell_text(get("部门排名")) or "—",
             items=[item for item, _ in items],
             weakest="、".join(f"{items[k][0].name} ({items[k][0].score}/{items[k][0].max})" for k in weakest) or "—",

@@ -26,7 +26,7 @@ from .numbers import plain, to_decimal
 from .rules_sheet import fingerprint, write_rules_sheet
 from .scheme import Scheme, normalize
 from .sheets import ValidationBook, write_person_sheet
-from .tables import (atomic_path, backup_path, cell_text, check_replaceable, keep_backup, print_a4_landscape,
+from .tables import (atomic_path, backup_path, cell_text, check_replaceable, keep_backup, next_backup, print_a4_landscape,
                      read_table)
 
 ROSTER_COLUMNS = ("工号", "姓名", "部门", "岗位", "直属主管")
@@ -303,7 +303,7 @@ def _keep_existing(targets: list[Path], out: Path, period: str, *, peer: bool, o
         )
     for path in existing:  # every one replaceable before any backup is touched
         check_replaceable(path)
-        check_replaceable(backup_path(path))
+        check_replaceable(next_backup(path))
     return [keep_backup(path) for path in existing]
 
 

@@ -68,7 +68,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from .errors import InputFileError, InputValueError, OutputFileError, KpiError as KpiErrorBase
+from .errors import InputFileError, InputValueError, KpiError as KpiErrorBase
+from .tables import refuse_overwrite
 from .tickets import (
     CATEGORY_FIELDS, FALSE_WORDS, FIELDS, NO_REPLY_WORDS, TIME_FORMATS, TRUE_WORDS, UNRATED_WORDS, Mapping, Schedule, Source,
     business_clock_expr, load_mapping, local_time_ms, open_source, parse_peak, parse_period, parse_schedule,
@@ -216,7 +217,7 @@ def compute_metrics(
         raise InputFileError("请至少给出一个工单导出文件 (.csv 或 .xlsx)")
     inputs = [Path(t) for t in tickets] + ([Path(roster)] if roster is not None else [])
     if output is not None:
-        _refuse_overwrite(output, inputs)
+        refuse_overwrite(output, inputs, "数据文件")
     start, end = parse_period(period)
     schedule = hours if isinstance(hours, Schedule) else parse_schedule(hours, workdays)
     peak_range = peak if isinstance(peak, tuple) or peak is None else parse_peak(peak)
@@ -1328,15 +1329,6 @@ def _read_error(before: str, exc: BaseException, after: str = "") -> InputFileEr
 # --------------------------------------------------------------------------- writing
 
 
-def _refuse_overwrite(output: str | Path, inputs: Sequence[Path]) -> None:
-    """An OutputFileError when ``output`` is one of the files read: it would be replaced by DATA."""
-    from .tables import same_file
-
-    for path in inputs:
-        if same_file(output, path):
-            raise OutputFileError(f"数据文件 {output} 就是输入文件 {path}, 写入会覆盖原数据; 请用 -o 指定另一个文件")
-
-
 def write_metrics(result: MetricsResult, output: str | Path) -> Path:
     """DATA.xlsx: 数据 (read by score / generate --data), 问题 (every reported row), 说明.
 
@@ -1352,7 +1344,7 @@ def write_metrics(result: MetricsResult, output: str | Path) -> Path:
     output = Path(output)
     if output.suffix.lower() != ".xlsx":
         raise InputFileError(f"输出文件应为 .xlsx (数据表之外还有「问题」表), 收到 {output.name}")
-    _refuse_overwrite(output, result.inputs)
+    refuse_overwrite(output, result.inputs, "数据文件")
 
     widths = {COL_ID: 12, COL_NAME: 10, COL_DEPT: 12}
     data = _Sheet([widths.get(h, max(10, len(h) * 2 + 2)) for h in result.headers], frozen="B2")

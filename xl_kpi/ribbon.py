@@ -25,7 +25,7 @@ from typing import Any, Protocol
 
 from .errors import ExistingOutputError, KpiError
 from .settings_sheet import SHEET, Settings, parse_settings
-from .tables import atomic_path, backup_path, cell_text, write_table
+from .tables import atomic_path, cell_text, write_table
 
 ISSUES_SHEET = "问题"
 SUMMARY_SHEET = "汇总"
@@ -295,7 +295,7 @@ def _consolidate(book: HrBook, settings: Settings) -> tuple[str, list[tuple[str,
         raise KpiError(f"{settings.where('returned_dir')}: 回收文件夹 {folder} 不存在; 请把交回的考核表放进去")
     output = _summary_path(settings)
     output.parent.mkdir(parents=True, exist_ok=True)
-    result = consolidate([folder], progress=_progress(book, "一键汇总"), exclude=[output, backup_path(output)],
+    result = consolidate([folder], progress=_progress(book, "一键汇总"), exclude=[output],
                          period=settings.need_period())
     kept = write_summary(result, output)
     heads = summary_headers(result)

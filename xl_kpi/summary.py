@@ -23,7 +23,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from .consolidate import Consolidation, PersonResult, as_cell
 from .errors import InputFileError
 from .generate import safe_sheet_name
-from .tables import atomic_path, backup_path, check_writable, keep_text, same_file
+from .tables import atomic_path, check_writable, keep_text, next_backup, same_file
 from .tables import keep_backup as keep_backup_copy
 
 GRADE_COLOURS = ["C6EFCE", "DDEBF7", "FFF2CC", "FCE4D6", "FFC7CE"]  # best to worst
@@ -76,7 +76,7 @@ def write_summary(result: Consolidation, output: str | Path, *, keep_backup: boo
     Nothing is touched until both the summary and its backup are known to be writable (a summary
     open in Excel/WPS is an OutputFileError, and the previous backup is still there)."""
     output = Path(output)
-    writes = [output, *([backup_path(output)] if keep_backup and output.exists() else [])]
+    writes = [output, *([next_backup(output)] if keep_backup and output.exists() else [])]
     for target in writes:
         if any(same_file(target, f) for f in result.files):
             raise InputFileError(f"{target} 是被汇总的文件之一, 不能写入或覆盖; 请把汇总写到别的文件")

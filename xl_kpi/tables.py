@@ -14,7 +14,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -196,12 +196,12 @@ def backups_of(target: str | Path) -> list[Path]:
     return [path for _, path in _numbered_backups(Path(target))]
 
 
-def keep_backup(target: str | Path) -> Path:
-    """Copy ``target`` to a backup next to it, atomically, and return the backup's path.
+def next_backup(target: str | Path) -> Path:
+    """Where keep_backup would keep ``target`` (checked by callers before anything is written).
 
     An older backup is never replaced: the copy goes to the next free number (….备份.xlsx, then
     ….备份2.xlsx, ….备份3.xlsx …; one past the highest, so a higher number is always a later copy).
-    When a backup already holds exactly these bytes, no other copy is made and that backup is returned."""
+    When a backup already holds exactly these bytes, that backup is the answer (no other copy is made)."""
     target = Path(target)
     kept = _numbered_backups(target)
     for _, old in reversed(kept):  # the latest first: usually the one a repeated run would match
@@ -210,8 +210,16 @@ def keep_backup(target: str | Path) -> Path:
     number = (kept[-1][0] if kept else 0) + 1
     while (backup := backup_path(target, number)).exists():  # a name the listing did not match
         number += 1
-    with atomic_path(backup) as tmp:
-        shutil.copy2(target, tmp)
+    return backup
+
+
+def keep_backup(target: str | Path) -> Path:
+    """Copy ``target`` to ``next_backup(target)``, atomically (unless that already holds these bytes);
+    return the backup's path."""
+    backup = next_backup(target)
+    if not backup.exists():
+        with atomic_path(backup) as tmp:
+            shutil.copy2(target, tmp)
     return backup
 
 
@@ -231,6 +239,13 @@ def _same_bytes(a: Path, b: Path) -> bool:
         return filecmp.cmp(a, b, shallow=False)
     except OSError:
         return False
+
+
+def refuse_overwrite(output: str | Path, inputs: Iterable[str | Path], what: str = "结果文件") -> None:
+    """An OutputFileError when ``output`` is one of the ``inputs``: writing it would replace what the user gave."""
+    for path in inputs:
+        if same_file(output, path):
+            raise OutputFileError(f"{what} {output} 就是输入文件 {path}, 写入会覆盖原数据; 请用 -o 指定另一个文件")
 
 
 def same_file(a: str | Path, b: str | Path) -> bool:
