@@ -908,12 +908,40 @@ def test_a_month_without_tickets_says_so(tmp_path, log):
     assert not any("没有统计到" in n for n in compute_metrics([log], "2026-10", satisfaction_scale=5).notices)
 
 
-def test_a_file_without_a_column_says_what_its_tickets_count_as(tmp_path, log):
-    other = write_log(tmp_path / "other.csv", [[r[0] + "x", *r[1:5], r[6], r[7]] for r in LOG],
+def test_a_file_without_resolved_is_left_out_of_both_resolution_rates(tmp_path, log):
+    """The tickets of an export without 是否解决 were counted as unresolved: K1's 问题解决率 halved
+    (3/8) when the same month came in a second file without the column.  Now they are left out of
+    both rates (and counted in every other figure), and the file is named."""
+    other = write_log(tmp_path / "other.csv", [[r[0] + "x", r[1], r[2] + "x", *r[3:5], r[6], r[7]] for r in LOG],
                       headers=[h for h in HANS if h != "是否解决"])
+    alone = by_id(compute_metrics([log], "2026-10", satisfaction_scale=5))
     result = compute_metrics([log, other], "2026-10", satisfaction_scale=5)
-    assert "other.csv: 没有是否解决列 (其他文件有), 该文件的工单按未解决计入问题解决率和首次解决率, 这两项会偏低" \
+    assert "other.csv: 没有是否解决列 (其他文件有), 该文件的工单不计入问题解决率和首次解决率 (这两项只按有该列的文件计算)" \
         in "\n".join(result.notices)
+    both = by_id(result)
+    for agent in ("K1", "K2"):
+        assert both[agent]["问题总数"] == 2 * alone[agent]["问题总数"]  # every ticket still counts as raised
+        assert both[agent]["服务客户数"] == 2 * alone[agent]["服务客户数"]
+        assert both[agent]["有解决状态的问题数"] == alone[agent]["问题总数"]
+        assert both[agent]["问题解决率"] == alone[agent]["问题解决率"]
+        assert both[agent]["已解决数"] == alone[agent]["已解决数"]
+    assert both["K1"]["问题解决率"] == 0.75 and both["K1"]["首次解决率"] == alone["K1"]["首次解决率"]
+    assert "有解决状态的问题数" not in alone["K1"]  # only when a file lacks the column
+
+
+def test_an_agent_id_of_spaces_is_empty_and_the_name_stands_for_it(tmp_path):
+    """A 客服工号 of spaces only was an empty 工号 with no name: the row was reported as
+    「客服工号和姓名都为空」 though its 客服姓名 was there."""
+    headers = ["工单编号", "客服工号", "客服姓名", "客户ID", "创建时间", "首次回复时间", "是否解决"]
+    rows = [
+        ["T1", "A01", "李四", "C1", "2026-10-05 09:00:00", "2026-10-05 09:02:00", "是"],
+        ["T2", "  ", "李四", "C2", "2026-10-05 09:00:00", "2026-10-05 09:04:00", "否"],
+        ["T3", " ", "", "C3", "2026-10-05 09:00:00", "2026-10-05 09:04:00", "否"],
+    ]
+    result = compute_metrics([write_log(tmp_path / "spaces.csv", rows, headers)], "2026-10")
+    a01 = by_id(result)["A01"]
+    assert (a01["问题总数"], a01["已解决数"], a01["平均响应时间"]) == (2, 1, 3)
+    assert result.problem_lines() == ["spaces.csv 第4行: 客服工号和姓名都为空"]
 
 
 def test_a_time_format_the_parser_refuses_is_an_input_error(tmp_path, log):

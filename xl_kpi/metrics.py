@@ -89,7 +89,7 @@ MAX_FCR_DAYS = 366  # a repeat contact within a year at most
 MISSING_COLUMN = {
     "ticket": "没有工单编号, 不参与重复工单检查",
     "first_reply": "按未回复处理 (不计入平均响应时间)",
-    "resolved": "按未解决计入问题解决率和首次解决率, 这两项会偏低; 请补上该列或分开统计",
+    "resolved": "不计入问题解决率和首次解决率 (这两项只按有该列的文件计算)",
     "complaint": "按未投诉处理, 客户投诉率会偏低; 请补上该列或分开统计",
     "satisfaction": "按未评价处理 (不计入客户满意度)",
 }
@@ -126,6 +126,7 @@ COL_SATISFACTION = "客户满意度"
 COL_FCR = "首次解决率"
 COL_ATTITUDE = "服务态度"
 COL_PEAK = "高峰期平均响应时间"
+COL_JUDGED = "有解决状态的问题数"  # only when some file has no 是否解决 column: the rates' denominator
 PERCENT_COLUMNS = {COL_COMPLAINT, COL_RESOLUTION, COL_FCR}
 MINUTE_COLUMNS = {COL_RESPONSE, COL_PEAK}
 
@@ -459,6 +460,9 @@ class _Work:
                 value = self._flag_values(fld, codes)[_category_codes(df[f"{fld}_text"], len(codes))]
                 bad |= value < 0
                 columns += [pl.Series(fld, value == 1), pl.Series(f"bad_{fld}", value < 0)]
+        lacking = [i for i, s in enumerate(self.sources) if "resolved" not in s.columns]
+        if "resolved_text" in df.columns and lacking:  # those files' tickets are left out of both resolution rates
+            columns.append(pl.Series("resolved_known", ~np.isin(df["file"].to_numpy(), lacking)))
         bad &= ~blank
         ok = ~(blank | bad)
         df = df.with_columns(*columns, pl.Series("ok", ok))
@@ -619,21 +623,24 @@ class _Work:
         import polars as pl
 
         row_codes = _category_codes(df["agent"], len(codes))
-        seen = np.flatnonzero(np.bincount(row_codes, minlength=len(codes) + 1)[:len(codes)])
-        texts = [codes[int(c)] or "" for c in seen]
         names: dict[str, str] = {}
         name_only: set[str] = set()  # agent texts that are names of rows with no 工号 (the 工号 column is empty)
-        if "agent_name" in df.columns:
-            pairs = df.group_by("agent").agg(
-                pl.col("agent_name").drop_nulls().first(),
-                (pl.col("agent").cast(pl.String) == pl.col("agent_name").cast(pl.String)).fill_null(False).all()
-                .alias("name_only"),
-            ).drop_nulls("agent")
+        if "agent_name" in df.columns:  # (kept only when the exports have both columns)
+            # a 工号 of spaces only is an empty 工号: the 姓名 stands for the agent (the columns share the categories)
+            empty = np.array([not (t or "").strip() for t in codes.to_list()] + [True])
+            name_codes = _category_codes(df["agent_name"], len(codes))
+            row_codes = np.where(empty[row_codes] & ~empty[name_codes], name_codes, row_codes)
+            pairs = pl.DataFrame({"agent": row_codes, "name": name_codes}).group_by("agent").agg(
+                pl.col("name").filter(pl.col("name") < len(codes)).first(),
+                (pl.col("agent") == pl.col("name")).all().alias("name_only"),
+            ).filter(pl.col("agent") < len(codes))
             for a, n, only in pairs.iter_rows():
                 if n is not None:
-                    names[str(a).strip()] = str(n).strip()
-                if only:  # (agent_name is kept only when the exports have both columns)
-                    name_only.add(str(a).strip())
+                    names[str(codes[a]).strip()] = str(codes[n]).strip()
+                if only:
+                    name_only.add(str(codes[a]).strip())
+        seen = np.flatnonzero(np.bincount(row_codes, minlength=len(codes) + 1)[:len(codes)])
+        texts = [codes[int(c)] or "" for c in seen]
         problems: dict[str, str] = {}
         if self.people is None:
             ids, index = self._agent_index({t.strip() for t in texts if t.strip()}, names, name_only, problems)
@@ -806,6 +813,8 @@ class _Work:
                     aggs.append(peak_wait.median().alias("peak_median"))
         if "resolved" in schema:
             aggs.append(pl.col("resolved").cast(pl.Int64).sum().alias("resolved_n"))
+        if "resolved_known" in schema:
+            aggs.append(pl.col("resolved_known").cast(pl.Int64).sum().alias("judged"))
         for fld in ("satisfaction", "attitude"):
             if fld in schema:
                 scaled = (pl.col(fld) * self._score_unit(fld)).round(0).cast(pl.Int64)
@@ -1118,6 +1127,7 @@ class _Work:
             inputs.append(COL_PEAK)
         counts = ["服务客户数"] + (["投诉客户数"] if "complaint" in has else []) + ["问题总数"]
         counts += ["已解决数", "首次解决数"] if "resolved" in has else []
+        counts += [COL_JUDGED] if "resolved_known" in has else []
         counts += ["未回复数"] if "reply_ms" in has else []
         counts += ["评价数"] if "satisfaction" in has else []
         headers += inputs + counts
@@ -1138,8 +1148,10 @@ class _Work:
             else:
                 values[COL_RESPONSE] = _mean_minutes(t.get("wait_sum"), answered)
                 values[COL_PEAK] = _mean_minutes(t.get("peak_sum"), int(t.get("peak_n") or 0))
-            values[COL_RESOLUTION] = _ratio(t.get("resolved_n", 0), raised)
-            values[COL_FCR] = _ratio(t.get("fcr_n", 0), raised)
+            judged = raised if t.get("judged") is None else int(t["judged"])  # tickets whose file has 是否解决
+            values[COL_RESOLUTION] = _ratio(t.get("resolved_n", 0), judged)
+            values[COL_FCR] = _ratio(t.get("fcr_n", 0), judged)
+            values[COL_JUDGED] = judged
             values[COL_SATISFACTION] = _mean_score(t.get("satisfaction_sum"), int(t.get("satisfaction_n") or 0),
                                                    self._sat_factor, self._score_unit("satisfaction"))
             values[COL_ATTITUDE] = _mean_score(t.get("attitude_sum"), int(t.get("attitude_n") or 0), Decimal(1))
