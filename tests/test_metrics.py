@@ -996,3 +996,21 @@ def test_an_excel_date_serial_is_named_as_such(tmp_path):
     rows = [r[:3] + ["abc"] + r[4:] if r[0] == "T1" else r for r in LOG]
     assert compute_metrics([write_log(tmp_path / "u.csv", rows)], "2026-10", satisfaction_scale=5).problem_lines() \
         == ["u.csv 第2行: 创建时间「abc」无法识别"]
+
+
+def test_empty_and_space_only_ids_are_no_ids(tmp_path):
+    """Empty ticket and customer ids are told by their hashes (not by comparing texts): an empty, a
+    quoted-empty and a spaces-only id are all none.  Rows without a ticket id are no copies of each
+    other; rows without a customer are 缺少客户."""
+    path = tmp_path / "ids.csv"
+    path.write_text("工单编号,客服工号,客户ID,创建时间,首次回复时间,是否解决\n"
+                    ",A01,C1,2026-10-05 09:00:00,2026-10-05 09:02:00,是\n"
+                    "  ,A01,C2,2026-10-06 09:00:00,2026-10-06 09:02:00,否\n"
+                    '"",A01,C3,2026-10-06 09:00:00,2026-10-06 09:02:00,否\n'
+                    "T1,A01, ,2026-10-07 09:00:00,2026-10-07 09:02:00,否\n"
+                    'T2,A01,"",2026-10-07 09:00:00,2026-10-07 09:02:00,否\n'
+                    "T3,A01,,2026-10-07 09:00:00,2026-10-07 09:02:00,否\n", encoding="utf-8")
+    result = compute_metrics([path], "2026-10")
+    assert result.problem_lines() == [f"ids.csv 第{row}行: 客户为空" for row in (5, 6, 7)]
+    a01 = by_id(result)["A01"]
+    assert (a01["问题总数"], a01["服务客户数"], a01["已解决数"]) == (3, 3, 1)

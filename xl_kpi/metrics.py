@@ -390,7 +390,14 @@ class _Work:
             else:
                 value = raw.cast(pl.Float64, strict=False)
             values.append(value.alias(f"_{fld}"))
-        lf = lf.with_columns(*values, pl.col("customer").str.strip_chars().alias("_customer"))
+        # a ticket and a customer are each known by two independent hashes of their id, spaces around it trimmed
+        hashes = [pl.col("customer").str.strip_chars().alias("_customer")]
+        if "ticket" in present:
+            hashes.append(pl.col("ticket").str.strip_chars().alias("_ticket"))
+        lf = lf.with_columns(*values, *hashes)
+        lf = lf.with_columns(pl.col(f"_{name}").hash(seed=seed).alias(f"{prefix}{n}")
+                             for name, prefix in (("customer", "h"), ("ticket", "th")) if name == "customer" or "ticket" in present
+                             for n, seed in ((1, SEED_1), (2, SEED_2)))
         # a value the fast path cannot read; a score must also be finite: the text NaN, inf or Infinity is
         # no score, unreadable as "abc" is (``_retry`` then replaces the NaN with an empty value)
         lf = lf.with_columns(
@@ -400,17 +407,13 @@ class _Work:
 
         exprs = [pl.col("file"), pl.col("row").cast(pl.UInt32),
                  pl.all_horizontal([pl.col(f).is_null() for f in present]).alias("blank")]
-        if "ticket" in present:  # a ticket is known by two independent hashes of its id, spaces around it trimmed
-            ticket = pl.col("ticket").str.strip_chars()
-            exprs += [(ticket.is_null() | (ticket == "")).alias("no_ticket"), ticket.hash(seed=SEED_1).alias("th1"),
-                      ticket.hash(seed=SEED_2).alias("th2")]
+        if "ticket" in present:
+            exprs += [_no_text("th").alias("no_ticket"), pl.col("th1"), pl.col("th2")]
         agent_parts = [pl.col(f) for f in ("agent_id", "agent_name") if f in present]
         exprs.append((pl.coalesce(agent_parts) if len(agent_parts) > 1 else agent_parts[0]).alias("agent"))
         if "agent_id" in present and "agent_name" in present:
             exprs.append(pl.col("agent_name"))
-        customer = pl.col("_customer")  # a customer is known by two hashes of its id
-        exprs += [(customer.is_null() | (customer == "")).alias("no_customer"),
-                  customer.hash(seed=SEED_1).alias("h1"), customer.hash(seed=SEED_2).alias("h2")]
+        exprs += [_no_text("h").alias("no_customer"), pl.col("h1"), pl.col("h2")]
         for fld in parsed:
             exprs += [pl.col(f"_{fld}").alias(VALUE_COLUMN[fld]), pl.col(f"fail_{fld}"),
                       pl.when(pl.col(f"fail_{fld}")).then(pl.col(fld)).cast(category).alias(f"raw_{fld}")]
@@ -1301,6 +1304,26 @@ def _nonzero(counts: Any) -> dict[int, int]:
     import numpy as np
 
     return {int(i): int(counts[i]) for i in np.flatnonzero(counts)}
+
+
+@lru_cache(maxsize=1)
+def _empty_hashes() -> tuple[tuple[int, int], tuple[int, int]]:
+    """The two hashes (``SEED_1``, ``SEED_2``) of an empty text and of an empty cell."""
+    import polars as pl
+
+    texts = pl.Series(["", None], dtype=pl.String)
+    first, second = texts.hash(seed=SEED_1).to_list(), texts.hash(seed=SEED_2).to_list()
+    return (first[0], second[0]), (first[1], second[1])
+
+
+def _no_text(prefix: str) -> Any:
+    """Whether the id hashed as ``<prefix>1``, ``<prefix>2`` was empty or spaces only: told by its two hashes
+    (comparing numbers is much cheaper than comparing the texts again; two 64-bit hashes both equal to
+    those of an empty text by chance: about 1 in 10^38)."""
+    import polars as pl
+
+    one, two = pl.col(f"{prefix}1"), pl.col(f"{prefix}2")
+    return pl.any_horizontal([(one == a) & (two == b) for a, b in _empty_hashes()])
 
 
 def _category_codes(column: Any, n_codes: int) -> Any:
