@@ -1014,3 +1014,13 @@ def test_empty_and_space_only_ids_are_no_ids(tmp_path):
     assert result.problem_lines() == [f"ids.csv 第{row}行: 客户为空" for row in (5, 6, 7)]
     a01 = by_id(result)["A01"]
     assert (a01["问题总数"], a01["服务客户数"], a01["已解决数"]) == (3, 3, 1)
+
+
+def test_a_row_of_quoted_empty_cells_is_a_blank_row(tmp_path):
+    """A row of "" cells (as some exports write an empty line) was reported as 创建时间为空."""
+    path = write_log(tmp_path / "quoted.csv", LOG[:2])
+    with open(path, "a", encoding="utf-8", newline="") as fh:
+        fh.write(",".join(['""'] * len(HANS)) + "\r\n")
+    result = compute_metrics([path], "2026-10", satisfaction_scale=5)
+    assert result.problem_lines() == []
+    assert (result.files[0].blank, result.files[0].rows) == (1, 2)

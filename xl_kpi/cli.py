@@ -370,7 +370,11 @@ def consolidate_cmd(inputs, output, scheme_ref, period) -> None:
 @click.option("--fcr-days", type=int, default=7, show_default=True, help="首次解决: 同一客户多少天内未再来.")
 @click.option("--satisfaction-scale", type=click.Choice(["1", "5", "10", "100"]), default=None,
               help="导出中满意度评分的满分 (5 分制 ×20 换算为百分制; 1: 百分比, 0.9 即 90%).")
-def metrics_cmd(tickets, period, output, mapping, roster, median, hours, workdays, peak, fcr_days, satisfaction_scale) -> None:
+@click.option("--encoding", type=click.Choice(["auto", "utf-8", "gb18030", "big5"], case_sensitive=False), default="auto",
+              show_default=True, help="CSV 的编码: auto 自动识别 (UTF-8, 否则按表头在 GB18030 与 Big5 中选择).")
+@click.option("--sheet", default=None, help=".xlsx 中工单所在的工作表 (默认: 第一个表头能识别的工作表).")
+def metrics_cmd(tickets, period, output, mapping, roster, median, hours, workdays, peak, fcr_days, satisfaction_scale,
+                encoding, sheet) -> None:
     """由客服系统导出的工单 (TICKETS: .csv/.xlsx) 计算每位客服的客观指标, 写入数据文件.
 
     有问题的行 (时间无法识别、回复早于提问、未知客服、重复工单……) 列在数据文件的「问题」表, 退出码为 1.
@@ -379,6 +383,11 @@ def metrics_cmd(tickets, period, output, mapping, roster, median, hours, workday
 
     from .metrics import compute_metrics, report_to, write_metrics
 
+    if encoding.lower() != "auto" or sheet is not None:  # how to open the files travels with the mapping
+        from .tickets import load_mapping
+
+        mapping = load_mapping(mapping)
+        mapping.encoding, mapping.sheet = encoding.lower(), sheet
     with Console(stderr=True).status("准备读取工单") as status:  # shown only on a terminal
         def step(text: str) -> None:
             status.update(f"{text} …")

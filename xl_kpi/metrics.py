@@ -324,6 +324,7 @@ class _Work:
             again = reopen_gb18030(s, self.mapping, self.categories)
             if again is not None:
                 self.sources[i] = again
+                self.notices += [n for n in again.notices if n not in self.notices]  # how it was read after all
                 reopened = True
         return reopened
 
@@ -729,7 +730,7 @@ class _Work:
                 seen = f"最高只有 {_fmt_number(top)}" if top <= 10 else f"九成不超过 {_fmt_number(typical)}"
                 kind = "百分比 (0.9 即 90%)" if guess == 1 else f" {guess} 分制"
                 raise InputValueError(
-                    f"满意度评分{seen}, 看起来是{kind}, 而考核按百分制 (文件 000)。"
+                    f"满意度评分{seen}, 看起来是{kind}, 而考核的客户满意度按百分制。"
                     f"请加 --satisfaction-scale {guess} (换算为百分制 ×{100 // guess}); "
                     "若确是百分制, 请加 --satisfaction-scale 100"
                 )

@@ -6,8 +6,11 @@ conversation.  Its headers are recognised in 简体, 繁體 and English (工单�
 small mapping file (``--map``) names any other header.  Every file becomes a
 Polars LazyFrame of text columns under canonical names (the few-valued ones,
 ``CATEGORY_FIELDS``, as categories of the caller's ``Categories``), with the
-file's index and each row's spreadsheet row number (header = row 1), so every
-problem found later can say exactly where it is.  Times are read as local wall-clock
+file's index and each row's spreadsheet row number (as in the file), so every
+problem found later can say exactly where it is.  A CSV is UTF-8, else GB18030 or Big5 (whichever
+makes its header, then its cells, read as known words; ``--encoding`` says it outright); the header
+may stand below a title or an export time (row numbers stay the file's); an .xlsx's tickets are on
+the first sheet whose header is recognised, or on ``--sheet``.  Times are read as local wall-clock
 time: one written with an offset (+08:00, +0800, Z) is converted to the company's
 time zone (Asia/Shanghai unless the mapping file names another), one without is
 taken as written.
@@ -92,7 +95,7 @@ FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
         "attitude", "attitude score", "attitude_score",
     )),
 }
-HEADER_SEARCH_ROWS = 20  # an .xlsx header may stand below a title: looked for in this many rows
+HEADER_SEARCH_ROWS = 20  # a header may stand below a title, an export time …: looked for in this many non-empty rows
 REQUIRED = ("customer", "created")  # and one of agent_id / agent_name
 # Fields with few distinct texts (agents, flags): read as categories, so the reader builds one small
 # dictionary instead of millions of strings, and words are looked up once per distinct text.
@@ -179,6 +182,9 @@ class Mapping:
     no_reply_words: tuple[str, ...] = ()  # extra words meaning "never answered" in the first-reply column (lower case)
     timezone: str = DEFAULT_TIMEZONE  # local time of the company: times written with an offset are converted to it
     source: str = ""
+    # how the files are opened (the command's --encoding and --sheet, not from the mapping file)
+    encoding: str = "auto"  # a CSV's text: auto (UTF-8, else GB18030 or Big5 by what the text fits), utf-8, gb18030, big5
+    sheet: str | None = None  # the sheet of an .xlsx holding the tickets (None: the first whose header is recognised)
 
 
 _MAP_VALUE_KEYS = {"resolved": ("resolved", True), "unresolved": ("resolved", False),
@@ -366,7 +372,7 @@ class Source:
     headers: list[str]
     frame: Any  # polars.LazyFrame with columns: file, row, and one per field found
     notices: list[str] = field(default_factory=list)
-    temp: Path | None = None  # a UTF-8 copy of a GB18030 file, removed by close()
+    temp: Path | None = None  # a UTF-8 copy of a GB18030 or Big5 file, removed by close()
 
     @property
     def name(self) -> str:
@@ -377,10 +383,13 @@ class Source:
             self.temp.unlink()
 
 
-def open_source(path: str | Path, index: int, mapping: Mapping, categories: Any = None, gb18030: bool = False) -> Source:
+def open_source(path: str | Path, index: int, mapping: Mapping, categories: Any = None, gb18030: bool = False,
+                *, encoding: str | None = None, sheet: str | None = None) -> Source:
     """``categories``: the ``polars.Categories`` of the ``CATEGORY_FIELDS`` columns (one per run,
-    shared by all its files); None for the global categories.  ``gb18030``: read a CSV as GB18030
-    whatever its beginning looks like (see ``reopen_gb18030``)."""
+    shared by all its files); None for the global categories.  ``encoding`` (a CSV's: auto, utf-8,
+    gb18030, big5) and ``sheet`` (an .xlsx's) default to the mapping's (``Mapping.encoding``,
+    ``Mapping.sheet``: the command's --encoding and --sheet).  ``gb18030``: the CSV was taken as UTF-8
+    by its beginning and is not (see ``reopen_gb18030``): choose again between GB18030 and Big5."""
     import polars as pl
 
     path = Path(path)
@@ -389,33 +398,182 @@ def open_source(path: str | Path, index: int, mapping: Mapping, categories: Any 
     category = pl.Categorical(categories)
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        return _open_csv(path, index, mapping, category, gb18030)
+        wanted = encoding_name(encoding if encoding is not None else mapping.encoding)
+        return _open_csv(path, index, mapping, category, wanted, not_utf8=gb18030)
     if suffix in (".xlsx", ".xlsm"):
-        return _open_xlsx(path, index, mapping, category)
+        return _open_xlsx(path, index, mapping, category, sheet if sheet is not None else mapping.sheet)
     raise InputFileError(f"{path}: 工单导出文件应为 .csv 或 .xlsx, 收到 {path.suffix or '无扩展名'}")
 
 
 def reopen_gb18030(source: Source, mapping: Mapping, categories: Any = None) -> Source | None:
-    """The CSV ``source`` read again as GB18030, when it was taken as UTF-8 (its first 64 KB are) but
-    is not UTF-8 further on; None when that is not the case.  Used only after a scan failed."""
-    if source.temp is not None or source.path.suffix.lower() != ".csv" or _is_utf8(source.path):
+    """The CSV ``source`` read again as GB18030 or Big5 (whichever its text fits, see ``_guess_encoding``),
+    when it was taken as UTF-8 (its first 64 KB are) but is not UTF-8 further on; None when that is not
+    the case.  Used only after a scan failed."""
+    if source.temp is not None or source.path.suffix.lower() != ".csv" or _first_non_utf8(source.path) is None:
         return None
+    if encoding_name(mapping.encoding) == "utf-8":
+        raise InputFileError(f"{source.name}: 文件不是 UTF-8 编码 (--encoding utf-8), 第{_line_at(source.path)}行附近"
+                             f"无法按 UTF-8 读取; 请去掉 --encoding (自动识别) 或改用 --encoding gb18030 / big5")
     return open_source(source.path, source.index, mapping, categories, gb18030=True)
 
 
-def _is_utf8(path: Path) -> bool:
+# --encoding value -> (name in messages, codecs tried in order).  Big5: Microsoft's (cp950, what Excel
+# saves on Traditional Chinese Windows), then Big5-HKSCS (Hong Kong characters) for what cp950 cannot read.
+ENCODINGS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "utf-8": ("UTF-8", ("utf-8-sig",)),
+    "gb18030": ("GB18030", ("gb18030",)),
+    "big5": ("Big5", ("cp950", "big5hkscs")),
+}
+_ENCODING_ALIASES = {"utf8": "utf-8", "utf-8-sig": "utf-8", "gbk": "gb18030", "gb2312": "gb18030", "cp936": "gb18030",
+                     "cp950": "big5", "big5hkscs": "big5", "big5-hkscs": "big5"}
+# words a ticket's cells hold (是 / 否 / 已解決 …): which decoding yields more of them, when headers cannot tell
+_VALUE_WORDS = frozenset(w for words in (*TRUE_WORDS.values(), *FALSE_WORDS.values(), UNRATED_WORDS, NO_REPLY_WORDS)
+                         for w in words if not w.isascii())
+_SEPARATORS = (",", "\t", ";", "|")
+
+
+def encoding_name(text: str | None) -> str:
+    """'auto', 'utf-8', 'gb18030' or 'big5' from what a user may write (GBK, UTF8, cp950 …)."""
+    key = str(text or "auto").strip().lower()
+    key = _ENCODING_ALIASES.get(key, key)
+    if key != "auto" and key not in ENCODINGS:
+        raise InputValueError(f"--encoding 应为 auto、utf-8、gb18030 或 big5, 收到「{text}」")
+    return key
+
+
+def find_header(rows: list[list[Any]], mapping: Mapping, source: str, first_row: int = 1
+                ) -> tuple[int, list[str], dict[str, int], list[str]]:
+    """The header among the first ``HEADER_SEARCH_ROWS`` non-empty ``rows`` (a title, an export time, empty
+    rows may stand above it): the first whose names give the required fields.  (its index in ``rows``,
+    its names, field -> column, notices).  ``first_row``: the file's row number of ``rows[0]``.  When no
+    row is a header, the error is about the row most like one (see below), named by its row number unless row 1."""
+    tried: list[tuple[int, int, list[str]]] = []  # (recognised names, index, names)
+    for i, row in enumerate(rows):
+        names = [cell_string(v) or "" for v in row]
+        if not any(names):
+            continue
+        try:
+            columns, notices = match_headers(names, mapping, source)
+        except InputFileError:
+            tried.append((_recognised(names, mapping), i, names))
+            if len(tried) >= HEADER_SEARCH_ROWS:
+                break
+            continue
+        return i, names, columns, notices
+    if not tried:
+        raise InputFileError(f"{source}: 文件是空的, 应有表头行 (客服工号或客服姓名、客户、创建时间 等列)")
+    # the row most like a header: the most known names, at least two (a cell 已解決 is no header); else the first
+    _, i, names = max(tried, key=lambda t: (t[0] if t[0] >= 2 else 0, -t[1]))
+    match_headers(names, mapping, source if first_row + i == 1 else f"{source} 第{first_row + i}行")
+    raise AssertionError("unreachable: match_headers accepted a row it refused")  # pragma: no cover
+
+
+def _recognised(names: list[str], mapping: Mapping) -> int:
+    """How many of ``names`` are known headers (or headers the mapping file names)."""
+    mapped = {header_key(h) for h in mapping.columns.values()}
+    return sum(1 for n in names if n and (header_key(n) in _ALIASES or header_key(n) in mapped))
+
+
+def _csv_rows(text: str, separator: str, limit: int | None = None) -> list[list[str]]:
+    """The first ``limit`` records of CSV ``text`` (all when None), as far as the csv module can read them
+    (csv.Error when it cannot read the first)."""
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=separator)
+    rows: list[list[str]] = []
+    try:
+        for row in reader:
+            rows.append(row)
+            if limit is not None and len(rows) > limit:
+                break
+    except csv.Error:
+        if not rows:
+            raise
+    return rows[:limit]
+
+
+def _separators(text: str) -> list[str]:
+    """The separators to try, the most frequent in ``text`` first (a comma when none is there)."""
+    return sorted(_SEPARATORS, key=lambda s: -text.count(s))
+
+
+def _csv_header(text: str, mapping: Mapping, source: str) -> tuple[str, int, list[str], dict[str, int], list[str]]:
+    """(separator, header index, names, field -> column, notices) of a CSV beginning with ``text``."""
+    first_error = None
+    for separator in _separators(text):
+        try:
+            rows = _csv_rows(text, separator, 4 * HEADER_SEARCH_ROWS)
+        except csv.Error as exc:
+            first_error = first_error or InputFileError(f"{source}: 无法读取表头 ({exc})")
+            continue
+        try:
+            return (separator, *find_header(rows, mapping, source))
+        except InputFileError as exc:
+            first_error = first_error or exc
+    raise first_error  # about the most frequent separator's rows
+
+
+def _decode_head(head: bytes, codec: str) -> tuple[str, int]:
+    """``head`` decoded (the last character may be cut: left out), and how many bytes were not ``codec``."""
+    text = codecs.getincrementaldecoder(codec)(errors="replace").decode(head, final=False)
+    return text, text.count("\ufffd")
+
+
+def _guess_encoding(sample: bytes, mapping: Mapping) -> str:
+    """'gb18030' or 'big5' for bytes that are not UTF-8: the decoding under which (1) more header names are
+    recognised (工单编号 / 工單編號 …), then (2) more cells are known words (是 / 否 / 已解決 …), then (3)
+    fewer bytes are invalid; GB18030 (mainland Excel's CSV) on a tie."""
+    scores = {}
+    for enc in ("gb18030", "big5"):
+        text, bad = _decode_head(sample, ENCODINGS[enc][1][0])
+        try:
+            rows = _csv_rows(text, _separators(text)[0])
+        except csv.Error:
+            rows = []
+        header = max((_recognised([c.strip() for c in r], mapping) for r in rows[:4 * HEADER_SEARCH_ROWS]), default=0)
+        words = sum(1 for r in rows for c in r if c.strip().lower() in _VALUE_WORDS)
+        scores[enc] = (header, words, -bad)
+    return "big5" if scores["big5"] > scores["gb18030"] else "gb18030"
+
+
+def _first_non_utf8(path: Path) -> int | None:
+    """The offset of the first byte of ``path`` that is not UTF-8 (None when all of it is)."""
     decoder = codecs.getincrementaldecoder("utf-8-sig")()
+    done = 0  # bytes given to the decoder before this chunk
     try:
         with open(path, "rb") as fh:
             while chunk := fh.read(1 << 22):
-                decoder.decode(chunk)
+                pending = len(decoder.getstate()[0])  # the cut character the decoder holds from the last chunk
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError as exc:
+                    return max(done - pending + exc.start, 0)
+                done += len(chunk)
         decoder.decode(b"", final=True)
     except UnicodeDecodeError:
-        return False
-    return True
+        return max(done - 3, 0)  # a character cut by the end of the file
+    return None
 
 
-def _open_csv(path: Path, index: int, mapping: Mapping, category: Any, gb18030: bool = False) -> Source:
+def _line_at(path: Path, offset: int | None = None) -> int:
+    """The line number (1 = first) of byte ``offset`` of ``path`` (default: the first byte that is not UTF-8)."""
+    left = (_first_non_utf8(path) if offset is None else offset) or 0
+    lines = 1
+    with open(path, "rb") as fh:
+        while left > 0 and (chunk := fh.read(min(left, 1 << 22))):
+            lines += chunk.count(b"\n")
+            left -= len(chunk)
+    return lines
+
+
+def _sample_at(path: Path, offset: int, size: int = 1 << 20) -> bytes:
+    """About ``size`` bytes of ``path`` from the start of the line holding byte ``offset``."""
+    with open(path, "rb") as fh:
+        fh.seek(max(offset - (1 << 16), 0))
+        before = fh.read(offset - fh.tell())
+        return before[before.rfind(b"\n") + 1:] + fh.read(size)
+
+
+def _open_csv(path: Path, index: int, mapping: Mapping, category: Any, encoding: str = "auto",
+              not_utf8: bool = False) -> Source:
     import polars as pl
 
     with open(path, "rb") as fh:
@@ -425,34 +583,51 @@ def _open_csv(path: Path, index: int, mapping: Mapping, category: Any, gb18030: 
     temp = None
     read_path = path
     text = None
-    if not gb18030:  # UTF-8 when the beginning is (a scan that finds otherwise reopens it: ``reopen_gb18030``)
+    notices: list[str] = []
+    if encoding in ("auto", "utf-8") and not not_utf8:
+        # UTF-8 when the beginning is (a scan that finds otherwise reopens it: ``reopen_gb18030``)
         try:
             text = codecs.getincrementaldecoder("utf-8-sig")().decode(head, final=False)
-        except UnicodeDecodeError:
-            pass
+        except UnicodeDecodeError as exc:
+            if encoding == "utf-8":
+                raise InputFileError(
+                    f"{path.name}: 文件不是 UTF-8 编码 (--encoding utf-8), 第{_line_at(path, exc.start)}行附近无法按 "
+                    "UTF-8 读取; 请去掉 --encoding (自动识别) 或改用 --encoding gb18030 / big5") from None
     if text is None:
-        temp = _transcode(path)
+        chosen = encoding
+        if chosen in ("auto", "utf-8"):  # not UTF-8: GB18030 or Big5, by what the text fits
+            sample = head if not not_utf8 else _sample_at(path, _first_non_utf8(path) or 0)
+            chosen = _guess_encoding(sample, mapping)
+            order = [chosen, *(e for e in ("gb18030", "big5") if e != chosen)]
+        else:
+            order = [chosen]
+        temp, codec = _transcode(path, [c for e in order for c in ENCODINGS[e][1]], explicit=encoding not in ("auto", "utf-8"))
         read_path = temp
-        text = head.decode("gb18030", errors="replace")
-    first = text.lstrip("\ufeff").splitlines()[0] if text.strip() else ""
-    separator = max((",", "\t", ";", "|"), key=first.count) if first else ","
+        text, _ = _decode_head(head, codec)
+        used = next(e for e in order if codec in ENCODINGS[e][1])
+        if encoding == "auto":
+            other = "big5" if used == "gb18030" else "gb18030"
+            notices.append(f"{path.name}: 不是 UTF-8 编码, 已按 {ENCODINGS[used][0]} 读取 "
+                           f"(若文字是乱码, 请加 --encoding {other})")
     try:
-        headers = [h.strip() for h in next(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=separator))]
-        columns, notices = match_headers(headers, mapping, path.name)
-    except (StopIteration, csv.Error) as exc:
-        if temp is not None:
-            temp.unlink(missing_ok=True)
-        raise InputFileError(f"{path.name}: 无法读取表头 ({exc})") from None
-    except InputFileError:
-        if temp is not None:
-            temp.unlink(missing_ok=True)
-        raise
+        separator, skip, headers, columns, found = _csv_header(text, mapping, path.name)
+    except InputFileError as exc:
+        if temp is None:
+            raise
+        temp.unlink(missing_ok=True)
+        how = (f"文件不是 UTF-8 编码, 已按 {ENCODINGS[used][0]} 读取; 若列名是乱码, 请加 --encoding {other}"
+               if encoding == "auto" else f"已按 --encoding {encoding} 读取; 若列名是乱码, 请换用其他编码或去掉 --encoding")
+        raise InputFileError(f"{exc} ({how})") from None  # the message says how the file was read
+    notices += found
+    if skip:
+        notices.append(f"{path.name}: 表头在第{skip + 1}行, 其上的标题等未读入")
     names = [f"c{i}" for i in range(len(headers))]
     lf = pl.scan_csv(
         read_path, has_header=True, separator=separator, quote_char='"', infer_schema=False, new_columns=names,
         schema_overrides={names[col]: category for fld, col in columns.items() if fld in CATEGORY_FIELDS},
-        encoding="utf8", truncate_ragged_lines=True, raise_if_empty=False,
-    ).with_row_index("row", offset=2)
+        encoding="utf8", truncate_ragged_lines=True, raise_if_empty=False, skip_rows=skip,
+        null_values=[""],  # a quoted empty cell ("") is as empty as an unquoted one (a row of "" is a blank row)
+    ).with_row_index("row", offset=skip + 2)  # the file's row numbers: the header is row skip + 1
     frame = lf.select(
         pl.lit(index, pl.UInt16).alias("file"), "row",
         *[pl.col(names[col]).alias(fld) for fld, col in columns.items()],
@@ -460,47 +635,87 @@ def _open_csv(path: Path, index: int, mapping: Mapping, category: Any, gb18030: 
     return Source(path, index, columns, headers, frame, notices, temp)
 
 
-def _transcode(path: Path) -> Path:
-    """A UTF-8 copy of a GB18030 (GBK) CSV, as Excel in China saves them."""
+def _transcode(path: Path, codec_order: list[str] | None = None, explicit: bool = False) -> tuple[Path, str]:
+    """A UTF-8 copy of a GB18030 (GBK, as Excel in China saves CSV) or Big5 CSV, and the codec that read it:
+    the first of ``codec_order`` that decodes the whole file."""
+    codec_order = codec_order or ["gb18030"]
     fd, tmp = tempfile.mkstemp(prefix="xlkpi-", suffix=".csv")
-    decoder = codecs.getincrementaldecoder("gb18030")(errors="strict")
-    try:
-        with open(path, "rb") as src, open(fd, "w", encoding="utf-8", newline="") as dst:
-            while chunk := src.read(1 << 22):
-                dst.write(decoder.decode(chunk))
-            dst.write(decoder.decode(b"", final=True))
-    except UnicodeDecodeError:
-        Path(tmp).unlink(missing_ok=True)
-        raise InputFileError(f"{path.name}: 无法识别文件编码 (既不是 UTF-8 也不是 GB18030), 请另存为 UTF-8 的 CSV") from None
-    return Path(tmp)
+    failed_line = 0
+    for n, codec in enumerate(codec_order):
+        decoder = codecs.getincrementaldecoder(codec)(errors="strict")
+        lines = 0
+        try:
+            with open(path, "rb") as src, open(fd if n == 0 else tmp, "w", encoding="utf-8", newline="") as dst:
+                while chunk := src.read(1 << 22):
+                    try:
+                        dst.write(decoder.decode(chunk))
+                    except UnicodeDecodeError as exc:
+                        lines += chunk[:max(exc.start, 0)].count(b"\n")
+                        raise
+                    lines += chunk.count(b"\n")
+                dst.write(decoder.decode(b"", final=True))
+        except UnicodeDecodeError:
+            failed_line = failed_line or lines + 1
+            continue
+        return Path(tmp), codec
+    Path(tmp).unlink(missing_ok=True)
+    if explicit:
+        label = next(label for label, names in ENCODINGS.values() if codec_order[0] in names)
+        raise InputFileError(f"{path.name}: 第{failed_line}行附近的文字不是 {label} 编码, 无法按 --encoding "
+                             f"{encoding_name(codec_order[0])} 读取; 请去掉 --encoding (自动识别) 或另存为 UTF-8 的 CSV")
+    raise InputFileError(f"{path.name}: 无法识别文件编码 (既不是 UTF-8, 也不是 GB18030 或 Big5; 第{failed_line}行附近), "
+                         "请另存为 UTF-8 的 CSV")
 
 
-def _open_xlsx(path: Path, index: int, mapping: Mapping, category: Any) -> Source:
+def _open_xlsx(path: Path, index: int, mapping: Mapping, category: Any, sheet: str | None = None) -> Source:
+    """The tickets of the sheet ``sheet``, or of the first sheet whose header is recognised."""
     import polars as pl
+    from python_calamine import CalamineWorkbook
 
-    from .tables import read_table
-
-    table = read_table(path)
-    headers, body, first_row = table.headers, table.rows, table.first_row
     try:
-        columns, notices = match_headers(headers, mapping, path.name)
-    except InputFileError:
-        # a title, an export time … above the header: the first of the next rows whose names are recognised
-        for i, row in enumerate(body[:HEADER_SEARCH_ROWS]):
-            names = [cell_string(v) or "" for v in row]
-            try:
-                columns, notices = match_headers(names, mapping, path.name)
-            except InputFileError:
-                continue
-            headers, body, first_row = names, body[i + 1:], first_row + i + 1
-            break
-        else:
-            raise
+        book = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises its own error types for broken files
+        raise InputFileError(f"{path.name}: 无法打开工作簿 ({exc})") from None
+    sheets = list(book.sheet_names)
+    if not sheets:
+        raise InputFileError(f"{path.name}: 工作簿中没有工作表")
+    listed = "、".join(f"「{s}」" for s in sheets)
+    if sheet is not None and sheet not in sheets:
+        near = [s for s in sheets if s.strip().lower() == sheet.strip().lower()]
+        if len(near) != 1:
+            raise InputFileError(f"{path.name}: 没有工作表「{sheet}」(--sheet); 现有工作表: {listed}")
+        sheet = near[0]
+    labelled = sheet is not None or len(sheets) > 1  # messages name the sheet when there is a choice
+    skipped: list[str] = []
+    for name in [sheet] if sheet is not None else sheets:
+        source = f"{path.name} 工作表「{name}」" if labelled else path.name
+        rows = [[None if v == "" else v for v in row] for row in book.get_sheet_by_name(name).to_python(skip_empty_area=False)]
+        try:
+            at, headers, columns, notices = find_header(rows, mapping, source)
+        except InputFileError:
+            if sheet is not None or len(sheets) == 1:
+                raise
+            skipped.append(name)
+            continue
+        break
+    else:
+        raise InputFileError(
+            f"{path.name}: 没有一个工作表的表头能识别 (前 {HEADER_SEARCH_ROWS} 行中应有 客服工号或客服姓名、客户、创建时间 等列); "
+            f"现有工作表: {listed}。请用 --sheet 指定工单所在的工作表, 或在列名映射文件 (--map) 中写明列名")
+    if skipped:
+        notices.insert(0, f"{path.name}: 工单读自工作表「{name}」 (工作表 {'、'.join(f'「{s}」' for s in skipped)} "
+                          "没有可识别的表头, 未读入)")
+    if at:
+        notices.append(f"{source}: 表头在第{at + 1}行, 其上的标题等未读入")
+    body = rows[at + 1:]
+    while body and not any(cell_string(v) for v in body[-1]):  # trailing empty rows: no rows of the export
+        body.pop()
     data: dict[str, list[str | None]] = {fld: [cell_string(r[col]) if col < len(r) else None for r in body]
                                          for fld, col in columns.items()}
-    rows = list(range(first_row, first_row + len(body)))
+    first_row = at + 2  # rows[0] is the sheet's row 1: the header is row at + 1
+    rows_no = list(range(first_row, first_row + len(body)))
     frame = pl.DataFrame(
-        {"file": pl.Series([index] * len(rows), dtype=pl.UInt16), "row": pl.Series(rows, dtype=pl.UInt32),
+        {"file": pl.Series([index] * len(rows_no), dtype=pl.UInt16), "row": pl.Series(rows_no, dtype=pl.UInt32),
          **{fld: pl.Series(values, dtype=pl.String) for fld, values in data.items()}}
     ).with_columns(pl.col(fld).cast(category) for fld in data if fld in CATEGORY_FIELDS).lazy()
     return Source(path, index, columns, headers, frame, notices)
