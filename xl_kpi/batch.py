@@ -29,7 +29,7 @@ from .tables import Table, cell_text
 
 ID_COLUMN = "工号"
 IDENTITY = ("工号", "姓名", "部门")
-_ID_ALIASES = {"工号": ("工号", "員工編號", "员工编号", "工號", "id", "employee_id"),
+IDENTITY_ALIASES = {"工号": ("工号", "員工編號", "员工编号", "工號", "id", "employee_id"),
                "姓名": ("姓名", "name"), "部门": ("部门", "部門", "department")}
 PAY_INPUTS = {
     "bonus_base": ("绩效奖金基数", "績效獎金基數"),
@@ -80,7 +80,7 @@ def map_columns(scheme: Scheme, headers: list[str]) -> ColumnMap:
             for assessor in scheme.assessors or [None]:
                 for h in input_headers(scheme, ind, spec, assessor):
                     by_key.setdefault(normalize(h), ("input", (ind.id, spec.id, assessor.id if assessor else "")))
-    for canonical, aliases in _ID_ALIASES.items():
+    for canonical, aliases in IDENTITY_ALIASES.items():
         for a in aliases:
             by_key.setdefault(normalize(a), ("identity", canonical))
     for key, aliases in PAY_INPUTS.items():

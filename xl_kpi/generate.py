@@ -10,19 +10,22 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
+from openpyxl.worksheet.hyperlink import Hyperlink
 
 from . import __version__
-from .batch import ID_COLUMN, PAY_INPUTS, map_columns
+from .batch import IDENTITY_ALIASES, ID_COLUMN, PAY_INPUTS, map_columns
 from .describe import label
 from .hant import in_lang
 from .errors import ExistingOutputError, InputFileError, InputValueError, KpiError
+from .inputs import InputSpec
 from .layout import COVER_SHEET, LISTS_SHEET, META_SHEET, RULES_SHEET, Layout, layout_for, input_key
-from .numbers import plain, to_decimal
+from .numbers import plain
 from .rules_sheet import fingerprint, write_rules_sheet
 from .scheme import Scheme, normalize
 from .sheets import ValidationBook, write_person_sheet
@@ -31,9 +34,7 @@ from .tables import (atomic_path, backup_path, cell_text, check_replaceable, kee
 
 ROSTER_COLUMNS = ("工号", "姓名", "部门", "岗位", "直属主管")
 ROSTER_ALIASES = {
-    "工号": ("工号", "工號", "员工编号", "員工編號", "id"),
-    "姓名": ("姓名", "name"),
-    "部门": ("部门", "部門", "department"),
+    **IDENTITY_ALIASES,  # 工号, 姓名, 部门: spelled as in a DATA file
     "岗位": ("岗位", "崗位", "职位", "職位", "position"),
     "直属主管": ("直属主管", "直屬主管", "主管", "supervisor"),
 }
@@ -92,6 +93,12 @@ class Person:
     fields: dict[str, str]
     extra: dict[str, str]
     row: int
+    sheet: str | None = None  # the roster's sheet, for an .xlsx roster
+
+    @property
+    def where(self) -> str:
+        """'第5行', or '工作表「名单」第5行' for an .xlsx roster."""
+        return f"{'工作表「' + self.sheet + '」' if self.sheet else ''}第{self.row}行"
 
     @property
     def id(self) -> str:
@@ -99,7 +106,8 @@ class Person:
 
 
 def read_roster(path: str | Path) -> tuple[list[Person], list[str]]:
-    table = read_table(path)
+    # the header may stand below a title, and an .xlsx roster may be on another sheet than the first
+    table = read_table(path, required={name: ROSTER_ALIASES[name] for name in ("工号", "姓名")}, what="花名册")
     columns: dict[str, int] = {}
     extra: dict[str, int] = {}
     lookup = {normalize(a): name for name, aliases in ROSTER_ALIASES.items() for a in aliases}
@@ -111,8 +119,6 @@ def read_roster(path: str | Path) -> tuple[list[Person], list[str]]:
             columns[name] = col
         else:
             extra[head] = col
-    if "工号" not in columns or "姓名" not in columns:
-        raise InputFileError(f"{table.path.name}: 花名册应有「工号」和「姓名」列, 现有: {', '.join(h for h in table.headers if h)}")
     people, problems, seen = [], [], {}
     if "部门" not in columns:  # every sheet would go into one 未分部门 workbook: said once, not per row
         problems.append(f"{table.path.name}: 花名册没有「部门」列, 所有人归入「未分部门」")
@@ -138,12 +144,21 @@ def read_roster(path: str | Path) -> tuple[list[Person], list[str]]:
                 problems.append(f"{table.path.name} {table.where(index, columns['部门'])}: "
                                 f"{fields['姓名'] or fields['工号']} 的部门为空, 归入「未分部门」")
             fields["部门"] = "未分部门"
-        people.append(Person(fields, {h: cell_text(row[c]) for h, c in extra.items()}, table.first_row + index))
+        people.append(Person(fields, {h: cell_text(row[c]) for h, c in extra.items()}, table.first_row + index,
+                             table.sheet))
     return people, problems
 
 
+def pay_amount(name: str, raw: object) -> Any:
+    """A pay input (绩效奖金基数 …) as it may be pre-filled: a non-negative amount, as the sheet's own check wants;
+    InputValueError otherwise (the cell is then left for HR to fill)."""
+    return plain(InputSpec(name, name, name, "amount", Decimal(0), None).check(raw))
+
+
 def roster_pay(people: list[Person], source: str) -> tuple[dict[str, dict[str, Any]], list[str]]:
-    """Pay amounts kept on the roster (绩效奖金基数, 计划销售额, 实际销售额, 其他) -> pre-filled pay inputs."""
+    """Pay amounts kept on the roster (绩效奖金基数, 计划销售额, 实际销售额, 其他) -> pre-filled pay inputs.
+
+    A value that is not a non-negative amount (abc, -500) is reported and not pre-filled."""
     lookup = {normalize(alias): key for key, aliases in PAY_INPUTS.items() for alias in aliases}
     out: dict[str, dict[str, Any]] = {}
     problems: list[str] = []
@@ -153,15 +168,15 @@ def roster_pay(people: list[Person], source: str) -> tuple[dict[str, dict[str, A
             if key is None or not raw:
                 continue
             try:
-                out.setdefault(person.id, {})[f"pay|{key}"] = plain(to_decimal(raw, what=head))
+                out.setdefault(person.id, {})[f"pay|{key}"] = pay_amount(head, raw)
             except InputValueError as exc:
-                problems.append(f"{source} 第{person.row}行 {head}: {exc}, 未预填")
+                problems.append(f"{source} {person.where} {head}: {exc}, 未预填")
     return out, problems
 
 
 def read_prefill(scheme: Scheme, path: str | Path) -> tuple[dict[str, dict[str, Any]], list[str], list[str]]:
     """(工号 -> {input key -> number}, problems, notices) from a DATA file laid out as for `xl-kpi score`."""
-    table = read_table(path)
+    table = read_table(path, required={ID_COLUMN: IDENTITY_ALIASES[ID_COLUMN]}, what="数据文件")
     cmap = map_columns(scheme, table.headers)
     if ID_COLUMN not in cmap.identity:
         raise InputFileError(f"{table.path.name}: 数据文件应有「工号」列")
@@ -189,7 +204,7 @@ def read_prefill(scheme: Scheme, path: str | Path) -> tuple[dict[str, dict[str, 
             if raw is None or (isinstance(raw, str) and not raw.strip()):
                 continue
             try:  # an input outside its range (150% resolved) is not put on a sheet that would refuse it
-                values[key] = plain(spec.check(raw) if spec else to_decimal(raw, what=table.headers[col]))
+                values[key] = plain(spec.check(raw)) if spec else pay_amount(table.headers[col], raw)
             except InputValueError as exc:
                 problems.append(f"{table.path.name} {table.where(index, col)}: {exc}, 未预填")
         out[emp] = values
@@ -242,8 +257,7 @@ def generate(
         ids = {p.id for p in people}
         for emp, values in data_values.items():  # the data file wins over the roster
             if emp not in ids:
-                like = [i for i in ids if i.lstrip("0") == emp.lstrip("0")]
-                hint = f" (花名册中有 {like[0]}: 数据文件中工号前面的 0 可能被 Excel 去掉了)" if like else ""
+                hint = _leading_zeros_hint(emp, ids)
                 result.problems.append(f"{Path(data).name}: 工号 {emp} 不在花名册中, 其数据未预填{hint}")
                 continue
             prefill.setdefault(emp, {}).update(values)
@@ -283,6 +297,24 @@ def generate(
 
         result.peer_files = write_peer_files(scheme, yaml_text, people, period, out, lang=lang, password=password)
     return result
+
+
+def _leading_zeros_hint(emp: str, roster_ids: set[str]) -> str:
+    """When a 工号 of the data file is on the roster with other leading zeros: which file has lost them.
+
+    Excel drops the leading zeros of a number (001234 -> 1234), so the file whose 工号 has none is the
+    one Excel changed: 1234 in the data file against 001234 on the roster, or 005678 in the data file
+    against 5678 on the roster."""
+    like = sorted(i for i in roster_ids if i != emp and i.lstrip("0") == emp.lstrip("0"))
+    if not like:
+        return ""
+    other = like[0]
+    fix = "请把工号列设为文本格式后重新输入"
+    if len(other) > len(emp) and emp == emp.lstrip("0"):
+        return f" (花名册中有 {other}: 数据文件中工号前面的 0 可能被 Excel 去掉了, {fix})"
+    if len(other) < len(emp) and other == other.lstrip("0"):
+        return f" (花名册中有 {other}: 花名册中工号前面的 0 可能被 Excel 去掉了, {fix})"
+    return f" (花名册中有 {other}: 两个文件中工号前面的 0 个数不同, 请核对后统一)"
 
 
 def _keep_existing(targets: list[Path], out: Path, period: str, *, peer: bool, overwrite: bool) -> list[Path]:
@@ -363,6 +395,11 @@ def finish_meta(book: Workbook, meta: Any, rows: list[tuple[str, Any]]) -> None:
         book.move_sheet(LISTS_SHEET, offset=len(book.sheetnames))
 
 
+def sheet_ref(name: str, cell: str = "A1") -> str:
+    """A reference to ``cell`` of sheet ``name`` as Excel writes it: 'K2-O''Brien'!A1."""
+    return "'" + name.replace("'", "''") + "'!" + cell
+
+
 def _write_cover(ws, scheme: Scheme, sheets: list[tuple[Person, str]], period: str, lang: str, department: str | None) -> None:
     ws["A1"] = f"{label(scheme, lang)} — {department + ' — ' if department else ''}{period}"
     ws["A1"].font = Font(bold=True, size=14)
@@ -386,7 +423,10 @@ def _write_cover(ws, scheme: Scheme, sheets: list[tuple[Person, str]], period: s
         link = ws.cell(row=4 + i, column=len(heads), value=name)
         if link.data_type in ("f", "e"):
             link.data_type = "s"
-        link.hyperlink = f"#'{name}'!A1"
+        # a link inside the workbook is a `location` (no target): written as a target "#…" it is an external
+        # relationship, which LibreOffice turns into a link to the file's own path on disk; inside the
+        # quotes an apostrophe is doubled (O'Brien -> 'K2-O''Brien'!A1)
+        link.hyperlink = Hyperlink(ref=link.coordinate, location=sheet_ref(name), display=name)
         link.style = "Hyperlink"
     for col, width in zip("ABCDEFG", (6, 12, 10, 14, 12, 12, 24)):
         ws.column_dimensions[col].width = width

@@ -11,7 +11,8 @@ import random
 from decimal import Decimal
 from pathlib import Path
 
-from .errors import InputFileError, KpiError
+from .batch import IDENTITY_ALIASES
+from .errors import KpiError
 from .numbers import parse_config_number
 from .scheme import normalize
 from .tables import cell_text, read_table
@@ -25,11 +26,10 @@ def sample_staff(roster: str | Path, percent: str, seed: int) -> tuple[list[str]
         raise KpiError(f"--percent 应为 0 到 100 之间的数, 收到 {percent}") from None
     if not Decimal(0) < pct <= Decimal(1):
         raise KpiError(f"--percent 应大于 0 且不超过 100, 收到 {percent}")
-    table = read_table(roster)
-    heads = [normalize(h) for h in table.headers]
-    if "工号" not in heads:
-        raise InputFileError(f"{roster}: 花名册应有「工号」列")
-    col = heads.index("工号")
+    ids = IDENTITY_ALIASES["工号"]
+    table = read_table(roster, required={"工号": ids}, what="花名册")  # a title above the header is skipped
+    spellings = {normalize(a) for a in ids}
+    col = next(i for i, h in enumerate(table.headers) if normalize(h) in spellings)
     people: dict[str, list[str]] = {}
     for row in table.rows:
         pid = cell_text(row[col])

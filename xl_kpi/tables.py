@@ -14,7 +14,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,22 +51,48 @@ def column_letter(index: int) -> str:
     return letters
 
 
-def read_table(path: str | Path, sheet: str | None = None) -> Table:
-    """Read the first sheet (or ``sheet``) of an .xlsx, or a .csv; the first non-empty row is the header."""
+HEADER_SEARCH_ROWS = 10  # with ``required``: the header may follow a title, a date line, a note…
+
+
+def read_table(
+    path: str | Path,
+    sheet: str | None = None,
+    *,
+    required: Mapping[str, Iterable[str]] | None = None,
+    what: str = "表格",
+) -> Table:
+    """Read a .csv, or a sheet of an .xlsx (``sheet``, else the first), keeping real row numbers.
+
+    Without ``required`` the first non-empty row is the header.  ``required`` names the columns the
+    header must hold, each with the spellings accepted (matched as ``scheme.normalize`` does, e.g.
+    ``{"工号": ("工号", "工號", "id")}``): the header is then the first row among the first
+    HEADER_SEARCH_ROWS non-empty rows that holds them all (so a title such as 「客服部花名册 2026年10月」
+    may stand above it), and an .xlsx without ``sheet`` is read from its first sheet that has such a
+    row (a first sheet 「说明」 is passed over).  ``what`` names the table in the error raised when no
+    sheet has one ("花名册" -> "花名册应有「工号」和「姓名」列 …").
+    """
     path = Path(path)
     if not path.is_file():
         raise InputFileError(f"找不到文件 {path}")
     suffix = path.suffix.lower()
-    if suffix == ".csv":
-        rows = _read_csv(path)
-        sheet_name = None
-    elif suffix in (".xlsx", ".xlsm"):
-        rows, sheet_name = _read_xlsx(path, sheet)
-    else:
+    if suffix not in (".csv", ".xlsx", ".xlsm"):
         raise InputFileError(f"{path}: 只支持 .csv 和 .xlsx 文件, 收到 {path.suffix or '无扩展名'}")
-    start = next((i for i, row in enumerate(rows) if any(_filled(v) for v in row)), None)
-    if start is None:
+    if suffix == ".csv":
+        candidates: Iterable[tuple[list[list[Any]], str | None]] = [(_read_csv(path), None)]
+    else:
+        candidates = _xlsx_sheets(path, sheet, every=required is not None)
+    looked: list[tuple[str | None, list[list[Any]]]] = []
+    for rows, sheet_name in candidates:
+        start = _header_row(rows, required)
+        if start is not None:
+            return _table(path, sheet_name, rows, start)
+        looked.append((sheet_name, rows))
+    if required is None or not any(any(_filled(v) for v in row) for _, rows in looked for row in rows):
         raise InputFileError(f"{path}: 文件是空的, 应有表头行 (工号、姓名、各指标)")
+    raise InputFileError(_no_header_message(path, looked, required, what))
+
+
+def _table(path: Path, sheet_name: str | None, rows: list[list[Any]], start: int) -> Table:
     headers = [str(v).strip() if _filled(v) else "" for v in rows[start]]
     body = rows[start + 1 :]
     width = len(headers)
@@ -75,6 +101,37 @@ def read_table(path: str | Path, sheet: str | None = None) -> Table:
     while body and not any(_filled(v) for v in body[-1]):
         body.pop()
     return Table(path=path, sheet=sheet_name, headers=headers, rows=body, first_row=start + 2)
+
+
+def _header_row(rows: list[list[Any]], required: Mapping[str, Iterable[str]] | None) -> int | None:
+    """Index of the header row: the first non-empty row, or (``required``) the first of the first
+    HEADER_SEARCH_ROWS non-empty rows that holds every required column."""
+    filled = (i for i, row in enumerate(rows) if any(_filled(v) for v in row))
+    if required is None:
+        return next(filled, None)
+    from .scheme import normalize  # here: scheme's own imports must not come round to tables
+
+    wanted = [{normalize(a) for a in (name, *aliases)} for name, aliases in required.items()]
+    for _, i in zip(range(HEADER_SEARCH_ROWS), filled):
+        cells = {normalize(v) for v in rows[i] if _filled(v)}
+        if all(cells & spellings for spellings in wanted):
+            return i
+    return None
+
+
+def _no_header_message(path: Path, looked: list[tuple[str | None, list[list[Any]]]],
+                       required: Mapping[str, Iterable[str]], what: str) -> str:
+    columns = "和".join(f"「{name}」" for name in required)
+    first = next(((name, i, row) for name, rows in looked for i, row in enumerate(rows)
+                  if any(_filled(v) for v in row)), None)
+    seen = ""
+    if first is not None:
+        name, i, row = first
+        cells = [cell_text(v) for v in row if _filled(v)]
+        shown = ", ".join(cells[:8]) + (" …" if len(cells) > 8 else "")
+        seen = f" ({'工作表「' + name + '」' if name else ''}第{i + 1}行为: {shown})"
+    sheets = "" if looked[0][0] is None else "在工作表" + "、".join(f"「{name}」" for name, _ in looked) + "的"
+    return f"{path.name}: {what}应有{columns}列, 但{sheets}前 {HEADER_SEARCH_ROWS} 行中没有含这些列名的表头行{seen}"
 
 
 def cell_text(value: Any) -> str:
@@ -113,7 +170,9 @@ def _read_csv(path: Path) -> list[list[Any]]:
     return [[v if v != "" else None for v in row] for row in csv.reader(io.StringIO(text))]
 
 
-def _read_xlsx(path: Path, sheet: str | None) -> tuple[list[list[Any]], str]:
+def _xlsx_sheets(path: Path, sheet: str | None, *, every: bool) -> Iterator[tuple[list[list[Any]], str]]:
+    """(rows, sheet name) of ``sheet``, else of the first sheet, else (``every``) of each sheet in turn,
+    each read only when asked for."""
     from python_calamine import CalamineWorkbook
 
     try:
@@ -123,11 +182,18 @@ def _read_xlsx(path: Path, sheet: str | None) -> tuple[list[list[Any]], str]:
     names = book.sheet_names
     if not names:
         raise InputFileError(f"{path}: 工作簿中没有工作表")
-    name = sheet or names[0]
-    if name not in names:
-        raise InputFileError(f"{path}: 没有工作表「{name}」; 现有: {', '.join(names)}")
-    rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-    return [[None if v == "" else v for v in row] for row in rows], name
+    if sheet is not None and sheet not in names:
+        raise InputFileError(f"{path}: 没有工作表「{sheet}」; 现有: {', '.join(names)}")
+    if sheet is not None or not every:
+        names = [sheet or names[0]]
+    for name in names:
+        try:
+            rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        except Exception as exc:  # a chart sheet has no cells
+            if len(names) == 1:
+                raise InputFileError(f"{path}: 无法读取工作表「{name}」 ({exc})") from None
+            continue
+        yield [[None if v == "" else v for v in row] for row in rows], name
 
 
 # --------------------------------------------------------------------------- writing
