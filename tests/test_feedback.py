@@ -70,7 +70,7 @@ def test_traditional_chinese(tmp_path):
     result = write_feedback(summary, tmp_path / "out", lang="zh-Hant")
     html = (tmp_path / "out" / "全部.html").read_text(encoding="utf-8")
     assert "績效面談反饋表" in html and "員工簽名" in html and "處事能力" in html
-    assert result.forms[0].training == "所需培訓程度: 无 (优)"  # the grade table's own text
+    assert result.forms[0].training == "所需培訓程度: 無 (優)"  # the grade table's text, in 繁體 as the rest of the form
 
 
 def test_many_indicators_use_the_compact_page(tmp_path):

@@ -419,6 +419,8 @@ def annual_cmd(inputs, output, by, missing, scheme_ref) -> None:
     result = run_annual(list(inputs), output, by=by, missing=missing, scheme=scheme)
     for issue in result.issues:
         click.echo(f"问题 {' '.join(x for x in (issue.file, issue.where, issue.person) if x)}: {issue.message}", err=True)
+    for note in result.notes:  # also in the 问题 sheet; not problems of the input (exit status unchanged)
+        click.echo(f"说明 {note.where}: {note.message.removeprefix('说明: ')}", err=True)
     click.echo(f"{len(result.people)} 人次, 期间 {', '.join(result.periods)}, {len(result.issues)} 个问题; 已写入 {output}", err=True)
     sys.exit(1 if result.issues else 0)
 
@@ -427,7 +429,7 @@ def annual_cmd(inputs, output, by, missing, scheme_ref) -> None:
 @click.argument("summary", type=click.Path(exists=True, dir_okay=False))
 @click.option("-o", "--out", "out_dir", required=True, type=click.Path(file_okay=False), help="输出文件夹.")
 @click.option("--scheme", "scheme_ref", default=None, help="方案 id 或方案文件 (默认按汇总表的指标列识别内置方案).")
-@click.option("--lang", type=LANG, default="zh-Hans", show_default=True, help="简体或繁體.")
+@click.option("--lang", type=LANG, default=None, help="简体或繁體 (默认与汇总表相同: 繁體表头的汇总写繁體, 否则简体).")
 def feedback_cmd(summary, out_dir, scheme_ref, lang) -> None:
     """由月度汇总为每人生成绩效面谈反馈表: 可打印的 HTML (A4, 每人一页) 和每人一张工作表的工作簿."""
     from .feedback import write_feedback
@@ -437,6 +439,9 @@ def feedback_cmd(summary, out_dir, scheme_ref, lang) -> None:
     result = write_feedback(summary, out_dir, scheme=scheme, lang=lang)
     for problem in result.problems:
         click.echo(f"问题 {problem}", err=True)
+    if result.backups:
+        click.echo(f"输出文件夹中原有的 {len(result.backups)} 个同名文件已先备份: "
+                   + "、".join(p.name for p in result.backups), err=True)
     click.echo(f"已为 {len(result.forms)} 人生成面谈反馈表, 位于 {out_dir} (全部.html 可一次打印)", err=True)
     sys.exit(1 if result.problems else 0)
 

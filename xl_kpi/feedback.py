@@ -7,22 +7,32 @@ Each form shows every indicator's score against its maximum, the three weakest i
 (所需培训程度), empty fields for the improvement plan, the employee's comment and appeal, and
 signature lines.  Output: printable HTML (A4, one page per person; one file per person and
 ``全部.html`` with every page) and a workbook with one sheet per person.
+
+Language: ``--lang``, else the summary's own (繁體 headers such as 工號/總分: zh-Hant).  Everything the
+form generates is in that language, the grade table's texts too (等级, 所需培训程度: the scheme's
+hand-written 繁體 where given, else OpenCC s2tw as in xl_kpi.hant); names, departments and posts stay as
+typed.  A summary written in 繁體 (headers, indicator names, 優/良 grades) is read as well as a 简体 one.
+Files already in the output folder under the names written are kept as ``….备份.html`` / ``….备份.xlsx``
+first (xl_kpi.tables.keep_backup), never silently replaced.
 """
 
 from __future__ import annotations
 
+import io
+import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from .describe import label
+from .describe import label, written_hant
 from .errors import InputFileError, InputValueError
 from .generate import safe_file_stem, safe_sheet_name
+from .hant import HANT, to_hant
 from .numbers import fmt, round_half_up, to_decimal
 from .periods import month_from_name, month_of
 from .scheme import Scheme, builtin_ids, builtin_scheme, normalize
-from .tables import atomic_path, cell_text, keep_text, read_table
+from .tables import atomic_path, cell_text, check_replaceable, keep_backup, keep_text, next_backup, read_table
 
 LABELS = {
     "zh-Hans": {
@@ -75,19 +85,48 @@ class FeedbackResult:
     forms: list[Form]
     files: list[Path]
     problems: list[str]
+    backups: list[Path] = field(default_factory=list)  # files already in the folder, kept before being replaced
+    lang: str = "zh-Hans"  # the language written (--lang, or the summary's own when not given)
+
+
+def _names(*names: str) -> list[str]:
+    """A header as written in 简体 and in 繁體 (a summary kept or typed in 繁體: 工號, 總分, 客戶投訴率)."""
+    out: list[str] = []
+    for name in names:
+        for form in (normalize(name), normalize(to_hant(name))):
+            if form not in out:
+                out.append(form)
+    return out
+
+
+def _indicator_names(ind: Any) -> list[str]:
+    return _names(ind.name, ind.name_hant)
 
 
 def guess_scheme(headers: list[str]) -> Scheme:
-    """The built-in scheme whose indicator names are all columns of the summary."""
+    """The built-in scheme whose indicator names (简体 or 繁體) are all columns of the summary."""
     heads = {normalize(h) for h in headers}
     for sid in builtin_ids():
         scheme = builtin_scheme(sid)
-        if all(normalize(ind.name) in heads for ind in scheme.indicators):
+        if all(any(n in heads for n in _indicator_names(ind)) for ind in scheme.indicators):
             return scheme
     raise InputFileError("汇总表的列与内置方案都对不上; 请用 --scheme 指定方案")
 
 
-def read_forms(summary: str | Path, scheme: Scheme | None = None, lang: str = "zh-Hans") -> tuple[Scheme, list[Form], list[str]]:
+def summary_lang(headers: list[str]) -> str:
+    """zh-Hant when the summary's headers are written in 繁體 (one of them only matches in 繁體), else zh-Hans."""
+    heads = {normalize(h) for h in headers}
+    known = ("工号", "部门", "岗位", "期间", "总分", "等级", "部门排名")
+    return HANT if any(normalize(to_hant(k)) in heads and normalize(k) not in heads for k in known) else "zh-Hans"
+
+
+def read_forms(summary: str | Path, scheme: Scheme | None = None, lang: str | None = "zh-Hans") -> tuple[Scheme, list[Form], list[str]]:
+    """The forms of a summary; ``lang`` None: the summary's own language (繁體 headers: zh-Hant)."""
+    scheme, forms, problems, _ = _read_forms(summary, scheme, lang)
+    return scheme, forms, problems
+
+
+def _read_forms(summary: str | Path, scheme: Scheme | None, lang: str | None) -> tuple[Scheme, list[Form], list[str], str]:
     path = Path(summary)
     if not path.is_file():
         raise InputFileError(f"找不到文件 {path}")
@@ -97,13 +136,16 @@ def read_forms(summary: str | Path, scheme: Scheme | None = None, lang: str = "z
         names = CalamineWorkbook.from_path(str(path)).sheet_names
     except Exception as exc:
         raise InputFileError(f"{path}: 无法打开工作簿 ({exc})") from None
-    table = read_table(path, "公司总览" if "公司总览" in names else None)
+    overview = next((n for n in names if n in ("公司总览", "公司總覽")), None)
+    table = read_table(path, overview)
     scheme = scheme or guess_scheme(table.headers)
+    lang = lang or summary_lang(table.headers)
     t = LABELS[lang]
     heads = [normalize(h) for h in table.headers]
+    columns: dict[str, list[str]] = {ind.name: _indicator_names(ind) for ind in scheme.indicators}
 
     def col(name: str) -> int | None:
-        return heads.index(normalize(name)) if normalize(name) in heads else None
+        return next((heads.index(n) for n in columns.get(name) or _names(name) if n in heads), None)
 
     if col("工号") is None:
         raise InputFileError(f"{path}: 没有「工号」列")
@@ -111,6 +153,11 @@ def read_forms(summary: str | Path, scheme: Scheme | None = None, lang: str = "z
     if missing:
         raise InputFileError(f"{path}: 缺少方案 {scheme.id} 的指标列: {'、'.join(missing)}")
     named = month_from_name(path) or ""  # older summaries have no 期间 column: the file name says it
+    written = written_hant(scheme)
+
+    def shown(text: str) -> str:
+        """A text of the scheme (grade table: 等级, 所需培训程度) in the form's language."""
+        return to_hant(text, written) if lang == HANT else text
     forms, problems = [], []
     for i, row in enumerate(table.rows):
         def get(name: str) -> Any:
@@ -145,13 +192,17 @@ def read_forms(summary: str | Path, scheme: Scheme | None = None, lang: str = "z
         if scheme.grades is None:
             training = t["no_grades"]
         else:
-            row_grade = next((g for g in scheme.grades.rows if g.grade == grade), None)
-            if row_grade is None and cell_text(total):
+            # the grade as the summary writes it, in 简体 or 繁體 (优 / 優)
+            row_grade = next((g for g in scheme.grades.rows if grade and normalize(grade) in _names(g.grade)), None)
+            if row_grade is not None:
+                grade = shown(row_grade.grade)  # the scheme's grade, in the language of the form
+            elif cell_text(total):
                 try:
                     row_grade = scheme.grades.grade_of(to_decimal(total))
                 except InputValueError:
                     row_grade = None
-            training = f"{t['training_for']}: {row_grade.training} ({row_grade.grade})" if row_grade else "—"
+            training = (f"{t['training_for']}: {shown(row_grade.training)} ({shown(row_grade.grade)})"
+                        if row_grade else "—")
         forms.append(Form(
             id=pid, name=cell_text(get("姓名")), dept=cell_text(get("部门")), post=cell_text(get("岗位")),
             period=month_of(get("期间")) or named, total=fmt(to_decimal(total)) if _is_number(total) else (cell_text(total) or "—"),
@@ -160,7 +211,7 @@ def read_forms(summary: str | Path, scheme: Scheme | None = None, lang: str = "z
             weakest="、".join(f"{items[k][0].name} ({items[k][0].score}/{items[k][0].max})" for k in weakest) or "—",
             training=training,
         ))
-    return scheme, forms, problems
+    return scheme, forms, problems, lang
 
 
 def _is_number(value: Any) -> bool:
@@ -205,9 +256,9 @@ def build_workbook(forms: list[Form], scheme: Scheme, lang: str = "zh-Hans"):
         for item in f.items:
             ws.append([item.name, item.score, item.max, item.ratio])
         ws.append([])
-        for label, value in ((t["weakest"], f.weakest), (t["training"], f.training), (t["plan"], ""),
+        for caption, value in ((t["weakest"], f.weakest), (t["training"], f.training), (t["plan"], ""),
                              (t["comment"], ""), (t["appeal"], t["appeal_note"])):
-            ws.append([label, value])
+            ws.append([caption, value])
             ws.merge_cells(start_row=ws.max_row, start_column=2, end_row=ws.max_row, end_column=4)
             ws.cell(ws.max_row, 2).alignment = Alignment(wrap_text=True, vertical="top")
             if value == "" or label == t["appeal"]:
@@ -231,25 +282,56 @@ def build_workbook(forms: list[Form], scheme: Scheme, lang: str = "zh-Hans"):
 
 
 def write_feedback(summary: str | Path, out_dir: str | Path, *, scheme: Scheme | None = None,
-                   lang: str = "zh-Hans") -> FeedbackResult:
-    if lang not in LABELS:
+                   lang: str | None = None) -> FeedbackResult:
+    """Write every form into ``out_dir``; ``lang`` None: the summary's own language (繁體 headers: zh-Hant).
+
+    A file already in ``out_dir`` under one of the names written (a form a supervisor may have annotated,
+    an earlier run) is first kept as ``….备份.html`` / ``….备份.xlsx`` (``….备份2…`` when taken; an older
+    backup is never replaced), listed in ``backups``; nothing is touched until every file is known to be
+    writable.  A file holding exactly what would be written is left as it is, with no backup."""
+    if lang is not None and lang not in LABELS:
         raise InputFileError(f"--lang 应为 zh-Hans 或 zh-Hant, 收到 {lang}")
-    scheme, forms, problems = read_forms(summary, scheme, lang)
+    scheme, forms, problems, lang = _read_forms(summary, scheme, lang)
     out = Path(out_dir)
+    taken: set[str] = set()
+    pages: list[tuple[Path, bytes]] = []
+    for f in forms:
+        pages.append((out / f"{safe_file_stem(f'{f.id}-{f.name}', taken)}.html",
+                      render_html([f], scheme, lang).encode("utf-8")))
+    pages.append((out / "全部.html", render_html(forms, scheme, lang).encode("utf-8")))
+    buffer = io.BytesIO()
+    build_workbook(forms, scheme, lang).save(buffer)
+    pages.append((out / "反馈面谈表.xlsx", buffer.getvalue()))
+    replaced = [path for path, data in pages if path.exists() and not _same_content(path, data)]
+    for path in replaced:  # every one replaceable before any backup is made
+        check_replaceable(path)
+        check_replaceable(next_backup(path))
+    backups = [keep_backup(path) for path in replaced]
     out.mkdir(parents=True, exist_ok=True)
     files: list[Path] = []
-    taken: set[str] = set()
-    for f in forms:
-        path = out / f"{safe_file_stem(f'{f.id}-{f.name}', taken)}.html"
+    for path, data in pages:
         with atomic_path(path) as tmp:
-            tmp.write_text(render_html([f], scheme, lang), encoding="utf-8")
+            tmp.write_bytes(data)
         files.append(path)
-    everyone = out / "全部.html"
-    with atomic_path(everyone) as tmp:
-        tmp.write_text(render_html(forms, scheme, lang), encoding="utf-8")
-    files.append(everyone)
-    book_path = out / "反馈面谈表.xlsx"
-    with atomic_path(book_path) as tmp:
-        build_workbook(forms, scheme, lang).save(tmp)
-    files.append(book_path)
-    return FeedbackResult(forms, files, problems)
+    return FeedbackResult(forms, files, problems, backups, lang)
+
+
+def _same_content(path: Path, data: bytes) -> bool:
+    """Whether ``path`` already holds ``data``: the same bytes, or for a workbook the same parts apart
+    from docProps/core.xml (its save time), so that running twice keeps no needless backups."""
+    try:
+        old = path.read_bytes()
+    except OSError:
+        return False
+    if old == data:
+        return True
+    if path.suffix.lower() != ".xlsx":
+        return False
+    try:
+        with zipfile.ZipFile(io.BytesIO(old)) as a, zipfile.ZipFile(io.BytesIO(data)) as b:
+            names = sorted(n for n in a.namelist() if n != "docProps/core.xml")
+            if names != sorted(n for n in b.namelist() if n != "docProps/core.xml"):
+                return False
+            return all(a.read(n) == b.read(n) for n in names)
+    except (zipfile.BadZipFile, OSError, KeyError):
+        return False

@@ -9,7 +9,13 @@ The period score is the weighted average of the months (equal weights unless the
 Missing months are never silent: they are listed in 缺考月份 and handled by ``missing``:
 ``skip`` (average over the months present), ``zero`` (a missing month counts 0), ``fail`` (no
 period score; the person is reported in 问题).  "Missing" means a month of the period that
-appears in the inputs (for anybody) but has no total for this person.
+appears in the inputs (for anybody) but has no total for this person: either no row at all (缺岗, counted
+for 考评资格) or a row without 总分 (said as such in 考评资格原因, not counted as 缺岗).
+
+末位请辞 (document 002, 第十二条) needs each month's 总分 and 实际销售额.  consolidate's summaries carry
+no sales, so a table of 工号, 期间 (or the month in its name) and 实际销售额 without 总分 may be given with
+them: its sales are merged into those months' rows.  Months without any sales are said once in 问题
+(``Annual.notes``: notes, not problems), as are calendar months no input holds.
 
 Decisions are evaluated per person and period by the rules of xl_kpi.decisions; each gives a
 value and a Chinese sentence with its reason.
@@ -75,6 +81,7 @@ class MonthRow:
     sales: Decimal | None = None
     pay: dict[str, Decimal] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)  # advisor columns, as read
+    sales_only: bool = False  # from a table of 工号/期间/实际销售额 without 总分: merged into the month's row
 
 
 @dataclass
@@ -99,6 +106,7 @@ class Annual:
     people: list[PersonPeriod]
     issues: list[AnnualIssue]
     decision_columns: list[str]
+    notes: list[AnnualIssue] = field(default_factory=list)  # said once in 问题, not problems of the input (exit 0)
 
 
 # --------------------------------------------------------------------------- months
@@ -152,8 +160,12 @@ def read_monthly(paths: list[str | Path], scheme: Scheme | None = None) -> tuple
     rows: list[MonthRow] = []
     issues: list[AnnualIssue] = []
     seen: dict[tuple[str, str], MonthRow] = {}
+    supplied: list[tuple[Path, MonthRow]] = []
     for path in map(Path, paths):
         for row in _read_one(path, scheme, issues):
+            if row.sales_only:
+                supplied.append((path, row))
+                continue
             key = (row.pid, row.month)
             if key in seen:
                 issues.append(AnnualIssue(path.name, row.source, row.pid,
@@ -161,7 +173,33 @@ def read_monthly(paths: list[str | Path], scheme: Scheme | None = None) -> tuple
                 continue
             seen[key] = row
             rows.append(row)
+    _merge_sales(supplied, seen, issues)
     return rows, issues
+
+
+def _merge_sales(supplied: list[tuple[Path, MonthRow]], seen: dict[tuple[str, str], MonthRow],
+                 issues: list[AnnualIssue]) -> None:
+    """实际销售额 from tables without 总分 (工号, 期间, 实际销售额) into the month rows of the summaries:
+    the monthly summaries written by consolidate carry no sales, which 末位请辞 needs."""
+    taken: dict[tuple[str, str], MonthRow] = {}
+    for path, s in supplied:
+        if s.sales is None:
+            continue
+        key, where = (s.pid, s.month), s.source.removeprefix(f"{path.name} ")
+        row = seen.get(key)
+        if row is None:
+            issues.append(AnnualIssue(path.name, where, s.pid,
+                                      f"月度汇总中没有工号 {s.pid} 在 {s.month} 的记录, 这一行的实际销售额未计入"))
+        elif key in taken:
+            issues.append(AnnualIssue(path.name, where, s.pid,
+                                      f"工号 {s.pid} 的 {s.month} 实际销售额重复: 已在 {taken[key].source} 出现, 本行未计入"))
+        elif row.sales is not None and row.sales != s.sales:
+            issues.append(AnnualIssue(path.name, where, s.pid,
+                                      f"{s.month} 的实际销售额 {fmt(s.sales)} 与 {row.source} 的 {fmt(row.sales)} 不同; "
+                                      "按后者计算, 请核对"))
+        else:
+            taken[key] = s
+            row.sales = s.sales
 
 
 def _read_one(path: Path, scheme: Scheme | None, issues: list[AnnualIssue]) -> list[MonthRow]:
@@ -184,8 +222,10 @@ def _read_one(path: Path, scheme: Scheme | None, issues: list[AnnualIssue]) -> l
             if normalize(name) in heads:
                 cols[key] = heads.index(normalize(name))
                 break
-    if "工号" not in cols or "总分" not in cols:
-        raise InputFileError(f"{path}: 应有 工号 和 总分 两列 (月度汇总的「公司总览」表或 工号/姓名/部门/期间/总分 表)")
+    sales_only = "总分" not in cols and "实际销售额" in cols  # a table of each month's sales, for 末位请辞
+    if "工号" not in cols or ("总分" not in cols and not sales_only):
+        raise InputFileError(f"{path}: 应有 工号 和 总分 两列 (月度汇总的「公司总览」表或 工号/姓名/部门/期间/总分 表; "
+                             "只补实际销售额的表应有 工号、期间、实际销售额 三列)")
     file_month = month_from_name(path)
     if "期间" not in cols and file_month is None:
         raise InputFileError(f"{path}: 没有「期间」列, 文件名中也没有 YYYY-MM 形式的月份, 无法确定考核月份")
@@ -206,6 +246,12 @@ def _read_one(path: Path, scheme: Scheme | None, issues: list[AnnualIssue]) -> l
         if month is None:
             issues.append(AnnualIssue(path.name, table.where(i, cols["期间"]), pid,
                                       f"期间应为 YYYY-MM (如 2026-03), 收到「{cell_text(get('期间'))}」; 本行未计入"))
+            continue
+        if sales_only:
+            row = MonthRow(pid, cell_text(get("姓名")), cell_text(get("部门")), month, None, f"{path.name} {where}",
+                           sales_only=True)
+            row.sales = _number(get("实际销售额"), "实际销售额", path, where, pid, issues)
+            out.append(row)
             continue
         total = _number(get("总分"), "总分", path, table.where(i, cols["总分"]), pid, issues)
         if total is None and cell_text(get("总分")) == "":
@@ -308,7 +354,34 @@ def roll_up(rows: list[MonthRow], *, by: str = "year", missing: str = "skip", sc
     for label, months in periods.items():
         group = [p for p in people if p.period == label]
         _decide(group, months, by_person, flags, config, scheme)
-    return Annual(by, missing, periods, people, issues, columns)
+    return Annual(by, missing, periods, people, issues, columns, _notes(rows, all_months, config))
+
+
+def _notes(rows: list[MonthRow], all_months: list[str], config: dict) -> list[AnnualIssue]:
+    """What the output cannot show by itself, said once: months no input holds (they break "连续" runs
+    but are nobody's 缺考), and 末位请辞 left undecided for want of 实际销售额."""
+    notes = []
+    if all_months:
+        gaps = [_month(i) for i in range(_index(all_months[0]), _index(all_months[-1]) + 1) if _month(i) not in all_months]
+        if gaps:
+            notes.append(AnnualIssue("", "缺少的月份", "", (
+                f"说明: 输入中没有 {_join(gaps)} 的月度汇总 (对所有人都没有), 这些月份不计入任何人的缺考月份和缺岗, "
+                "但会中断「连续」月份 (调薪、降薪、连续第一奖励、连续不及格请辞); 如漏交了该月汇总, 请补上后重新运行")))
+    if config.get("resign_last") is not None and rows:
+        sold = {r.month for r in rows if r.sales is not None}
+        unsold = [m for m in all_months if m not in sold]
+        if unsold:
+            which = "输入的各月" if len(unsold) == len(all_months) else f"{_join(unsold)} "
+            commission = ("; 汇总中的「提成」按计划销售额分档计算, 不能据此推出实际销售额的排名"
+                          if any("提成" in r.pay for r in rows if r.month in unsold) else "")
+            notes.append(AnnualIssue("", COLUMNS["resign_last"], "", (
+                f"说明: {which}没有「实际销售额」, 这些月份未判断末位请辞 (文件 002 第十二条: 当月绩效考核和实际销售额都排名最后的, "
+                f"自动请辞; 总分和实际销售额两项缺一不可。consolidate 的月度汇总不带实际销售额{commission})。"
+                "「末位请辞」一栏为空不表示不请辞。需要此项决定时, 请人事补交各人每月的实际销售额: 做一个有「工号」「期间」(YYYY-MM)"
+                "「实际销售额」三列的表 (.xlsx 或 .csv), 与月度汇总一起交给 annual (如 xl-kpi annual 2026-*-汇总.xlsx "
+                "2026-实际销售额.xlsx -o 2026-年度.xlsx), 或在各月汇总的「公司总览」表中加一列「实际销售额」; "
+                "不采用此条时, 可在方案的 decisions 中写 resign_last: false")))
+    return notes
 
 
 def _monthly_flags(by_month: dict[str, list[MonthRow]], config: dict, scheme: Scheme | None) -> dict[str, dict[str, dict[str, Any]]]:
@@ -398,12 +471,18 @@ def _decide(group: list[PersonPeriod], months: list[str], by_person: dict[str, d
         excluded = False
         if absence is not None:
             limit = absence["max_months"]
+            # 缺考月份 = 缺岗 (no row that month) + months with a row but no 总分: the latter are said too
+            unscored = [m for m in p.missing if m not in p.absent]
+            blank = f"{_join(unscored)} 有考核记录但没有总分 (列入缺考月份, 不计为缺岗)" if unscored else ""
             if len(p.absent) > limit:
                 excluded = True
-                out[COLUMNS["absence"]] = ("不参与当期考评", f"缺岗 {len(p.absent)} 个月 ({_join(p.absent)}), 超过 {limit} 个月, 不参与当期考评")
-            else:
+                out[COLUMNS["absence"]] = ("不参与当期考评", f"缺岗 {len(p.absent)} 个月 ({_join(p.absent)}), 超过 {limit} 个月, 不参与当期考评"
+                                           + (f"; {blank}" if blank else ""))
+            elif p.absent:
                 out[COLUMNS["absence"]] = ("参与", f"缺岗 {len(p.absent)} 个月 ({_join(p.absent)}), 未超过 {limit} 个月"
-                                           if p.absent else "各月均有考核记录")
+                                           + (f"; {blank}" if blank else ""))
+            else:
+                out[COLUMNS["absence"]] = ("参与", f"没有缺岗月份; {blank}" if blank else "各月均有考核记录")
         if not excluded and p.score is not None:
             assessed.append(p)
         skip_reason = "缺岗超过规定月数, 不参与当期考评" if excluded else f"没有{kind}得分"
@@ -489,7 +568,9 @@ def _decide(group: list[PersonPeriod], months: list[str], by_person: dict[str, d
                 out[COLUMNS["resign_last"]] = ("请辞", "; ".join(
                     f"{m} 总分 ({fmt(mine[m].total)}) 与实际销售额 ({fmt(mine[m].sales)}) 均为{scope}最后" for m in lasts))  # type: ignore[arg-type]
             elif judged:
-                out[COLUMNS["resign_last"]] = ("", f"没有总分与实际销售额同月均为{scope}最后的月份")
+                unjudged = [m for m in months if m in totals and m not in judged]
+                out[COLUMNS["resign_last"]] = ("", f"没有总分与实际销售额同月均为{scope}最后的月份"
+                                               + (f" ({_join(unjudged)} 没有实际销售额, 未判断)" if unjudged else ""))
             else:
                 out[COLUMNS["resign_last"]] = ("", "没有实际销售额数据, 未判断")
 
@@ -617,14 +698,15 @@ def build_annual(result: Annual):
     print_a4_landscape(ws, "1:1")
     issues = book.create_sheet("问题")
     issues.append(["文件", "位置", "工号", "问题"])
-    for issue in result.issues:
+    listed = [*result.issues, *result.notes]
+    for issue in listed:
         issues.append([issue.file, issue.where, issue.person, issue.message])
     for cell in issues[1]:
         cell.font = Font(bold=True)
     for col, width in zip("ABCD", (30, 24, 12, 80)):
         issues.column_dimensions[col].width = width
-    if result.issues:
-        table = Table(displayName="T_issues", ref=f"A1:D{len(result.issues) + 1}")
+    if listed:
+        table = Table(displayName="T_issues", ref=f"A1:D{len(listed) + 1}")
         table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
         issues.add_table(table)
     for sheet in book.worksheets:
