@@ -370,9 +370,10 @@ def test_structure_changes_reported(corpus_run):
     deleted = find(issues, bad["deleted"].name, "D1-删行", text="客户满意度")
     assert deleted and any("找不到" in i["问题"] for i in deleted)
 
-    renamed = find(issues, bad["renamed"].name)
-    assert find(issues, bad["renamed"].name, "小张的表", text="不是生成器生成的工作表")
-    assert any("N1-改名" in i["问题"] and "不见了" in i["问题"] for i in renamed)
+    # a renamed sheet is found by its 工号 (B2) and scored; the rename is told
+    (renamed,) = find(issues, bad["renamed"].name)
+    assert (renamed["工作表"], renamed["单元格"], renamed["工号"]) == ("小张的表", "B2", "N1")
+    assert "「N1-改名」被改名为「小张的表」" in renamed["问题"] and "照常计分" in renamed["问题"]
 
     (extra,) = find(issues, bad["extra"].name)
     assert extra["工作表"] == "备注" and "不是生成器生成的工作表" in extra["问题"]
@@ -427,8 +428,8 @@ def test_every_good_person_in_overview_with_engine_total(corpus_run):
     assert rows["E2"]["总分"] == 86
     for pid in ("T1", "R1", "H1", "E1"):
         assert rows[pid]["总分"] is None and rows[pid]["问题数"] >= 1
-    # nobody from the unreadable files or the renamed sheet
-    assert "N1" not in rows
+    # nobody from the unreadable files; the renamed sheet is found by its 工号 and scored
+    assert rows["N1"]["总分"] == 86 and rows["N1"]["工作表"] == "小张的表"
     # and everyone in their department's sheet too
     dept1 = {r["工号"] for r in records(book["客服一部"])}
     assert dept1 == {"G101", "G102", "G103"}

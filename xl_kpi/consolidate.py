@@ -13,7 +13,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -25,7 +25,7 @@ from .engine import ItemScore, PersonScore, Problem, score_person
 from .errors import InputFileError, InputValueError, KpiError
 from .layout import layout_for
 from .numbers import fmt, plain, to_decimal
-from .reader import Cell, FilledWorkbook, PersonSheet, read_filled_workbook
+from .reader import Cell, FilledWorkbook, MissingSheet, PersonSheet, read_filled_workbook
 from .rules_sheet import fingerprint, rules_scheme
 from .scheme import Scheme
 from .tables import is_backup
@@ -56,6 +56,7 @@ class PersonResult:
     supervisor_score: PersonScore | None = None  # before peer ratings were combined in (None: no peer ratings)
     peer_ratings: dict[str, list[Decimal]] = field(default_factory=dict)  # indicator id -> peers' points
     source: PersonSheet | None = field(default=None, repr=False, compare=False)
+    shown_file: str = ""  # how the summary and the issues name the file (see shown_names); "" -> its name
 
 
 @dataclass
@@ -156,15 +157,19 @@ def evaluate_person(book: FilledWorkbook, person: PersonSheet, *, file: str | No
     def issue(cell: str, message: str) -> None:
         issues.append(Issue(file, person.sheet, cell, message, pid))
 
-    expected_id = book.meta.get(f"sheet:{person.sheet}", "")
+    expected_id = book.meta.get(f"sheet:{person.generated_name}", "")
+    if person.renamed_from:
+        issue("B2", f"工作表「{person.renamed_from}」被改名为「{person.sheet}」; 按本表 B2 的工号 {pid} 认出是此人的表, 已照常计分")
     if pid != expected_id:
         issue("B2", f"工号被改为「{pid}」, 生成时是「{expected_id}」")
     for name in person.missing_rows:
         issue("", f"找不到指标「{name}」所在的行 (行被删除或移动), 该项无法计分")
 
     # the native formulas score only what ISNUMBER accepts: "89.5 ", "0.3%" or "９０" kept as text shows
-    # 请填数字 on the sheet, so it is not scored here either (the add-in's KPI_* functions do read text)
-    texts = {key: cell for key, cell in person.inputs.items() if book.meta.get("formulas", "native") != "udf" and is_text(cell)}
+    # 请填数字 on the sheet, so it is not scored here either (the add-in's KPI_* functions do read text);
+    # a formula never calculated has no value to score: it is not empty either (为空 would be the wrong word)
+    texts = {key: cell for key, cell in person.inputs.items()
+             if cell.uncalculated or (book.meta.get("formulas", "native") != "udf" and is_text(cell))}
 
     def get(ind, spec, assessor):
         key = (ind.id, spec.id, assessor.id if assessor else "")
@@ -172,9 +177,10 @@ def evaluate_person(book: FilledWorkbook, person: PersonSheet, *, file: str | No
         return None if cell is None or key in texts else cell.value
 
     score = score_person(scheme, get)
-    if person.inputs and all(cell.value is None for cell in person.inputs.values()):
+    if person.inputs and all(cell.value is None and not cell.uncalculated for cell in person.inputs.values()):
         issue("", "整张考核表未填写")
-        return _located(PersonResult(book.path, person.sheet, person.identity, score, {}, issues), book, person)
+        return _located(PersonResult(book.path, person.sheet, person.identity, score, {}, issues, shown_file=file),
+                        book, person)
     gone = set(person.missing_rows)
     told: set[tuple[str, str, str]] = set()
 
@@ -192,7 +198,9 @@ def evaluate_person(book: FilledWorkbook, person: PersonSheet, *, file: str | No
             if key[0] == ind_id and key[2] == assessor_id and key not in told:
                 told.add(key)
                 spec = scheme.indicator(ind_id).input(key[1])
-                tell(key, f"{spec.name}{TEXT_MESSAGE}「{texts[key].value}」")
+                cell = texts[key]
+                tell(key, f"{spec.name}{uncalculated_message(cell)}" if cell.uncalculated
+                     else f"{spec.name}{TEXT_MESSAGE}「{cell.value}」")
 
     for problem in score.problems:
         if problem.indicator.name in gone or f"{problem.indicator.name}/{problem.spec.name}" in gone:
@@ -206,10 +214,18 @@ def evaluate_person(book: FilledWorkbook, person: PersonSheet, *, file: str | No
 
     _check_formulas(book, person, score, issue)
     pay = _pay(scheme, person, score, issue)
-    return _located(PersonResult(book.path, person.sheet, person.identity, score, pay, issues), book, person)
+    return _located(PersonResult(book.path, person.sheet, person.identity, score, pay, issues, shown_file=file),
+                    book, person)
 
 
 TEXT_MESSAGE = "请填数字, 单元格中是文字"
+UNCALCULATED_MESSAGE = "公式没有计算结果, 请在 Excel/WPS 中打开并保存后再汇总"
+
+
+def uncalculated_message(cell: Cell) -> str:
+    """For an input holding a formula never calculated (written by a program, never opened in Excel/WPS)."""
+    formula = f"「={cell.formula}」" if cell.formula else ""
+    return f"单元格中是公式{formula}, {UNCALCULATED_MESSAGE}"
 
 
 def is_text(cell: Cell) -> bool:
@@ -219,7 +235,8 @@ def is_text(cell: Cell) -> bool:
 
 def _located(pr: PersonResult, book: FilledWorkbook, person: PersonSheet) -> PersonResult:
     pr.period = book.meta.get("period", "")
-    pr.department = book.meta.get(f"department:{book.meta.get(f'sheet:{person.sheet}', '')}") or person.identity.get("部门", "")
+    pr.department = book.meta.get(f"department:{book.meta.get(f'sheet:{person.generated_name}', '')}") \
+        or person.identity.get("部门", "")
     pr.source = person
     return pr
 
@@ -281,6 +298,9 @@ def _pay(scheme: Scheme, person: PersonSheet, score: PersonScore, issue: Callabl
     def amount(key: str, required: bool) -> Decimal | None:
         name = PAY_INPUT_NAMES[key]
         cell = person.pay_inputs.get(key)
+        if cell is not None and cell.uncalculated:
+            issue(cell.ref, f"{name}{uncalculated_message(cell)}")
+            return None
         if cell is None or _blank(cell.value):
             if required and cell is not None:
                 issue(cell.ref, f"{name}为空")
@@ -358,10 +378,13 @@ def consolidate(
             read.append((path, Issue(shown[path], "", "", str(exc))))
         except Exception as exc:  # a file we cannot understand must not stop the others
             read.append((path, Issue(shown[path], "", "", f"无法读取 ({type(exc).__name__}: {exc})")))
-    result.period = period or main_period([b for _, b in read if isinstance(b, FilledWorkbook)])
+    books = [b for _, b in read if isinstance(b, FilledWorkbook)]
+    result.period = period or main_period(books)
+    why = "指定的期间" if period else _why_period(result.period, period_counts(books))
     # issues, and people's sheets in their place: which copy of a person counts is known only once all are read
     log: list[Issue | PersonResult] = []
     copies: dict[str, list[PersonResult]] = {}
+    unread: dict[str, list[PersonResult]] = {}  # 工号 -> rows for people whose sheet is gone
     for path, book in read:
         name = shown[path]
         if isinstance(book, Issue):
@@ -372,8 +395,8 @@ def consolidate(
         book_period = book.meta.get("period", "")
         if book_period != result.period:
             found = f"是 {book_period} 的考核表" if book_period else "未记录考核期间"
-            why = "指定的期间" if period else "多数文件的期间"
-            log.append(Issue(name, "", "", f"本文件{found}, 本次汇总的是 {result.period} ({why}), 未计入汇总"))
+            hint = f"; 要汇总 {book_period} 请加 --period {book_period}" if book_period and not period else ""
+            log.append(Issue(name, "", "", f"本文件{found}, 本次汇总的是 {result.period} ({why}), 未计入汇总{hint}"))
             continue
         if result.scheme is None:
             result.scheme = book.scheme
@@ -406,16 +429,59 @@ def consolidate(
             pr = evaluate_person(book, person, file=name)
             copies.setdefault(pr.identity.get("工号", ""), []).append(pr)
             log.append(pr)
+        for gone in book.missing:
+            pr = missing_person(book, gone, name)
+            log.append(pr)
+            unread.setdefault(gone.person_id, []).append(pr)
     told: dict[int, list[Issue]] = {}
     for same in copies.values():
         kept, issues = _settle_copies(same, shown, result.scheme)
         result.people.append(kept)
         told.update(issues)
+    by_id = {p.identity.get("工号", ""): p for p in result.people}
+    for pid, placeholders in unread.items():
+        kept = by_id.get(pid)
+        if kept is not None:  # another file holds the person's sheet: scored from there, and said so
+            where = f"{shown.get(kept.file, kept.file.name)} 工作表「{kept.sheet}」"
+            for p in placeholders:  # (the kept row's 问题数 leaves this out: its own sheet is fine)
+                told[id(p)] = [replace(i, message=i.message.replace(MISSING_UNSCORED.format(sheet=p.sheet),
+                                                                    f"此人按 {where}计分")) for i in p.issues]
+            continue
+        for p in placeholders:
+            told[id(p)] = p.issues
+        first = placeholders[0]  # the person's row, unscored, with every file's issue about the sheet
+        first.issues = [i for p in placeholders for i in p.issues]
+        result.people.append(first)
     result.issues = [i for entry in log for i in ([entry] if isinstance(entry, Issue) else told[id(entry)])]
     result.issues.extend(peermod.apply_peer_reviews(
         result.scheme, result.people, peer_files, lambda pr, score: _repay(result.scheme, pr, score)))
     _rank(result.people)
     return result
+
+
+MISSING_UNSCORED = "此人未计分, 请恢复该工作表 (或把改过名的工作表改回「{sheet}」) 后重新汇总"
+
+
+def missing_person(book: FilledWorkbook, gone: MissingSheet, file: str) -> PersonResult:
+    """An unscored row for a person in the workbook's meta whose sheet is gone and was not found by its 工号."""
+    pid = gone.person_id
+    if gone.candidates:
+        sheets = "、".join(f"「{n}」" for n in gone.candidates)
+        why = f"工作表{sheets}的 B2 中的工号都是 {pid}, 无法确定哪一张是此人的"
+    else:
+        why = f"被删除或改名, 其他工作表的 B2 中也没有工号 {pid}"
+        if gone.others:
+            why += "; " + "、".join(f"工作表「{n}」像是改过名的考核表, 但其 B2 中" + (f"的工号是「{held}」" if held else "没有工号")
+                                    for n, held in gone.others.items())
+    who = " ".join(x for x in (pid, gone.identity.get("姓名", "")) if x)
+    message = f"找不到 {who} 的工作表「{gone.sheet}」({why}); {MISSING_UNSCORED.format(sheet=gone.sheet)}"
+    scheme = book.scheme
+    score = PersonScore([ItemScore(ind, None) for ind in scheme.indicators], [Problem(message)], None, None)
+    pr = PersonResult(book.path, gone.sheet, dict(gone.identity), score, {},
+                      [Issue(file, gone.sheet, "", message, pid)], shown_file=file)
+    pr.period = book.meta.get("period", "")
+    pr.department = book.meta.get(f"department:{pid}", "") or gone.identity.get("部门", "")
+    return pr
 
 
 def shown_names(files: list[Path], given: list[Path]) -> dict[Path, str]:
@@ -472,7 +538,9 @@ def _typed(pr: PersonResult) -> dict[Any, Any]:
     if pr.source is None:
         return {}
     cells = {**pr.source.inputs, **{f"pay|{k}": c for k, c in pr.source.pay_inputs.items()}}
-    return {key: cell.value for key, cell in cells.items() if not _blank(cell.value)}
+    # a formula never calculated is something typed (not a blank to be filled from another copy)
+    return {key: f"={cell.formula}" if cell.uncalculated else cell.value for key, cell in cells.items()
+            if cell.uncalculated or not _blank(cell.value)}
 
 
 def _adds_nothing(i: int, typed: list[dict[Any, Any]]) -> bool:
@@ -564,13 +632,28 @@ def _unscore(kept: PersonResult, conflicts: list[str]) -> None:
     kept.pay = {}
 
 
-def main_period(books: list[FilledWorkbook]) -> str:
-    """The period most assessment workbooks were generated for (peer-review workbooks only when there are none);
-    between equally many, the later one."""
+def period_counts(books: list[FilledWorkbook]) -> Counter:
+    """How many assessment workbooks there are of each period (peer-review workbooks only when there are none)."""
     counts = Counter(b.meta.get("period", "") for b in books if not peermod.is_peer_meta(b.meta)) \
         or Counter(b.meta.get("period", "") for b in books)
     counts.pop("", None)
+    return counts
+
+
+def main_period(books: list[FilledWorkbook]) -> str:
+    """The period most assessment workbooks were generated for (peer-review workbooks only when there are none);
+    between equally many, the later one."""
+    counts = period_counts(books)
     return max(counts, key=lambda p: (counts[p], p)) if counts else ""
+
+
+def _why_period(chosen: str, counts: Counter) -> str:
+    """Why ``chosen`` (main_period's choice) was consolidated, in words that are true for these counts."""
+    tied = sorted(p for p, n in counts.items() if n == counts.get(chosen, 0))
+    if len(tied) <= 1:
+        return (f"多数文件的期间: {sum(counts.values())} 个文件中有 {counts[chosen]} 个是 {chosen}" if len(counts) > 1
+                else "其他文件的期间")
+    return f"{'、'.join(tied)} 各 {counts[chosen]} 个文件, 一样多, 取了最晚的期间"
 
 
 def _rank(people: list[PersonResult]) -> None:

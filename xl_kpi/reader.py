@@ -12,6 +12,7 @@ import io
 import posixpath
 import re
 import zipfile
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from typing import Any
 from defusedxml import ElementTree as SafeET
 
 from .errors import InputFileError, KpiError
-from .layout import KEY_COLUMN, META_SHEET, RULES_SHEET, IDENTITY_CELLS, layout_for
+from .layout import COVER_SHEET, KEY_COLUMN, LISTS_SHEET, META_SHEET, RULES_SHEET, IDENTITY_CELLS, layout_for
 from .rules_sheet import fingerprint, rules_scheme, rules_text_from_rows
 from .safezip import ZipReport, check_xlsx
 from .scheme import Scheme
@@ -42,8 +43,9 @@ def cell_ref(row: int, col: int) -> str:
 class Cell:
     ref: str
     value: Any  # as calamine reads it: float, int, str, bool, date, or None when empty
-    formula: str | None = None  # formula text without '=' (score cells only)
+    formula: str | None = None  # formula text without '=' (cells read for a person: inputs, scores, results)
     error: bool = False  # value is an error value (#NAME?, #DIV/0!) shown by the cell, not text typed into it
+    uncalculated: bool = False  # a formula whose result was never calculated (no cached value): value is None
 
 
 @dataclass
@@ -56,6 +58,23 @@ class PersonSheet:
     scores: dict[str, Cell] = field(default_factory=dict)  # indicator id -> score cell
     results: dict[str, Cell] = field(default_factory=dict)  # total, grade, post_wage, pay|...
     missing_rows: list[str] = field(default_factory=list)  # indicators whose rows are gone
+    renamed_from: str = ""  # the name the sheet was generated with, when it was renamed (found by its 工号)
+
+    @property
+    def generated_name(self) -> str:
+        """The sheet's name in the workbook's meta (sheet:NAME -> 工号)."""
+        return self.renamed_from or self.sheet
+
+
+@dataclass
+class MissingSheet:
+    """A person in the workbook's meta whose sheet is not there and could not be found by its content."""
+
+    sheet: str  # the name it was generated with
+    person_id: str
+    identity: dict[str, str]  # 工号, 姓名, 部门, 岗位 … from the cover's list, as far as it tells
+    candidates: list[str] = field(default_factory=list)  # other sheets holding the same 工号 (none taken: ambiguous)
+    others: dict[str, str] = field(default_factory=dict)  # sheets laid out as a person's, not taken -> the 工号 in B2
 
 
 @dataclass
@@ -69,6 +88,7 @@ class FilledWorkbook:
     notices: list[str]
     zip: ZipReport
     rules_notice: str = ""  # with a scheme given: why its rules were not, or the 规则 sheet's were not, used
+    missing: list[MissingSheet] = field(default_factory=list)  # people whose sheets are gone
 
     @property
     def rules_edited(self) -> bool:
@@ -126,27 +146,107 @@ def read_filled_workbook(path: str | Path, scheme: Scheme | None = None) -> Fill
     layout = layout_for(scheme)
     wanted: dict[str, set[str]] = {}
     people: list[PersonSheet] = []
-    foreign = [n for n in names if n not in people_sheets and n not in (META_SHEET, RULES_SHEET, "封面", "_lists")]
+    foreign = [n for n in names if n not in people_sheets and n not in (META_SHEET, RULES_SHEET, COVER_SHEET, LISTS_SHEET)]
+    gone = {name: person_id for name, person_id in people_sheets.items() if name not in names}
+    renamed, missing = _find_renamed(book, gone, foreign, meta) if gone else ({}, [])
     for name, person_id in people_sheets.items():
-        if name not in names:
-            notices.append(f"工作表「{name}」(工号 {person_id}) 不见了 (被删除或改名)")
-            continue
-        rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        person = _read_person(path, name, rows, scheme, layout)
+        actual = renamed.get(name, name)
+        if actual not in names:
+            continue  # in ``missing``
+        rows = book.get_sheet_by_name(actual).to_python(skip_empty_area=False)
+        person = _read_person(path, actual, rows, scheme, layout)
+        if actual != name:
+            person.renamed_from = name
         people.append(person)
-        wanted[name] = {c.ref for c in _read_cells(person)}
+        wanted[actual] = {c.ref for c in _read_cells(person)}
+    foreign = [n for n in foreign if n not in renamed.values()]
     errors: dict[str, dict[str, str]] = {}
-    formulas = sheet_formulas(path, wanted, errors)
+    uncached: dict[str, set[str]] = {}
+    formulas = sheet_formulas(path, wanted, errors, uncached)
     for person in people:
         found = formulas.get(person.sheet, {})
-        for cell in [*person.scores.values(), *person.results.values()]:
+        never = uncached.get(person.sheet, set())
+        for cell in _read_cells(person):
             cell.formula = found.get(cell.ref)
+            # a formula never calculated (a file written by a program, not saved by Excel/WPS) reads as empty
+            cell.uncalculated = cell.ref in never and cell.value is None
         # calamine reads an error value (#NAME?, #DIV/0!) as an empty cell: put the error back
         shown = errors.get(person.sheet, {})
         for cell in _read_cells(person):
             if cell.ref in shown:
                 cell.value, cell.error = shown[cell.ref], True
-    return FilledWorkbook(path, scheme, rules_text, meta, people, foreign, notices, report, rules_notice)
+    return FilledWorkbook(path, scheme, rules_text, meta, people, foreign, notices, report, rules_notice, missing)
+
+
+def _find_renamed(book: Any, gone: dict[str, str], foreign: list[str],
+                  meta: dict[str, str]) -> tuple[dict[str, str], list[MissingSheet]]:
+    """The sheets of people whose sheet names are gone, found by content; and the people not found.
+
+    A sheet renamed by hand (K1001-张三 -> 张三) is not in the meta under its new name.  It is taken as
+    the person's sheet only when that is certain: a sheet the meta does not name, laid out as a generated
+    person sheet (its hidden row keys), whose 工号 cell (B2) holds the 工号 of exactly one person whose
+    sheet is gone, and no other such sheet holds that 工号.  Returns {generated name: actual name}."""
+    holders: dict[str, list[str]] = {}  # 工号 in B2 -> foreign person-like sheets holding it
+    for name in foreign:
+        try:
+            rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        except Exception:
+            continue
+        pid = cell_text(_cell(rows, 2, 2).value)
+        if _looks_like_person_sheet(rows):
+            holders.setdefault(pid, []).append(name)
+    wanted = Counter(gone.values())
+    renamed: dict[str, str] = {}
+    missing: list[MissingSheet] = []
+    cover: dict[str, dict[str, str]] | None = None
+    for name, pid in gone.items():
+        found = holders.get(pid, [])
+        if pid and wanted[pid] == 1 and len(found) == 1:
+            renamed[name] = found[0]
+            continue
+        if cover is None:
+            cover = _cover_roster(book)
+        identity = {"工号": pid, **cover.get(pid, {})}
+        if not identity.get("姓名") and pid and name.startswith(f"{pid}-"):
+            identity["姓名"] = name[len(pid) + 1:]  # generate names the sheet 工号-姓名
+        if not identity.get("部门") and meta.get(f"department:{pid}"):
+            identity["部门"] = meta[f"department:{pid}"]
+        missing.append(MissingSheet(name, pid, identity, found if len(found) > 1 else []))
+    taken = set(renamed.values())
+    others = {sheet: held for held, sheets in holders.items() for sheet in sheets if sheet not in taken}
+    for gone_sheet in missing:
+        gone_sheet.others = {k: v for k, v in others.items() if k not in gone_sheet.candidates}
+    return renamed, missing
+
+
+def _looks_like_person_sheet(rows: list[list[Any]]) -> bool:
+    """A sheet with the hidden row keys of a generated person sheet (ind|… in the key column)."""
+    return any(len(row) >= KEY_COLUMN and cell_text(row[KEY_COLUMN - 1]).startswith("ind|") for row in rows)
+
+
+_COVER_FIELDS = {"工号": "工号", "工號": "工号", "姓名": "姓名", "部门": "部门", "部門": "部门",
+                 "岗位": "岗位", "崗位": "岗位", "直属主管": "直属主管", "直屬主管": "直属主管"}
+
+
+def _cover_roster(book: Any) -> dict[str, dict[str, str]]:
+    """工号 -> 姓名, 部门, 岗位, 直属主管 as the cover sheet lists them (empty when there is no such list)."""
+    if COVER_SHEET not in book.sheet_names:
+        return {}
+    try:
+        rows = book.get_sheet_by_name(COVER_SHEET).to_python(skip_empty_area=False)
+    except Exception:
+        return {}
+    for r, row in enumerate(rows):
+        heads = {i: _COVER_FIELDS[cell_text(v)] for i, v in enumerate(row) if cell_text(v) in _COVER_FIELDS}
+        if "工号" in heads.values():
+            out: dict[str, dict[str, str]] = {}
+            id_col = next(i for i, f in heads.items() if f == "工号")
+            for below in rows[r + 1:]:
+                pid = cell_text(below[id_col]) if id_col < len(below) else ""
+                if pid:
+                    out.setdefault(pid, {f: cell_text(below[i]) for i, f in heads.items() if i < len(below) and f != "工号"})
+            return out
+    return {}
 
 
 def _given_or_own(rules_text: str, meta: dict[str, str], given: Scheme) -> tuple[Scheme, str]:
@@ -242,12 +342,16 @@ def _read_person(path: Path, name: str, rows: list[list[Any]], scheme: Scheme, l
 
 
 def sheet_formulas(
-    path: Path, wanted: dict[str, set[str]], errors: dict[str, dict[str, str]] | None = None
+    path: Path, wanted: dict[str, set[str]], errors: dict[str, dict[str, str]] | None = None,
+    uncached: dict[str, set[str]] | None = None,
 ) -> dict[str, dict[str, str]]:
     """Formula texts of the wanted cells, per sheet name, read from the sheet XML with defusedxml.
 
     When ``errors`` is given it receives the wanted cells that hold an error
-    value (``t="e"``), per sheet name: ref -> "#NAME?".
+    value (``t="e"``), per sheet name: ref -> "#NAME?".  When ``uncached`` is
+    given it receives the wanted formula cells without a calculated result
+    (no ``<v>``, or an empty one not marked as a text result ``t="str"``): a
+    file written by a program and never opened in a spreadsheet program.
 
     Only a dozen cells per sheet are wanted, so each one is located in the
     sheet's bytes and read there; a sheet written with prefixed tags
@@ -277,13 +381,16 @@ def sheet_formulas(
             data = member(part) if part else None
             if data is None:
                 continue
+            never: set[str] = set()
             if b"<c " in data:
-                found, shown = _cells_by_search(data, wanted[name])
+                found, shown = _cells_by_search(data, wanted[name], never)
             else:
-                found, shown = _cells_by_parse(data, wanted[name])
+                found, shown = _cells_by_parse(data, wanted[name], never)
             out[name] = found
             if errors is not None:
                 errors[name] = shown
+            if uncached is not None:
+                uncached[name] = never
     return out
 
 
@@ -313,7 +420,7 @@ def _elementcell_text(fragment: bytes, tag: bytes) -> bytes | None:
     return fragment[gt + 1 : close] if close != -1 else None
 
 
-def _cells_by_search(data: bytes, refs: set[str]) -> tuple[dict[str, str], dict[str, str]]:
+def _cells_by_search(data: bytes, refs: set[str], never: set[str] | None = None) -> tuple[dict[str, str], dict[str, str]]:
     """Locate each wanted cell by its r="…" attribute and read its formula and error value.
 
     Plain byte searches (no regular expressions, no tree) keep this linear and fast;
@@ -338,6 +445,8 @@ def _cells_by_search(data: bytes, refs: set[str]) -> tuple[dict[str, str], dict[
         formula = _elementcell_text(body, b"f")
         if formula is not None:
             found[ref] = _unescape(formula)  # shared formulas carry no text on followers
+            if never is not None and not _elementcell_text(body, b"v") and b' t="str"' not in head:
+                never.add(ref)
         if b' t="e"' in head:
             value = _elementcell_text(body, b"v")
             if value:
@@ -345,7 +454,7 @@ def _cells_by_search(data: bytes, refs: set[str]) -> tuple[dict[str, str], dict[
     return found, shown
 
 
-def _cells_by_parse(data: bytes, refs: set[str]) -> tuple[dict[str, str], dict[str, str]]:
+def _cells_by_parse(data: bytes, refs: set[str], never: set[str] | None = None) -> tuple[dict[str, str], dict[str, str]]:
     found: dict[str, str] = {}
     shown: dict[str, str] = {}
     cell_tag, f_tag, v_tag = "{%s}c" % NS["m"], "{%s}f" % NS["m"], "{%s}v" % NS["m"]
@@ -354,6 +463,9 @@ def _cells_by_parse(data: bytes, refs: set[str]) -> tuple[dict[str, str], dict[s
             ref = elem.get("r")
             if ref in refs:
                 _take(elem, ref, f_tag, v_tag, found, shown)
+                v = elem.find(v_tag)
+                if never is not None and ref in found and not (v is not None and v.text) and elem.get("t") != "str":
+                    never.add(ref)
             elem.clear()
     return found, shown
 

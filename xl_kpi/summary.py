@@ -61,7 +61,7 @@ def person_row(p: PersonResult, heads: list[str], period: str | None = None) -> 
     for k, v in p.pay.items():
         values[k] = as_cell(v)
     values["问题数"] = len(p.issues)
-    values["文件"] = p.file.name
+    values["文件"] = p.shown_file or p.file.name  # as the 问题 sheet names it: same-named files by their folders
     values["工作表"] = p.sheet
     return [values.get(h) for h in heads]
 
