@@ -1024,3 +1024,16 @@ def test_a_row_of_quoted_empty_cells_is_a_blank_row(tmp_path):
     result = compute_metrics([path], "2026-10", satisfaction_scale=5)
     assert result.problem_lines() == []
     assert (result.files[0].blank, result.files[0].rows) == (1, 2)
+
+
+def test_a_problem_of_a_row_with_spaces_as_agent_id_names_its_agent(tmp_path):
+    """When the 姓名 standing for a spaces-only 工号 cannot be told (two 工号 give it), the message said
+    「None」: it names the 姓名 as a row with an empty 工号 does."""
+    headers = ["工单编号", "客服工号", "客服姓名", "客户ID", "创建时间", "首次回复时间"]
+    rows = [
+        ["T1", "K1001", "王芳", "C1", "2026-10-01 09:00:00", "2026-10-01 09:10:00"],
+        ["T2", "K1003", "王芳", "C2", "2026-10-01 09:00:00", "2026-10-01 09:10:00"],
+        ["T3", "   ", "王芳", "C3", "2026-10-02 10:00:00", "2026-10-02 10:20:00"],
+    ]
+    result = compute_metrics([write_log(tmp_path / "a.csv", rows, headers)], "2026-10")
+    assert result.problem_lines() == ["a.csv 第4行: 客服工号为空, 姓名「王芳」对应多个工号 (K1001、K1003), 无法确定是谁"]

@@ -1204,6 +1204,8 @@ class _Work:
                                     pl.from_epoch("reply_ms", time_unit="ms").dt.strftime(stamp),
                                     pl.from_epoch("created_ms", time_unit="ms").dt.strftime(stamp), pl.lit(MAX_REPLY_DAYS))
         agent = pl.col("agent").cast(pl.String).str.strip_chars()
+        if "agent_name" in cols:  # a 工号 of spaces only: the 姓名 stands for the agent (as in ``_agents``)
+            agent = pl.when(agent == "").then(pl.col("agent_name").cast(pl.String).str.strip_chars()).otherwise(agent)
         message[6] = agent.replace_strict(list(agent_problems), list(agent_problems.values()), default=None,
                                           return_dtype=pl.String) if agent_problems else pl.format("客服「{}」不在花名册中", agent)
         if "resolved" in cols:
