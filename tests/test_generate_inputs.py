@@ -18,10 +18,11 @@ from libreoffice import recalc, soffice
 from xl_kpi import addin
 from xl_kpi.cli import main
 from xl_kpi.errors import InputFileError, KpiError
-from xl_kpi.generate import generate, read_roster
+from xl_kpi.generate import generate, load_roster, read_roster
 from xl_kpi.reader import read_filled_workbook
 from xl_kpi.scheme import get_scheme_with_text
-from xl_kpi.tables import read_table
+from xl_kpi.sampling import sample_staff
+from xl_kpi.tables import read_table, read_tables
 
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 HEADER = ["工号", "姓名", "部门", "岗位", "直属主管", "绩效奖金基数"]
@@ -130,6 +131,142 @@ def test_a_data_file_under_a_title_and_after_a_note_sheet(tmp_path):
     assert people["K1"].inputs[("complaint_rate", "complaint_rate", "")].value == pytest.approx(0.003)
     assert people["K2"].inputs[("resolution_rate", "resolution_rate", "")].value is None
     assert "本月数据.xlsx 工作表「数据」第5行 C列: 问题解决率应不大于 100%, 收到 150%, 未预填" in result.problems, result.problems
+
+
+# --------------------------------------------------------------------------- one sheet per department
+
+
+def department_sheets(tmp_path: Path) -> Path:
+    """A roster kept as HR often keeps it: a note first, then one sheet per department, the second with a title,
+    its own column order and a column the first has not."""
+    return workbook(tmp_path / "花名册.xlsx", {
+        "说明": [["每个部门一张表"]],
+        "客服一部": [HEADER[:5], ["K1", "王芳", "客服一部", "客服专员", "赵主管"], ["K2", "李娜", "客服一部", "客服专员", "赵主管"]],
+        "客服二部": [["客服二部 10 月名单"], ["姓名", "工号", "部门", "岗位", "直属主管", "绩效奖金基数", "备注"],
+                     ["赵敏", "K7", "客服二部", "客服专员", "钱主管", 1500, "新入职"],
+                     [None, None, None, None, None, None, None],
+                     ["孙丽", "K8", "客服二部", "组长", "钱主管", -3, None]],
+    })
+
+
+def test_a_roster_with_one_sheet_per_department_reads_every_sheet(tmp_path):
+    roster = department_sheets(tmp_path)
+    people, problems, notices = load_roster(roster)
+    assert [(p.id, p.sheet, p.row, p.fields["部门"]) for p in people] == [
+        ("K1", "客服一部", 2, "客服一部"), ("K2", "客服一部", 3, "客服一部"),
+        ("K7", "客服二部", 3, "客服二部"), ("K8", "客服二部", 5, "客服二部")]
+    # columns are matched by name on each sheet: the second sheet's 姓名 comes first and it has two more columns
+    assert people[2].fields["姓名"] == "赵敏" and people[2].extra == {"绩效奖金基数": "1500", "备注": "新入职"}
+    assert people[0].extra == {}
+    assert notices == ["花名册.xlsx: 花名册分在 2 个工作表中, 已依次读取工作表「客服一部」(2 人)、「客服二部」(2 人)"]
+    assert problems == []
+    result = run_generate(tmp_path, roster)
+    assert sorted(people_of(result)) == ["K1", "K2", "K7", "K8"]
+    assert sorted(f.name for f in result.files) == ["2026-10-客服一部.xlsx", "2026-10-客服二部.xlsx"]
+    assert people_of(result)["K7"].pay_inputs["bonus_base"].value == 1500
+    assert result.notices == notices
+    # a row number names its sheet
+    assert result.problems == ["花名册.xlsx 工作表「客服二部」第5行 绩效奖金基数: 绩效奖金基数不能为负数, 收到 -3, 未预填"]
+
+
+def test_a_roster_split_over_sheets_through_the_command(tmp_path):
+    roster = workbook(tmp_path / "roster_2sheets.xlsx", {
+        "客服一部": [HEADER[:5], ["K1001", "王芳", "客服一部", "客服专员", "赵主管"], ["K1002", "李娜", "客服一部", "客服专员", "赵主管"]],
+        "客服二部": [HEADER[:5], ["K1007", "赵敏", "客服二部", "客服专员", "钱主管"]],
+    })
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["generate", "--scheme", "cs-quant", "--roster", str(roster), "--period", "2026-10",
+                                       "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "已为 3 人生成 2 个工作簿" in result.output, result.output
+    assert "提示 roster_2sheets.xlsx: 花名册分在 2 个工作表中, 已依次读取工作表「客服一部」(2 人)、「客服二部」(1 人)" in result.output
+    assert sorted(p.name for p in out.iterdir()) == ["2026-10-客服一部.xlsx", "2026-10-客服二部.xlsx"]
+    sampled = CliRunner().invoke(main, ["sample", str(roster), "--percent", "100", "--seed", "1"])
+    assert sampled.exit_code == 0, sampled.output
+    assert [line.split("\t")[0] for line in sampled.output.splitlines()] == ["K1001", "K1002", "K1007"]
+
+
+def test_a_id_on_two_sheets_is_a_duplicate_naming_both_places(tmp_path):
+    roster = workbook(tmp_path / "花名册.xlsx", {
+        "客服一部": [HEADER[:3], ["K1", "王芳", "客服一部"], ["K2", "李娜", "客服一部"]],
+        "客服二部": [HEADER[:3], ["K3", "赵敏", "客服二部"], ["K2", "李娜", "客服二部"], ["K3", "又一个", "客服二部"]],
+    })
+    people, problems, _ = load_roster(roster)
+    assert [p.id for p in people] == ["K1", "K2", "K3"]
+    assert problems == [
+        "花名册.xlsx 工作表「客服二部」第3行 A列: 工号 K2 与工作表「客服一部」第3行重复, 此行未生成考核表",
+        "花名册.xlsx 工作表「客服二部」第4行 A列: 工号 K3 与第2行重复, 此行未生成考核表",
+    ]
+
+
+def test_a_sheet_without_a_department_column_is_not_named_after_the_sheet(tmp_path):
+    roster = workbook(tmp_path / "花名册.xlsx", {
+        "客服一部": [HEADER[:3], ["K1", "王芳", "客服一部"]],
+        "客服二部": [["工号", "姓名"], ["K7", "赵敏"]],
+    })
+    people, problems, _ = load_roster(roster)
+    assert [(p.id, p.fields["部门"]) for p in people] == [("K1", "客服一部"), ("K7", "未分部门")]
+    assert problems == ["花名册.xlsx 工作表「客服二部」: 此工作表没有「部门」列, 其中的人归入「未分部门」"]
+    # with the column on no sheet, it is said once, as for a single sheet
+    roster = workbook(tmp_path / "无部门.xlsx", {"一": [["工号", "姓名"], ["K1", "王芳"]], "二": [["工号", "姓名"], ["K7", "赵敏"]]})
+    people, problems, _ = load_roster(roster)
+    assert [p.fields["部门"] for p in people] == ["未分部门", "未分部门"]
+    assert problems == ["无部门.xlsx: 花名册没有「部门」列, 所有人归入「未分部门」"]
+
+
+def test_a_department_sheet_whose_header_lacks_a_column_is_a_problem_not_skipped_silently(tmp_path):
+    roster = workbook(tmp_path / "花名册.xlsx", {
+        "说明": [["工号请填写完整"], ["姓名写全名"]],
+        "客服一部": [HEADER[:3], ["K1", "王芳", "客服一部"]],
+        "客服三部": [["工号", "员工姓名", "部门"], ["K9", "周杰", "客服三部"]],
+    })
+    people, problems, notices = load_roster(roster)
+    assert [p.id for p in people] == ["K1"]
+    assert problems == ["花名册.xlsx 工作表「客服三部」: 表头中没有「姓名」列, 此工作表未读取, 其中的人未生成考核表"]
+    assert notices == []  # one sheet read, as before
+
+
+def test_read_tables_gives_every_sheet_with_the_header_and_read_table_the_first(tmp_path):
+    path = department_sheets(tmp_path)
+    required = {"工号": ("工号",), "姓名": ("姓名",)}
+    tables = read_tables(path, required=required)
+    assert [(t.sheet, t.first_row, len(t.rows)) for t in tables] == [("客服一部", 2, 2), ("客服二部", 3, 3)]
+    assert tables[1].where(2, 1) == "工作表「客服二部」第5行 B列"
+    assert read_table(path, required=required).sheet == "客服一部"
+    assert [t.sheet for t in read_tables(path, "客服二部", required=required)] == ["客服二部"]
+    csv = tmp_path / "r.csv"
+    csv.write_text("标题\n工号,姓名\nK1,王芳\n", encoding="utf-8")
+    (table,) = read_tables(csv, required=required)
+    assert table.sheet is None and table.rows == [["K1", "王芳"]]
+
+
+def test_sampling_a_roster_split_over_sheets_matches_columns_by_name(tmp_path):
+    headers, rows = sample_staff(department_sheets(tmp_path), "100", 1)
+    assert headers == ["工号", "姓名", "部门", "岗位", "直属主管", "绩效奖金基数", "备注"]
+    assert rows == [["K1", "王芳", "客服一部", "客服专员", "赵主管", "", ""],
+                    ["K2", "李娜", "客服一部", "客服专员", "赵主管", "", ""],
+                    ["K7", "赵敏", "客服二部", "客服专员", "钱主管", "1500", "新入职"],
+                    ["K8", "孙丽", "客服二部", "组长", "钱主管", "-3", ""]]
+
+
+def test_a_data_file_with_one_sheet_per_department(tmp_path):
+    roster = department_sheets(tmp_path)
+    data = workbook(tmp_path / "数据.xlsx", {
+        "说明": [["数据来源: 客服系统"]],
+        "客服一部": [["工号", "客户投诉率"], ["K1", 0.003], ["K2", 0.004]],
+        "名单": [["工号", "姓名"], ["K1", "王芳"]],  # no column of the scheme: not data
+        "客服二部": [["10 月"], ["工号", "客户满意度", "客户投诉率"], ["K7", 91, 0.001], ["K2", 80, 0.009]],
+    })
+    result = run_generate(tmp_path, roster, data)
+    people = people_of(result)
+    assert people["K1"].inputs[("complaint_rate", "complaint_rate", "")].value == pytest.approx(0.003)
+    assert people["K7"].inputs[("satisfaction", "satisfaction", "")].value == 91
+    assert people["K7"].inputs[("complaint_rate", "complaint_rate", "")].value == pytest.approx(0.001)
+    assert people["K2"].inputs[("complaint_rate", "complaint_rate", "")].value == pytest.approx(0.004)  # the first
+    assert ("数据.xlsx 工作表「客服二部」第4行 A列: 工号 K2 重复 (已在 工作表「客服一部」第3行 A列), 本行未预填"
+            in result.problems), result.problems
+    assert "数据.xlsx: 数据分在 2 个工作表中, 已依次读取工作表「客服一部」、「客服二部」; 工作表「名单」中没有方案 cs-quant 的指标列, 未读取" \
+        in result.notices, result.notices
 
 
 # --------------------------------------------------------------------------- pay amounts on the roster

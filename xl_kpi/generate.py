@@ -30,7 +30,7 @@ from .rules_sheet import fingerprint, write_rules_sheet
 from .scheme import Scheme, normalize
 from .sheets import ValidationBook, write_person_sheet
 from .tables import (atomic_path, backup_path, cell_text, check_replaceable, keep_backup, next_backup, print_a4_landscape,
-                     read_table)
+                     read_tables, Table)
 
 ROSTER_COLUMNS = ("工号", "姓名", "部门", "岗位", "直属主管")
 ROSTER_ALIASES = {
@@ -106,12 +106,79 @@ class Person:
 
 
 def read_roster(path: str | Path) -> tuple[list[Person], list[str]]:
-    # the header may stand below a title, and an .xlsx roster may be on another sheet than the first
-    table = read_table(path, required={name: ROSTER_ALIASES[name] for name in ("工号", "姓名")}, what="花名册")
+    """(people, problems) of a roster; load_roster also gives its notices."""
+    people, problems, _ = load_roster(path)
+    return people, problems
+
+
+def load_roster(path: str | Path) -> tuple[list[Person], list[str], list[str]]:
+    """(people, problems, notices) of a roster (.csv or .xlsx).
+
+    The header may stand below a title.  An .xlsx roster is read from every sheet whose header holds
+    「工号」 and 「姓名」 (one sheet per department), in sheet order, each with its own columns; sheets
+    without such a header (「说明」) are passed over, a problem when their header has only some of these
+    columns (「员工姓名」 for 「姓名」).  A 工号 already read, on this sheet or an earlier one,
+    is a duplicate.  When more than one sheet is read, a notice says which."""
+    incomplete: list[tuple[str, list[str]]] = []
+    tables = read_tables(path, required={name: ROSTER_ALIASES[name] for name in ("工号", "姓名")}, what="花名册",
+                         incomplete=incomplete)
+    lookup = {normalize(a): name for name, aliases in ROSTER_ALIASES.items() for a in aliases}
+    people: list[Person] = []
+    problems: list[str] = []
+    seen: dict[str, Person] = {}
+    maps = [_roster_columns(table.headers, lookup) for table in tables]
+    no_department = [table for table, (columns, _) in zip(tables, maps) if "部门" not in columns]
+    if len(no_department) == len(tables):  # every sheet would go into one 未分部门 workbook: said once, not per row
+        problems.append(f"{tables[0].path.name}: 花名册没有「部门」列, 所有人归入「未分部门」")
+    else:
+        problems += [f"{table.path.name} 工作表「{table.sheet}」: 此工作表没有「部门」列, 其中的人归入「未分部门」"
+                     for table in no_department]
+    # a sheet whose header lacks a column (「员工姓名」): its people would be lost without a word
+    problems += [f"{tables[0].path.name} 工作表「{sheet}」: 表头中没有{'和'.join(f'「{c}」' for c in lacking)}列, "
+                 "此工作表未读取, 其中的人未生成考核表" for sheet, lacking in incomplete]
+    counts: list[int] = []
+    for table, (columns, extra) in zip(tables, maps):
+        before = len(people)
+        for index, row in enumerate(table.rows):
+            if not any(cell_text(v) for v in row):
+                continue
+            fields = {name: cell_text(row[col]) for name, col in columns.items()}
+            for name in ROSTER_COLUMNS:
+                fields.setdefault(name, "")
+            where = f"{table.path.name} {table.where(index, columns['工号'])}"
+            if not fields["工号"]:
+                problems.append(f"{where}: 工号为空, 此行未生成考核表")
+                continue
+            if fields["工号"] in seen:
+                first = seen[fields["工号"]]
+                place = f"第{first.row}行" if first.sheet == table.sheet else first.where
+                problems.append(f"{where}: 工号 {fields['工号']} 与{place}重复, 此行未生成考核表")
+                continue
+            if not fields["姓名"]:  # the sheet is still made (named by the 工号 alone), but HR should know
+                problems.append(f"{table.path.name} {table.where(index, columns['姓名'])}: 工号 {fields['工号']} 的姓名为空, "
+                                "考核表上姓名一栏空着")
+            if not fields["部门"]:
+                if "部门" in columns:
+                    problems.append(f"{table.path.name} {table.where(index, columns['部门'])}: "
+                                    f"{fields['姓名'] or fields['工号']} 的部门为空, 归入「未分部门」")
+                fields["部门"] = "未分部门"
+            person = Person(fields, {h: cell_text(row[c]) for h, c in extra.items()}, table.first_row + index,
+                            table.sheet)
+            seen[person.id] = person
+            people.append(person)
+        counts.append(len(people) - before)
+    notices = []
+    if len(tables) > 1:
+        read = "、".join(f"「{table.sheet}」({n} 人)" for table, n in zip(tables, counts))
+        notices.append(f"{tables[0].path.name}: 花名册分在 {len(tables)} 个工作表中, 已依次读取工作表{read}")
+    return people, problems, notices
+
+
+def _roster_columns(headers: list[str], lookup: dict[str, str]) -> tuple[dict[str, int], dict[str, int]]:
+    """(roster column -> index, other header -> index) of one sheet's header."""
     columns: dict[str, int] = {}
     extra: dict[str, int] = {}
-    lookup = {normalize(a): name for name, aliases in ROSTER_ALIASES.items() for a in aliases}
-    for col, head in enumerate(table.headers):
+    for col, head in enumerate(headers):
         if not head:
             continue
         name = lookup.get(normalize(head))
@@ -119,34 +186,7 @@ def read_roster(path: str | Path) -> tuple[list[Person], list[str]]:
             columns[name] = col
         else:
             extra[head] = col
-    people, problems, seen = [], [], {}
-    if "部门" not in columns:  # every sheet would go into one 未分部门 workbook: said once, not per row
-        problems.append(f"{table.path.name}: 花名册没有「部门」列, 所有人归入「未分部门」")
-    for index, row in enumerate(table.rows):
-        if not any(cell_text(v) for v in row):
-            continue
-        fields = {name: cell_text(row[col]) for name, col in columns.items()}
-        for name in ROSTER_COLUMNS:
-            fields.setdefault(name, "")
-        where = f"{table.path.name} {table.where(index, columns['工号'])}"
-        if not fields["工号"]:
-            problems.append(f"{where}: 工号为空, 此行未生成考核表")
-            continue
-        if fields["工号"] in seen:
-            problems.append(f"{where}: 工号 {fields['工号']} 与第{seen[fields['工号']]}行重复, 此行未生成考核表")
-            continue
-        seen[fields["工号"]] = table.first_row + index
-        if not fields["姓名"]:  # the sheet is still made (named by the 工号 alone), but HR should know
-            problems.append(f"{table.path.name} {table.where(index, columns['姓名'])}: 工号 {fields['工号']} 的姓名为空, "
-                            "考核表上姓名一栏空着")
-        if not fields["部门"]:
-            if "部门" in columns:
-                problems.append(f"{table.path.name} {table.where(index, columns['部门'])}: "
-                                f"{fields['姓名'] or fields['工号']} 的部门为空, 归入「未分部门」")
-            fields["部门"] = "未分部门"
-        people.append(Person(fields, {h: cell_text(row[c]) for h, c in extra.items()}, table.first_row + index,
-                             table.sheet))
-    return people, problems
+    return columns, extra
 
 
 def pay_amount(name: str, raw: object) -> Any:
@@ -175,40 +215,68 @@ def roster_pay(people: list[Person], source: str) -> tuple[dict[str, dict[str, A
 
 
 def read_prefill(scheme: Scheme, path: str | Path) -> tuple[dict[str, dict[str, Any]], list[str], list[str]]:
-    """(工号 -> {input key -> number}, problems, notices) from a DATA file laid out as for `xl-kpi score`."""
-    table = read_table(path, required={ID_COLUMN: IDENTITY_ALIASES[ID_COLUMN]}, what="数据文件")
-    cmap = map_columns(scheme, table.headers)
-    if ID_COLUMN not in cmap.identity:
-        raise InputFileError(f"{table.path.name}: 数据文件应有「工号」列")
-    if not cmap.inputs and not cmap.pay:
-        raise InputFileError(f"{table.path.name}: 数据文件中没有方案 {scheme.id} 的指标列 (表头应为指标名称, 如 "
-                             f"「{scheme.indicators[0].name}」), 现有: {', '.join(h for h in table.headers if h)}")
-    notices = [f"{table.path.name}: 以下列不是方案 {scheme.id} 的指标, 未预填: {', '.join(cmap.unknown)}"] if cmap.unknown else []
+    """(工号 -> {input key -> number}, problems, notices) from a DATA file laid out as for `xl-kpi score`.
+
+    An .xlsx is read, as a roster is, from every sheet whose header holds 「工号」 and columns of the scheme
+    (one sheet per department), in sheet order; a sheet with 「工号」 but none of the scheme's columns is
+    passed over (with a notice when another sheet is read)."""
+    tables = read_tables(path, required={ID_COLUMN: IDENTITY_ALIASES[ID_COLUMN]}, what="数据文件")
+    name = tables[0].path.name
+    used = []
+    for table in tables:
+        cmap = map_columns(scheme, table.headers)
+        if ID_COLUMN not in cmap.identity:
+            raise InputFileError(f"{name}{_on(table)}: 数据文件应有「工号」列")
+        if cmap.inputs or cmap.pay:
+            used.append((table, cmap))
+    if not used:
+        table = tables[0]
+        sheets = "的工作表" + "、".join(f"「{t.sheet}」" for t in tables) if len(tables) > 1 else ""
+        first_sheet = f"工作表「{table.sheet}」" if sheets else ""
+        raise InputFileError(f"{name}: 数据文件{sheets}中没有方案 {scheme.id} 的指标列 (表头应为指标名称, 如 "
+                             f"「{scheme.indicators[0].name}」), {first_sheet}现有: "
+                             f"{', '.join(h for h in table.headers if h)}")
+    notices = [f"{name}{_on(table) if len(tables) > 1 else ''}: 以下列不是方案 {scheme.id} 的指标, 未预填: "
+               f"{', '.join(cmap.unknown)}" for table, cmap in used if cmap.unknown]
+    if len(tables) > 1:
+        read = "、".join(f"「{t.sheet}」" for t, _ in used)
+        notice = f"{name}: 数据分在 {len(used)} 个工作表中, 已依次读取工作表{read}" if len(used) > 1 else \
+            f"{name}: 已读取工作表{read}"
+        skipped = "、".join(f"「{t.sheet}」" for t in tables if all(t is not u for u, _ in used))
+        if skipped:
+            notice += f"; 工作表{skipped}中没有方案 {scheme.id} 的指标列, 未读取"
+        notices.append(notice)
     out: dict[str, dict[str, Any]] = {}
     problems: list[str] = []
-    first_row: dict[str, int] = {}
-    for index, row in enumerate(table.rows):
-        emp = cell_text(row[cmap.identity[ID_COLUMN]])
-        if not emp:
-            continue
-        if emp in first_row:
-            problems.append(f"{table.path.name} {table.where(index, cmap.identity[ID_COLUMN])}: 工号 {emp} 重复 "
-                            f"(已在 {table.where(first_row[emp], cmap.identity[ID_COLUMN])}), 本行未预填")
-            continue
-        first_row[emp] = index
-        values: dict[str, Any] = {}
+    first: dict[str, str] = {}  # 工号 -> where it was first read
+    for table, cmap in used:
+        id_col = cmap.identity[ID_COLUMN]
         targets = [(input_key(*key), col, scheme.indicator(key[0]).input(key[1])) for key, col in cmap.inputs.items()]
         targets += [(f"pay|{key}", col, None) for key, col in cmap.pay.items()]
-        for key, col, spec in targets:
-            raw = row[col]
-            if raw is None or (isinstance(raw, str) and not raw.strip()):
+        for index, row in enumerate(table.rows):
+            emp = cell_text(row[id_col])
+            if not emp:
                 continue
-            try:  # an input outside its range (150% resolved) is not put on a sheet that would refuse it
-                values[key] = plain(spec.check(raw)) if spec else pay_amount(table.headers[col], raw)
-            except InputValueError as exc:
-                problems.append(f"{table.path.name} {table.where(index, col)}: {exc}, 未预填")
-        out[emp] = values
+            if emp in first:
+                problems.append(f"{name} {table.where(index, id_col)}: 工号 {emp} 重复 (已在 {first[emp]}), 本行未预填")
+                continue
+            first[emp] = table.where(index, id_col)
+            values: dict[str, Any] = {}
+            for key, col, spec in targets:
+                raw = row[col]
+                if raw is None or (isinstance(raw, str) and not raw.strip()):
+                    continue
+                try:  # an input outside its range (150% resolved) is not put on a sheet that would refuse it
+                    values[key] = plain(spec.check(raw)) if spec else pay_amount(table.headers[col], raw)
+                except InputValueError as exc:
+                    problems.append(f"{name} {table.where(index, col)}: {exc}, 未预填")
+            out[emp] = values
     return out, problems, notices
+
+
+def _on(table: Table) -> str:
+    """' 工作表「数据」' for a sheet of a workbook, '' for a .csv."""
+    return f" 工作表「{table.sheet}」" if table.sheet else ""
 
 
 # --------------------------------------------------------------------------- writing
@@ -247,13 +315,14 @@ def generate(
 
         peer_settings(scheme)  # KpiError before anything is written when the scheme has no teamwork indicators
     result = GenerateResult()
-    people, problems = read_roster(roster)
+    people, problems, result.notices = load_roster(roster)
     result.problems += problems
     prefill, roster_problems = roster_pay(people, Path(roster).name)
     result.problems += roster_problems
     if data is not None:
-        data_values, data_problems, result.notices = read_prefill(scheme, data)
+        data_values, data_problems, data_notices = read_prefill(scheme, data)
         result.problems += data_problems
+        result.notices += data_notices
         ids = {p.id for p in people}
         for emp, values in data_values.items():  # the data file wins over the roster
             if emp not in ids:

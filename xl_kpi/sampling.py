@@ -15,7 +15,7 @@ from .batch import IDENTITY_ALIASES
 from .errors import KpiError
 from .numbers import parse_config_number
 from .scheme import normalize
-from .tables import cell_text, read_table
+from .tables import cell_text, read_tables
 
 
 def sample_staff(roster: str | Path, percent: str, seed: int) -> tuple[list[str], list[list[str]]]:
@@ -27,15 +27,44 @@ def sample_staff(roster: str | Path, percent: str, seed: int) -> tuple[list[str]
     if not Decimal(0) < pct <= Decimal(1):
         raise KpiError(f"--percent 应大于 0 且不超过 100, 收到 {percent}")
     ids = IDENTITY_ALIASES["工号"]
-    table = read_table(roster, required={"工号": ids}, what="花名册")  # a title above the header is skipped
+    # a title above the header is skipped; an .xlsx roster is read from every sheet with a 工号 header
+    tables = read_tables(roster, required={"工号": ids}, what="花名册")
     spellings = {normalize(a) for a in ids}
-    col = next(i for i, h in enumerate(table.headers) if normalize(h) in spellings)
+    headers, keys = _joined_headers([t.headers for t in tables])
     people: dict[str, list[str]] = {}
-    for row in table.rows:
-        pid = cell_text(row[col])
-        if pid and pid not in people:
-            people[pid] = [cell_text(v) for v in row]
+    for table in tables:
+        col = next(i for i, h in enumerate(table.headers) if normalize(h) in spellings)
+        place = {key: i for i, key in enumerate(_column_keys(table.headers))}
+        for row in table.rows:
+            pid = cell_text(row[col])
+            if pid and pid not in people:  # the first row of a 工号, on this sheet or an earlier one
+                people[pid] = [cell_text(row[place[key]]) if key in place else "" for key in keys]
     ids = sorted(people)
     k = max(1, math.ceil(pct * len(ids))) if ids else 0
     chosen = sorted(random.Random(seed).sample(ids, k))
-    return table.headers, [people[pid] for pid in chosen]
+    return headers, [people[pid] for pid in chosen]
+
+
+def _column_keys(headers: list[str]) -> list[tuple[str, int]]:
+    """Each column as (its normalized header, how many columns so named came before): the k-th 「备注」 of one
+    sheet is the k-th 「备注」 of another, and unnamed columns pair up in order."""
+    count: dict[str, int] = {}
+    keys = []
+    for head in headers:
+        name = normalize(head) if head else ""
+        keys.append((name, count.get(name, 0)))
+        count[name] = count.get(name, 0) + 1
+    return keys
+
+
+def _joined_headers(sheets: list[list[str]]) -> tuple[list[str], list[tuple[str, int]]]:
+    """The columns of all the sheets, matched by name: the first sheet's in its order, then any other
+    sheet's columns not seen before (as that sheet spells them)."""
+    headers: list[str] = []
+    keys: list[tuple[str, int]] = []
+    for sheet in sheets:
+        for head, key in zip(sheet, _column_keys(sheet)):
+            if key not in keys:
+                keys.append(key)
+                headers.append(head)
+    return headers, keys

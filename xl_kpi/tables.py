@@ -69,8 +69,40 @@ def read_table(
     HEADER_SEARCH_ROWS non-empty rows that holds them all (so a title such as 「客服部花名册 2026年10月」
     may stand above it), and an .xlsx without ``sheet`` is read from its first sheet that has such a
     row (a first sheet 「说明」 is passed over).  ``what`` names the table in the error raised when no
-    sheet has one ("花名册" -> "花名册应有「工号」和「姓名」列 …").
+    sheet has one ("花名册" -> "花名册应有「工号」和「姓名」列 …").  read_tables gives every such sheet.
     """
+    tables = _tables(path, sheet, required, what, every=required is not None)
+    try:
+        return next(tables)
+    finally:
+        tables.close()
+
+
+def read_tables(
+    path: str | Path,
+    sheet: str | None = None,
+    *,
+    required: Mapping[str, Iterable[str]],
+    what: str = "表格",
+    incomplete: list[tuple[str, list[str]]] | None = None,
+) -> list[Table]:
+    """Every table of ``path`` whose header holds the ``required`` columns, in sheet order.
+
+    A .csv, or an .xlsx with ``sheet`` named, gives the one table read_table gives.  An .xlsx without
+    ``sheet`` gives one Table per sheet that has such a header row (looked for as read_table does, so
+    each sheet may have its own title rows and its own columns); sheets without one (「说明」) are passed
+    over.  No sheet with such a header is the InputFileError read_table raises.
+
+    ``incomplete``, when given, gets (sheet name, the required columns it lacks) for each sheet passed
+    over whose first rows hold some of the required columns but not all (「员工姓名」 for 「姓名」): a
+    sheet the caller may well have meant to be read.
+    """
+    return list(_tables(path, sheet, required, what, every=True, incomplete=incomplete))
+
+
+def _tables(path: str | Path, sheet: str | None, required: Mapping[str, Iterable[str]] | None, what: str,
+            *, every: bool, incomplete: list[tuple[str, list[str]]] | None = None) -> Iterator[Table]:
+    """The tables with a header, each read only when asked for; InputFileError when there is none at all."""
     path = Path(path)
     if not path.is_file():
         raise InputFileError(f"找不到文件 {path}")
@@ -80,13 +112,23 @@ def read_table(
     if suffix == ".csv":
         candidates: Iterable[tuple[list[list[Any]], str | None]] = [(_read_csv(path), None)]
     else:
-        candidates = _xlsx_sheets(path, sheet, every=required is not None)
+        candidates = _xlsx_sheets(path, sheet, every=every)
     looked: list[tuple[str | None, list[list[Any]]]] = []
+    found = False
     for rows, sheet_name in candidates:
         start = _header_row(rows, required)
         if start is not None:
-            return _table(path, sheet_name, rows, start)
-        looked.append((sheet_name, rows))
+            found = True
+            yield _table(path, sheet_name, rows, start)
+        else:
+            looked.append((sheet_name, rows))
+    if found:
+        if incomplete is not None and required is not None:
+            for sheet_name, rows in looked:
+                lacking = _lacking(rows, required)
+                if sheet_name is not None and lacking:
+                    incomplete.append((sheet_name, lacking))
+        return
     if required is None or not any(any(_filled(v) for v in row) for _, rows in looked for row in rows):
         raise InputFileError(f"{path}: 文件是空的, 应有表头行 (工号、姓名、各指标)")
     raise InputFileError(_no_header_message(path, looked, required, what))
@@ -117,6 +159,21 @@ def _header_row(rows: list[list[Any]], required: Mapping[str, Iterable[str]] | N
         if all(cells & spellings for spellings in wanted):
             return i
     return None
+
+
+def _lacking(rows: list[list[Any]], required: Mapping[str, Iterable[str]]) -> list[str]:
+    """The required columns missing from the first of the first HEADER_SEARCH_ROWS non-empty rows that holds
+    some of them; [] when no row holds any."""
+    from .scheme import normalize
+
+    wanted = {name: {normalize(a) for a in (name, *aliases)} for name, aliases in required.items()}
+    filled = (row for row in rows if any(_filled(v) for v in row))
+    for _, row in zip(range(HEADER_SEARCH_ROWS), filled):
+        cells = {normalize(v) for v in row if _filled(v)}
+        lacking = [name for name, spellings in wanted.items() if not cells & spellings]
+        if len(lacking) < len(wanted):
+            return lacking
+    return []
 
 
 def _no_header_message(path: Path, looked: list[tuple[str | None, list[list[Any]]]],
