@@ -3,6 +3,10 @@
 1. annual: a month with a row but no 总分 was listed in 缺考月份 while 考评资格原因 said "各月均有考核记录".
 2. annual: 末位请辞 (document 002, 第十二条: 当月绩效考核和实际销售额都排名最后) was silently never decided
    from monthly summaries, which carry no 实际销售额; now said once in 问题, and a sales table can be given.
+2b. annual: 末位请辞 was decided from a sales table that left people out (or mistyped their 工号): the
+   lowest of those listed was dismissed.  Now a month is judged per department only when everyone ranked
+   by 总分 has sales; a person with a row but no 总分 is said as not compared.  A sales table with a title
+   row above its header was refused with a message saying it lacked columns it had.
 3. feedback: with --lang zh-Hant (or a 繁體 summary) the training text and grade stayed 简体.
 4. feedback: files already in the output folder were overwritten without a backup.
 """
@@ -160,6 +164,122 @@ def test_no_note_when_every_month_has_sales_or_the_rule_is_off(tmp_path):
     off = dataclasses.replace(builtin_scheme("cs-table"), decisions=parse_decisions({"resign_last": False}))
     assert roll_up(rows, issues=issues, scheme=off).notes == []
     assert roll_up(rows, issues=issues).notes != []
+
+
+def _table_months(path: Path, rows: list[tuple]) -> Path:
+    """A plain monthly table: (工号, 部门, 期间, 总分 or None)."""
+    lines = ["工号,姓名,部门,期间,总分"] + [f"{p},员工{p},{d},{m},{'' if t is None else t}" for p, d, m, t in rows]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _sales(path: Path, rows: list[tuple]) -> Path:
+    path.write_text("工号,期间,实际销售额\n" + "".join(f"{p},{m},{v}\n" for p, m, v in rows), encoding="utf-8")
+    return path
+
+
+TWO_DEPTS = [  # 客服一部: K1 best, K3 worst in 总分; 客服二部: K5 worst
+    *[(p, "客服一部", m, t) for m in ("2026-01", "2026-02") for p, t in (("K1", 90), ("K2", 70), ("K3", 50))],
+    *[(p, "客服二部", m, t) for m in ("2026-01", "2026-02") for p, t in (("K4", 80), ("K5", 40))],
+]
+
+
+def test_last_place_is_not_decided_from_a_sales_table_that_leaves_people_out(tmp_path):
+    months = _table_months(tmp_path / "months.csv", TWO_DEPTS)
+    sales = _sales(tmp_path / "sales.csv", [
+        ("K1", "2026-01", 900), ("K2", "2026-01", 800), ("K3", "2026-01", 100),  # 一部 complete: K3 last in both
+        ("K4", "2026-01", 900), ("K5", "2026-01", 100),  # 二部 complete: K5 last in both
+        ("K2", "2026-02", 800), ("K3", "2026-02", 100),  # 一部 without K1 (who may have sold less): not judged
+        ("K4", "2026-02", 900), ("K5", "2026-02", 100)])
+    result = run_annual([months, sales], tmp_path / "年度.xlsx")
+    people = {p.pid: p for p in result.people}
+    assert people["K3"].decisions["末位请辞"] == ("请辞", "2026-01 总分 (50) 与实际销售额 (100) 均为部门最后")
+    assert people["K5"].decisions["末位请辞"] == ("请辞", "2026-01 总分 (40) 与实际销售额 (100) 均为部门最后; "
+                                                  "2026-02 总分 (40) 与实际销售额 (100) 均为部门最后")
+    assert people["K2"].decisions["末位请辞"] == ("", "没有总分与实际销售额同月均为部门最后的月份 "
+                                                 "(2026-02 客服一部 K1 员工K1 没有实际销售额, 无法排出部门最后, 未判断)")
+    assert result.issues == []
+    [note] = [n for n in result.notes if n.where == "末位请辞"]  # once for 2026-02 客服一部; 二部 is complete
+    assert note.message.startswith("说明: 2026-02 客服一部有总分的 3 人中 1 人没有「实际销售额」: K1 员工K1。")
+    assert "无人因该月请辞" in note.message and "第十二条" in note.message
+    # only February's list is short: K3 is not dismissed for February
+    only_feb = _sales(tmp_path / "feb.csv", [("K2", "2026-02", 800), ("K3", "2026-02", 100)])
+    result = run_annual([months, only_feb], tmp_path / "年度2.xlsx")
+    people = {p.pid: p for p in result.people}
+    assert people["K3"].decisions["末位请辞"] == (
+        "", "2026-01 没有实际销售额, 未判断; 2026-02 客服一部 K1 员工K1 没有实际销售额, 无法排出部门最后, 未判断")
+    assert people["K4"].decisions["末位请辞"] == (
+        "", "2026-01 没有实际销售额, 未判断; 2026-02 客服二部 无人有实际销售额, 无法排出部门最后, 未判断")
+    notes = [n.message for n in result.notes if n.where == "末位请辞"]
+    assert len(notes) == 3  # 2026-01 (no sales at all), 2026-02 客服一部, 2026-02 客服二部
+    assert notes[0].startswith("说明: 2026-01 没有「实际销售额」")
+    assert notes[1].startswith("说明: 2026-02 客服一部有总分的 3 人中 1 人没有「实际销售额」: K1 员工K1。")
+    assert notes[2].startswith("说明: 2026-02 客服二部有总分的 2 人都没有「实际销售额」: K4 员工K4、K5 员工K5。")
+
+
+def test_a_mistyped_id_in_the_sales_table_dismisses_nobody(tmp_path):
+    data = {"K1001": {"2026-01": 90}, "K1004": {"2026-01": 70}, "K1005": {"2026-01": 50}}
+    files = _months(tmp_path / "m", data, ["2026-01"])
+    sales = _sales(tmp_path / "sales.csv", [("K1001", "2026-01", 900), ("K1O04", "2026-01", 1), ("K1005", "2026-01", 100)])
+    out = tmp_path / "年度.xlsx"
+    res = CliRunner().invoke(main, ["annual", *map(str, files), str(sales), "-o", str(out)])
+    assert res.exit_code == 1, res.output
+    rows = {r["工号"]: r for r in _sheet(out, "年度汇总")}
+    assert rows["K1005"]["末位请辞"] in (None, "")
+    assert rows["K1005"]["末位请辞原因"] == "2026-01 客服一部 K1004 员工K1004 没有实际销售额, 无法排出部门最后, 未判断"
+    problems = [r["问题"] for r in _sheet(out, "问题")]
+    assert "月度汇总中没有工号 K1O04 在 2026-01 的记录, 这一行的实际销售额未计入" in problems
+    assert sum("K1004 员工K1004。" in p and "无人因该月请辞" in p for p in problems) == 1
+
+
+def test_a_person_without_total_is_said_as_not_compared(tmp_path):
+    data = {"K1": {"2026-01": 90}, "K2": {"2026-01": 50}, "K3": {"2026-01": None}}
+    files = _months(tmp_path / "m", data, ["2026-01"])
+    sales = _sales(tmp_path / "sales.csv", [("K1", "2026-01", 900), ("K2", "2026-01", 100), ("K3", "2026-01", 10)])
+    result = run_annual([*files, sales], tmp_path / "年度.xlsx")
+    people = {p.pid: p for p in result.people}
+    value, reason = people["K2"].decisions["末位请辞"]
+    assert reason == ("2026-01 总分 (50) 与实际销售额 (100) 均为部门最后 (只比较了部门内有总分的 2 人; "
+                      "K3 员工K3 (实际销售额 10) 当月没有总分, 未参与比较)")
+    assert value == "请辞"
+    assert people["K3"].decisions["末位请辞"] == ("", "2026-01 没有总分, 未参与排名")
+    assert people["K1"].decisions["末位请辞"][1].endswith("(2026-01 只比较了部门内有总分的 2 人; "
+                                                       "K3 员工K3 (实际销售额 10) 当月没有总分, 未参与比较)")
+    assert [n for n in result.notes if n.where == "末位请辞"] == []  # everyone ranked has sales
+
+
+def test_company_scope_needs_everyone_of_the_company(tmp_path):
+    rows, issues = read_monthly([_table_months(tmp_path / "months.csv", [r for r in TWO_DEPTS if r[2] == "2026-01"]),
+                                 _sales(tmp_path / "s.csv", [("K1", "2026-01", 900), ("K2", "2026-01", 800),
+                                                             ("K3", "2026-01", 100), ("K4", "2026-01", 700)])])
+    company = dataclasses.replace(builtin_scheme("cs-table"), decisions=parse_decisions({"resign_last": {"scope": "company"}}))
+    result = roll_up(rows, issues=issues, scheme=company)
+    people = {p.pid: p for p in result.people}
+    assert people["K5"].decisions["末位请辞"] == ("", "2026-01 公司 K5 员工K5 没有实际销售额, 无法排出公司最后, 未判断")
+    assert people["K3"].decisions["末位请辞"][0] == ""  # last of 一部, but K5 (二部, lower 总分) has no sales
+    [note] = [n.message for n in result.notes if n.where == "末位请辞"]
+    assert note.startswith("说明: 2026-01 公司有总分的 5 人中 1 人没有「实际销售额」: K5 员工K5。")
+
+
+def test_sales_table_with_a_title_row_above_its_header(tmp_path):
+    files = _months(tmp_path / "m", {"K1": {"2026-01": 90}, "K2": {"2026-01": 50}}, ["2026-01"])
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.append(["2026年实际销售额"])
+    ws.append(["工号", "期间", "实际销售额"])
+    ws.append(["K1", "2026-01", 900])
+    ws.append(["K2", "2026-01", 100])
+    sales = tmp_path / "销售.xlsx"
+    book.save(sales)
+    result = run_annual([*files, sales], tmp_path / "年度.xlsx")
+    assert result.issues == []
+    k2 = next(p for p in result.people if p.pid == "K2")
+    assert k2.decisions["末位请辞"] == ("请辞", "2026-01 总分 (50) 与实际销售额 (100) 均为部门最后")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("说明\n姓名,总分\n张三,80\n", encoding="utf-8")
+    res = CliRunner().invoke(main, ["annual", str(bad), "-o", str(tmp_path / "x.xlsx")])
+    assert res.exit_code != 0
+    assert "应有「工号」列, 但前 10 行中没有含这些列名的表头行 (第1行为: 说明)" in res.output
 
 
 # --------------------------------------------------------------------------- feedback

@@ -16,6 +16,9 @@ Readings (see README):
   last place inside is included.
 - "排名第一" / "排名最后": rank within the department by default (``scope: company`` to rank across
   the company); people tied for first (or last) all count.
+- 末位请辞 ranks, per month and scope, the people with a 总分 that month; the month is judged only when
+  every one of them also has 实际销售额 (otherwise nobody there is dismissed for it, and 问题 names
+  the people without sales).  People with a row but no 总分 are not ranked; the reason says so.
 
 parse_decisions raises ValueError with a Chinese message naming the place; scheme.py adds the file.
 """

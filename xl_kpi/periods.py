@@ -14,8 +14,13 @@ for 考评资格) or a row without 总分 (said as such in 考评资格原因, n
 
 末位请辞 (document 002, 第十二条) needs each month's 总分 and 实际销售额.  consolidate's summaries carry
 no sales, so a table of 工号, 期间 (or the month in its name) and 实际销售额 without 总分 may be given with
-them: its sales are merged into those months' rows.  Months without any sales are said once in 问题
-(``Annual.notes``: notes, not problems), as are calendar months no input holds.
+them (its header may stand below a title row): its sales are merged into those months' rows.  Months
+without any sales are said once in 问题 (``Annual.notes``: notes, not problems), as are calendar months
+no input holds.  A month is judged for 末位请辞, per department (or company), only when everyone ranked
+there by 总分 also has 实际销售额: a last place taken from an incomplete list could dismiss the wrong
+person.  Otherwise nobody there is dismissed for that month; each one's reason and one note per month
+and department name the people without sales.  People with a row but no 总分 are not ranked; the
+reasons of those compared say so (with their sales, if given).
 
 Decisions are evaluated per person and period by the rules of xl_kpi.decisions; each gives a
 value and a Chinese sentence with its reason.
@@ -58,6 +63,7 @@ _ALIASES = {
     "仪器操作成绩": ("仪器操作成绩",),
     **{k: (k,) for k in PAY_COLUMNS},
 }
+_WHAT = "输入表 (月度汇总的「公司总览」表、工号/期间/总分 表或 工号/期间/实际销售额 表) "
 _TESTS = ("公司简介成绩", "产品知识成绩", "仪器操作成绩")
 _CN = {1: "一", 2: "两", 3: "三", 4: "四", 5: "五", 6: "六", 7: "七", 8: "八", 9: "九", 10: "十", 11: "十一", 12: "十二"}
 
@@ -214,7 +220,8 @@ def _read_one(path: Path, scheme: Scheme | None, issues: list[AnnualIssue]) -> l
         except Exception as exc:
             raise InputFileError(f"{path}: 无法打开工作簿 ({exc})") from None
         sheet = "公司总览" if "公司总览" in names else None
-    table = read_table(path, sheet)
+    # the header is the first row (of the first ten) holding 工号: a title may stand above it
+    table = read_table(path, sheet, required={"工号": _ALIASES["工号"]}, what=_WHAT)
     cols: dict[str, int] = {}
     heads = [normalize(h) for h in table.headers]
     for key, names in _ALIASES.items():
@@ -381,22 +388,70 @@ def _notes(rows: list[MonthRow], all_months: list[str], config: dict) -> list[An
                 "「实际销售额」三列的表 (.xlsx 或 .csv), 与月度汇总一起交给 annual (如 xl-kpi annual 2026-*-汇总.xlsx "
                 "2026-实际销售额.xlsx -o 2026-年度.xlsx), 或在各月汇总的「公司总览」表中加一列「实际销售额」; "
                 "不采用此条时, 可在方案的 decisions 中写 resign_last: false")))
+    if config.get("resign_last") is not None:
+        notes += _incomplete_sales(rows, config["resign_last"])
     return notes
 
 
+def _incomplete_sales(rows: list[MonthRow], rule: dict) -> list[AnnualIssue]:
+    """Once per month and scope that has 实际销售额 for some of the people ranked by 总分 but not for all:
+    nobody there is dismissed for that month (the month without any sales is said by _notes)."""
+    by_month: dict[str, list[MonthRow]] = {}
+    for r in rows:
+        by_month.setdefault(r.month, []).append(r)
+    notes = []
+    for month, members in sorted(by_month.items()):
+        if not any(r.sales is not None for r in members):
+            continue
+        for key, group in sorted(_scopes(members, rule).items()):
+            scored = [r for r in group if r.total is not None]
+            unsold = [r for r in scored if r.sales is None]
+            if len(scored) < 2 or not unsold:
+                continue
+            place = _place(key, rule)
+            count = "都没有" if len(unsold) == len(scored) else f"中 {len(unsold)} 人没有"
+            notes.append(AnnualIssue("", COLUMNS["resign_last"], "", (
+                f"说明: {month} {place}有总分的 {len(scored)} 人{count}「实际销售额」: {_who(unsold)}。"
+                f"名单不全就排不出实际销售额的最后一名 (文件 002 第十二条: 当月绩效考核和实际销售额都排名最后的, 自动请辞), "
+                f"因此 {month} {place}未判断末位请辞, 无人因该月请辞。请补交这些人 {month} 的实际销售额 "
+                "(表中若有这些人的行, 请核对工号是否写错) 后重新运行")))
+    return notes
+
+
+def _scopes(rows: list[MonthRow], rule: dict) -> dict[str, list[MonthRow]]:
+    """One month's rows by the rule's scope: per department, or the whole company under ""."""
+    groups: dict[str, list[MonthRow]] = {}
+    for r in rows:
+        groups.setdefault(r.dept if rule["scope"] == "department" else "", []).append(r)
+    return groups
+
+
+def _place(key: str, rule: dict) -> str:
+    """The scope as said in texts: the department's name, or 公司."""
+    return (key or "部门") if rule["scope"] == "department" else "公司"
+
+
+def _who(rows: list[MonthRow]) -> str:
+    return "、".join(f"{r.pid} {r.name}".strip() for r in sorted(rows, key=lambda r: r.pid))
+
+
 def _monthly_flags(by_month: dict[str, list[MonthRow]], config: dict, scheme: Scheme | None) -> dict[str, dict[str, dict[str, Any]]]:
-    """Per month and person: first in scope, last in total and sales in scope."""
+    """Per month and person: first in scope; last in total and sales in scope.
+
+    末位请辞 (文件 002 第十二条) ranks the people of the scope who have a 总分 that month ("ranked"); the
+    month is judged for the scope only when every one of them also has 实际销售额 (a last place taken
+    from an incomplete list could dismiss the wrong person).  Judged: ``last`` (bool), with ``last_out``
+    the scope's rows without 总分 (not compared).  Not judged: ``last_skip``, the reason.
+    """
     out: dict[str, dict[str, dict[str, Any]]] = {}
     fb, rl = config.get("first_bonus"), config.get("resign_last")
     for month, rows in by_month.items():
         flags = out.setdefault(month, {})
+        month_sold = any(r.sales is not None for r in rows)
         for rule, name in ((fb, "first"), (rl, "last")):
             if rule is None:
                 continue
-            groups: dict[str, list[MonthRow]] = {}
-            for r in rows:
-                groups.setdefault(r.dept if rule["scope"] == "department" else "", []).append(r)
-            for members in groups.values():
+            for key, members in _scopes(rows, rule).items():
                 scored = [r for r in members if r.total is not None]
                 if not scored:
                     continue
@@ -404,13 +459,28 @@ def _monthly_flags(by_month: dict[str, list[MonthRow]], config: dict, scheme: Sc
                     top = max(r.total for r in scored)  # type: ignore[type-var]
                     for r in scored:
                         flags.setdefault(r.pid, {})["first"] = r.total == top
-                else:
-                    sold = [r for r in scored if r.sales is not None]
-                    if len(scored) < 2 or len(sold) < 2:
-                        continue
-                    low, low_sales = min(r.total for r in scored), min(r.sales for r in sold)  # type: ignore[type-var]
-                    for r in sold:
-                        flags.setdefault(r.pid, {})["last"] = r.total == low and r.sales == low_sales
+                    continue
+                place = _place(key, rule)
+                unsold = [r for r in scored if r.sales is None]
+                skip = None
+                if not month_sold:
+                    skip = "没有实际销售额"
+                elif len(scored) < 2:
+                    skip = f"{place}只有 1 人有总分, 无从比较"
+                elif unsold:
+                    who = "无人有实际销售额" if len(unsold) == len(scored) else f"{_who(unsold)} 没有实际销售额"
+                    skip = f"{place} {who}, 无法排出{'部门' if rule['scope'] == 'department' else '公司'}最后"
+                if skip is not None:
+                    for r in scored:
+                        flags.setdefault(r.pid, {})["last_skip"] = skip
+                    continue
+                low, low_sales = min(r.total for r in scored), min(r.sales for r in scored)  # type: ignore[type-var]
+                left_out = [r for r in members if r.total is None]
+                for r in scored:
+                    mine = flags.setdefault(r.pid, {})
+                    mine["last"] = r.total == low and r.sales == low_sales
+                    mine["last_out"] = left_out
+                    mine["last_count"] = len(scored)
     return out
 
 
@@ -561,18 +631,7 @@ def _decide(group: list[PersonPeriod], months: list[str], by_person: dict[str, d
 
         rule = config.get("resign_last")
         if rule is not None:
-            scope = "部门" if rule["scope"] == "department" else "公司"
-            lasts = [m for m in months if flags.get(m, {}).get(p.pid, {}).get("last")]
-            judged = [m for m in months if "last" in flags.get(m, {}).get(p.pid, {})]
-            if lasts:
-                out[COLUMNS["resign_last"]] = ("请辞", "; ".join(
-                    f"{m} 总分 ({fmt(mine[m].total)}) 与实际销售额 ({fmt(mine[m].sales)}) 均为{scope}最后" for m in lasts))  # type: ignore[arg-type]
-            elif judged:
-                unjudged = [m for m in months if m in totals and m not in judged]
-                out[COLUMNS["resign_last"]] = ("", f"没有总分与实际销售额同月均为{scope}最后的月份"
-                                               + (f" ({_join(unjudged)} 没有实际销售额, 未判断)" if unjudged else ""))
-            else:
-                out[COLUMNS["resign_last"]] = ("", "没有实际销售额数据, 未判断")
+            out[COLUMNS["resign_last"]] = _resign_last(rule, mine, months, flags)
 
         rule = config.get("pay_threshold")
         if rule is not None:
@@ -607,6 +666,43 @@ def _decide(group: list[PersonPeriod], months: list[str], by_person: dict[str, d
             rank = 1 + sum(1 for s in scores if s > p.score)  # type: ignore[operator]
             head = f"{kind}得分 {fmt(p.score)} 排名第 {rank}/{len(scores)}; 前 {pct}% 为 ⌈{pct}% × {len(scores)}⌉ = {k} 人 (≥{fmt(line)}, 并列者均计入)"  # type: ignore[arg-type]
             p.decisions[COLUMNS["promotion"]] = ("可参与", head) if p.score >= line else ("", head)  # type: ignore[operator]
+
+
+def _resign_last(rule: dict, mine: dict[str, MonthRow], months: list[str], flags: dict) -> tuple[Any, str]:
+    """末位请辞 for one person and period, from the monthly flags; the reason says every month left
+    undecided and why, and who was compared where people of the scope had no 总分."""
+    scope = "部门" if rule["scope"] == "department" else "公司"
+    mflags = {m: flags.get(m, {}).get(mine[m].pid, {}) for m in months if m in mine}
+    lasts = [m for m, f in mflags.items() if f.get("last")]
+    judged = [m for m, f in mflags.items() if "last" in f]
+    skipped: dict[str, list[str]] = {}
+    for m, f in mflags.items():
+        if "last_skip" in f:
+            skipped.setdefault(f["last_skip"], []).append(m)
+
+    def compared(m: str) -> str:
+        left_out = mflags[m].get("last_out") or []
+        if not left_out:
+            return ""
+        who = "、".join(f"{r.pid} {r.name}".strip() + (f" (实际销售额 {fmt(r.sales)})" if r.sales is not None else "")
+                       for r in left_out)
+        return f"只比较了{scope}内有总分的 {mflags[m]['last_count']} 人; {who} 当月没有总分, 未参与比较"
+
+    if lasts:
+        parts = []
+        for m in lasts:
+            text = f"{m} 总分 ({fmt(mine[m].total)}) 与实际销售额 ({fmt(mine[m].sales)}) 均为{scope}最后"  # type: ignore[arg-type]
+            parts.append(text + (f" ({compared(m)})" if compared(m) else ""))
+        return ("请辞", "; ".join(parts))
+    unscored = [m for m in months if m in mine and mine[m].total is None]
+    undecided = [f"{_join(ms)} {why}, 未判断" for why, ms in skipped.items()]
+    undecided += [f"{_join(unscored)} 没有总分, 未参与排名"] if unscored else []
+    if judged:
+        notes = [*undecided, *(f"{m} {compared(m)}" for m in judged if compared(m))]
+        return ("", f"没有总分与实际销售额同月均为{scope}最后的月份" + (f" ({'; '.join(notes)})" if notes else ""))
+    if skipped and set(skipped) <= {"没有实际销售额"} or not undecided:
+        return ("", "没有实际销售额数据, 未判断")
+    return ("", "; ".join(undecided))
 
 
 def _advisor(rule: dict, mine: dict[str, MonthRow], months: list[str]) -> tuple[Any, str]:
