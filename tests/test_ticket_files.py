@@ -237,3 +237,123 @@ def test_no_sheet_holds_tickets(tmp_path):
     one = workbook(tmp_path / "one.xlsx", ["说明"], "")
     with pytest.raises(InputFileError, match=r"^one.xlsx: 找不到 客服工号或客服姓名, 客户, 创建时间 列; 现有列: 本文件由"):
         metrics([one])
+
+
+def split_workbook(path: Path, sheets: dict[str, tuple[list[list[str]], list[list[str]]]]) -> Path:
+    """A workbook with a sheet per entry: (rows above the header, ticket rows); no rows: a sheet of notes."""
+    book = openpyxl.Workbook()
+    for n, (name, (above, rows)) in enumerate(sheets.items()):
+        ws = book.active if n == 0 else book.create_sheet(name)
+        ws.title = name
+        if not rows:
+            ws.append(["本文件由客服系统导出, 工单在后面的工作表"])
+            continue
+        for r in above:
+            ws.append(r)
+        ws.append(HANT)
+        for r in rows:
+            ws.append([*r[:3], datetime.fromisoformat(r[3]), datetime.fromisoformat(r[4]) if r[4] else None, r[5], r[6],
+                       int(r[7]) if r[7] else None])
+    book.save(path)
+    return path
+
+
+FIRST_HALF, SECOND_HALF = "10月上半月", "10月下半月"
+
+
+@pytest.fixture
+def halves(tmp_path):
+    """ROWS over two sheets after a 说明: T1-T2 below a title (rows 3-4), T3-T5 (rows 2-4: T5 on row 4)."""
+    return split_workbook(tmp_path / "book.xlsx", {"说明": ([], []), FIRST_HALF: ([["工單導出 上半月"]], ROWS[:2]),
+                                                   SECOND_HALF: ([], ROWS[2:])})
+
+
+def test_tickets_on_several_sheets_are_all_read(halves, plain):
+    result = metrics([halves])
+    # T3-T5 were lost (read from the first sheet only): K2 had no tickets
+    assert result.rows == plain.rows
+    second = f"book.xlsx 工作表「{SECOND_HALF}」"
+    assert result.problem_lines() == [f"{second} 第4行: 解决状态「maybe」无法识别 (可在 --map 文件的 values 中说明)"]
+    assert result.notices[:2] == [
+        f"book.xlsx: 工单读自 2 个工作表 「{FIRST_HALF}」、「{SECOND_HALF}」, 各按其工作表中的行号报告 "
+        "(工作表 「说明」 没有可识别的表头, 未读入)",
+        f"book.xlsx 工作表「{FIRST_HALF}」: 表头在第2行, 其上的标题等未读入"]
+    assert [(f.name, f.rows, f.counted, f.problems) for f in result.files] == [
+        (f"book.xlsx 工作表「{FIRST_HALF}」", 2, 2, 0), (second, 3, 2, 1)]
+    assert result.summary().startswith("读取 1 个文件 (含 2 个工作表) 5 行: 4 行计入, 1 行有问题")
+    # the 问题 and 说明 sheets of DATA name the sheet too
+    out = halves.parent / "d.xlsx"
+    shown = run("metrics", halves, "--period", "2026-10", "-o", out, "--satisfaction-scale", "5")
+    assert shown.exit_code == 1, shown.output
+    assert f"问题 {second} 第4行: 解决状态「maybe」无法识别" in shown.output
+    book = openpyxl.load_workbook(out)
+    assert [r[:2] for r in book["问题"].iter_rows(min_row=2, values_only=True)] == [(second, 4)]
+    tally = [r[:4] for r in book["说明"].iter_rows(values_only=True) if r[0] and str(r[0]).endswith("半月」")]
+    assert tally == [(f"book.xlsx 工作表「{FIRST_HALF}」", 2, 2, 0), (second, 3, 2, 1)]
+
+
+def test_a_ticket_on_two_sheets_is_a_duplicate(tmp_path):
+    # T2 (row 4 of the first half) exported again on row 2 of the second half
+    path = split_workbook(tmp_path / "book.xlsx", {FIRST_HALF: ([["标题"]], ROWS[:2]), SECOND_HALF: ([], [ROWS[1], *ROWS[2:4]])})
+    result = metrics([path])
+    assert result.problem_lines() == [f"book.xlsx 工作表「{SECOND_HALF}」 第2行: 工单编号与 book.xlsx 工作表「{FIRST_HALF}」 "
+                                      "第4行相同, 是重复的工单"]
+    assert result.counted == 4 and result.kind_counts == {"重复工单": 1}
+
+
+def test_sheet_option_reads_that_sheet_only(halves, tmp_path):
+    out = tmp_path / "d.xlsx"
+    shown = run("metrics", halves, "--period", "2026-10", "-o", out, "--satisfaction-scale", "5", "--sheet", SECOND_HALF)
+    assert shown.exit_code == 1, shown.output
+    # named as before: the file, its rows (the notice-free choice of the user)
+    assert "问题 book.xlsx 第4行: 解决状态「maybe」无法识别" in shown.output and "工作表" not in shown.output
+    assert "读取 1 个文件 3 行: 2 行计入, 1 行有问题" in shown.output
+    assert {r[0] for r in openpyxl.load_workbook(out)["数据"].iter_rows(min_row=2, values_only=True)} == {"K2"}
+
+
+def test_a_one_sheet_workbook_is_named_as_before(tmp_path, plain):
+    result = metrics([workbook(tmp_path / "one.xlsx", ["工单"], "工单")])
+    assert result.rows == plain.rows
+    assert result.problem_lines() == ["one.xlsx 第6行: 解决状态「maybe」无法识别 (可在 --map 文件的 values 中说明)"]
+    assert [f.name for f in result.files] == ["one.xlsx"] and not any("工作表" in n for n in result.notices)
+    assert result.summary().startswith("读取 1 个文件 5 行: 4 行计入, 1 行有问题")
+
+
+# =========================================================================== a stray quote above the header
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "big5"])
+def test_an_odd_quote_in_the_title(tmp_path, plain, encoding):
+    # 5" 屏幕: the csv module and Excel take the quote as a character; skipping the title must too
+    path = tmp_path / "q.csv"
+    body = "\r\n".join([",".join(HANT), *(",".join(r) for r in ROWS)]) + "\r\n"
+    path.write_bytes(('5" 屏幕 導出\r\n' + body).encode(encoding))
+    result = metrics([path])
+    assert result.rows == plain.rows
+    assert result.problem_lines() == ["q.csv 第7行: 解决状态「maybe」无法识别 (可在 --map 文件的 values 中说明)"]
+    assert "q.csv: 表头在第2行, 其上的标题等未读入" in result.notices
+    # after a quoted title over two lines (one row in Excel), an empty line: the header is row 4, T5 row 9
+    path.write_bytes(('"工單導出\r\n2026年10月",,導出人\r\n5" 屏幕\r\n\r\n' + body).encode(encoding))
+    result = metrics([path])
+    assert result.rows == plain.rows
+    assert result.problem_lines() == ["q.csv 第9行: 解决状态「maybe」无法识别 (可在 --map 文件的 values 中说明)"]
+    assert "q.csv: 表头在第4行, 其上的标题等未读入" in result.notices
+
+
+def test_a_broken_csv_is_named_in_chinese(tmp_path):
+    good = [[f"T{i}", "K1", f"C{i}", "2026-10-05 09:00:00", "", "是", "否", ""] for i in range(30000)]
+    first = write_csv(tmp_path / "a.csv", good)
+    # an opening quote never closed, far into the second file (past the rows read to choose time formats)
+    bad = tmp_path / "b.csv"
+    lines = write_csv(tmp_path / "b.csv", good).read_text(encoding="utf-8").splitlines()
+    lines.insert(25000, 'X,K1,"C,2026-10-05 09:00:00,,是,否,')
+    bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    expected = r'^b.csv: 无法读取: 文件格式有误, 多半是某个单元格的引号 \(\"\) 没有配对'
+    with pytest.raises(InputFileError, match=expected):
+        metrics([first, bad])
+    # near the top: found while the time formats are chosen, still named
+    lines = write_csv(tmp_path / "c.csv", good[:300]).read_text(encoding="utf-8").splitlines()
+    lines.insert(100, 'X,K1,"C,2026-10-05 09:00:00,,是,否,')
+    bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(InputFileError, match=expected):
+        metrics([first, bad])

@@ -372,7 +372,7 @@ def consolidate_cmd(inputs, output, scheme_ref, period) -> None:
               help="导出中满意度评分的满分 (5 分制 ×20 换算为百分制; 1: 百分比, 0.9 即 90%).")
 @click.option("--encoding", type=click.Choice(["auto", "utf-8", "gb18030", "big5"], case_sensitive=False), default="auto",
               show_default=True, help="CSV 的编码: auto 自动识别 (UTF-8, 否则按表头在 GB18030 与 Big5 中选择).")
-@click.option("--sheet", default=None, help=".xlsx 中工单所在的工作表 (默认: 第一个表头能识别的工作表).")
+@click.option("--sheet", default=None, help=".xlsx 中工单所在的工作表 (默认: 所有表头能识别的工作表).")
 def metrics_cmd(tickets, period, output, mapping, roster, median, hours, workdays, peak, fcr_days, satisfaction_scale,
                 encoding, sheet) -> None:
     """由客服系统导出的工单 (TICKETS: .csv/.xlsx) 计算每位客服的客观指标, 写入数据文件.

@@ -72,8 +72,8 @@ from .errors import InputFileError, InputValueError, KpiError as KpiErrorBase
 from .tables import refuse_overwrite
 from .tickets import (
     CATEGORY_FIELDS, FALSE_WORDS, FIELDS, NO_REPLY_WORDS, TIME_FORMATS, TRUE_WORDS, UNRATED_WORDS, Mapping, Schedule, Source,
-    business_clock_expr, load_mapping, local_time_ms, open_source, parse_peak, parse_period, parse_schedule,
-    reopen_gb18030,
+    business_clock_expr, load_mapping, local_time_ms, open_sources, parse_peak, parse_period, parse_schedule,
+    read_problem, reopen_gb18030,
 )
 
 MS_PER_MINUTE = 60_000
@@ -133,12 +133,13 @@ MINUTE_COLUMNS = {COL_RESPONSE, COL_PEAK}
 
 @dataclass
 class FileStats:
-    name: str
+    name: str  # the file, or "file 工作表「sheet」" when the file's tickets are on several sheets (``Source.name``)
     rows: int = 0  # non-blank data rows
     blank: int = 0
     outside: int = 0  # created outside the period (not counted, not a problem)
     counted: int = 0
     problems: int = 0
+    sheet_of: str | None = None  # the file's path, when these are the rows of one of its several sheets
 
 
 @dataclass
@@ -156,6 +157,11 @@ class MetricsResult:
     @property
     def problem_count(self) -> int:
         return self.problems.height
+
+    @property
+    def file_count(self) -> int:
+        """Files read (a workbook whose tickets are on several sheets is one file, with a FileStats per sheet)."""
+        return sum(1 for f in self.files if f.sheet_of is None) + len({f.sheet_of for f in self.files if f.sheet_of})
 
     @property
     def rows_read(self) -> int:
@@ -177,8 +183,10 @@ class MetricsResult:
         return [f"{f} 第{r}行: {m}" for f, r, _, m in frame.iter_rows()]
 
     def summary(self, output: str | Path | None = None) -> str:
+        several = sum(1 for f in self.files if f.sheet_of is not None)
+        sheets = f" (含 {several} 个工作表)" if several else ""
         text = (
-            f"读取 {len(self.files)} 个文件 {self.rows_read} 行: {self.counted} 行计入, "
+            f"读取 {self.file_count} 个文件{sheets} {self.rows_read} 行: {self.counted} 行计入, "
             f"{self.problem_count} 行有问题"
         )
         if self.outside:
@@ -238,10 +246,11 @@ def compute_metrics(
     categories = pl.Categories.random("xl_kpi")  # this run's codes of agents and flags, from 0
     sources: list[Source] = []
     try:
-        for i, path in enumerate(tickets):
+        for path in tickets:
             if progress is not None and Path(path).suffix.lower() == ".xlsx":  # read whole when opened
                 progress(f"打开 {Path(path).name}")
-            sources.append(open_source(path, i, mapping, categories))
+            # a Source per file, or per sheet of a workbook whose tickets are on several: numbered in order
+            sources += open_sources(path, len(sources), mapping, categories)
         work = _Work(sources, mapping, start, end, schedule, peak_range, fcr_days, satisfaction_scale, median, people,
                      categories, progress)
         result = work.run(period)
@@ -308,13 +317,29 @@ class _Work:
 
         formats = self._formats()
         frames = [self._parse(s.frame, s.columns, formats) for s in self.sources]
-        size = sum(s.path.stat().st_size for s in self.sources)
-        self.progress(f"读取 {len(self.sources)} 个工单文件 ({size / 1e6:,.0f} MB)" if size >= 1e6 else
-                      f"读取 {len(self.sources)} 个工单文件")
+        paths = list(dict.fromkeys(s.path for s in self.sources))  # a workbook's sheets are one file
+        size = sum(p.stat().st_size for p in paths)
+        self.progress(f"读取 {len(paths)} 个工单文件 ({size / 1e6:,.0f} MB)" if size >= 1e6 else
+                      f"读取 {len(paths)} 个工单文件")
         try:  # one streaming scan of all files, parsing in parallel
             return pl.concat(frames, how="vertical").collect(engine="streaming"), formats
         except pl.exceptions.PolarsError as exc:
-            raise _read_error("无法读取工单文件: ", exc) from None
+            if _not_utf8(exc):  # the caller reads the CSVs that are not UTF-8 again (``_reopen_gb18030``)
+                raise _NotUtf8(read_problem(self.sources[0].name if len(self.sources) == 1 else "工单文件", exc)) from None
+            # which file: each scanned alone (only now, when the scan of all has failed)
+            failing = self._failing([frame.select(pl.all().null_count()) for frame in frames])
+            raise InputFileError(read_problem(failing.name if failing else "工单文件", exc)) from None
+
+    def _failing(self, probes):
+        """The first source whose probe (a LazyFrame per source) cannot be collected; None if all can."""
+        import polars as pl
+
+        for source, probe in zip(self.sources, probes):
+            try:
+                probe.collect(engine="streaming")
+            except pl.exceptions.PolarsError:
+                return source
+        return None
 
     def _reopen_gb18030(self) -> bool:
         """Read again as GB18030 every CSV taken as UTF-8 that is not (the list is changed in place:
@@ -342,7 +367,8 @@ class _Work:
                        s.frame.select(pl.col(fld)).drop_nulls().head(SAMPLE).collect().to_series()
                        for fld, s, head, sample in zip(fields, sources, heads, samples)]
         except pl.exceptions.PolarsError as exc:
-            raise _read_error(f"{sources[0].name}: 无法读取 (", exc, ")") from None
+            failing = self._failing([s.frame.head(SAMPLE_ROWS) for s in self.sources]) or sources[0]
+            raise (_NotUtf8 if _not_utf8(exc) else InputFileError)(read_problem(failing.name, exc)) from None
         out = {}
         for fld, sample in zip(fields, samples):
             if sample.len() == 0:
@@ -447,7 +473,7 @@ class _Work:
         import numpy as np
         import polars as pl
 
-        stats = [FileStats(s.name) for s in self.sources]
+        stats = [FileStats(s.name, sheet_of=None if s.sheet is None else str(s.path)) for s in self.sources]
         df = self._retry(df, formats)
         # the scan leaves many chunks; the columns read by the jobs over all rows are made contiguous
         # once, two at a time (the others are only read for a few rows)
@@ -1359,9 +1385,10 @@ class _NotUtf8(InputFileError):
     """A scan failed on text that is not UTF-8 (a CSV may then be read again as GB18030)."""
 
 
-def _read_error(before: str, exc: BaseException, after: str = "") -> InputFileError:
-    line = _first_line(exc)
-    return (_NotUtf8 if "utf-8" in line.lower() or "utf8" in line.lower() else InputFileError)(f"{before}{line}{after}")
+def _not_utf8(exc: BaseException) -> bool:
+    """Whether Polars failed on text that is not UTF-8."""
+    line = _first_line(exc).lower()
+    return "utf-8" in line or "utf8" in line
 
 
 # --------------------------------------------------------------------------- writing

@@ -10,7 +10,8 @@ file's index and each row's spreadsheet row number (as in the file), so every
 problem found later can say exactly where it is.  A CSV is UTF-8, else GB18030 or Big5 (whichever
 makes its header, then its cells, read as known words; ``--encoding`` says it outright); the header
 may stand below a title or an export time (row numbers stay the file's); an .xlsx's tickets are on
-the first sheet whose header is recognised, or on ``--sheet``.  Times are read as local wall-clock
+every sheet whose header is recognised (each sheet a source of its own, named by its sheet when there are
+several), or on ``--sheet``.  Times are read as local wall-clock
 time: one written with an offset (+08:00, +0800, Z) is converted to the company's
 time zone (Asia/Shanghai unless the mapping file names another), one without is
 taken as written.
@@ -184,7 +185,7 @@ class Mapping:
     source: str = ""
     # how the files are opened (the command's --encoding and --sheet, not from the mapping file)
     encoding: str = "auto"  # a CSV's text: auto (UTF-8, else GB18030 or Big5 by what the text fits), utf-8, gb18030, big5
-    sheet: str | None = None  # the sheet of an .xlsx holding the tickets (None: the first whose header is recognised)
+    sheet: str | None = None  # the sheet of an .xlsx holding the tickets (None: every one whose header is recognised)
 
 
 _MAP_VALUE_KEYS = {"resolved": ("resolved", True), "unresolved": ("resolved", False),
@@ -364,7 +365,8 @@ def match_headers(headers: list[str], mapping: Mapping, source: str) -> tuple[di
 
 @dataclass
 class Source:
-    """One export file, as a lazy frame of text columns named by field."""
+    """One export file, or one sheet of a workbook whose tickets are on several sheets, as a lazy frame of
+    text columns named by field."""
 
     path: Path
     index: int
@@ -373,14 +375,28 @@ class Source:
     frame: Any  # polars.LazyFrame with columns: file, row, and one per field found
     notices: list[str] = field(default_factory=list)
     temp: Path | None = None  # a UTF-8 copy of a GB18030 or Big5 file, removed by close()
+    sheet: str | None = None  # the sheet, when the workbook's tickets are on several sheets (each a Source)
 
     @property
     def name(self) -> str:
-        return self.path.name
+        """How messages, the 问题 sheet and the per-file tally name it: the file, and the sheet if one of several."""
+        return self.path.name if self.sheet is None else f"{self.path.name} 工作表「{self.sheet}」"
 
     def close(self) -> None:
         if self.temp is not None and self.temp.exists():
             self.temp.unlink()
+
+
+def open_sources(path: str | Path, index: int, mapping: Mapping, categories: Any = None, *,
+                 encoding: str | None = None, sheet: str | None = None) -> list[Source]:
+    """The sources of one export file: a CSV's one, an .xlsx's one per sheet whose header is recognised
+    (or the ``sheet``'s), numbered ``index``, ``index + 1`` … (their ``file`` column).  See ``open_source``."""
+    import polars as pl
+
+    path = Path(path)
+    if path.is_file() and path.suffix.lower() in (".xlsx", ".xlsm"):
+        return _open_xlsx(path, index, mapping, pl.Categorical(categories), sheet if sheet is not None else mapping.sheet)
+    return [open_source(path, index, mapping, categories, encoding=encoding, sheet=sheet)]
 
 
 def open_source(path: str | Path, index: int, mapping: Mapping, categories: Any = None, gb18030: bool = False,
@@ -389,7 +405,8 @@ def open_source(path: str | Path, index: int, mapping: Mapping, categories: Any 
     shared by all its files); None for the global categories.  ``encoding`` (a CSV's: auto, utf-8,
     gb18030, big5) and ``sheet`` (an .xlsx's) default to the mapping's (``Mapping.encoding``,
     ``Mapping.sheet``: the command's --encoding and --sheet).  ``gb18030``: the CSV was taken as UTF-8
-    by its beginning and is not (see ``reopen_gb18030``): choose again between GB18030 and Big5."""
+    by its beginning and is not (see ``reopen_gb18030``): choose again between GB18030 and Big5.
+    An .xlsx whose tickets are on several sheets is refused: ``open_sources`` reads them all."""
     import polars as pl
 
     path = Path(path)
@@ -401,7 +418,10 @@ def open_source(path: str | Path, index: int, mapping: Mapping, categories: Any 
         wanted = encoding_name(encoding if encoding is not None else mapping.encoding)
         return _open_csv(path, index, mapping, category, wanted, not_utf8=gb18030)
     if suffix in (".xlsx", ".xlsm"):
-        return _open_xlsx(path, index, mapping, category, sheet if sheet is not None else mapping.sheet)
+        sources = _open_xlsx(path, index, mapping, category, sheet if sheet is not None else mapping.sheet)
+        if len(sources) > 1:
+            raise InputFileError(f"{path.name}: 工单在 {len(sources)} 个工作表中; 请用 --sheet 指定其中一个")
+        return sources[0]
     raise InputFileError(f"{path}: 工单导出文件应为 .csv 或 .xlsx, 收到 {path.suffix or '无扩展名'}")
 
 
@@ -474,14 +494,18 @@ def _recognised(names: list[str], mapping: Mapping) -> int:
     return sum(1 for n in names if n and (header_key(n) in _ALIASES or header_key(n) in mapped))
 
 
-def _csv_rows(text: str, separator: str, limit: int | None = None) -> list[list[str]]:
+def _csv_rows(text: str, separator: str, limit: int | None = None, lines: list[int] | None = None) -> list[list[str]]:
     """The first ``limit`` records of CSV ``text`` (all when None), as far as the csv module can read them
-    (csv.Error when it cannot read the first)."""
+    (csv.Error when it cannot read the first).  ``lines``, when given, receives the number of physical
+    lines read up to the end of each record (a quoted cell may hold line breaks: a record is one row in
+    Excel, maybe several lines in the file)."""
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=separator)
     rows: list[list[str]] = []
     try:
         for row in reader:
             rows.append(row)
+            if lines is not None:
+                lines.append(reader.line_num)
             if limit is not None and len(rows) > limit:
                 break
     except csv.Error:
@@ -495,19 +519,26 @@ def _separators(text: str) -> list[str]:
     return sorted(_SEPARATORS, key=lambda s: -text.count(s))
 
 
-def _csv_header(text: str, mapping: Mapping, source: str) -> tuple[str, int, list[str], dict[str, int], list[str]]:
-    """(separator, header index, names, field -> column, notices) of a CSV beginning with ``text``."""
+def _csv_header(text: str, mapping: Mapping, source: str
+                ) -> tuple[str, int, int, list[str], dict[str, int], list[str]]:
+    """(separator, header index, lines above the header, names, field -> column, notices) of a CSV beginning
+    with ``text``.  The header index counts records, as Excel counts rows; the lines above it are the
+    physical lines before it (more when a quoted title holds a line break), which the reader skips as
+    plain lines, so a stray quote in a title (5" 屏幕) cannot open a quoted cell there."""
     first_error = None
     for separator in _separators(text):
+        lines: list[int] = []
         try:
-            rows = _csv_rows(text, separator, 4 * HEADER_SEARCH_ROWS)
+            rows = _csv_rows(text, separator, 4 * HEADER_SEARCH_ROWS, lines)
         except csv.Error as exc:
             first_error = first_error or InputFileError(f"{source}: 无法读取表头 ({exc})")
             continue
         try:
-            return (separator, *find_header(rows, mapping, source))
+            at, headers, columns, notices = find_header(rows, mapping, source)
         except InputFileError as exc:
             first_error = first_error or exc
+            continue
+        return separator, at, lines[at - 1] if at else 0, headers, columns, notices
     raise first_error  # about the most frequent separator's rows
 
 
@@ -610,7 +641,7 @@ def _open_csv(path: Path, index: int, mapping: Mapping, category: Any, encoding:
             notices.append(f"{path.name}: 不是 UTF-8 编码, 已按 {ENCODINGS[used][0]} 读取 "
                            f"(若文字是乱码, 请加 --encoding {other})")
     try:
-        separator, skip, headers, columns, found = _csv_header(text, mapping, path.name)
+        separator, skip, skip_lines, headers, columns, found = _csv_header(text, mapping, path.name)
     except InputFileError as exc:
         if temp is None:
             raise
@@ -625,9 +656,9 @@ def _open_csv(path: Path, index: int, mapping: Mapping, category: Any, encoding:
     lf = pl.scan_csv(
         read_path, has_header=True, separator=separator, quote_char='"', infer_schema=False, new_columns=names,
         schema_overrides={names[col]: category for fld, col in columns.items() if fld in CATEGORY_FIELDS},
-        encoding="utf8", truncate_ragged_lines=True, raise_if_empty=False, skip_rows=skip,
+        encoding="utf8", truncate_ragged_lines=True, raise_if_empty=False, skip_lines=skip_lines,
         null_values=[""],  # a quoted empty cell ("") is as empty as an unquoted one (a row of "" is a blank row)
-    ).with_row_index("row", offset=skip + 2)  # the file's row numbers: the header is row skip + 1
+    ).with_row_index("row", offset=skip + 2)  # the file's row numbers (as Excel counts): the header is row skip + 1
     frame = lf.select(
         pl.lit(index, pl.UInt16).alias("file"), "row",
         *[pl.col(names[col]).alias(fld) for fld, col in columns.items()],
@@ -667,9 +698,10 @@ def _transcode(path: Path, codec_order: list[str] | None = None, explicit: bool 
                          "请另存为 UTF-8 的 CSV")
 
 
-def _open_xlsx(path: Path, index: int, mapping: Mapping, category: Any, sheet: str | None = None) -> Source:
-    """The tickets of the sheet ``sheet``, or of the first sheet whose header is recognised."""
-    import polars as pl
+def _open_xlsx(path: Path, index: int, mapping: Mapping, category: Any, sheet: str | None = None) -> list[Source]:
+    """The tickets of the sheet ``sheet``, or of every sheet whose header is recognised (sheets without one,
+    such as a 说明, are passed over with a notice): a Source per sheet, numbered ``index``, ``index + 1`` …,
+    each with its own row numbers.  When several sheets are read, each Source is named by its sheet."""
     from python_calamine import CalamineWorkbook
 
     try:
@@ -687,6 +719,7 @@ def _open_xlsx(path: Path, index: int, mapping: Mapping, category: Any, sheet: s
         sheet = near[0]
     labelled = sheet is not None or len(sheets) > 1  # messages name the sheet when there is a choice
     skipped: list[str] = []
+    found: list[tuple[str, list[str], dict[str, int], list[str], Any]] = []  # (sheet, names, columns, notices, frame)
     for name in [sheet] if sheet is not None else sheets:
         source = f"{path.name} 工作表「{name}」" if labelled else path.name
         rows = [[None if v == "" else v for v in row] for row in book.get_sheet_by_name(name).to_python(skip_empty_area=False)]
@@ -697,16 +730,29 @@ def _open_xlsx(path: Path, index: int, mapping: Mapping, category: Any, sheet: s
                 raise
             skipped.append(name)
             continue
-        break
-    else:
+        if at:
+            notices.append(f"{source}: 表头在第{at + 1}行, 其上的标题等未读入")
+        found.append((name, headers, columns, notices, _sheet_frame(rows, at, columns, index + len(found), category)))
+    if not found:
         raise InputFileError(
             f"{path.name}: 没有一个工作表的表头能识别 (前 {HEADER_SEARCH_ROWS} 行中应有 客服工号或客服姓名、客户、创建时间 等列); "
             f"现有工作表: {listed}。请用 --sheet 指定工单所在的工作表, 或在列名映射文件 (--map) 中写明列名")
-    if skipped:
-        notices.insert(0, f"{path.name}: 工单读自工作表「{name}」 (工作表 {'、'.join(f'「{s}」' for s in skipped)} "
-                          "没有可识别的表头, 未读入)")
-    if at:
-        notices.append(f"{source}: 表头在第{at + 1}行, 其上的标题等未读入")
+    passed = f"工作表 {'、'.join(f'「{s}」' for s in skipped)} 没有可识别的表头, 未读入"
+    if len(found) > 1:  # each sheet is a source of its own, named by its sheet in every message
+        read = "、".join(f"「{name}」" for name, *_ in found)
+        found[0][3].insert(0, f"{path.name}: 工单读自 {len(found)} 个工作表 {read}, 各按其工作表中的行号报告"
+                              + (f" ({passed})" if skipped else ""))
+    elif skipped:
+        found[0][3].insert(0, f"{path.name}: 工单读自工作表「{found[0][0]}」 ({passed})")
+    several = len(found) > 1
+    return [Source(path, index + k, columns, headers, frame, notices, sheet=name if several else None)
+            for k, (name, headers, columns, notices, frame) in enumerate(found)]
+
+
+def _sheet_frame(rows: list[list[Any]], at: int, columns: dict[str, int], index: int, category: Any) -> Any:
+    """The lazy frame of a sheet's tickets: the rows below its header ``rows[at]`` (``rows[0]`` is row 1)."""
+    import polars as pl
+
     body = rows[at + 1:]
     while body and not any(cell_string(v) for v in body[-1]):  # trailing empty rows: no rows of the export
         body.pop()
@@ -714,11 +760,29 @@ def _open_xlsx(path: Path, index: int, mapping: Mapping, category: Any, sheet: s
                                          for fld, col in columns.items()}
     first_row = at + 2  # rows[0] is the sheet's row 1: the header is row at + 1
     rows_no = list(range(first_row, first_row + len(body)))
-    frame = pl.DataFrame(
+    return pl.DataFrame(
         {"file": pl.Series([index] * len(rows_no), dtype=pl.UInt16), "row": pl.Series(rows_no, dtype=pl.UInt32),
          **{fld: pl.Series(values, dtype=pl.String) for fld, values in data.items()}}
     ).with_columns(pl.col(fld).cast(category) for fld in data if fld in CATEGORY_FIELDS).lazy()
-    return Source(path, index, columns, headers, frame, notices)
+
+
+def read_problem(name: str, exc: BaseException) -> str:
+    """A message, in Chinese and naming the file (or sheet) ``name``, for an error Polars raised reading it
+    (its own words follow, for whoever looks into it)."""
+    text = str(exc).strip()
+    detail = text.splitlines()[0] if text else type(exc).__name__
+    detail = detail if len(detail) <= 160 else detail[:160] + " …"
+    low = text.lower()  # the kind of error may be said on its last line (… is not properly escaped)
+    if "utf-8" in detail.lower() or "utf8" in detail.lower():
+        why = "文件中有不是 UTF-8 编码的文字; 请加 --encoding gb18030 或 big5, 或另存为 UTF-8 的 CSV"
+    elif "malformed" in low or "escaped" in low or "quote" in low:
+        why = ('文件格式有误, 多半是某个单元格的引号 (") 没有配对, 其后的内容被连成了一个单元格; '
+               "请检查文件中的引号, 或在 Excel 中打开后另存为 CSV")
+    elif isinstance(exc, OSError) or "no such file" in low or "os error" in low:
+        why = "读取文件时出错 (文件是否被移动、删除或正被其他程序改写?)"
+    else:
+        why = "读取时出错, 文件可能已损坏; 请在 Excel 中打开后另存为 CSV 或 .xlsx 再试"
+    return f"{name}: 无法读取: {why} (Polars: {detail})"
 
 
 def cell_string(value: Any) -> str | None:
