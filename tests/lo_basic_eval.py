@@ -8,7 +8,6 @@ tests/test_addin.py to check VBA helpers in a Basic interpreter, not only by rea
 
 import json
 import sys
-import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "xl_kpi"))
@@ -18,28 +17,20 @@ from com.sun.star.script.ModuleType import NORMAL  # noqa: E402
 
 
 def main(soffice: str, module: str, function: str, arg: str) -> None:
-    with tempfile.TemporaryDirectory(prefix="xlkpi-basic-") as profile:
-        office, desktop = lo.connect(soffice, Path(profile))
-        try:
-            doc = desktop.loadComponentFromURL("private:factory/scalc", "_blank", 0, (lo.prop("Hidden", True),))
-            libraries = doc.BasicLibraries
-            libraries.VBACompatibilityMode = True
-            libraries.ProjectName = "VBAProject"
-            library = libraries.createLibrary("VBAProject")
-            info = ModuleInfo()
-            info.ModuleType = NORMAL
-            library.insertModuleInfo("Probe", info)
-            library.insertByName("Probe", "Option VBASupport 1\n" + Path(module).read_text(encoding="utf-8"))
-            script = doc.getScriptProvider().getScript(
-                f"vnd.sun.star.script:VBAProject.Probe.{function}?language=Basic&location=document")
-            print(json.dumps(script.invoke((arg,), (), ())[0]))
-            doc.close(True)
-        finally:
-            try:
-                desktop.terminate()
-            except Exception:
-                pass
-            office.wait(timeout=60)
+    with lo.running(soffice) as desktop:
+        doc = desktop.loadComponentFromURL("private:factory/scalc", "_blank", 0, (lo.prop("Hidden", True),))
+        libraries = doc.BasicLibraries
+        libraries.VBACompatibilityMode = True
+        libraries.ProjectName = "VBAProject"
+        library = libraries.createLibrary("VBAProject")
+        info = ModuleInfo()
+        info.ModuleType = NORMAL
+        library.insertModuleInfo("Probe", info)
+        library.insertByName("Probe", "Option VBASupport 1\n" + Path(module).read_text(encoding="utf-8"))
+        script = doc.getScriptProvider().getScript(
+            f"vnd.sun.star.script:VBAProject.Probe.{function}?language=Basic&location=document")
+        print(json.dumps(script.invoke((arg,), (), ())[0]))
+        doc.close(True)
 
 
 if __name__ == "__main__":

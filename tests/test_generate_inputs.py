@@ -372,40 +372,32 @@ def test_cover_links_stay_inside_the_workbook_when_libreoffice_saves_it(apostrop
 
 
 UNO_LINKS = r'''
-import json, sys, tempfile
+import json, sys
 from pathlib import Path
 sys.path.insert(0, sys.argv[1])
 import lo_vba_export as lo
 
-with tempfile.TemporaryDirectory() as profile:
-    office, desktop = lo.connect(sys.argv[2], Path(profile))
-    try:
-        doc = desktop.loadComponentFromURL(Path(sys.argv[3]).resolve().as_uri(), "_blank", 0, (lo.prop("Hidden", True),))
-        cover, out = doc.Sheets.getByName("封面"), {}
-        for r in range(60):
-            for c in range(12):
-                fields = cover.getCellByPosition(c, r).getTextFields().createEnumeration()
-                while fields.hasMoreElements():
-                    url = fields.nextElement().URL
-                    text = cover.getCellByPosition(c, r).String
-                    if not url.startswith("#"):
-                        out[text] = "external: " + url
-                        continue
-                    conversion = doc.createInstance("com.sun.star.table.CellAddressConversion")
-                    try:
-                        conversion.PersistentRepresentation = url[1:]
-                        a = conversion.Address
-                        out[text] = [doc.Sheets.getByIndex(a.Sheet).Name, a.Column, a.Row]
-                    except Exception:  # not a reference Calc can follow
-                        out[text] = "unresolved: " + url
-        doc.close(True)
-        print(json.dumps(out, ensure_ascii=False))
-    finally:
-        try:
-            desktop.terminate()
-        except Exception:
-            pass
-        office.wait(timeout=60)
+with lo.running(sys.argv[2]) as desktop:
+    doc = desktop.loadComponentFromURL(Path(sys.argv[3]).resolve().as_uri(), "_blank", 0, (lo.prop("Hidden", True),))
+    cover, out = doc.Sheets.getByName("封面"), {}
+    for r in range(60):
+        for c in range(12):
+            fields = cover.getCellByPosition(c, r).getTextFields().createEnumeration()
+            while fields.hasMoreElements():
+                url = fields.nextElement().URL
+                text = cover.getCellByPosition(c, r).String
+                if not url.startswith("#"):
+                    out[text] = "external: " + url
+                    continue
+                conversion = doc.createInstance("com.sun.star.table.CellAddressConversion")
+                try:
+                    conversion.PersistentRepresentation = url[1:]
+                    a = conversion.Address
+                    out[text] = [doc.Sheets.getByIndex(a.Sheet).Name, a.Column, a.Row]
+                except Exception:  # not a reference Calc can follow
+                    out[text] = "unresolved: " + url
+    doc.close(True)
+    print(json.dumps(out, ensure_ascii=False))
 '''
 
 

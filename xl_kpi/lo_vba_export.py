@@ -21,6 +21,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import uno  # noqa: F401  (LibreOffice's bindings; only this script needs them)
@@ -57,26 +59,13 @@ def connect(soffice: str, profile: Path):
             time.sleep(0.3)
 
 
-def main(job_path: str) -> None:
-    job = json.loads(Path(job_path).read_text(encoding="utf-8"))
+@contextmanager
+def running(soffice: str) -> Iterator:
+    """The Desktop of a headless LibreOffice with a profile of its own, ended (killed if need be) on leaving."""
     with tempfile.TemporaryDirectory(prefix="xlkpi-lo-") as profile:
-        office, desktop = connect(job["soffice"], Path(profile))
+        office, desktop = connect(soffice, Path(profile))
         try:
-            doc = desktop.loadComponentFromURL("private:factory/scalc", "_blank", 0, (prop("Hidden", True),))
-            libraries = doc.BasicLibraries
-            libraries.VBACompatibilityMode = True
-            libraries.ProjectName = job["project"]
-            if libraries.hasByName(job["project"]):
-                library = libraries.getByName(job["project"])
-            else:
-                library = libraries.createLibrary(job["project"])
-            for name, code in job["modules"]:
-                info = ModuleInfo()
-                info.ModuleType = NORMAL
-                library.insertModuleInfo(name, info)
-                library.insertByName(name, code)
-            doc.storeToURL(Path(job["out"]).resolve().as_uri(), (prop("FilterName", "Calc MS Excel 2007 VBA XML"),))
-            doc.close(True)
+            yield desktop
         finally:
             try:
                 desktop.terminate()
@@ -86,6 +75,26 @@ def main(job_path: str) -> None:
                 office.wait(timeout=60)
             except subprocess.TimeoutExpired:
                 office.kill()
+
+
+def main(job_path: str) -> None:
+    job = json.loads(Path(job_path).read_text(encoding="utf-8"))
+    with running(job["soffice"]) as desktop:
+        doc = desktop.loadComponentFromURL("private:factory/scalc", "_blank", 0, (prop("Hidden", True),))
+        libraries = doc.BasicLibraries
+        libraries.VBACompatibilityMode = True
+        libraries.ProjectName = job["project"]
+        if libraries.hasByName(job["project"]):
+            library = libraries.getByName(job["project"])
+        else:
+            library = libraries.createLibrary(job["project"])
+        for name, code in job["modules"]:
+            info = ModuleInfo()
+            info.ModuleType = NORMAL
+            library.insertModuleInfo(name, info)
+            library.insertByName(name, code)
+        doc.storeToURL(Path(job["out"]).resolve().as_uri(), (prop("FilterName", "Calc MS Excel 2007 VBA XML"),))
+        doc.close(True)
 
 
 if __name__ == "__main__":
