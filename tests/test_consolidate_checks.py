@@ -10,11 +10,9 @@ import pytest
 
 from libreoffice import recalc
 from strategies import CS_QUANT_DOCUMENT_EXAMPLE
+from workbooks import filled_department as _book
 from xl_kpi.consolidate import TEXT_MESSAGE, consolidate, evaluate_person
-from xl_kpi.fill import fill_workbook
-from xl_kpi.generate import generate
 from xl_kpi.reader import read_filled_workbook
-from xl_kpi.scheme import get_scheme_with_text
 
 DOC = {**CS_QUANT_DOCUMENT_EXAMPLE, "pay|bonus_base": 1000}  # total 86, bonus 860
 SATISFACTION = ("satisfaction", "satisfaction", "")
@@ -30,20 +28,6 @@ TEXTS = {
     "K5": DOC,
 }
 TEXT_CELLS = {"K1": ("H7", "89.5 "), "K2": ("H6", "0.3%"), "K3": ("H10", "９０")}
-
-
-def _book(tmp: Path, values: dict[str, dict], period: str = "2026-10", dept: str = "测试部", mode: str = "native") -> Path:
-    """Generate one department's workbook for the people in `values`, fill it, return the filled file."""
-    scheme, text = get_scheme_with_text("cs-quant")
-    work = tmp / f"gen-{period}-{dept}-{mode}"
-    work.mkdir(parents=True)
-    roster = work / "roster.csv"
-    roster.write_text("工号,姓名,部门,岗位,直属主管\n" + "".join(f"{pid},员工{pid},{dept},客服专员,主管\n" for pid in values),
-                      encoding="utf-8")
-    (generated,) = generate(scheme, text, roster, period, work / "out", mode=mode).files
-    filled = work / "filled" / generated.name
-    fill_workbook(generated, filled, values)
-    return filled
 
 
 def _evaluate(path: Path) -> dict:

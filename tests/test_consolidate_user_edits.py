@@ -15,10 +15,8 @@ import openpyxl
 
 from libreoffice import recalc
 from strategies import CS_QUANT_DOCUMENT_EXAMPLE
+from workbooks import filled_department
 from xl_kpi.consolidate import consolidate
-from xl_kpi.fill import fill_workbook
-from xl_kpi.generate import generate
-from xl_kpi.scheme import get_scheme_with_text
 from xl_kpi.summary import build_summary
 
 DOC = {**CS_QUANT_DOCUMENT_EXAMPLE, "pay|bonus_base": 1000}  # total 86, bonus 860
@@ -28,16 +26,7 @@ UNCALCULATED_MESSAGE = "公式没有计算结果, 请在 Excel/WPS 中打开并�
 
 def _book(tmp: Path, ids: tuple[str, ...] = ("K1001", "K1002"), period: str = "2026-10", dept: str = "一部") -> Path:
     """A department workbook generated for ``ids`` (named 员工<id>) and filled from DOC; the filled file."""
-    scheme, text = get_scheme_with_text("cs-quant")
-    work = tmp / f"gen-{period}-{dept}-{'-'.join(ids)}"
-    work.mkdir(parents=True)
-    roster = work / "roster.csv"
-    roster.write_text("工号,姓名,部门,岗位,直属主管\n" + "".join(f"{p},员工{p},{dept},客服专员,主管\n" for p in ids),
-                      encoding="utf-8")
-    (generated,) = generate(scheme, text, roster, period, work / "out").files
-    filled = work / "filled" / generated.name
-    fill_workbook(generated, filled, {p: DOC for p in ids})
-    return filled
+    return filled_department(tmp, {p: DOC for p in ids}, period, dept)
 
 
 def _edited(tmp: Path, edit, name: str = "一部.xlsx") -> Path:

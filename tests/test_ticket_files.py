@@ -176,11 +176,11 @@ def test_no_header_in_the_first_rows(tmp_path):
 # =========================================================================== the sheet of an .xlsx
 
 
-def xlsx_rows(ws, above: list[list[str]] = ()) -> None:
+def xlsx_rows(ws, above: list[list[str]] = (), rows: list[list[str]] = ROWS) -> None:
     for r in above:
         ws.append(r)
     ws.append(HANT)
-    for r in ROWS:
+    for r in rows:
         ws.append([*r[:3], datetime.fromisoformat(r[3]), datetime.fromisoformat(r[4]) if r[4] else None, r[5], r[6],
                    int(r[7]) if r[7] else None])
 
@@ -248,12 +248,7 @@ def split_workbook(path: Path, sheets: dict[str, tuple[list[list[str]], list[lis
         if not rows:
             ws.append(["本文件由客服系统导出, 工单在后面的工作表"])
             continue
-        for r in above:
-            ws.append(r)
-        ws.append(HANT)
-        for r in rows:
-            ws.append([*r[:3], datetime.fromisoformat(r[3]), datetime.fromisoformat(r[4]) if r[4] else None, r[5], r[6],
-                       int(r[7]) if r[7] else None])
+        xlsx_rows(ws, above, rows)
     book.save(path)
     return path
 
