@@ -148,32 +148,27 @@ def _table(path: Path, sheet_name: str | None, rows: list[list[Any]], start: int
 def _header_row(rows: list[list[Any]], required: Mapping[str, Iterable[str]] | None) -> int | None:
     """Index of the header row: the first non-empty row, or (``required``) the first of the first
     HEADER_SEARCH_ROWS non-empty rows that holds every required column."""
-    filled = (i for i, row in enumerate(rows) if any(_filled(v) for v in row))
     if required is None:
-        return next(filled, None)
-    from .scheme import normalize  # here: scheme's own imports must not come round to tables
-
-    wanted = [{normalize(a) for a in (name, *aliases)} for name, aliases in required.items()]
-    for _, i in zip(range(HEADER_SEARCH_ROWS), filled):
-        cells = {normalize(v) for v in rows[i] if _filled(v)}
-        if all(cells & spellings for spellings in wanted):
-            return i
-    return None
+        return next((i for i, row in enumerate(rows) if any(_filled(v) for v in row)), None)
+    return next((i for i, lacking in _candidates(rows, required) if not lacking), None)
 
 
 def _lacking(rows: list[list[Any]], required: Mapping[str, Iterable[str]]) -> list[str]:
     """The required columns missing from the first of the first HEADER_SEARCH_ROWS non-empty rows that holds
     some of them; [] when no row holds any."""
-    from .scheme import normalize
+    return next((lacking for _, lacking in _candidates(rows, required) if len(lacking) < len(required)), [])
+
+
+def _candidates(rows: list[list[Any]], required: Mapping[str, Iterable[str]]) -> Iterator[tuple[int, list[str]]]:
+    """(index, the required columns it lacks) of each of the first HEADER_SEARCH_ROWS non-empty rows; columns are
+    matched by any of their spellings, as ``scheme.normalize`` writes them."""
+    from .scheme import normalize  # here: scheme's own imports must not come round to tables
 
     wanted = {name: {normalize(a) for a in (name, *aliases)} for name, aliases in required.items()}
-    filled = (row for row in rows if any(_filled(v) for v in row))
-    for _, row in zip(range(HEADER_SEARCH_ROWS), filled):
-        cells = {normalize(v) for v in row if _filled(v)}
-        lacking = [name for name, spellings in wanted.items() if not cells & spellings]
-        if len(lacking) < len(wanted):
-            return lacking
-    return []
+    filled = (i for i, row in enumerate(rows) if any(_filled(v) for v in row))
+    for _, i in zip(range(HEADER_SEARCH_ROWS), filled):
+        cells = {normalize(v) for v in rows[i] if _filled(v)}
+        yield i, [name for name, spellings in wanted.items() if not cells & spellings]
 
 
 def _no_header_message(path: Path, looked: list[tuple[str | None, list[list[Any]]]],
