@@ -929,6 +929,55 @@ def test_a_file_without_resolved_is_left_out_of_both_resolution_rates(tmp_path, 
     assert "有解决状态的问题数" not in alone["K1"]  # only when a file lacks the column
 
 
+def test_a_copy_from_a_file_with_fewer_columns_gives_way(tmp_path, log):
+    """Of two copies of a ticket, the first in file order was kept even when its file had no 是否解决:
+    K1's T1 then counted as raised but left out of both resolution rates, and the figures depended on
+    the order of the files.  The copy from the file with the most columns is kept now."""
+    no_resolved = [h for h in HANS if h != "是否解决"]
+    partial = write_log(tmp_path / "partial.csv", [[*LOG[0][:5], *LOG[0][6:]]], headers=no_resolved)
+    alone = by_id(compute_metrics([log], "2026-10", satisfaction_scale=5))
+    for order in ([partial, log], [log, partial]):
+        result = compute_metrics(order, "2026-10", satisfaction_scale=5)
+        k1 = by_id(result)["K1"]
+        for column in ("问题总数", "已解决数", "首次解决数", "问题解决率", "首次解决率", "服务客户数", "客户投诉率"):
+            assert k1[column] == alone["K1"][column], (order, column)
+        assert k1["有解决状态的问题数"] == 4
+        assert [(p["文件"], p["行"], p["说明"]) for p in result.problems.to_dicts() if p["问题"] == "重复工单"] == \
+            [("partial.csv", 2, "工单编号与 tickets.csv 第2行相同, 是重复的工单")]
+
+
+def test_a_file_without_complaint_is_left_out_of_the_complaint_rate(tmp_path, log):
+    """The customers of an export without 是否投诉 were counted as not complaining: K1's 客户投诉率
+    halved (1/6) when the same month's other customers came in a second file without the column.
+    Now the rate is taken over the customers of the files that have it (DATA says how many), and
+    those customers still count as served."""
+    no_flag = [h for h in HANS if h != "是否投诉"]
+    other = write_log(tmp_path / "other.csv", [[r[0] + "x", r[1], r[2] + "x", *r[3:6], r[7]] for r in LOG],
+                      headers=no_flag)
+    alone = by_id(compute_metrics([log], "2026-10", satisfaction_scale=5))
+    assert alone["K1"]["客户投诉率"] == pytest.approx(1 / 3) and alone["K2"]["客户投诉率"] == pytest.approx(1 / 3)
+    result = compute_metrics([log, other], "2026-10", satisfaction_scale=5)
+    assert "other.csv: 没有是否投诉列 (其他文件有), 该文件的工单不计入客户投诉率 (投诉率只按有该列的文件中的客户计算)" \
+        in "\n".join(result.notices)
+    both = by_id(result)
+    for agent in ("K1", "K2"):
+        assert both[agent]["服务客户数"] == 2 * alone[agent]["服务客户数"] == 6
+        assert both[agent]["有投诉标记的客户数"] == 3
+        assert both[agent]["投诉客户数"] == 1
+        assert both[agent]["客户投诉率"] == pytest.approx(1 / 3)
+    assert "有投诉标记的客户数" not in alone["K1"]  # only when a file lacks the column
+    # the same customers again in a file without the flag: they are already known from the first file
+    again = write_log(tmp_path / "again.csv", [[r[0] + "y", *r[1:6], r[7]] for r in LOG], headers=no_flag)
+    same = by_id(compute_metrics([log, again], "2026-10", satisfaction_scale=5))
+    assert same["K1"]["服务客户数"] == same["K1"]["有投诉标记的客户数"] == 3
+    assert same["K1"]["客户投诉率"] == pytest.approx(1 / 3) and same["K1"]["问题总数"] == 8
+    # only the file without the flag for an agent: no customer with a flag, no rate
+    lone = write_log(tmp_path / "lone.csv", [["Z1", "K9", "C9", "2026-10-06 09:00:00", "2026-10-06 09:01:00", "是", "4"]],
+                     headers=no_flag)
+    k9 = by_id(compute_metrics([log, lone], "2026-10", satisfaction_scale=5))["K9"]
+    assert k9["服务客户数"] == 1 and k9["有投诉标记的客户数"] == 0 and k9["客户投诉率"] is None
+
+
 def test_an_agent_id_of_spaces_is_empty_and_the_name_stands_for_it(tmp_path):
     """A 客服工号 of spaces only was an empty 工号 with no name: the row was reported as
     「客服工号和姓名都为空」 though its 客服姓名 was there."""

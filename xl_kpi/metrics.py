@@ -90,7 +90,7 @@ MISSING_COLUMN = {
     "ticket": "没有工单编号, 不参与重复工单检查",
     "first_reply": "按未回复处理 (不计入平均响应时间)",
     "resolved": "不计入问题解决率和首次解决率 (这两项只按有该列的文件计算)",
-    "complaint": "按未投诉处理, 客户投诉率会偏低; 请补上该列或分开统计",
+    "complaint": "不计入客户投诉率 (投诉率只按有该列的文件中的客户计算)",
     "satisfaction": "按未评价处理 (不计入客户满意度)",
 }
 SCALES = (1, 5, 10, 100)  # 1: fractions (0.9 = 90%, as a percentage cell holds them)
@@ -127,6 +127,7 @@ COL_FCR = "首次解决率"
 COL_ATTITUDE = "服务态度"
 COL_PEAK = "高峰期平均响应时间"
 COL_JUDGED = "有解决状态的问题数"  # only when some file has no 是否解决 column: the rates' denominator
+COL_KNOWN_CUSTOMERS = "有投诉标记的客户数"  # only when some file has no 是否投诉 column: the complaint rate's denominator
 PERCENT_COLUMNS = {COL_COMPLAINT, COL_RESOLUTION, COL_FCR}
 MINUTE_COLUMNS = {COL_RESPONSE, COL_PEAK}
 
@@ -493,6 +494,9 @@ class _Work:
         lacking = [i for i, s in enumerate(self.sources) if "resolved" not in s.columns]
         if "resolved_text" in df.columns and lacking:  # those files' tickets are left out of both resolution rates
             columns.append(pl.Series("resolved_known", ~np.isin(df["file"].to_numpy(), lacking)))
+        lacking = [i for i, s in enumerate(self.sources) if "complaint" not in s.columns]
+        if "complaint_text" in df.columns and lacking:  # those files' customers are left out of the complaint rate
+            columns.append(pl.Series("complaint_known", ~np.isin(df["file"].to_numpy(), lacking)))
         bad &= ~blank
         ok = ~(blank | bad)
         df = df.with_columns(*columns, pl.Series("ok", ok))
@@ -809,6 +813,11 @@ class _Work:
             again = mine.join(sub.select(keys), on=keys, how="semi", nulls_equal=True)["i"].to_list()
             later = mine.filter(pl.col("i") != pl.col("i").min().over(keys))["i"].to_list()
             copied = sorted(set(again) | set(later))
+        # the copy kept: from the file with the most of the columns (a copy from an export without 是否解决 would
+        # leave the ticket out of the resolution rates), the first in file order among equals
+        lacking = np.array([sum(f not in s.columns for f in self.fields) for s in self.sources])
+        if lacking.any():
+            sub = sub.with_columns(pl.Series("lacking", lacking[sub["file"].to_numpy()])).sort("lacking", "i")
         first = sub.group_by(keys, maintain_order=True).agg(
             pl.col("i").first().alias("fi"), pl.col("file").first().alias("ff"), pl.col("row").first().alias("fr"))
         sub = sub.join(first, on=keys, how="left", nulls_equal=True).filter(pl.col("i") != pl.col("fi"))
@@ -888,6 +897,15 @@ class _Work:
         for key, per_agent in counts.items():
             for aid, n in per_agent.items():
                 table.setdefault(aid, {})[key] = n
+        if "complaint_known" in df.columns:
+            # some file has no 是否投诉: the complaint rate is taken over the customers met in the files that have it
+            # (a customer counts there when one of its tickets with the agent comes from such a file)
+            known = df.lazy().filter(pl.col("valid") & pl.col("in_period") & pl.col("complaint_known")) \
+                .group_by("aid").agg(pl.struct("h1", "h2").n_unique().alias("n")).collect()
+            for t in table.values():
+                t["served_known"] = 0
+            for aid, n in known.iter_rows():
+                table.setdefault(int(aid), {})["served_known"] = int(n)
         return table
 
     def _customer_keys(self, df, n_agents: int, contacts=None, layout: dict[str, Any] | None = None):
@@ -1157,6 +1175,7 @@ class _Work:
             inputs.append(COL_PEAK)
         counts = ["服务客户数"] + (["投诉客户数"] if "complaint" in has else []) + ["问题总数"]
         counts += ["已解决数", "首次解决数"] if "resolved" in has else []
+        counts += [COL_KNOWN_CUSTOMERS] if "complaint_known" in has else []
         counts += [COL_JUDGED] if "resolved_known" in has else []
         counts += ["未回复数"] if "reply_ms" in has else []
         counts += ["评价数"] if "satisfaction" in has else []
@@ -1170,7 +1189,9 @@ class _Work:
             raised = int(t.get("raised", 0))
             served = int(t.get("served", 0))
             values: dict[str, Any] = {COL_ID: emp, COL_NAME: name, COL_DEPT: dept}
-            values[COL_COMPLAINT] = _ratio(t.get("complained", 0), served)
+            known = served if t.get("served_known") is None else int(t["served_known"])  # customers with 是否投诉
+            values[COL_COMPLAINT] = _ratio(t.get("complained", 0), known)
+            values[COL_KNOWN_CUSTOMERS] = known
             answered = int(t.get("answered") or 0)
             if self.median:
                 values[COL_RESPONSE] = _minutes_float(t.get("wait_median"))
