@@ -306,6 +306,32 @@ def test_sheet_option_reads_that_sheet_only(halves, tmp_path):
     assert {r[0] for r in openpyxl.load_workbook(out)["数据"].iter_rows(min_row=2, values_only=True)} == {"K2"}
 
 
+def hide(path: Path, *names: str) -> Path:
+    book = openpyxl.load_workbook(path)
+    for name in names:
+        book[name].sheet_state = "hidden"
+    book.save(path)
+    return path
+
+
+def test_a_hidden_sheet_is_not_read(tmp_path, plain):
+    """A hidden sheet with the same header (an old copy of the tickets, say) was read as tickets: each of
+    its tickets a duplicate, or counted twice from another month's export.  Hidden sheets are passed over
+    with a notice, unless no visible sheet holds tickets; --sheet still reads one."""
+    path = hide(split_workbook(tmp_path / "book.xlsx", {"十月": ([], ROWS), "旧表": ([], ROWS[:3])}), "旧表")
+    result = metrics([path])
+    assert result.rows == plain.rows and result.kind_counts == {"解决状态无法识别": 1}
+    assert [f.name for f in result.files] == ["book.xlsx"]
+    assert result.notices[0] == "book.xlsx: 工单读自工作表「十月」 (隐藏的工作表 「旧表」 未读入; 需要时请用 --sheet 指定)"
+    assert metrics([path], mapping=Mapping(sheet="旧表")).counted == 3
+    # the tickets on a hidden sheet behind a visible 说明: read, and said
+    behind = hide(split_workbook(tmp_path / "behind.xlsx", {"说明": ([], []), "数据": ([], ROWS)}), "数据")
+    result = metrics([behind])
+    assert result.rows == plain.rows
+    assert result.notices[0] == ("behind.xlsx: 工单读自工作表「数据」 (工作表 「说明」 没有可识别的表头, 未读入; "
+                                 "可见的工作表中没有工单, 已读取隐藏的工作表)")
+
+
 def test_a_one_sheet_workbook_is_named_as_before(tmp_path, plain):
     result = metrics([workbook(tmp_path / "one.xlsx", ["工单"], "工单")])
     assert result.rows == plain.rows

@@ -718,15 +718,32 @@ def _open_xlsx(path: Path, index: int, mapping: Mapping, category: Any, sheet: s
             raise InputFileError(f"{path.name}: 没有工作表「{sheet}」(--sheet); 现有工作表: {listed}")
         sheet = near[0]
     labelled = sheet is not None or len(sheets) > 1  # messages name the sheet when there is a choice
+    found = _read_sheets(book, path, index, mapping, category, [sheet] if sheet is not None else sheets,
+                         sheet is not None or len(sheets) == 1, labelled)
+    return [Source(path, index + k, columns, headers, frame, notices, sheet=name if len(found) > 1 else None)
+            for k, (name, headers, columns, notices, frame) in enumerate(found)]
+
+
+def _read_sheets(book: Any, path: Path, index: int, mapping: Mapping, category: Any, sheets: list[str], one: bool,
+                 labelled: bool) -> list[tuple[str, list[str], dict[str, int], list[str], Any]]:
+    """(sheet, names, columns, notices, frame) of each of ``sheets`` whose header is recognised; ``one``: the
+    sheet was named (or is the only one), so an unrecognised header is an error.  Hidden sheets are read only
+    when no visible sheet holds tickets (a hidden sheet is most often a lookup list or an old copy)."""
+    from python_calamine import SheetVisibleEnum
+
+    listed = "、".join(f"「{s}」" for s in book.sheet_names)
+    hidden = set() if one else {m.name for m in book.sheets_metadata if m.visible != SheetVisibleEnum.Visible}
     skipped: list[str] = []
     found: list[tuple[str, list[str], dict[str, int], list[str], Any]] = []  # (sheet, names, columns, notices, frame)
-    for name in [sheet] if sheet is not None else sheets:
+    for name in sorted(sheets, key=lambda s: s in hidden):  # visible sheets first, each group in workbook order
+        if name in hidden and found:
+            continue
         source = f"{path.name} 工作表「{name}」" if labelled else path.name
         rows = [[None if v == "" else v for v in row] for row in book.get_sheet_by_name(name).to_python(skip_empty_area=False)]
         try:
             at, headers, columns, notices = find_header(rows, mapping, source)
         except InputFileError:
-            if sheet is not None or len(sheets) == 1:
+            if one:
                 raise
             skipped.append(name)
             continue
@@ -737,16 +754,20 @@ def _open_xlsx(path: Path, index: int, mapping: Mapping, category: Any, sheet: s
         raise InputFileError(
             f"{path.name}: 没有一个工作表的表头能识别 (前 {HEADER_SEARCH_ROWS} 行中应有 客服工号或客服姓名、客户、创建时间 等列); "
             f"现有工作表: {listed}。请用 --sheet 指定工单所在的工作表, 或在列名映射文件 (--map) 中写明列名")
-    passed = f"工作表 {'、'.join(f'「{s}」' for s in skipped)} 没有可识别的表头, 未读入"
+    passed = [f"工作表 {'、'.join(f'「{s}」' for s in skipped)} 没有可识别的表头, 未读入"] if skipped else []
+    if any(name in hidden for name, *_ in found):
+        passed.append("可见的工作表中没有工单, 已读取隐藏的工作表")
+    else:
+        left = [s for s in sheets if s in hidden and s not in skipped]
+        if left:
+            passed.append(f"隐藏的工作表 {'、'.join(f'「{s}」' for s in left)} 未读入; 需要时请用 --sheet 指定")
+    passed_text = f" ({'; '.join(passed)})" if passed else ""
     if len(found) > 1:  # each sheet is a source of its own, named by its sheet in every message
         read = "、".join(f"「{name}」" for name, *_ in found)
-        found[0][3].insert(0, f"{path.name}: 工单读自 {len(found)} 个工作表 {read}, 各按其工作表中的行号报告"
-                              + (f" ({passed})" if skipped else ""))
-    elif skipped:
-        found[0][3].insert(0, f"{path.name}: 工单读自工作表「{found[0][0]}」 ({passed})")
-    several = len(found) > 1
-    return [Source(path, index + k, columns, headers, frame, notices, sheet=name if several else None)
-            for k, (name, headers, columns, notices, frame) in enumerate(found)]
+        found[0][3].insert(0, f"{path.name}: 工单读自 {len(found)} 个工作表 {read}, 各按其工作表中的行号报告" + passed_text)
+    elif passed:
+        found[0][3].insert(0, f"{path.name}: 工单读自工作表「{found[0][0]}」{passed_text}")
+    return found
 
 
 def _sheet_frame(rows: list[list[Any]], at: int, columns: dict[str, int], index: int, category: Any) -> Any:
