@@ -1,6 +1,7 @@
 """What supervisors and HR do to returned workbooks that consolidation must still get right.
 
-A sheet renamed by hand (K1001-员工K1001 -> 张三) is found by its 工号; a person whose sheet cannot be
+A sheet renamed by hand (K1001-员工K1001 -> 张三) is found by its 工号, and so are sheets whose names were
+swapped or rotated (told as such, not as 工号 edits); a person whose sheet cannot be
 found is still listed, unscored, with the reason; a formula written by a program and never calculated
 is reported, not read as an empty cell; the period chosen between equally many files is explained; and
 two files of the same name in different folders are told apart in the summary's 文件 column.
@@ -121,6 +122,104 @@ def test_a_sheet_gone_from_one_file_but_in_another_is_scored_from_there(tmp_path
     (gone,) = [i for i in result.issues if i.file == "甲.xlsx" and i.person == "K1001"]
     assert "找不到" in gone.message and "此人按 乙.xlsx 工作表「K1001-员工K1001」计分" in gone.message
     assert "未计分" not in gone.message
+
+
+# --------------------------------------------------------------------------- 1b. sheet names swapped or rotated
+
+SATISFACTION, KNOWLEDGE = ("satisfaction", "satisfaction", ""), ("knowledge_test", "knowledge_test", "")
+THREE = {"K1001": DOC,  # total 86, bonus 860
+         "K1002": {**DOC, SATISFACTION: 70, "pay|bonus_base": 2000},  # total 82, bonus 1640
+         "K1003": {**DOC, KNOWLEDGE: 60, "pay|bonus_base": 3000}}  # total 80, bonus 2400
+SHEETS = {pid: f"{pid}-员工{pid}" for pid in THREE}
+SWAP_MESSAGE = "按各表 B2 的工号认人, 已照常计分"
+
+
+def _named(tmp: Path, renames: dict[str, str]) -> tuple[Path, Path]:
+    """The THREE workbook as filled, and a copy whose sheets were renamed old -> new all at once (by way of
+    temporary names, as a user swapping two tabs does); each alone in a folder."""
+    filled = filled_department(tmp, THREE, dept="一部")
+    book = openpyxl.load_workbook(filled)
+    for i, old in enumerate(renames):
+        book[old].title = f"tmp{i}"
+    for i, new in enumerate(renames.values()):
+        book[f"tmp{i}"].title = new
+    folders = tmp / "原样", tmp / "改名"
+    for folder in folders:
+        folder.mkdir()
+    shutil.copyfile(filled, folders[0] / "一部.xlsx")
+    book.save(folders[1] / "一部.xlsx")
+    return folders
+
+
+def _scored(result) -> dict[str, tuple]:
+    return {p.identity["工号"]: (p.score.total, [i.points for i in p.score.items], p.pay, p.department, p.rank)
+            for p in result.people}
+
+
+def test_two_swapped_tabs_are_told_as_a_swap_and_each_person_scored_from_their_own_sheet(tmp_path):
+    a, b = SHEETS["K1001"], SHEETS["K1002"]
+    plain, swapped = _named(tmp_path, {a: b, b: a})
+    before, after = consolidate([plain]), consolidate([swapped])
+    assert not before.issues
+    assert _scored(after) == _scored(before)  # every person's total, items, pay, department and rank
+    people = {p.identity["工号"]: p for p in after.people}
+    assert (people["K1001"].score.total, people["K1002"].score.total, people["K1003"].score.total) == (86, 82, 80)
+    assert (people["K1001"].sheet, people["K1002"].sheet, people["K1003"].sheet) == (b, a, SHEETS["K1003"])
+    assert sorted((i.person, i.sheet, i.cell) for i in after.issues) == [("K1001", b, "B2"), ("K1002", a, "B2")]
+    for issue in after.issues:
+        assert "工号被改为" not in issue.message and "不是生成器生成的工作表" not in issue.message
+        assert "的名称被互换" in issue.message and SWAP_MESSAGE in issue.message
+        assert f"「{a}」" in issue.message and f"「{b}」" in issue.message
+    rows = _rows(after)
+    assert (rows["K1001"]["工作表"], rows["K1001"]["总分"], rows["K1001"]["问题数"]) == (b, 86, 1)
+    assert (rows["K1002"]["工作表"], rows["K1002"]["总分"], rows["K1002"]["问题数"]) == (a, 82, 1)
+
+
+def test_three_rotated_names_are_told_as_a_rotation_and_each_person_scored_from_their_own_sheet(tmp_path):
+    a, b, c = SHEETS["K1001"], SHEETS["K1002"], SHEETS["K1003"]
+    plain, rotated = _named(tmp_path, {a: b, b: c, c: a})  # 员工K1001's sheet now carries 员工K1002's name …
+    before, after = consolidate([plain]), consolidate([rotated])
+    assert _scored(after) == _scored(before)
+    people = {p.identity["工号"]: p for p in after.people}
+    assert (people["K1001"].sheet, people["K1002"].sheet, people["K1003"].sheet) == (b, c, a)
+    issues = {i.person: i for i in after.issues}
+    assert len(after.issues) == 3 and sorted(issues) == ["K1001", "K1002", "K1003"]
+    for pid, issue in issues.items():
+        assert issue.sheet == people[pid].sheet and issue.cell == "B2"
+        assert "工号被改为" not in issue.message
+        assert "的名称被轮换" in issue.message and SWAP_MESSAGE in issue.message
+        assert all(f"「{name}」" in issue.message for name in (a, b, c))
+        assert f"本表原名「{SHEETS[pid]}」" in issue.message
+
+
+def test_a_swap_and_a_rename_in_a_chain_are_told_as_renames(tmp_path):
+    """员工K1001's sheet takes 员工K1002's name, whose sheet is renamed 李四: no names swapped, two renames."""
+    a, b = SHEETS["K1001"], SHEETS["K1002"]
+    plain, renamed = _named(tmp_path, {a: b, b: "李四"})
+    before, after = consolidate([plain]), consolidate([renamed])
+    assert _scored(after) == _scored(before)
+    issues = {i.person: i for i in after.issues}
+    assert len(after.issues) == 2
+    assert (issues["K1001"].sheet, issues["K1002"].sheet) == (b, "李四")
+    assert f"「{a}」被改名为「{b}」" in issues["K1001"].message
+    assert f"「{b}」被改名为「李四」" in issues["K1002"].message
+    assert not any("工号被改为" in i.message or "互换" in i.message for i in after.issues)
+
+
+def test_an_edited_id_is_still_reported_when_no_names_were_swapped(tmp_path):
+    """B2 changed to a 工号 no one in the workbook has, or to a colleague's whose own sheet is in place."""
+    for typed in ("K9999", "K1002"):
+        plain, _ = _named(tmp_path / typed, {})
+        book = openpyxl.load_workbook(plain / "一部.xlsx")
+        book[SHEETS["K1001"]]["B2"] = typed
+        folder = tmp_path / typed / "交回"
+        folder.mkdir()
+        book.save(folder / "一部.xlsx")
+        result = consolidate([folder])
+        changed = [i for i in result.issues if "工号被改为" in i.message]
+        assert [(i.sheet, i.cell, i.message) for i in changed] == \
+            [(SHEETS["K1001"], "B2", f"工号被改为「{typed}」, 生成时是「K1001」")]
+        assert not any("互换" in i.message or "轮换" in i.message or "被改名为" in i.message for i in result.issues)
 
 
 # --------------------------------------------------------------------------- 2. formulas never calculated

@@ -158,7 +158,12 @@ def evaluate_person(book: FilledWorkbook, person: PersonSheet, *, file: str | No
         issues.append(Issue(file, person.sheet, cell, message, pid))
 
     expected_id = book.meta.get(f"sheet:{person.generated_name}", "")
-    if person.renamed_from:
+    if len(person.swapped) == 2:
+        issue("B2", f"工作表「{person.swapped[0]}」与「{person.swapped[1]}」的名称被互换; 按各表 B2 的工号认人, 已照常计分")
+    elif person.swapped:
+        names = "、".join(f"「{name}」" for name in person.swapped)
+        issue("B2", f"工作表{names}的名称被轮换 (本表原名「{person.renamed_from}」); 按各表 B2 的工号认人, 已照常计分")
+    elif person.renamed_from:
         issue("B2", f"工作表「{person.renamed_from}」被改名为「{person.sheet}」; 按本表 B2 的工号 {pid} 认出是此人的表, 已照常计分")
     if pid != expected_id:
         issue("B2", f"工号被改为「{pid}」, 生成时是「{expected_id}」")

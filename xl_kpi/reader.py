@@ -59,6 +59,7 @@ class PersonSheet:
     results: dict[str, Cell] = field(default_factory=dict)  # total, grade, post_wage, pay|...
     missing_rows: list[str] = field(default_factory=list)  # indicators whose rows are gone
     renamed_from: str = ""  # the name the sheet was generated with, when it was renamed (found by its 工号)
+    swapped: tuple[str, ...] = ()  # names swapped or rotated among people's sheets (see _swaps): this one's first
 
     @property
     def generated_name(self) -> str:
@@ -148,15 +149,27 @@ def read_filled_workbook(path: str | Path, scheme: Scheme | None = None) -> Fill
     people: list[PersonSheet] = []
     foreign = [n for n in names if n not in people_sheets and n not in (META_SHEET, RULES_SHEET, COVER_SHEET, LISTS_SHEET)]
     gone = {name: person_id for name, person_id in people_sheets.items() if name not in names}
-    renamed, missing = _find_renamed(book, gone, foreign, meta) if gone else ({}, [])
-    for name, person_id in people_sheets.items():
+    in_place = {name: _read_person(path, name, book.get_sheet_by_name(name).to_python(skip_empty_area=False),
+                                   scheme, layout)
+                for name in people_sheets if name in names}
+    # a sheet under one person's name holding another person's 工号: names swapped, or a 工号 edited
+    ids = set(people_sheets.values())
+    displaced = {name: people_sheets[name] for name, person in in_place.items()
+                 if person.identity.get("工号", "") != people_sheets[name] and person.identity.get("工号", "") in ids}
+    held = {name: in_place[name].identity.get("工号", "") for name in displaced}
+    renamed, missing = _find_renamed(book, gone, foreign, meta, displaced, held) if gone or displaced else ({}, [])
+    swaps = _swaps(renamed)
+    for name in people_sheets:
         actual = renamed.get(name, name)
         if actual not in names:
             continue  # in ``missing``
-        rows = book.get_sheet_by_name(actual).to_python(skip_empty_area=False)
-        person = _read_person(path, actual, rows, scheme, layout)
+        person = in_place.get(actual)
+        if person is None:  # renamed to a name the meta does not know
+            person = _read_person(path, actual, book.get_sheet_by_name(actual).to_python(skip_empty_area=False),
+                                  scheme, layout)
         if actual != name:
             person.renamed_from = name
+            person.swapped = swaps.get(name, ())
         people.append(person)
         wanted[actual] = {c.ref for c in _read_cells(person)}
     foreign = [n for n in foreign if n not in renamed.values()]
@@ -178,14 +191,23 @@ def read_filled_workbook(path: str | Path, scheme: Scheme | None = None) -> Fill
     return FilledWorkbook(path, scheme, rules_text, meta, people, foreign, notices, report, rules_notice, missing)
 
 
-def _find_renamed(book: Any, gone: dict[str, str], foreign: list[str],
-                  meta: dict[str, str]) -> tuple[dict[str, str], list[MissingSheet]]:
-    """The sheets of people whose sheet names are gone, found by content; and the people not found.
+def _find_renamed(book: Any, gone: dict[str, str], foreign: list[str], meta: dict[str, str],
+                  displaced: dict[str, str] | None = None,
+                  held: dict[str, str] | None = None) -> tuple[dict[str, str], list[MissingSheet]]:
+    """The sheets of people whose sheet names are gone or hold another's 工号, found by content; and the
+    people not found.
 
     A sheet renamed by hand (K1001-张三 -> 张三) is not in the meta under its new name.  It is taken as
     the person's sheet only when that is certain: a sheet the meta does not name, laid out as a generated
     person sheet (its hidden row keys), whose 工号 cell (B2) holds the 工号 of exactly one person whose
-    sheet is gone, and no other such sheet holds that 工号.  Returns {generated name: actual name}."""
+    sheet is gone, and no other such sheet holds that 工号.
+
+    Two tabs whose names were swapped (or three names rotated) leave every name in place, each on a sheet
+    holding another person's 工号: ``displaced`` names those sheets (generated name -> 工号 the meta gives
+    it), ``held`` the 工号 each holds in B2.  Such a sheet is taken, by the same rule, as the sheet of the
+    person whose 工号 it holds, but only when its own person's sheet is found elsewhere too: otherwise it
+    stays its own person's, whose 工号 was edited (and is reported so).  Returns {generated name: actual name}."""
+    displaced, held = displaced or {}, held or {}
     holders: dict[str, list[str]] = {}  # 工号 in B2 -> foreign person-like sheets holding it
     for name in foreign:
         try:
@@ -195,15 +217,28 @@ def _find_renamed(book: Any, gone: dict[str, str], foreign: list[str],
         pid = cell_text(_cell(rows, 2, 2).value)
         if _looks_like_person_sheet(rows):
             holders.setdefault(pid, []).append(name)
-    wanted = Counter(gone.values())
+    pool = {pid: list(sheets) for pid, sheets in holders.items()}  # … and the displaced sheets holding it
+    for name in displaced:
+        pool.setdefault(held[name], []).append(name)
+    seekers = {**gone, **displaced}
+    wanted = Counter(seekers.values())
     renamed: dict[str, str] = {}
+    for name, pid in seekers.items():
+        found = [sheet for sheet in pool.get(pid, []) if sheet != name]
+        if pid and wanted[pid] == 1 and len(found) == 1:
+            renamed[name] = found[0]
+    settled = False
+    while not settled:  # a displaced sheet whose own person is not found elsewhere stays that person's
+        dropped = [name for name, sheet in renamed.items() if sheet in displaced and sheet not in renamed]
+        for name in dropped:
+            del renamed[name]
+        settled = not dropped
     missing: list[MissingSheet] = []
     cover: dict[str, dict[str, str]] | None = None
     for name, pid in gone.items():
-        found = holders.get(pid, [])
-        if pid and wanted[pid] == 1 and len(found) == 1:
-            renamed[name] = found[0]
+        if name in renamed:
             continue
+        found = pool.get(pid, [])
         if cover is None:
             cover = _cover_roster(book)
         identity = {"工号": pid, **cover.get(pid, {})}
@@ -213,10 +248,24 @@ def _find_renamed(book: Any, gone: dict[str, str], foreign: list[str],
             identity["部门"] = meta[f"department:{pid}"]
         missing.append(MissingSheet(name, pid, identity, found if len(found) > 1 else []))
     taken = set(renamed.values())
-    others = {sheet: held for held, sheets in holders.items() for sheet in sheets if sheet not in taken}
+    others = {sheet: holding for holding, sheets in holders.items() for sheet in sheets if sheet not in taken}
     for gone_sheet in missing:
         gone_sheet.others = {k: v for k, v in others.items() if k not in gone_sheet.candidates}
     return renamed, missing
+
+
+def _swaps(renamed: dict[str, str]) -> dict[str, tuple[str, ...]]:
+    """The names swapped (A <-> B) or rotated (A -> B -> C -> A) among people's sheets, per generated name:
+    the cycle of names starting with that one, each the name the sheet before it now carries.  A chain
+    that ends on a new name (A -> B, B -> 李四) is no cycle: those are renames."""
+    out: dict[str, tuple[str, ...]] = {}
+    for start in renamed:
+        cycle = [start]
+        while renamed.get(cycle[-1], start) != start and renamed[cycle[-1]] not in cycle:
+            cycle.append(renamed[cycle[-1]])
+        if len(cycle) > 1 and renamed.get(cycle[-1]) == start:
+            out[start] = tuple(cycle)
+    return out
 
 
 def _looks_like_person_sheet(rows: list[list[Any]]) -> bool:
