@@ -88,6 +88,21 @@ def test_ascii_headers_the_cells_choose_the_encoding(tmp_path, plain):
     assert result.rows == plain.rows and result.problem_count == 1
 
 
+@pytest.mark.parametrize(("encoding", "names", "label"), [
+    ("big5", ["陳美玲", "林志豪", "張家豪"], "Big5"),
+    ("gb18030", ["陈美玲", "林志豪", "张家豪"], "GB18030"),
+    ("gb18030", ["陳美玲", "林志豪", "張家豪"], "GB18030"),  # 繁體 names saved by mainland Excel
+])
+def test_english_headers_and_flags_chinese_names_choose_the_encoding(tmp_path, encoding, names, label):
+    """With English headers and Y/N flags, only the names were Chinese: a Big5 file was taken as GB18030
+    (on the tie) and its agents came out garbled.  The decoding that gives common characters wins."""
+    rows = [[f"T{i}", names[i % 3], f"客{i % 5}", f"2026-10-{5 + i:02d} 09:00:00", f"2026-10-{5 + i:02d} 09:03:00",
+             "Y" if i % 2 else "N", "N", "5"] for i in range(12)]
+    result = metrics([write_csv(tmp_path / "en.csv", rows, headers=ENGLISH, encoding=encoding)])
+    assert sorted(r[0] for r in result.rows) == sorted(names)
+    assert f"en.csv: 不是 UTF-8 编码, 已按 {label} 读取" in "\n".join(result.notices)
+
+
 def test_big5_after_a_long_ascii_beginning(tmp_path):
     filler = [[f"F{i}", "K1", f"X{i}", "2026-09-01 10:00:00", "", "resolved", "no", ""] for i in range(2000)]
     rows = filler + ROWS

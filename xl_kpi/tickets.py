@@ -30,8 +30,10 @@ import csv
 import io
 import re
 import tempfile
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -561,8 +563,36 @@ def _guess_encoding(sample: bytes, mapping: Mapping) -> str:
             rows = []
         header = max((_recognised([c.strip() for c in r], mapping) for r in rows[:4 * HEADER_SEARCH_ROWS]), default=0)
         words = sum(1 for r in rows for c in r if c.strip().lower() in _VALUE_WORDS)
-        scores[enc] = (header, words, -bad)
+        scores[enc] = (header, words, _common_share(text, enc), -bad)
     return "big5" if scores["big5"] > scores["gb18030"] else "gb18030"
+
+
+def _common_share(text: str, encoding: str) -> float:
+    """The share of the Chinese characters of ``text`` that are among the commonest of ``encoding``'s script:
+    GB2312's first level (3,755 characters) for GB18030, Big5's 常用字 (5,401) for Big5.  Text decoded with
+    its own encoding scores near 1; the other encoding's bytes turn into rare characters, kana and symbols
+    (about half or more).  Tells Big5 from GB18030 when headers and cells are English (names only are Chinese)."""
+    counts = Counter(c for c in text if not c.isascii() and not _NEUTRAL.match(c))
+    total = sum(counts.values())
+    if not total:
+        return 0.0
+    return sum(n for c, n in counts.items() if _is_common(c, encoding)) / total
+
+
+_NEUTRAL = re.compile(r"[\u3000-\u303f\uff00-\uffef\u2000-\u206f\ufeff]")  # punctuation and full-width forms: both have them
+
+
+@lru_cache(maxsize=65536)
+def _is_common(char: str, encoding: str) -> bool:
+    try:
+        code = char.encode("gb2312" if encoding == "gb18030" else "cp950")
+    except UnicodeEncodeError:
+        return False
+    if len(code) != 2:
+        return False
+    if encoding == "gb18030":
+        return 0xB0 <= code[0] <= 0xD7  # GB2312 level 1 (B0A1-D7F9)
+    return 0xA440 <= int.from_bytes(code, "big") <= 0xC67E  # Big5 常用國字
 
 
 def _first_non_utf8(path: Path) -> int | None:
