@@ -14,7 +14,10 @@ for 考评资格) or a row without 总分 (said as such in 考评资格原因, n
 
 末位请辞 (document 002, 第十二条) needs each month's 总分 and 实际销售额.  consolidate's summaries carry
 no sales, so a table of 工号, 期间 (or the month in its name) and 实际销售额 without 总分 may be given with
-them (its header may stand below a title row): its sales are merged into those months' rows.  Months
+them (its header may stand below a title row): its sales are merged into those months' rows (its rows of
+months no summary holds are said once per file, not per row).  A 工号 written otherwise only in letter case or
+full-/half-width (cs001, CS001) is the same person when unambiguous, across months and in the sales table:
+matched under the summary's spelling and said once per file (``AnnualNote``).  Months
 without any sales are said once in 问题 (``Annual.notes``: notes, not problems), as are calendar months
 no input holds.  A month is judged for 末位请辞, per department (or company), only when everyone ranked
 there by 总分 also has 实际销售额: a last place taken from an incomplete list could dismiss the wrong
@@ -30,9 +33,11 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from itertools import combinations
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +70,8 @@ _ALIASES = {
 }
 _WHAT = "输入表 (月度汇总的「公司总览」表、工号/期间/总分 表或 工号/期间/实际销售额 表) "
 _TESTS = ("公司简介成绩", "产品知识成绩", "仪器操作成绩")
+_PER_ROW = 20  # more 工号 of a sales table unknown to the summaries are said together, not per row
+_LISTED = 30  # 工号 listed in one sentence, at most
 _CN = {1: "一", 2: "两", 3: "三", 4: "四", 5: "五", 6: "六", 7: "七", 8: "八", 9: "九", 10: "十", 11: "十一", 12: "十二"}
 
 
@@ -74,6 +81,11 @@ class AnnualIssue:
     where: str
     person: str
     message: str
+
+
+class AnnualNote(AnnualIssue):
+    """Said in 问题 like an issue but no problem of the input (the exit status is unchanged): read_monthly
+    lists it among its issues, roll_up moves it to ``Annual.notes``."""
 
 
 @dataclass
@@ -162,12 +174,21 @@ def _n(count: int) -> str:
 
 
 def read_monthly(paths: list[str | Path], scheme: Scheme | None = None) -> tuple[list[MonthRow], list[AnnualIssue]]:
-    """Every month row of every input; problems (no 工号, bad total, duplicates) are listed, not raised."""
-    rows: list[MonthRow] = []
+    """Every month row of every input; problems (no 工号, bad total, duplicates) are listed, not raised.
+
+    工号 written differently only in letter case or full-/half-width (cs001, CS001, ＣＳ００１) are one
+    person when that is unambiguous (``_same_ids``, ``_merge_sales``); each file where that happened is
+    said once by an ``AnnualNote`` among the issues (roll_up moves it to ``Annual.notes``)."""
+    rows: list[tuple[Path, MonthRow]] = []
     issues: list[AnnualIssue] = []
     seen: dict[tuple[str, str], MonthRow] = {}
     supplied: list[tuple[Path, MonthRow]] = []
+    given: set[Path] = set()
     for path in map(Path, paths):
+        if path.is_file() and path.resolve() in given:  # e.g. matched by a wildcard and named again
+            issues.append(AnnualNote(path.name, "输入文件", "", f"说明: {path} 给了不止一次, 只读取一次"))
+            continue
+        given.add(path.resolve())
         for row in _read_one(path, scheme, issues):
             if row.sales_only:
                 supplied.append((path, row))
@@ -178,34 +199,159 @@ def read_monthly(paths: list[str | Path], scheme: Scheme | None = None) -> tuple
                                           f"工号 {row.pid} 的 {row.month} 重复: 已在 {seen[key].source} 出现, 本行未计入"))
                 continue
             seen[key] = row
-            rows.append(row)
-    _merge_sales(supplied, seen, issues)
-    return rows, issues
+            rows.append((path, row))
+    _same_ids(rows, issues)
+    _merge_sales(supplied, {(r.pid, r.month): r for _, r in rows}, issues)
+    return [r for _, r in rows], issues
+
+
+def _id_key(pid: str) -> str:
+    """A 工号 as compared across files: letter case, full-/half-width and surrounding spaces ignored."""
+    return unicodedata.normalize("NFKC", pid).strip().casefold()
+
+
+def _listed(items: list[str], limit: int = _LISTED) -> str:
+    """Items joined with 、, the first ``limit`` of them when there are more (then 等 N 个)."""
+    return _join(items) if len(items) <= limit else f"{_join(items[:limit])} 等 {len(items)} 个"
+
+
+def _spans(months: list[str]) -> str:
+    """Months as said in texts: runs of three or more calendar-consecutive months as 「A 至 B」."""
+    idx = sorted({_index(m) for m in months})
+    parts: list[str] = []
+    start = 0
+    for i in range(1, len(idx) + 1):
+        if i == len(idx) or idx[i] != idx[i - 1] + 1:
+            run = idx[start:i]
+            parts += [f"{_month(run[0])} 至 {_month(run[-1])}"] if len(run) >= 3 else [_month(m) for m in run]
+            start = i
+    return _join(parts)
+
+
+def _same_ids(rows: list[tuple[Path, MonthRow]], issues: list[AnnualIssue]) -> None:
+    """One 工号 written in several ways (differing only in letter case or full-/half-width) across the
+    monthly inputs: the rows are one person under the spelling of most months (the latest on a tie),
+    said once per file whose spelling was changed.  The spellings are different people, and stay apart
+    with a problem said, when two of them hold the same month or their names differ."""
+    groups: dict[str, dict[str, list[tuple[Path, MonthRow]]]] = {}
+    for path, r in rows:
+        groups.setdefault(_id_key(r.pid), {}).setdefault(r.pid, []).append((path, r))
+    renamed: dict[str, dict[str, str]] = {}  # file -> spelling there -> the spelling kept
+    for spellings in groups.values():
+        if len(spellings) < 2:
+            continue
+        months = {s: {r.month for _, r in v} for s, v in spellings.items()}
+        names = {s: {r.name for _, r in v if r.name} for s, v in spellings.items()}
+        why = ""
+        for a, b in combinations(sorted(spellings), 2):
+            both = sorted(months[a] & months[b])
+            if both:
+                why = f"在 {_spans(both)} 同时出现"
+            elif names[a] and names[b] and not names[a] & names[b]:
+                why = f"姓名不同 ({a}: {_join(sorted(names[a]))}; {b}: {_join(sorted(names[b]))})"
+            if why:
+                break
+        if why:
+            each = "、".join(f"{s} ({v[0][1].source})" for s, v in sorted(spellings.items()))
+            issues.append(AnnualIssue("", "工号", "、".join(sorted(spellings)), (
+                f"工号 {each} 只差大小写或全角/半角, 但{why}, 不能确定是同一人: 未合并, 按不同工号分别计算; "
+                "如是同一人, 请在各月汇总中统一工号后重新运行")))
+            continue
+        kept = max(spellings, key=lambda s: (len(spellings[s]), max(months[s])))
+        for s, v in spellings.items():
+            if s != kept:
+                for path, r in v:
+                    r.pid = kept
+                    renamed.setdefault(path.name, {})[s] = kept
+    for name, pairs in renamed.items():
+        issues.append(AnnualNote(name, "工号", "", (
+            f"说明: {name} 中 {len(pairs)} 个工号与其他月份的写法只差大小写或全角/半角, 已视为同一人合并: "
+            f"{_listed([f'{a} → {b}' for a, b in sorted(pairs.items())])}。如不是同一人, 请改正工号后重新运行")))
 
 
 def _merge_sales(supplied: list[tuple[Path, MonthRow]], seen: dict[tuple[str, str], MonthRow],
                  issues: list[AnnualIssue]) -> None:
     """实际销售额 from tables without 总分 (工号, 期间, 实际销售额) into the month rows of the summaries:
-    the monthly summaries written by consolidate carry no sales, which 末位请辞 needs."""
+    the monthly summaries written by consolidate carry no sales, which 末位请辞 needs.
+
+    A 工号 not in that month's summary is matched ignoring letter case and full-/half-width when exactly
+    one 工号 of the month (with the same name, if both have one) is so equal: said once per file.
+    Said once per file, not per row: the rows of months no summary holds, and 工号 unknown to the
+    summaries when there are more than ``_PER_ROW`` such rows (a table of other staff, or 工号 written
+    otherwise); fewer are said per row."""
+    by_key: dict[tuple[str, str], list[MonthRow]] = {}
+    for (pid, month), row in seen.items():
+        by_key.setdefault((_id_key(pid), month), []).append(row)
+    summarized = sorted({month for _, month in seen})
     taken: dict[tuple[str, str], MonthRow] = {}
+    files: dict[Path, list[MonthRow]] = {}
     for path, s in supplied:
-        if s.sales is None:
-            continue
-        key, where = (s.pid, s.month), s.source.removeprefix(f"{path.name} ")
-        row = seen.get(key)
-        if row is None:
-            issues.append(AnnualIssue(path.name, where, s.pid,
-                                      f"月度汇总中没有工号 {s.pid} 在 {s.month} 的记录, 这一行的实际销售额未计入"))
-        elif key in taken:
-            issues.append(AnnualIssue(path.name, where, s.pid,
-                                      f"工号 {s.pid} 的 {s.month} 实际销售额重复: 已在 {taken[key].source} 出现, 本行未计入"))
-        elif row.sales is not None and row.sales != s.sales:
-            issues.append(AnnualIssue(path.name, where, s.pid,
-                                      f"{s.month} 的实际销售额 {fmt(s.sales)} 与 {row.source} 的 {fmt(row.sales)} 不同; "
-                                      "按后者计算, 请核对"))
+        files.setdefault(path, []).append(s)
+    for path, table in files.items():
+        unsummarized: dict[str, list[str]] = {}  # month -> rows
+        unknown: list[tuple[MonthRow, str]] = []
+        matched: dict[str, str] = {}  # spelling in the table -> the summary's
+        for s in table:
+            if s.sales is None:
+                continue
+            where = s.source.removeprefix(f"{path.name} ")
+            if s.month not in summarized:
+                unsummarized.setdefault(s.month, []).append(where)
+                continue
+            row, alias = seen.get((s.pid, s.month)), False
+            if row is None:
+                alike = sorted(by_key.get((_id_key(s.pid), s.month), []), key=lambda r: r.pid)
+                if len(alike) > 1:
+                    issues.append(AnnualIssue(path.name, where, s.pid, (
+                        f"工号 {s.pid} 与 {s.month} 月度汇总中的 {_join([r.pid for r in alike])} 都只差大小写或全角/半角, "
+                        "不能确定是哪一人, 这一行的实际销售额未计入; 请按月度汇总的写法改正工号")))
+                    continue
+                if alike and s.name and alike[0].name and s.name != alike[0].name:
+                    issues.append(AnnualIssue(path.name, where, s.pid, (
+                        f"工号 {s.pid} ({s.name}) 与 {s.month} 月度汇总中的 {alike[0].pid} ({alike[0].name}) 只差大小写或"
+                        "全角/半角, 但姓名不同, 这一行的实际销售额未计入; 请核对工号")))
+                    continue
+                if not alike:
+                    unknown.append((s, where))
+                    continue
+                row, alias = alike[0], True
+            key = (row.pid, s.month)
+            if key in taken:
+                issues.append(AnnualIssue(path.name, where, s.pid,
+                                          f"工号 {s.pid} 的 {s.month} 实际销售额重复: 已在 {taken[key].source} 出现, 本行未计入"))
+            elif row.sales is not None and row.sales != s.sales:
+                issues.append(AnnualIssue(path.name, where, s.pid,
+                                          f"{s.month} 的实际销售额 {fmt(s.sales)} 与 {row.source} 的 {fmt(row.sales)} 不同; "
+                                          "按后者计算, 请核对"))
+            else:
+                taken[key] = s
+                row.sales = s.sales
+                if alias:
+                    matched[s.pid] = row.pid
+        if len(unknown) <= _PER_ROW:
+            for s, where in unknown:
+                issues.append(AnnualIssue(path.name, where, s.pid,
+                                          f"月度汇总中没有工号 {s.pid} 在 {s.month} 的记录, 这一行的实际销售额未计入"))
         else:
-            taken[key] = s
-            row.sales = s.sales
+            pids: dict[str, list[str]] = {}
+            for s, _ in unknown:
+                pids.setdefault(s.pid, []).append(s.month)
+            issues.append(AnnualIssue(path.name, f"{unknown[0][1]} 等 {len(unknown)} 行", "", (
+                f"月度汇总中没有这 {len(pids)} 个工号在所列月份的记录, 这 {len(unknown)} 行的实际销售额未计入: "
+                f"{_listed([f'{p} ({_spans(ms)})' for p, ms in pids.items()])}。请核对工号是否与月度汇总一致 "
+                "(如 Excel 把 001 存成了 1), 或这些人是否不在考核范围内")))
+        if unsummarized:
+            months = sorted(unsummarized)
+            count = sum(len(w) for w in unsummarized.values())
+            have = f"已交的月度汇总为 {_spans(summarized)}" if summarized else "没有交月度汇总"
+            first = next(w[0] for w in unsummarized.values())  # the first such row of the table
+            issues.append(AnnualIssue(path.name, f"{first} 等 {count} 行", "", (
+                f"{_spans(months)} 没有月度汇总 ({have}), 这 {len(months)} 个月的 {count} 行实际销售额未使用; "
+                "如漏交了这些月份的汇总, 请补上后重新运行")))
+        if matched:
+            issues.append(AnnualNote(path.name, "工号", "", (
+                f"说明: {path.name} 中 {len(matched)} 个工号与月度汇总的写法只差大小写或全角/半角, 已按月度汇总的工号计入"
+                f"实际销售额: {_listed([f'{a} → {b}' for a, b in sorted(matched.items())])}。如不是同一人, 请改正工号后重新运行")))
 
 
 def _read_one(path: Path, scheme: Scheme | None, issues: list[AnnualIssue]) -> list[MonthRow]:
@@ -318,6 +464,8 @@ def roll_up(rows: list[MonthRow], *, by: str = "year", missing: str = "skip", sc
     if missing not in MISSING_MODES:
         raise KpiError(f"--missing 应为 {' / '.join(MISSING_MODES)}, 收到 {missing}")
     issues = list(issues or [])
+    read_notes = [i for i in issues if isinstance(i, AnnualNote)]
+    issues = [i for i in issues if not isinstance(i, AnnualNote)]
     config = scheme.decisions if scheme is not None and scheme.decisions is not None else default_decisions()
     decimals = scheme.decimals if scheme is not None else 2
     weights: dict[int, Decimal] = config["month_weights"]
@@ -361,7 +509,7 @@ def roll_up(rows: list[MonthRow], *, by: str = "year", missing: str = "skip", sc
     for label, months in periods.items():
         group = [p for p in people if p.period == label]
         _decide(group, months, by_person, flags, config, scheme)
-    return Annual(by, missing, periods, people, issues, columns, _notes(rows, all_months, config))
+    return Annual(by, missing, periods, people, issues, columns, read_notes + _notes(rows, all_months, config))
 
 
 def _notes(rows: list[MonthRow], all_months: list[str], config: dict) -> list[AnnualIssue]:
