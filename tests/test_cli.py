@@ -303,3 +303,94 @@ def test_a_missing_input_file_is_told_in_chinese(tmp_path):
 def test_no_arguments_still_shows_the_help():
     result = CliRunner().invoke(main, [])
     assert "xl-kpi: 客服人员 KPI 考核" in result.output and "错误" not in result.output
+
+
+# --------------------------------------------------------------------------- score: an .xlsx with several sheets
+
+
+def workbook(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
+    """An .xlsx with these sheets in this order, each given as its rows from A1."""
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for name, rows in sheets.items():
+        ws = book.create_sheet(name)
+        for row in rows:
+            ws.append(row)
+    book.save(path)
+    return path
+
+
+FULL = ["0", "90", "5", "100%", "95", "10", "5", "5"]  # 100 points
+
+
+@pytest.fixture
+def department_data(tmp_path):
+    """Data kept as HR keeps a roster: a note first, a sheet per department (the second under a title, its
+    columns in another order, one more column, a 工号 of the first sheet again), and a list with no scheme column."""
+    return workbook(tmp_path / "数据.xlsx", {
+        "说明": [["每个部门一张表"]],
+        "客服一部": [QUANT_HEAD, ["K1", "王芳", "客服一部", *FULL], ["K2", "李娜", "客服一部", *FULL]],
+        "名单": [["工号", "姓名"], ["K1", "王芳"]],
+        "客服二部": [["客服二部 10 月"], ["姓名", "工号", *QUANT_HEAD[2:], "备注"],
+                     ["赵敏", "K7", "客服二部", "0.3%", *FULL[1:], "新入职"],
+                     ["李娜", "K2", "客服二部", *FULL, None]],
+    })
+
+
+def test_score_reads_every_sheet_with_a_header(department_data, tmp_path):
+    out = tmp_path / "out.xlsx"
+    result = run("score", "--scheme", "cs-quant", department_data, "-o", out)
+    assert result.exit_code == 1, result.output  # the 工号 on two sheets
+    rows = rows_of(out)
+    assert [(r["工号"], r["姓名"], r["总分"]) for r in rows] == [
+        ("K1", "王芳", 100), ("K2", "李娜", 100), ("K7", "赵敏", 94), ("K2", "李娜", 100)]
+    assert [r["问题"] for r in rows] == [None, None, None, "工作表「客服二部」第4行 B列: 工号 K2 与工作表「客服一部」第3行重复"]
+    lines = result.output.splitlines()
+    assert ("提示: 数据.xlsx: 数据分在 2 个工作表中, 已依次读取工作表「客服一部」(2 人)、「客服二部」(2 人); "
+            "工作表「说明」中没有含「工号」列的表头, 未读取; 工作表「名单」中没有方案 cs-quant 的指标列, 未读取") in lines, lines
+    assert "提示: 以下列不是方案 cs-quant 的指标, 已忽略: 备注 (工作表「客服二部」)" in lines, lines
+    assert "问题 数据.xlsx 工作表「客服二部」第4行 B列: 工号 K2 与工作表「客服一部」第3行重复" in lines, lines
+    assert "已处理 4 人, 3 人评分完整, 1 人有问题; 结果已写入" in result.output
+
+
+def test_score_names_the_sheet_of_a_problem_and_a_column_missing_on_one_sheet(tmp_path):
+    data = workbook(tmp_path / "数据.xlsx", {
+        "一部": [QUANT_HEAD, ["K1", "王芳", "一部", "0", "很好", *FULL[2:]]],
+        "二部": [[h for h in QUANT_HEAD if h != "问题解决率"], ["K7", "赵敏", "二部", *FULL[:3], *FULL[4:]]],
+    })
+    out = tmp_path / "out.csv"
+    result = run("score", "--scheme", "cs-quant", data, "-o", out)
+    assert result.exit_code == 1
+    problems = [r["问题"] for r in rows_of(out)]
+    assert problems == ["工作表「一部」第2行 E列: 客户满意度 应为数字, 收到文字「很好」",
+                        "工作表「二部」第2行 (缺少该列): 问题解决率 为空, 请填写"]
+    assert "缺少列: 问题解决率 (工作表「二部」)" in result.output.splitlines(), result.output
+
+
+def test_score_with_sheet_reads_that_sheet_only(department_data, tmp_path):
+    out = tmp_path / "out.csv"
+    result = run("score", "--scheme", "cs-quant", department_data, "-o", out, "--sheet", "客服二部")
+    assert result.exit_code == 0, result.output
+    assert [r["工号"] for r in rows_of(out)] == ["K7", "K2"]  # its header under a title; K2 is no duplicate here
+    assert "提示: 数据.xlsx" not in result.output
+    assert "默认第一张" not in run("score", "--help").output
+
+
+def test_score_says_which_sheet_it_read_when_others_have_no_header(tmp_path):
+    data = workbook(tmp_path / "DATA.xlsx", {"数据": [QUANT_HEAD, ["K1", "王芳", "一部", *FULL]],
+                                             "问题": [["文件", "行", "问题", "说明"]], "说明": [["设置"], ["期间", "2026-10"]]})
+    result = run("score", "--scheme", "cs-quant", data, "-o", tmp_path / "out.csv")
+    assert result.exit_code == 0, result.output
+    assert ("提示: DATA.xlsx: 已读取工作表「数据」(1 人); 工作表「问题」、「说明」中没有含「工号」列的表头, 未读取"
+            in result.output.splitlines()), result.output
+
+
+def test_score_finds_the_header_under_a_title_and_a_table_without_工号_is_still_told_per_row(write_csv, tmp_path):
+    titled = write_csv("titled.csv", [["客服一部 2026年10月"], QUANT_HEAD, ["K1", "王芳", "一部", *FULL]])
+    out = tmp_path / "o.csv"
+    assert run("score", "--scheme", "cs-quant", titled, "-o", out).exit_code == 0
+    assert [(r["工号"], r["总分"]) for r in rows_of(out)] == [("K1", "100")]
+    no_id = write_csv("no_id.csv", [["编号", *QUANT_HEAD[1:]], ["K1", "王芳", "一部", *FULL]])
+    result = run("score", "--scheme", "cs-quant", no_id, "-o", out)
+    assert result.exit_code == 1  # as before: the rows are scored and each says what is missing
+    assert rows_of(out)[0]["问题"] == "第2行: 缺少工号列"

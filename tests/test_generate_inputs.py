@@ -183,7 +183,9 @@ def test_a_roster_split_over_sheets_through_the_command(tmp_path):
     assert sorted(p.name for p in out.iterdir()) == ["2026-10-客服一部.xlsx", "2026-10-客服二部.xlsx"]
     sampled = CliRunner().invoke(main, ["sample", str(roster), "--percent", "100", "--seed", "1"])
     assert sampled.exit_code == 0, sampled.output
-    assert [line.split("\t")[0] for line in sampled.output.splitlines()] == ["K1001", "K1002", "K1007"]
+    lines = sampled.output.splitlines()  # the sheets read are told on stderr, as generate tells them
+    assert "提示 roster_2sheets.xlsx: 花名册分在 2 个工作表中, 已依次读取工作表「客服一部」(2 人)、「客服二部」(1 人)" in lines
+    assert [line.split("\t")[0] for line in lines if not line.startswith("提示 ")] == ["K1001", "K1002", "K1007"]
 
 
 def test_a_id_on_two_sheets_is_a_duplicate_naming_both_places(tmp_path):
@@ -294,13 +296,70 @@ def test_a_negative_bonus_base_on_an_xlsx_roster_names_the_sheet(tmp_path):
     assert people_of(result)["K1"].pay_inputs["bonus_base"].value is None
 
 
-def test_a_negative_bonus_base_in_the_data_file_is_reported_and_left_empty(tmp_path):
+def test_a_bad_bonus_base_in_the_data_file_says_the_roster_amount_is_used_instead(tmp_path):
+    """A refused amount of the data file leaves the roster's in the cell: the problem says so, and 未预填 only
+    when the cell is really left empty."""
     roster, data = tmp_path / "roster.csv", tmp_path / "data.csv"
-    roster.write_text("工号,姓名,部门,绩效奖金基数\nK1,王芳,一部,1200\n", encoding="utf-8")
-    data.write_text("工号,绩效奖金基数\nK1,-800\n", encoding="utf-8")
+    roster.write_text("工号,姓名,部门,绩效奖金基数\nK1,王芳,一部,1200\nK2,李娜,一部,1000.5\nK3,张伟,一部,\nK4,刘洋,一部,-1\n",
+                      encoding="utf-8")
+    data.write_text("工号,绩效奖金基数\nK1,-800\nK2,abc\nK3,-5\nK4,abc\n", encoding="utf-8")
     result = run_generate(tmp_path, roster, data)
-    assert "data.csv 第2行 B列: 绩效奖金基数不能为负数, 收到 -800, 未预填" in result.problems, result.problems
-    assert people_of(result)["K1"].pay_inputs["bonus_base"].value == 1200  # the roster's amount stays
+    assert result.problems == [
+        "roster.csv 第5行 绩效奖金基数: 绩效奖金基数不能为负数, 收到 -1, 未预填",
+        "data.csv 第2行 B列: 绩效奖金基数不能为负数, 收到 -800, 已改用花名册中的值 1200",
+        "data.csv 第3行 B列: 绩效奖金基数应为数字, 收到文字「abc」, 已改用花名册中的值 1000.5",
+        "data.csv 第4行 B列: 绩效奖金基数不能为负数, 收到 -5, 未预填",
+        "data.csv 第5行 B列: 绩效奖金基数应为数字, 收到文字「abc」, 未预填",
+    ], result.problems
+    people = people_of(result)
+    assert people["K1"].pay_inputs["bonus_base"].value == 1200  # the roster's amount, as the problem says
+    assert people["K2"].pay_inputs["bonus_base"].value == 1000.5
+    assert people["K3"].pay_inputs["bonus_base"].value is None  # left for HR to fill
+    assert people["K4"].pay_inputs["bonus_base"].value is None
+
+
+def test_a_bad_bonus_base_on_the_roster_says_the_data_file_amount_is_used_instead(tmp_path):
+    roster, data = tmp_path / "roster.csv", tmp_path / "data.csv"
+    roster.write_text("工号,姓名,部门,绩效奖金基数\nK1,王芳,一部,abc\nK2,李娜,一部,-3\n", encoding="utf-8")
+    data.write_text("工号,绩效奖金基数\nK1,900\n", encoding="utf-8")
+    result = run_generate(tmp_path, roster, data)
+    assert result.problems == [
+        "roster.csv 第2行 绩效奖金基数: 绩效奖金基数应为数字, 收到文字「abc」, 已改用数据文件中的值 900",
+        "roster.csv 第3行 绩效奖金基数: 绩效奖金基数不能为负数, 收到 -3, 未预填",
+    ], result.problems
+    people = people_of(result)
+    assert people["K1"].pay_inputs["bonus_base"].value == 900
+    assert people["K2"].pay_inputs["bonus_base"].value is None
+
+
+def test_bad_sales_amounts_say_which_value_the_sheet_got(tmp_path):
+    """计划销售额, 实际销售额 and 其他 (cs-table) come from the roster and the data file as 绩效奖金基数 does."""
+    roster = workbook(tmp_path / "花名册.xlsx", {"名单": [
+        ["工号", "姓名", "部门", "计划销售额", "实际销售额", "其他"],
+        ["K1", "王芳", "一部", 50000, "五万", -20],
+    ]})
+    data = workbook(tmp_path / "数据.xlsx", {"数据": [["工号", "计划销售额", "实际销售额", "其他"], ["K1", "abc", 42000.5, None]]})
+    scheme, text = get_scheme_with_text("cs-table")
+    result = generate(scheme, text, roster, "2026-10", tmp_path / "out", data=data)
+    assert result.problems == [
+        "花名册.xlsx 工作表「名单」第2行 实际销售额: 实际销售额应为数字, 收到文字「五万」, 已改用数据文件中的值 42000.5",
+        "花名册.xlsx 工作表「名单」第2行 其他: 其他不能为负数, 收到 -20, 未预填",
+        "数据.xlsx 工作表「数据」第2行 B列: 计划销售额应为数字, 收到文字「abc」, 已改用花名册中的值 50000",
+    ], result.problems
+    pay = people_of(result)["K1"].pay_inputs
+    assert (pay["plan"].value, pay["actual"].value, pay["other"].value) == (50000, 42000.5, None)
+
+
+def test_a_roster_with_two_columns_for_one_amount_reads_the_first_value(tmp_path):
+    """绩效奖金基数 and 績效獎金基數 on one roster: the first value given is the one read, and a refused one is not
+    replaced behind the problem's back (which says 未预填)."""
+    roster = tmp_path / "roster.csv"
+    roster.write_text("工号,姓名,部门,绩效奖金基数,績效獎金基數\nK1,王芳,一部,abc,1000\nK2,李娜,一部,,800\n", encoding="utf-8")
+    result = run_generate(tmp_path, roster)
+    assert result.problems == ["roster.csv 第2行 绩效奖金基数: 绩效奖金基数应为数字, 收到文字「abc」, 未预填"], result.problems
+    people = people_of(result)
+    assert people["K1"].pay_inputs["bonus_base"].value is None
+    assert people["K2"].pay_inputs["bonus_base"].value == 800
 
 
 # --------------------------------------------------------------------------- leading zeros

@@ -125,6 +125,16 @@ def test_roster_maps_names_and_lists_everyone(tmp_path):
     assert people["E2"]["问题总数"] == 0 and people["E2"]["平均响应时间"] is None
 
 
+def test_a_roster_row_left_out_says_so_in_the_words_of_metrics(tmp_path):
+    """metrics said of a roster row with no or a repeated 工号 「此行未生成考核表」, generate's words."""
+    roster = tmp_path / "roster.csv"
+    roster.write_text("工号,姓名\nE1,张三\n,李四\nE1,王五\n", encoding="utf-8")
+    path = write_log(tmp_path / "t.csv", [["T1", "E1", "C1", "2026-10-05 09:00:00", "2026-10-05 09:10:00", "是", "否", "90"]])
+    notices = compute_metrics([path], "2026-10", roster=roster).notices
+    assert "花名册 roster.csv 第3行 A列: 工号为空, 此行未读入" in notices
+    assert "花名册 roster.csv 第4行 A列: 工号 E1 与第2行重复, 此行未读入" in notices
+
+
 # =========================================================================== bad rows
 
 

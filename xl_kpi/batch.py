@@ -12,20 +12,24 @@ assessor: ``纪律性(自评)`` and ``纪律性(部门主管)`` (also ``纪律�
 
 Optional pay columns: 绩效奖金基数 (cs-quant: 绩效奖金 = 基数 × 总分%),
 计划销售额 / 实际销售额 / 其他 (cs-table: 提成 and 当月工资).
+
+The header may stand below a title.  An .xlsx is read from every sheet whose header holds 工号 and columns
+of the scheme (one sheet per department), in sheet order, as generate reads a roster (score_file).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from .engine import PersonScore, Problem, score_person
-from .errors import InputValueError
+from .errors import InputFileError, InputValueError
 from .numbers import fmt, plain, to_decimal
 from .scheme import Assessor, Indicator, Scheme, normalize
 from .inputs import InputSpec
-from .tables import Table, cell_text
+from .tables import Table, cell_text, read_table, read_tables, sheets_notice
 
 ID_COLUMN = "工号"
 IDENTITY = ("工号", "姓名", "部门")
@@ -121,9 +125,11 @@ class RowResult:
 @dataclass
 class ScoreReport:
     scheme: Scheme
-    table: Table
-    columns: ColumnMap
+    table: Table  # the first table scored
+    columns: ColumnMap  # with several tables: the columns of them all, each not on every sheet named with its sheets
     rows: list[RowResult]
+    tables: list[Table] = field(default_factory=list)  # every table scored, in order (the sheets of an .xlsx)
+    notices: list[str] = field(default_factory=list)  # which sheets were read, and which passed over
 
     @property
     def problem_rows(self) -> int:
@@ -172,11 +178,71 @@ def _cell(value: Decimal | None) -> Any:
     return None if value is None else plain(value)
 
 
-def score_table(scheme: Scheme, table: Table) -> ScoreReport:
-    """Score every row; a bad row is reported in its 问题 and never stops the others."""
-    cmap = map_columns(scheme, table.headers)
+def score_file(scheme: Scheme, path: str | Path, sheet: str | None = None) -> ScoreReport:
+    """Score every row of a .csv, or of an .xlsx: ``sheet`` only, else every sheet whose header holds 工号 and
+    columns of the scheme, in sheet order (each may have its own title rows and column order).
+
+    Sheets passed over (「说明」, with no 工号 in its first rows; a 「名单」 with none of the scheme's columns)
+    are named in a notice that also says which sheets were read, when the workbook has more than one.  A 工号
+    already read, on this sheet or an earlier one, is a duplicate naming both places.  When no sheet has a
+    工号 header, the first sheet (or ``sheet``) is read as before, its first row the header: every row then
+    says that the 工号 column is missing."""
+    skipped: list[str] = []
+    try:
+        tables = read_tables(path, sheet, required={ID_COLUMN: IDENTITY_ALIASES[ID_COLUMN]}, what="数据表",
+                             skipped=skipped)
+    except InputFileError:
+        return score_table(scheme, read_table(path, sheet))  # raises again unless no sheet has a 工号 header
+    maps = [map_columns(scheme, table.headers) for table in tables]
+    used = [(table, cmap) for table, cmap in zip(tables, maps) if cmap.inputs] or list(zip(tables, maps))
+    seen: dict[str, tuple[Table, int]] = {}
+    rows = [score_table(scheme, table, cmap, seen).rows for table, cmap in used]
+    report = ScoreReport(scheme, used[0][0], _merged([cmap for _, cmap in used], [t for t, _ in used]),
+                         [r for part in rows for r in part], [t for t, _ in used])
+    if len(tables) + len(skipped) > 1:
+        name = tables[0].path.name
+        counts = [len(part) for part in rows]
+        notice = sheets_notice(report.tables, counts, "数据") if len(used) > 1 else \
+            f"{name}: 已读取工作表「{used[0][0].sheet}」({counts[0]} 人)"
+        if skipped:
+            notice += f"; 工作表{'、'.join(f'「{n}」' for n in skipped)}中没有含「工号」列的表头, 未读取"
+        unused = [t for t in tables if all(t is not u for u, _ in used)]
+        if unused:
+            notice += f"; 工作表{'、'.join(f'「{t.sheet}」' for t in unused)}中没有方案 {scheme.id} 的指标列, 未读取"
+        report.notices.append(notice)
+    return report
+
+
+def _merged(maps: list[ColumnMap], tables: list[Table]) -> ColumnMap:
+    """One ColumnMap for the headers and notices of a report over several tables: the columns any of them has;
+    a column unknown, repeated or missing on some sheets only is named with those sheets."""
+    if len(maps) == 1:
+        return maps[0]
+    out = ColumnMap()
+    for cmap in maps:
+        for mine, theirs in ((out.inputs, cmap.inputs), (out.identity, cmap.identity), (out.pay, cmap.pay)):
+            for key, col in theirs.items():
+                mine.setdefault(key, col)
+    for name in ("unknown", "duplicate", "missing"):
+        where: dict[str, list[str]] = {}
+        for table, cmap in zip(tables, maps):
+            for head in getattr(cmap, name):
+                where.setdefault(head, []).append(str(table.sheet))
+        getattr(out, name).extend(
+            head if len(sheets) == len(tables) else f"{head} (工作表{'、'.join(f'「{s}」' for s in sheets)})"
+            for head, sheets in where.items())
+    return out
+
+
+def score_table(scheme: Scheme, table: Table, cmap: ColumnMap | None = None,
+                seen: dict[str, tuple[Table, int]] | None = None) -> ScoreReport:
+    """Score every row; a bad row is reported in its 问题 and never stops the others.
+
+    ``seen`` (工号 -> the table and row it was first read on) carries the 工号 of the tables scored before, for a
+    report over several sheets: one of them again here is a duplicate naming that sheet."""
+    cmap = cmap or map_columns(scheme, table.headers)
     results: list[RowResult] = []
-    seen_ids: dict[str, int] = {}
+    seen_ids = {} if seen is None else seen
     for index, row in enumerate(table.rows):
         if not any(v is not None and str(v).strip() for v in row):
             continue  # an empty row in the middle is not a person
@@ -188,9 +254,11 @@ def score_table(scheme: Scheme, table: Table) -> ScoreReport:
         elif not emp:
             problems.append(f"{table.where(index, cmap.identity[ID_COLUMN])}: 工号为空")
         elif emp in seen_ids:
-            problems.append(f"{table.where(index, cmap.identity[ID_COLUMN])}: 工号 {emp} 与第{seen_ids[emp]}行重复")
+            first, first_row = seen_ids[emp]
+            place = f"第{first_row}行" if first is table else f"工作表「{first.sheet}」第{first_row}行"
+            problems.append(f"{table.where(index, cmap.identity[ID_COLUMN])}: 工号 {emp} 与{place}重复")
         else:
-            seen_ids[emp] = table.first_row + index
+            seen_ids[emp] = (table, table.first_row + index)
 
         def get(ind: Indicator, spec: InputSpec, assessor: Assessor | None, _row=row) -> object:
             col = cmap.inputs.get((ind.id, spec.id, assessor.id if assessor else ""))
@@ -201,7 +269,7 @@ def score_table(scheme: Scheme, table: Table) -> ScoreReport:
         pay, pay_problems = _pay(scheme, cmap, table, index, row, score)
         problems += pay_problems
         results.append(RowResult(index, identity, score, pay, problems))
-    return ScoreReport(scheme, table, cmap, results)
+    return ScoreReport(scheme, table, cmap, results, [table])
 
 
 def _locate(table: Table, cmap: ColumnMap, index: int, problem: Problem) -> str:

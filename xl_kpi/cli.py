@@ -232,11 +232,13 @@ def scheme_check(path: str) -> None:
 @click.option("--scheme", "scheme_ref", required=True, cls=SchemeOption, help="方案 id ({ids}) 或方案文件.")
 @click.argument("input_path", metavar="INPUT", type=click.Path(dir_okay=False))
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="结果文件 (.xlsx 或 .csv).")
-@click.option("--sheet", default=None, help="读取的工作表名称 (默认第一张).")
+@click.option("--sheet", default=None,
+              help="只读取这张工作表 (默认: 所有表头含「工号」和方案指标列的工作表, 依次读取).")
 def score_cmd(scheme_ref: str, input_path: str, output: str, sheet: str | None) -> None:
     """按方案为 INPUT 中每一行打分, 写入 OUTPUT.
 
-    INPUT 有表头行: 工号 (必需)、姓名、部门, 以及每项指标一列 (表头写指标 id 或文件中的名称).
+    INPUT 有表头行: 工号 (必需)、姓名、部门, 以及每项指标一列 (表头写指标 id 或文件中的名称); 表头上方可以有标题行.
+    .xlsx 按部门分成几张工作表时依次读取, 并提示读了哪些表.
     任何一行有问题时退出码为 1, 其余行照常打分.
     """
     code = run_score(scheme_ref, input_path, output, sheet)
@@ -244,17 +246,18 @@ def score_cmd(scheme_ref: str, input_path: str, output: str, sheet: str | None) 
 
 
 def run_score(scheme_ref: str, input_path: str, output: str, sheet: str | None = None, *, quiet: bool = False) -> int:
-    from .batch import score_table
+    from .batch import score_file
     from .report import print_report, write_report
     from .scheme import get_scheme
-    from .tables import read_table, refuse_overwrite
+    from .tables import refuse_overwrite
 
     refuse_overwrite(output, [input_path])
     scheme = get_scheme(scheme_ref)
-    table = read_table(input_path, sheet)
-    report = score_table(scheme, table)
+    report = score_file(scheme, input_path, sheet)
     write_report(report, output)
     if not quiet:
+        for notice in report.notices:  # which sheets were read (as print_report gives its own notices)
+            click.echo(f"提示: {notice}", err=True)
         print_report(report, output)
     return 1 if report.problem_rows else 0
 
@@ -456,7 +459,10 @@ def sample_cmd(roster, percent, seed, output) -> None:
     from .sampling import sample_staff
     from .tables import write_table
 
-    headers, rows = sample_staff(roster, percent, seed)
+    notices: list[str] = []
+    headers, rows = sample_staff(roster, percent, seed, notices=notices)
+    for notice in notices:
+        click.echo(f"提示 {notice}", err=True)
     if output:
         write_table(output, headers, rows, sheet="抽样名单")
         click.echo(f"抽取 {len(rows)} 人, 已写入 {output}", err=True)

@@ -25,12 +25,12 @@ from .hant import in_lang
 from .errors import ExistingOutputError, InputFileError, InputValueError, KpiError
 from .inputs import InputSpec
 from .layout import COVER_SHEET, LISTS_SHEET, META_SHEET, RULES_SHEET, Layout, layout_for, input_key
-from .numbers import plain
+from .numbers import fmt, plain
 from .rules_sheet import fingerprint, write_rules_sheet
 from .scheme import Scheme, normalize
 from .sheets import ValidationBook, write_person_sheet
 from .tables import (atomic_path, backup_path, cell_text, check_replaceable, keep_backup, next_backup, print_a4_landscape,
-                     read_tables, Table)
+                     read_tables, sheets_notice, Table)
 
 ROSTER_COLUMNS = ("工号", "姓名", "部门", "岗位", "直属主管")
 ROSTER_ALIASES = {
@@ -111,8 +111,9 @@ def read_roster(path: str | Path) -> tuple[list[Person], list[str]]:
     return people, problems
 
 
-def load_roster(path: str | Path) -> tuple[list[Person], list[str], list[str]]:
-    """(people, problems, notices) of a roster (.csv or .xlsx).
+def load_roster(path: str | Path, skipped: str = "此行未生成考核表") -> tuple[list[Person], list[str], list[str]]:
+    """(people, problems, notices) of a roster (.csv or .xlsx); ``skipped`` ends the problem of a row left
+    out (what that means to the command reading the roster).
 
     The header may stand below a title.  An .xlsx roster is read from every sheet whose header holds
     「工号」 and 「姓名」 (one sheet per department), in sheet order, each with its own columns; sheets
@@ -147,12 +148,12 @@ def load_roster(path: str | Path) -> tuple[list[Person], list[str], list[str]]:
                 fields.setdefault(name, "")
             where = f"{table.path.name} {table.where(index, columns['工号'])}"
             if not fields["工号"]:
-                problems.append(f"{where}: 工号为空, 此行未生成考核表")
+                problems.append(f"{where}: 工号为空, {skipped}")
                 continue
             if fields["工号"] in seen:
                 first = seen[fields["工号"]]
                 place = f"第{first.row}行" if first.sheet == table.sheet else first.where
-                problems.append(f"{where}: 工号 {fields['工号']} 与{place}重复, 此行未生成考核表")
+                problems.append(f"{where}: 工号 {fields['工号']} 与{place}重复, {skipped}")
                 continue
             if not fields["姓名"]:  # the sheet is still made (named by the 工号 alone), but HR should know
                 problems.append(f"{table.path.name} {table.where(index, columns['姓名'])}: 工号 {fields['工号']} 的姓名为空, "
@@ -169,8 +170,7 @@ def load_roster(path: str | Path) -> tuple[list[Person], list[str], list[str]]:
         counts.append(len(people) - before)
     notices = []
     if len(tables) > 1:
-        read = "、".join(f"「{table.sheet}」({n} 人)" for table, n in zip(tables, counts))
-        notices.append(f"{tables[0].path.name}: 花名册分在 {len(tables)} 个工作表中, 已依次读取工作表{read}")
+        notices.append(sheets_notice(tables, counts, "花名册"))
     return people, problems, notices
 
 
@@ -195,27 +195,45 @@ def pay_amount(name: str, raw: object) -> Any:
     return plain(InputSpec(name, name, name, "amount", Decimal(0), None).check(raw))
 
 
-def roster_pay(people: list[Person], source: str) -> tuple[dict[str, dict[str, Any]], list[str]]:
-    """Pay amounts kept on the roster (绩效奖金基数, 计划销售额, 实际销售额, 其他) -> pre-filled pay inputs.
+def roster_pay(people: list[Person], source: str) -> tuple[dict[str, dict[str, Any]], list[tuple[str, str, str]]]:
+    """Pay amounts kept on the roster (绩效奖金基数, 计划销售额, 实际销售额, 其他) -> pre-filled pay inputs, and
+    the values refused.
 
-    A value that is not a non-negative amount (abc, -500) is reported and not pre-filled."""
+    A value that is not a non-negative amount (abc, -500) is not pre-filled: it is given back as (工号, input key,
+    message without its end), for the caller to say what the cell gets instead (a value of the data file, or
+    nothing: _instead).  When a sheet has two columns for one amount (绩效奖金基数 and 績效獎金基數), the first
+    value given is the one read (a later one is not pre-filled over it, nor a refused one)."""
     lookup = {normalize(alias): key for key, aliases in PAY_INPUTS.items() for alias in aliases}
     out: dict[str, dict[str, Any]] = {}
-    problems: list[str] = []
+    refused: list[tuple[str, str, str]] = []
     for person in people:
+        seen: set[str] = set()
         for head, raw in person.extra.items():
             key = lookup.get(normalize(head))
-            if key is None or not raw:
+            if key is None or key in seen or not raw:
                 continue
+            seen.add(key)
             try:
                 out.setdefault(person.id, {})[f"pay|{key}"] = pay_amount(head, raw)
             except InputValueError as exc:
-                problems.append(f"{source} {person.where} {head}: {exc}, 未预填")
-    return out, problems
+                refused.append((person.id, f"pay|{key}", f"{source} {person.where} {head}: {exc}"))
+    return out, refused
 
 
-def read_prefill(scheme: Scheme, path: str | Path) -> tuple[dict[str, dict[str, Any]], list[str], list[str]]:
+def _instead(value: Any, source: str) -> str:
+    """How a problem about a value not pre-filled ends: '已改用花名册中的值 1200' when ``source`` gives the cell
+    another value, else '未预填'."""
+    if value is None:
+        return "未预填"
+    return f"已改用{source}中的值 {fmt(Decimal(str(value)))}"
+
+
+def read_prefill(scheme: Scheme, path: str | Path, kept: dict[str, dict[str, Any]] | None = None,
+                 ) -> tuple[dict[str, dict[str, Any]], list[str], list[str]]:
     """(工号 -> {input key -> number}, problems, notices) from a DATA file laid out as for `xl-kpi score`.
+
+    ``kept`` holds the roster's values (工号 -> {input key -> number}, from roster_pay): a value of the data file
+    that is refused leaves the roster's in the cell, and its problem says so (…, 已改用花名册中的值 1200).
 
     An .xlsx is read, as a roster is, from every sheet whose header holds 「工号」 and columns of the scheme
     (one sheet per department), in sheet order; a sheet with 「工号」 but none of the scheme's columns is
@@ -269,7 +287,8 @@ def read_prefill(scheme: Scheme, path: str | Path) -> tuple[dict[str, dict[str, 
                 try:  # an input outside its range (150% resolved) is not put on a sheet that would refuse it
                     values[key] = plain(spec.check(raw)) if spec else pay_amount(table.headers[col], raw)
                 except InputValueError as exc:
-                    problems.append(f"{name} {table.where(index, col)}: {exc}, 未预填")
+                    other = (kept or {}).get(emp, {}).get(key)
+                    problems.append(f"{name} {table.where(index, col)}: {exc}, {_instead(other, '花名册')}")
             out[emp] = values
     return out, problems, notices
 
@@ -317,12 +336,17 @@ def generate(
     result = GenerateResult()
     people, problems, result.notices = load_roster(roster)
     result.problems += problems
-    prefill, roster_problems = roster_pay(people, Path(roster).name)
-    result.problems += roster_problems
+    prefill, refused = roster_pay(people, Path(roster).name)
+    data_values: dict[str, dict[str, Any]] = {}
+    data_problems: list[str] = []
     if data is not None:
-        data_values, data_problems, data_notices = read_prefill(scheme, data)
-        result.problems += data_problems
+        data_values, data_problems, data_notices = read_prefill(scheme, data, kept=prefill)
         result.notices += data_notices
+    # a roster value refused is not pre-filled, unless the data file (which wins over the roster) gives one
+    result.problems += [f"{message}, {_instead(data_values.get(emp, {}).get(key), '数据文件')}"
+                        for emp, key, message in refused]
+    result.problems += data_problems
+    if data is not None:
         ids = {p.id for p in people}
         for emp, values in data_values.items():  # the data file wins over the roster
             if emp not in ids:

@@ -269,11 +269,11 @@ class _Person:
     department: str
 
 
-def _read_roster(path: str | Path) -> tuple[list[_Person], list[str]]:
-    from .generate import read_roster
+def _read_roster(path: str | Path) -> tuple[list[_Person], list[str], list[str]]:
+    from .generate import load_roster
 
-    people, problems = read_roster(path)
-    return [_Person(p.id, p.fields.get("姓名", ""), p.fields.get("部门", "")) for p in people], problems
+    people, problems, notices = load_roster(path, skipped="此行未读入")
+    return [_Person(p.id, p.fields.get("姓名", ""), p.fields.get("部门", "")) for p in people], problems, notices
 
 
 # --------------------------------------------------------------------------- the computation
@@ -685,7 +685,8 @@ class _Work:
                 )
             agents = [(a, names.get(a, ""), "") for a in ids]
         else:
-            people, roster_problems = self.people
+            people, roster_problems, roster_notices = self.people
+            self.notices += roster_notices  # which sheets of the roster were read, as generate and sample say
             self.notices += [f"花名册 {p}" for p in roster_problems]
             by_id = {p.id: i for i, p in enumerate(people)}
             by_name: dict[str, list[int]] = {}

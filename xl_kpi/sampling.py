@@ -15,11 +15,15 @@ from .batch import IDENTITY_ALIASES
 from .errors import KpiError
 from .numbers import parse_config_number
 from .scheme import normalize
-from .tables import cell_text, read_tables
+from .tables import cell_text, read_tables, sheets_notice
 
 
-def sample_staff(roster: str | Path, percent: str, seed: int) -> tuple[list[str], list[list[str]]]:
-    """Headers and the sampled rows of ``roster`` (as text), in 工号 order."""
+def sample_staff(roster: str | Path, percent: str, seed: int, *,
+                 notices: list[str] | None = None) -> tuple[list[str], list[list[str]]]:
+    """Headers and the sampled rows of ``roster`` (as text), in 工号 order.
+
+    ``notices``, when given, gets what generate says of the same roster: which sheets were read, and how many
+    people each gave, when there were several."""
     try:
         pct = parse_config_number(percent if "%" in str(percent) else f"{percent}%")
     except ValueError:
@@ -32,13 +36,18 @@ def sample_staff(roster: str | Path, percent: str, seed: int) -> tuple[list[str]
     spellings = {normalize(a) for a in ids}
     headers, keys = _joined_headers([t.headers for t in tables])
     people: dict[str, list[str]] = {}
+    counts: list[int] = []
     for table in tables:
+        before = len(people)
         col = next(i for i, h in enumerate(table.headers) if normalize(h) in spellings)
         place = {key: i for i, key in enumerate(_column_keys(table.headers))}
         for row in table.rows:
             pid = cell_text(row[col])
             if pid and pid not in people:  # the first row of a 工号, on this sheet or an earlier one
                 people[pid] = [cell_text(row[place[key]]) if key in place else "" for key in keys]
+        counts.append(len(people) - before)
+    if notices is not None and len(tables) > 1:
+        notices.append(sheets_notice(tables, counts, "花名册"))
     ids = sorted(people)
     k = max(1, math.ceil(pct * len(ids))) if ids else 0
     chosen = sorted(random.Random(seed).sample(ids, k))

@@ -85,6 +85,7 @@ def read_tables(
     required: Mapping[str, Iterable[str]],
     what: str = "表格",
     incomplete: list[tuple[str, list[str]]] | None = None,
+    skipped: list[str] | None = None,
 ) -> list[Table]:
     """Every table of ``path`` whose header holds the ``required`` columns, in sheet order.
 
@@ -95,13 +96,22 @@ def read_tables(
 
     ``incomplete``, when given, gets (sheet name, the required columns it lacks) for each sheet passed
     over whose first rows hold some of the required columns but not all (「员工姓名」 for 「姓名」): a
-    sheet the caller may well have meant to be read.
+    sheet the caller may well have meant to be read.  ``skipped``, when given, gets the name of every sheet
+    passed over (those in ``incomplete`` too), for a notice of what was not read.
     """
-    return list(_tables(path, sheet, required, what, every=True, incomplete=incomplete))
+    return list(_tables(path, sheet, required, what, every=True, incomplete=incomplete, skipped=skipped))
+
+
+def sheets_notice(tables: list[Table], counts: list[int], what: str) -> str:
+    """Which sheets of a workbook were read, and how many people each gave: '花名册.xlsx: 花名册分在 2 个工作表中,
+    已依次读取工作表「客服一部」(2 人)、「客服二部」(1 人)' (``what`` is 花名册)."""
+    read = "、".join(f"「{table.sheet}」({n} 人)" for table, n in zip(tables, counts))
+    return f"{tables[0].path.name}: {what}分在 {len(tables)} 个工作表中, 已依次读取工作表{read}"
 
 
 def _tables(path: str | Path, sheet: str | None, required: Mapping[str, Iterable[str]] | None, what: str,
-            *, every: bool, incomplete: list[tuple[str, list[str]]] | None = None) -> Iterator[Table]:
+            *, every: bool, incomplete: list[tuple[str, list[str]]] | None = None,
+            skipped: list[str] | None = None) -> Iterator[Table]:
     """The tables with a header, each read only when asked for; InputFileError when there is none at all."""
     path = Path(path)
     if not path.is_file():
@@ -123,6 +133,8 @@ def _tables(path: str | Path, sheet: str | None, required: Mapping[str, Iterable
         else:
             looked.append((sheet_name, rows))
     if found:
+        if skipped is not None:
+            skipped += [sheet_name for sheet_name, _ in looked if sheet_name is not None]
         if incomplete is not None and required is not None:
             for sheet_name, rows in looked:
                 lacking = _lacking(rows, required)
