@@ -939,6 +939,37 @@ def test_a_file_without_resolved_is_left_out_of_both_resolution_rates(tmp_path, 
     assert "有解决状态的问题数" not in alone["K1"]  # only when a file lacks the column
 
 
+def test_an_empty_resolved_cell_is_not_known_and_said(tmp_path):
+    """An empty 是否解决 cell (or spaces) counted as 未解决, silently: two such tickets of four took 问题解决率
+    from 100% to 50%.  They are now left out of both resolution rates, as a file without the column is, and
+    a notice says how many and where; a --map file can say that an empty cell means unresolved."""
+    rows = [["E1", "K1", "C1", "2026-10-05 09:00:00", "2026-10-05 09:10:00", "是", "否", "90"],
+            ["E2", "K1", "C2", "2026-10-05 09:00:00", "2026-10-05 09:10:00", "", "否", "90"],
+            ["E3", "K1", "C3", "2026-10-05 09:00:00", "2026-10-05 09:10:00", "是", "", "90"],
+            ["E4", "K1", "C4", "2026-10-05 09:00:00", "2026-10-05 09:10:00", " ", "是", "90"]]
+    path = write_log(tmp_path / "e.csv", rows)
+    result = compute_metrics([path], "2026-10")
+    k1 = by_id(result)["K1"]
+    assert (k1["问题总数"], k1["已解决数"], k1["有解决状态的问题数"], k1["问题解决率"], k1["首次解决率"]) == (4, 2, 2, 1, 1)
+    assert (k1["服务客户数"], k1["投诉客户数"]) == (4, 1)  # an empty 是否投诉 is no complaint, as before
+    assert result.problem_count == 0
+    assert result.notices[0] == ("e.csv: 2 条工单的是否解决为空 (如第3行), 不计入问题解决率和首次解决率, 其他各项照常计入; "
+                                 '若空白表示未解决, 请在 --map 文件中写 values: {unresolved: [""]}')
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text('values:\n  unresolved: [""]\n', encoding="utf-8")
+    result = compute_metrics([path], "2026-10", mapping=mapping)
+    k1 = by_id(result)["K1"]
+    assert (k1["已解决数"], k1["问题解决率"]) == (2, 0.5) and "有解决状态的问题数" not in k1
+    assert not any("为空" in n for n in result.notices)
+    # the same tickets in an .xlsx: empty cells are empty cells there too
+    book = openpyxl.Workbook()
+    book.active.append(HANS)
+    for r in rows:
+        book.active.append([*r[:5], r[5] or None, r[6] or None, 90])
+    book.save(tmp_path / "e.xlsx")
+    assert by_id(compute_metrics([tmp_path / "e.xlsx"], "2026-10"))["K1"]["问题解决率"] == 1
+
+
 def test_a_copy_from_a_file_with_fewer_columns_gives_way(tmp_path, log):
     """Of two copies of a ticket, the first in file order was kept even when its file had no 是否解决:
     K1's T1 then counted as raised but left out of both resolution rates, and the figures depended on

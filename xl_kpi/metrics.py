@@ -84,6 +84,7 @@ ROW_KINDS = {1, 3, 4, 5, 9, 10, 12}  # problems found from the row alone, during
 CONTIGUOUS = {"blank", "no_ticket", "th1", "h1", "h2", "created_ms", "reply_ms", "satisfaction", "attitude", "in_period",
               "pre_bad", "file"}  # the columns read for every row after the scan
 VALUE_COLUMN = {"created": "created_ms", "first_reply": "reply_ms", "satisfaction": "satisfaction", "attitude": "attitude"}
+EMPTY_FLAG = 2  # an empty 是否解决 cell (``_flag_values``): not known whether resolved
 MAX_FCR_DAYS = 366  # a repeat contact within a year at most
 # what the tickets of a file without a column are taken as (the other files have it)
 MISSING_COLUMN = {
@@ -486,13 +487,18 @@ class _Work:
         blank = df["blank"].to_numpy()
         bad = df["pre_bad"].to_numpy() | no_agent | (aid < 0)
         columns = [pl.Series("aid", aid), pl.Series("no_agent", no_agent)]
+        empty = None  # tickets whose 是否解决 cell is empty
         for fld in ("resolved", "complaint"):
             if f"{fld}_text" in df.columns:
                 value = self._flag_values(fld, codes)[_category_codes(df[f"{fld}_text"], len(codes))]
-                bad |= value < 0
-                columns += [pl.Series(fld, value == 1), pl.Series(f"bad_{fld}", value < 0)]
+                bad |= value == -1
+                columns += [pl.Series(fld, value == 1), pl.Series(f"bad_{fld}", value == -1)]
+                if fld == "resolved" and (value == EMPTY_FLAG).any():
+                    empty = value == EMPTY_FLAG
         lacking = [i for i, s in enumerate(self.sources) if "resolved" not in s.columns]
-        if "resolved_text" in df.columns and lacking:  # those files' tickets are left out of both resolution rates
+        if empty is not None:  # not known whether resolved: left out of both resolution rates, as a file without the column
+            columns.append(pl.Series("resolved_known", ~empty))
+        elif "resolved_text" in df.columns and lacking:  # those files' tickets are left out of both resolution rates
             columns.append(pl.Series("resolved_known", ~np.isin(df["file"].to_numpy(), lacking)))
         lacking = [i for i, s in enumerate(self.sources) if "complaint" not in s.columns]
         if "complaint_text" in df.columns and lacking:  # those files' customers are left out of the complaint rate
@@ -501,6 +507,9 @@ class _Work:
         ok = ~(blank | bad)
         df = df.with_columns(*columns, pl.Series("ok", ok))
         del columns, aid, no_agent
+        if empty is not None:
+            self._empty_resolved(df, empty, lacking)
+            del empty
         sat_factor = self._sat_factor = self._satisfaction_scale(df)
 
         # a reported row whose customer and creation time are known is still a contact of that customer
@@ -635,20 +644,42 @@ class _Work:
         return df.with_columns(df[c].scatter(rows, failed[c]) for c in changed) if changed else df
 
     def _flag_values(self, fld: str, codes) -> Any:
-        """numpy int8 per category code (and a last slot for an empty cell): 1 yes, 0 no or empty,
-        -1 unreadable.  Exact words first; then spaces trimmed and any letter case."""
+        """numpy int8 per category code (and a last slot for an empty cell): 1 yes, 0 no, -1 unreadable,
+        ``EMPTY_FLAG`` for an empty cell (or spaces only) of 是否解决: not known (an empty 是否投诉 is no
+        complaint).  A --map file may give the empty text as a word (``unresolved: [""]``).  Exact words
+        first; then spaces trimmed and any letter case."""
         import numpy as np
 
         words = self._words(fld)
-        out = np.zeros(len(codes) + 1, dtype=np.int8)
+        empty = words.get("", EMPTY_FLAG if fld == "resolved" else 0)
+        out = np.full(len(codes) + 1, empty, dtype=np.int8)
         for code, (text, trimmed) in enumerate(zip(codes.to_list(), codes.str.strip_chars().to_list())):
             if text is None:
                 continue
             value = words.get(text)
             if value is None:
-                value = 0 if not trimmed else words.get(trimmed, words.get(trimmed.lower()))
+                value = empty if not trimmed else words.get(trimmed, words.get(trimmed.lower()))
             out[code] = -1 if value is None else value
         return out
+
+    def _empty_resolved(self, df, empty, lacking: list[int]) -> None:
+        """A notice per file with tickets of the period whose 是否解决 is empty (left out of both resolution rates)."""
+        import numpy as np
+
+        files = df["file"].to_numpy()
+        counted = empty & df["ok"].to_numpy() & df["in_period"].to_numpy() & ~np.isin(files, lacking)
+        if not counted.any():
+            return
+        rows = np.flatnonzero(counted)
+        per_file = np.bincount(files[rows], minlength=len(self.sources))
+        first_row = {}
+        for i in rows[np.unique(files[rows], return_index=True)[1]]:
+            first_row[int(files[i])] = int(df["row"][int(i)])
+        for f in np.flatnonzero(per_file):
+            self.notices.append(
+                f"{self.sources[f].name}: {per_file[f]} 条工单的是否解决为空 (如第{first_row[int(f)]}行), "
+                "不计入问题解决率和首次解决率, 其他各项照常计入; 若空白表示未解决, 请在 --map 文件中写 "
+                'values: {unresolved: [""]}')
 
     def _agents(self, df, codes):
         """(工号, 姓名, 部门) per agent; a problem per agent text; and per row, the agent's index
