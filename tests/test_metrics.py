@@ -939,6 +939,28 @@ def test_a_file_without_resolved_is_left_out_of_both_resolution_rates(tmp_path, 
     assert "有解决状态的问题数" not in alone["K1"]  # only when a file lacks the column
 
 
+def test_twelve_hour_times_with_shangwu_xiawu(tmp_path):
+    """Times as Chinese Windows writes them (2026/10/5 下午 1:03) could not be read at all, not even with a
+    --map format: %p reads AM / PM only, and a literal 上午 in the format was refused in English."""
+    rows = [["F1", "K1", "C1", "2026/10/5 上午 9:03", "2026/10/5 上午 9:13", "是", "否", "90"],  # 10 min
+            ["F2", "K1", "C2", "2026/10/5 下午 1:03", "2026/10/5 下午 1:33", "是", "否", "90"],  # 30
+            ["F3", "K1", "C3", "2026/10/5 下午 12:03", "2026/10/5 下午 12:04", "是", "否", "90"],  # noon: 1
+            ["F4", "K1", "C4", "2026/10/6 上午 12:03", "2026/10/6 上午 12:05:00", "是", "否", "90"],  # midnight: 2
+            ["F5", "K1", "C5", "2026/10/7 PM 11:50", "2026/10/8 AM 12:10", "是", "否", "90"]]  # 20, over midnight
+    result = compute_metrics([write_log(tmp_path / "t.csv", rows)], "2026-10")
+    assert result.problem_count == 0
+    assert by_id(result)["K1"]["平均响应时间"] == pytest.approx(63 / 5)
+    # a day-first layout through --map, with %p
+    day_first = [[r[0], r[1], r[2], "5/10/2026 下午 1:03", "5/10/2026 下午 1:33", *r[5:]] for r in rows[:1]]
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text('time_formats: ["%d/%m/%Y %p %I:%M"]\n', encoding="utf-8")
+    result = compute_metrics([write_log(tmp_path / "d.csv", day_first)], "2026-10", mapping=mapping)
+    assert result.problem_count == 0 and by_id(result)["K1"]["平均响应时间"] == 30
+    mapping.write_text('time_formats: ["%Y/%m/%d 上午 %I:%M"]\n', encoding="utf-8")
+    with pytest.raises(InputFileError, match=r"12 小时制的时 \(%I\) 要与 %p 一起用, %p 读上午/下午或 AM/PM"):
+        compute_metrics([write_log(tmp_path / "d.csv", day_first)], "2026-10", mapping=mapping)
+
+
 def test_an_empty_resolved_cell_is_not_known_and_said(tmp_path):
     """An empty 是否解决 cell (or spaces) counted as 未解决, silently: two such tickets of four took 问题解决率
     from 100% to 50%.  They are now left out of both resolution rates, as a file without the column is, and

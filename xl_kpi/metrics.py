@@ -73,7 +73,7 @@ from .tables import refuse_overwrite
 from .tickets import (
     CATEGORY_FIELDS, FALSE_WORDS, FIELDS, NO_REPLY_WORDS, TIME_FORMATS, TRUE_WORDS, UNRATED_WORDS, Mapping, Schedule, Source,
     business_clock_expr, load_mapping, local_time_ms, open_sources, parse_peak, parse_period, parse_schedule,
-    read_problem, reopen_gb18030,
+    read_problem, reopen_gb18030, time_text,
 )
 
 MS_PER_MINUTE = 60_000
@@ -378,7 +378,8 @@ class _Work:
                 continue
 
             def fits(fmt: str) -> int:
-                return sample.str.to_datetime(fmt, strict=False, exact=True, cache=False, time_unit="ms").count()
+                return time_text(sample, fmt).str.to_datetime(fmt, strict=False, exact=True, cache=False,
+                                                              time_unit="ms").count()
 
             best = max(candidates, key=fits)  # the first of equals: plain seconds before fractions (faster)
             out[fld] = [best] + [f for f in candidates if f != best]

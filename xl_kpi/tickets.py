@@ -147,6 +147,13 @@ TIME_FORMATS = (  # plain seconds first: with equal fit the faster format is use
     "%Y年%m月%d日 %H:%M",
     "%Y年%m月%d日%H:%M:%S",
     "%Y年%m月%d日%H:%M",
+    # 12-hour times (``%p``): 上午 / 下午 as Chinese Windows writes them, or AM / PM
+    "%Y/%m/%d %p %I:%M:%S",
+    "%Y/%m/%d %p %I:%M",
+    "%Y-%m-%d %p %I:%M:%S",
+    "%Y-%m-%d %p %I:%M",
+    "%Y/%m/%d %I:%M:%S %p",
+    "%Y/%m/%d %I:%M %p",
     # times with an offset (``OFFSET_FORMAT``): 2026-10-01T03:00:00+08:00, …T03:00:00.123Z, 2026-10-01 03:00:00+0800
     "%Y-%m-%dT%H:%M:%S%.f%#z",
     "%Y-%m-%d %H:%M:%S%.f%#z",
@@ -285,9 +292,17 @@ def _check_time_format(fmt: str, source: str) -> None:
         pl.Series(["2026-10-05 09:03:00"]).str.to_datetime(fmt, strict=False, exact=True, cache=False, time_unit="ms")
     except (pl.exceptions.PolarsError, ValueError) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        twelve = ("; 12 小时制的时 (%I) 要与 %p 一起用, %p 读上午/下午或 AM/PM, 如 \"%Y/%m/%d %p %I:%M\""
+                  if "%I" in fmt and "%p" not in fmt else "")
         raise InputFileError(
             f"{source}: time_formats 中的「{fmt}」不能用作时间格式 ({first}); 时间格式应同时有时和分, "
-            "如 \"%Y-%m-%d %H:%M\" (%Y 年 %m 月 %d 日 %H 时 %M 分 %S 秒)") from None
+            f"如 \"%Y-%m-%d %H:%M\" (%Y 年 %m 月 %d 日 %H 时 %M 分 %S 秒){twelve}") from None
+
+
+def time_text(text: Any, fmt: str) -> Any:
+    """The texts ``text`` (a Polars expression or Series) as ``fmt`` reads them: for a 12-hour format (``%p``),
+    上午 / 下午 written as AM / PM."""
+    return text.str.replace_many(["上午", "下午"], ["AM", "PM"]) if "%p" in fmt else text
 
 
 def check_timezone(zone: Any, source: str) -> str:
@@ -311,7 +326,7 @@ def local_time_ms(text: Any, fmt: str, zone: str) -> Any:
     of the local (wall-clock) time, null where they do not fit.  A time written with an offset (``fmt``
     reads one, ``OFFSET_FORMAT``) is converted to the local time of ``zone``; one without is taken as
     written (the plain formats are read exactly as before: no conversion at all)."""
-    parsed = text.str.to_datetime(fmt, strict=False, exact=True, cache=False, time_unit="ms")
+    parsed = time_text(text, fmt).str.to_datetime(fmt, strict=False, exact=True, cache=False, time_unit="ms")
     offset = OFFSET_FORMAT.search(fmt)
     if offset is not None:
         if not offset.group().endswith("z"):  # a literal Z: read without an offset, it is UTC
