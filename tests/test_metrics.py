@@ -1110,6 +1110,37 @@ def test_an_excel_date_serial_is_named_as_such(tmp_path):
         == ["u.csv 第2行: 创建时间「abc」无法识别"]
 
 
+def serial(text: str) -> float:
+    moment = datetime.fromisoformat(text)
+    return (moment - datetime(1899, 12, 30)) / timedelta(days=1)
+
+
+@pytest.mark.parametrize("date1904", [False, True])
+def test_excel_date_serials_in_an_xlsx_are_read_as_times(tmp_path, date1904):
+    """In an .xlsx, a time cell formatted 常规 holds the serial number (46300.375): it was reported as
+    unreadable, with the advice to use the .xlsx file, which it already was.  It is read as the time it stands
+    for (counted from 1904 in a workbook that says so), and a notice says so once per column."""
+    book = openpyxl.Workbook()
+    book.epoch = openpyxl.utils.datetime.CALENDAR_MAC_1904 if date1904 else openpyxl.utils.datetime.CALENDAR_WINDOWS_1900
+    shift = (datetime(1904, 1, 1) - datetime(1899, 12, 30)) / timedelta(days=1) if date1904 else 0
+    book.active.append(HANS)
+    for r in LOG:
+        created = serial(r[3]) - shift
+        reply = serial(r[4]) - shift if r[4] else None
+        book.active.append([*r[:3], created, reply, *r[5:7], int(r[7]) if r[7] else None])
+    for cell in book.active["D"] + book.active["E"]:
+        cell.number_format = "General"
+    book.save(tmp_path / "t.xlsx")
+    result = compute_metrics([tmp_path / "t.xlsx"], "2026-10", satisfaction_scale=5)
+    assert result.problem_count == 0
+    assert result.rows == compute_metrics([write_log(tmp_path / "t.csv", LOG)], "2026-10", satisfaction_scale=5).rows
+    assert result.notices[:2] == [
+        f"t.xlsx: 创建时间列有 8 个单元格是数字 (Excel 的日期序列号, 单元格为常规格式), 已按日期时间读取, "
+        f"如第2行 {serial(LOG[0][3]) - shift} 为 2026-10-05 09:00:00",
+        f"t.xlsx: 首次回复时间列有 7 个单元格是数字 (Excel 的日期序列号, 单元格为常规格式), 已按日期时间读取, "
+        f"如第2行 {serial(LOG[0][4]) - shift} 为 2026-10-05 09:04:00"]
+
+
 def test_empty_and_space_only_ids_are_no_ids(tmp_path):
     """Empty ticket and customer ids are told by their hashes (not by comparing texts): an empty, a
     quoted-empty and a spaces-only id are all none.  Rows without a ticket id are no copies of each

@@ -794,7 +794,8 @@ def _read_sheets(book: Any, path: Path, index: int, mapping: Mapping, category: 
             continue
         if at:
             notices.append(f"{source}: 表头在第{at + 1}行, 其上的标题等未读入")
-        found.append((name, headers, columns, notices, _sheet_frame(rows, at, columns, index + len(found), category)))
+        frame = _sheet_frame(rows, at, columns, index + len(found), category, notices, source, _date1904(path))
+        found.append((name, headers, columns, notices, frame))
     if not found:
         raise InputFileError(
             f"{path.name}: 没有一个工作表的表头能识别 (前 {HEADER_SEARCH_ROWS} 行中应有 客服工号或客服姓名、客户、创建时间 等列); "
@@ -815,21 +816,60 @@ def _read_sheets(book: Any, path: Path, index: int, mapping: Mapping, category: 
     return found
 
 
-def _sheet_frame(rows: list[list[Any]], at: int, columns: dict[str, int], index: int, category: Any) -> Any:
-    """The lazy frame of a sheet's tickets: the rows below its header ``rows[at]`` (``rows[0]`` is row 1)."""
+def _sheet_frame(rows: list[list[Any]], at: int, columns: dict[str, int], index: int, category: Any,
+                 notices: list[str] | None = None, source: str = "", date1904: bool = False) -> Any:
+    """The lazy frame of a sheet's tickets: the rows below its header ``rows[at]`` (``rows[0]`` is row 1).
+
+    A number in a time column is an Excel date serial in a cell formatted 常规 (General): read as the date and
+    time it stands for, and said in ``notices`` (once per column)."""
     import polars as pl
 
     body = rows[at + 1:]
     while body and not any(cell_string(v) for v in body[-1]):  # trailing empty rows: no rows of the export
         body.pop()
-    data: dict[str, list[str | None]] = {fld: [cell_string(r[col]) if col < len(r) else None for r in body]
-                                         for fld, col in columns.items()}
     first_row = at + 2  # rows[0] is the sheet's row 1: the header is row at + 1
+    data: dict[str, list[str | None]] = {}
+    for fld, col in columns.items():
+        cells = [r[col] if col < len(r) else None for r in body]
+        if fld in ("created", "first_reply"):
+            serials = [i for i, v in enumerate(cells) if _is_serial(v)]
+            if serials and notices is not None:
+                i = serials[0]
+                shown = cell_string(_from_serial(cells[i], date1904))
+                notices.append(f"{source}: {FIELDS[fld][0]}列有 {len(serials)} 个单元格是数字 (Excel 的日期序列号, 单元格为"
+                               f"常规格式), 已按日期时间读取, 如第{first_row + i}行 {cells[i]} 为 {shown}")
+            for i in serials:
+                cells[i] = _from_serial(cells[i], date1904)
+        data[fld] = [cell_string(v) for v in cells]
     rows_no = list(range(first_row, first_row + len(body)))
     return pl.DataFrame(
         {"file": pl.Series([index] * len(rows_no), dtype=pl.UInt16), "row": pl.Series(rows_no, dtype=pl.UInt32),
          **{fld: pl.Series(values, dtype=pl.String) for fld, values in data.items()}}
     ).with_columns(pl.col(fld).cast(category) for fld in data if fld in CATEGORY_FIELDS).lazy()
+
+
+def _is_serial(value: Any) -> bool:
+    """A number that can be an Excel date-time serial of a ticket: 1954 to 2119 (20000 to 80000 days)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and 20_000 <= value < 80_000
+
+
+def _from_serial(value: float, date1904: bool = False) -> datetime:
+    """The date and time an Excel serial stands for (to the millisecond); ``date1904``: the workbook counts
+    from 1904 (old Mac Excel)."""
+    epoch = datetime(1904, 1, 1) if date1904 else datetime(1899, 12, 30)
+    return epoch + timedelta(milliseconds=round(value * 86_400_000))
+
+
+def _date1904(path: Path) -> bool:
+    """Whether the workbook at ``path`` counts its dates from 1904 (its workbook.xml says date1904)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            head = archive.read("xl/workbook.xml")[:4096]
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return False
+    return re.search(rb'date1904="(1|true)"', head) is not None
 
 
 def read_problem(name: str, exc: BaseException) -> str:
