@@ -220,7 +220,7 @@ def test_a_department_sheet_whose_header_lacks_a_column_is_a_problem_not_skipped
     roster = workbook(tmp_path / "花名册.xlsx", {
         "说明": [["工号请填写完整"], ["姓名写全名"]],
         "客服一部": [HEADER[:3], ["K1", "王芳", "客服一部"]],
-        "客服三部": [["工号", "员工姓名", "部门"], ["K9", "周杰", "客服三部"]],
+        "客服三部": [["工号", "名字", "部门"], ["K9", "周杰", "客服三部"]],
     })
     people, problems, notices = load_roster(roster)
     assert [p.id for p in people] == ["K1"]

@@ -33,8 +33,12 @@ from .tables import Table, cell_text, read_table, read_tables, sheets_notice
 
 ID_COLUMN = "工号"
 IDENTITY = ("工号", "姓名", "部门")
-IDENTITY_ALIASES = {"工号": ("工号", "員工編號", "员工编号", "工號", "id", "employee_id"),
-               "姓名": ("姓名", "name"), "部门": ("部门", "部門", "department")}
+IDENTITY_ALIASES = {  # as Chinese HR exports head them (简体 and 繁體); none is a header of a built-in scheme's input
+    "工号": ("工号", "員工編號", "员工编号", "工號", "员工工号", "員工工號", "职工号", "職工號", "职工编号", "職工編號",
+           "id", "employee_id"),
+    "姓名": ("姓名", "员工姓名", "員工姓名", "职工姓名", "職工姓名", "name"),
+    "部门": ("部门", "部門", "所属部门", "所屬部門", "部门名称", "部門名稱", "所在部门", "所在部門", "department"),
+}
 PAY_INPUTS = {
     "bonus_base": ("绩效奖金基数", "績效獎金基數"),
     "plan": ("计划销售额", "計劃銷售額", "X"),

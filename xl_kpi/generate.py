@@ -8,7 +8,8 @@ file and sheet names made safe for Windows and Excel.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+import unicodedata
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -35,9 +36,12 @@ from .tables import (atomic_path, backup_path, cell_text, check_replaceable, kee
 ROSTER_COLUMNS = ("工号", "姓名", "部门", "岗位", "直属主管")
 ROSTER_ALIASES = {
     **IDENTITY_ALIASES,  # 工号, 姓名, 部门: spelled as in a DATA file
-    "岗位": ("岗位", "崗位", "职位", "職位", "position"),
-    "直属主管": ("直属主管", "直屬主管", "主管", "supervisor"),
+    "岗位": ("岗位", "崗位", "职位", "職位", "岗位名称", "崗位名稱", "职务", "職務", "position"),
+    "直属主管": ("直属主管", "直屬主管", "主管", "直属上级", "直屬上級", "直接上级", "直接上級", "直接主管", "上级", "上級",
+             "直属领导", "直屬領導", "supervisor"),
 }
+SHOWN_COLUMNS = ("岗位", "直属主管")  # optional roster columns generate writes on the cover and on every sheet
+NOTICE_ROWS = 10  # a notice naming rows names at most this many
 RESERVED_SHEETS = {normalize(n) for n in (COVER_SHEET, RULES_SHEET, META_SHEET, LISTS_SHEET, "history")}
 WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
 PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -105,20 +109,47 @@ class Person:
         return self.fields["工号"]
 
 
+def id_key(emp: str) -> str:
+    """A 工号 as compared between files and rows: NFKC (full-width Ｋ００４ typed with a Chinese IME is K004),
+    trimmed."""
+    return unicodedata.normalize("NFKC", emp).strip()
+
+
+def _normalized_notice(name: str, changed: list[tuple[str, str, str]], done: str) -> str:
+    """One notice for a file's 工号 compared in half-width: '花名册.csv: 以下工号含全角字符, 已按半角…: 第3行 A列
+    Ｋ004 → K004、…' (at most NOTICE_ROWS places named)."""
+    shown = "、".join(f"{where} {raw} → {key}" for where, raw, key in changed[:NOTICE_ROWS])
+    more = f" 等 {len(changed)} 处" if len(changed) > NOTICE_ROWS else ""
+    return f"{name}: 以下工号含全角字符, {done}: {shown}{more}"
+
+
+def _spelled(emp: str, first: str, place: str) -> str:
+    """'第3行写作 K005, 全角、半角视为同一工号' when a 工号 is the one read at ``place`` only once compared in
+    half-width; '' when both are written alike."""
+    return f"{place}写作 {first}, 全角、半角视为同一工号" if emp != first else ""
+
+
 def read_roster(path: str | Path) -> tuple[list[Person], list[str]]:
     """(people, problems) of a roster; load_roster also gives its notices."""
     people, problems, _ = load_roster(path)
     return people, problems
 
 
-def load_roster(path: str | Path, skipped: str = "此行未生成考核表") -> tuple[list[Person], list[str], list[str]]:
+def load_roster(path: str | Path, skipped: str = "此行未生成考核表", *, shown: Iterable[str] = (),
+                normalized: str = "已按半角查重, 照花名册原样书写") -> tuple[list[Person], list[str], list[str]]:
     """(people, problems, notices) of a roster (.csv or .xlsx); ``skipped`` ends the problem of a row left
-    out (what that means to the command reading the roster).
+    out (what that means to the command reading the roster); ``shown`` names the optional columns (岗位,
+    直属主管) the caller writes on the cover and the sheets: a notice names those the roster lacks;
+    ``normalized`` says, in the notice naming the full-width 工号, what was done with them.
+
+    Columns are found by the spellings of ROSTER_ALIASES (所属部门 for 部门, 员工姓名 for 姓名, 员工编号 for 工号 …).
+    工号 are compared by id_key (a full-width Ｋ004 is K004: the same person, a duplicate of K004 on another
+    row), each person keeping the roster's own spelling; one notice names the rows whose 工号 so changed.
 
     The header may stand below a title.  An .xlsx roster is read from every sheet whose header holds
     「工号」 and 「姓名」 (one sheet per department), in sheet order, each with its own columns; sheets
     without such a header (「说明」) are passed over, a problem when their header has only some of these
-    columns (「员工姓名」 for 「姓名」).  A 工号 already read, on this sheet or an earlier one,
+    columns (「名字」 for 「姓名」).  A 工号 already read, on this sheet or an earlier one,
     is a duplicate.  When more than one sheet is read, a notice says which."""
     incomplete: list[tuple[str, list[str]]] = []
     tables = read_tables(path, required={name: ROSTER_ALIASES[name] for name in ("工号", "姓名")}, what="花名册",
@@ -126,7 +157,8 @@ def load_roster(path: str | Path, skipped: str = "此行未生成考核表") -> 
     lookup = {normalize(a): name for name, aliases in ROSTER_ALIASES.items() for a in aliases}
     people: list[Person] = []
     problems: list[str] = []
-    seen: dict[str, Person] = {}
+    seen: dict[str, Person] = {}  # id_key -> the person first read with it
+    changed: list[tuple[str, str, str]] = []  # (where, 工号 as written, as compared) when id_key changed it
     maps = [_roster_columns(table.headers, lookup) for table in tables]
     no_department = [table for table, (columns, _) in zip(tables, maps) if "部门" not in columns]
     if len(no_department) == len(tables):  # every sheet would go into one 未分部门 workbook: said once, not per row
@@ -134,7 +166,7 @@ def load_roster(path: str | Path, skipped: str = "此行未生成考核表") -> 
     else:
         problems += [f"{table.path.name} 工作表「{table.sheet}」: 此工作表没有「部门」列, 其中的人归入「未分部门」"
                      for table in no_department]
-    # a sheet whose header lacks a column (「员工姓名」): its people would be lost without a word
+    # a sheet whose header lacks a column (「名字」): its people would be lost without a word
     problems += [f"{tables[0].path.name} 工作表「{sheet}」: 表头中没有{'和'.join(f'「{c}」' for c in lacking)}列, "
                  "此工作表未读取, 其中的人未生成考核表" for sheet, lacking in incomplete]
     counts: list[int] = []
@@ -150,10 +182,12 @@ def load_roster(path: str | Path, skipped: str = "此行未生成考核表") -> 
             if not fields["工号"]:
                 problems.append(f"{where}: 工号为空, {skipped}")
                 continue
-            if fields["工号"] in seen:
-                first = seen[fields["工号"]]
+            key = id_key(fields["工号"])
+            if key in seen:
+                first = seen[key]
                 place = f"第{first.row}行" if first.sheet == table.sheet else first.where
-                problems.append(f"{where}: 工号 {fields['工号']} 与{place}重复, {skipped}")
+                spelled = _spelled(fields["工号"], first.id, place)
+                problems.append(f"{where}: 工号 {fields['工号']} 与{place}重复{f' ({spelled})' if spelled else ''}, {skipped}")
                 continue
             if not fields["姓名"]:  # the sheet is still made (named by the 工号 alone), but HR should know
                 problems.append(f"{table.path.name} {table.where(index, columns['姓名'])}: 工号 {fields['工号']} 的姓名为空, "
@@ -165,13 +199,41 @@ def load_roster(path: str | Path, skipped: str = "此行未生成考核表") -> 
                 fields["部门"] = "未分部门"
             person = Person(fields, {h: cell_text(row[c]) for h, c in extra.items()}, table.first_row + index,
                             table.sheet)
-            seen[person.id] = person
+            seen[key] = person
+            if key != person.id:
+                changed.append((table.where(index, columns["工号"]), person.id, key))
             people.append(person)
         counts.append(len(people) - before)
     notices = []
     if len(tables) > 1:
         notices.append(sheets_notice(tables, counts, "花名册"))
+    if changed:
+        notices.append(_normalized_notice(tables[0].path.name, changed, normalized))
+    missing = _missing_columns(tables, maps, tuple(shown))
+    if missing:
+        notices.append(missing)
     return people, problems, notices
+
+
+def _missing_columns(tables: list[Table], maps: list[tuple[dict[str, int], dict[str, int]]],
+                     shown: tuple[str, ...]) -> str | None:
+    """The notice naming the optional columns in ``shown`` (岗位, 直属主管) that the roster lacks: on every
+    sheet read (said once for the file) or on some sheets only (each named)."""
+    lacking = [(table, [c for c in shown if c not in columns]) for table, (columns, _) in zip(tables, maps)]
+    lacking = [(table, cols) for table, cols in lacking if cols]
+    if not lacking:
+        return None
+
+    def named(cols: list[str]) -> str:
+        return "和".join(f"「{c}」" for c in cols)
+
+    name = tables[0].path.name
+    if len(lacking) == len(tables) and all(cols == lacking[0][1] for _, cols in lacking):
+        cols = lacking[0][1]
+        these = "此项" if len(cols) == 1 else "这两项" if len(cols) == 2 else "这些项"
+        return f"{name}: 花名册没有{named(cols)}列, 封面和考核表上{these}留空"
+    sheets = ", ".join(f"工作表「{table.sheet}」没有{named(cols)}列" for table, cols in lacking)
+    return f"{name}: {sheets}; {'这些' if len(lacking) > 1 else '此'}工作表中的人在封面和考核表上相应的项留空"
 
 
 def _roster_columns(headers: list[str], lookup: dict[str, str]) -> tuple[dict[str, int], dict[str, int]]:
@@ -230,7 +292,8 @@ def _instead(value: Any, source: str) -> str:
 
 def read_prefill(scheme: Scheme, path: str | Path, kept: dict[str, dict[str, Any]] | None = None,
                  ) -> tuple[dict[str, dict[str, Any]], list[str], list[str]]:
-    """(工号 -> {input key -> number}, problems, notices) from a DATA file laid out as for `xl-kpi score`.
+    """(工号 -> {input key -> number}, problems, notices) from a DATA file laid out as for `xl-kpi score`; each 工号 as
+    id_key gives it (a full-width Ｋ004 is K004, named in a notice), to be looked up by the id_key of the roster's.
 
     ``kept`` holds the roster's values (工号 -> {input key -> number}, from roster_pay): a value of the data file
     that is refused leaves the roster's in the cell, and its problem says so (…, 已改用花名册中的值 1200).
@@ -266,19 +329,27 @@ def read_prefill(scheme: Scheme, path: str | Path, kept: dict[str, dict[str, Any
         notices.append(notice)
     out: dict[str, dict[str, Any]] = {}
     problems: list[str] = []
-    first: dict[str, str] = {}  # 工号 -> where it was first read
+    first: dict[str, tuple[str, str]] = {}  # id_key -> (where it was first read, as written there)
+    changed: list[tuple[str, str, str]] = []  # (where, 工号 as written, as compared) when id_key changed it
+    kept_by_key = {id_key(emp): values for emp, values in (kept or {}).items()}
     for table, cmap in used:
         id_col = cmap.identity[ID_COLUMN]
         targets = [(input_key(*key), col, scheme.indicator(key[0]).input(key[1])) for key, col in cmap.inputs.items()]
         targets += [(f"pay|{key}", col, None) for key, col in cmap.pay.items()]
         for index, row in enumerate(table.rows):
-            emp = cell_text(row[id_col])
+            written = cell_text(row[id_col])
+            emp = id_key(written)
             if not emp:
                 continue
             if emp in first:
-                problems.append(f"{name} {table.where(index, id_col)}: 工号 {emp} 重复 (已在 {first[emp]}), 本行未预填")
+                place, before = first[emp]
+                spelled = _spelled(written, before, "")
+                problems.append(f"{name} {table.where(index, id_col)}: 工号 {written} 重复 (已在 {place}"
+                                f"{', ' + spelled if spelled else ''}), 本行未预填")
                 continue
-            first[emp] = table.where(index, id_col)
+            first[emp] = (table.where(index, id_col), written)
+            if emp != written:
+                changed.append((table.where(index, id_col), written, emp))
             values: dict[str, Any] = {}
             for key, col, spec in targets:
                 raw = row[col]
@@ -287,9 +358,11 @@ def read_prefill(scheme: Scheme, path: str | Path, kept: dict[str, dict[str, Any
                 try:  # an input outside its range (150% resolved) is not put on a sheet that would refuse it
                     values[key] = plain(spec.check(raw)) if spec else pay_amount(table.headers[col], raw)
                 except InputValueError as exc:
-                    other = (kept or {}).get(emp, {}).get(key)
+                    other = kept_by_key.get(emp, {}).get(key)
                     problems.append(f"{name} {table.where(index, col)}: {exc}, {_instead(other, '花名册')}")
             out[emp] = values
+    if changed:
+        notices.append(_normalized_notice(name, changed, "已按半角与花名册比对"))
     return out, problems, notices
 
 
@@ -334,7 +407,8 @@ def generate(
 
         peer_settings(scheme)  # KpiError before anything is written when the scheme has no teamwork indicators
     result = GenerateResult()
-    people, problems, result.notices = load_roster(roster)
+    compared = "已按半角查重" + ("并与数据文件对照" if data is not None else "") + ", 考核表上照花名册原样书写"
+    people, problems, result.notices = load_roster(roster, shown=SHOWN_COLUMNS, normalized=compared)
     result.problems += problems
     prefill, refused = roster_pay(people, Path(roster).name)
     data_values: dict[str, dict[str, Any]] = {}
@@ -343,17 +417,17 @@ def generate(
         data_values, data_problems, data_notices = read_prefill(scheme, data, kept=prefill)
         result.notices += data_notices
     # a roster value refused is not pre-filled, unless the data file (which wins over the roster) gives one
-    result.problems += [f"{message}, {_instead(data_values.get(emp, {}).get(key), '数据文件')}"
+    result.problems += [f"{message}, {_instead(data_values.get(id_key(emp), {}).get(key), '数据文件')}"
                         for emp, key, message in refused]
     result.problems += data_problems
     if data is not None:
-        ids = {p.id for p in people}
+        ids = {id_key(p.id): p.id for p in people}  # as compared -> as the roster spells it
         for emp, values in data_values.items():  # the data file wins over the roster
             if emp not in ids:
-                hint = _leading_zeros_hint(emp, ids)
+                hint = _leading_zeros_hint(emp, set(ids))
                 result.problems.append(f"{Path(data).name}: 工号 {emp} 不在花名册中, 其数据未预填{hint}")
                 continue
-            prefill.setdefault(emp, {}).update(values)
+            prefill.setdefault(ids[emp], {}).update(values)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     groups: dict[str, list[Person]] = {}
