@@ -125,6 +125,19 @@ def test_roster_maps_names_and_lists_everyone(tmp_path):
     assert people["E2"]["问题总数"] == 0 and people["E2"]["平均响应时间"] is None
 
 
+def test_roster_ids_lost_zeros_and_full_width(tmp_path):
+    """With --roster, a 工号 whose zeros Excel dropped in the roster (1 for 001) was 「不在花名册中」 with no hint,
+    unlike generate; a full-width Ｋ004 in the export did not match K004 on the roster."""
+    roster = tmp_path / "roster.csv"
+    roster.write_text("工号,姓名\n1,王芳\nK004,李娜\n", encoding="utf-8")
+    rows = [["T1", "001", "C1", "2026-10-05 09:00:00", "2026-10-05 09:10:00", "是", "否", "90"],
+            ["T2", "Ｋ004", "C2", "2026-10-05 09:00:00", "2026-10-05 09:20:00", "是", "否", "90"]]
+    result = compute_metrics([write_log(tmp_path / "t.csv", rows)], "2026-10", roster=roster)
+    assert result.problem_lines() == ["t.csv 第2行: 客服「001」不在花名册中 (花名册中有 1: 花名册中工号前面的 0 可能被 Excel "
+                                      "去掉了, 请把工号列设为文本格式后重新输入)"]
+    assert by_id(result)["K004"]["问题总数"] == 1 and by_id(result)["K004"]["平均响应时间"] == 20
+
+
 def test_a_roster_row_left_out_says_so_in_the_words_of_metrics(tmp_path):
     """metrics said of a roster row with no or a repeated 工号 「此行未生成考核表」, generate's words."""
     roster = tmp_path / "roster.csv"

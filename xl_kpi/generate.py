@@ -424,7 +424,7 @@ def generate(
         ids = {id_key(p.id): p.id for p in people}  # as compared -> as the roster spells it
         for emp, values in data_values.items():  # the data file wins over the roster
             if emp not in ids:
-                hint = _leading_zeros_hint(emp, set(ids))
+                hint = leading_zeros_hint(emp, set(ids))
                 result.problems.append(f"{Path(data).name}: 工号 {emp} 不在花名册中, 其数据未预填{hint}")
                 continue
             prefill.setdefault(ids[emp], {}).update(values)
@@ -466,7 +466,7 @@ def generate(
     return result
 
 
-def _leading_zeros_hint(emp: str, roster_ids: set[str]) -> str:
+def leading_zeros_hint(emp: str, roster_ids: set[str], other: str = "数据文件") -> str:
     """When a 工号 of the data file is on the roster with other leading zeros: which file has lost them.
 
     Excel drops the leading zeros of a number (001234 -> 1234), so the file whose 工号 has none is the
@@ -475,13 +475,13 @@ def _leading_zeros_hint(emp: str, roster_ids: set[str]) -> str:
     like = sorted(i for i in roster_ids if i != emp and i.lstrip("0") == emp.lstrip("0"))
     if not like:
         return ""
-    other = like[0]
+    near = like[0]
     fix = "请把工号列设为文本格式后重新输入"
-    if len(other) > len(emp) and emp == emp.lstrip("0"):
-        return f" (花名册中有 {other}: 数据文件中工号前面的 0 可能被 Excel 去掉了, {fix})"
-    if len(other) < len(emp) and other == other.lstrip("0"):
-        return f" (花名册中有 {other}: 花名册中工号前面的 0 可能被 Excel 去掉了, {fix})"
-    return f" (花名册中有 {other}: 两个文件中工号前面的 0 个数不同, 请核对后统一)"
+    if len(near) > len(emp) and emp == emp.lstrip("0"):
+        return f" (花名册中有 {near}: {other}中工号前面的 0 可能被 Excel 去掉了, {fix})"
+    if len(near) < len(emp) and near == near.lstrip("0"):
+        return f" (花名册中有 {near}: 花名册中工号前面的 0 可能被 Excel 去掉了, {fix})"
+    return f" (花名册中有 {near}: 两个文件中工号前面的 0 个数不同, 请核对后统一)"
 
 
 def _keep_existing(targets: list[Path], out: Path, period: str, *, peer: bool, overwrite: bool) -> list[Path]:

@@ -720,22 +720,25 @@ class _Work:
             people, roster_problems, roster_notices = self.people
             self.notices += roster_notices  # which sheets of the roster were read, as generate and sample say
             self.notices += [f"花名册 {p}" for p in roster_problems]
-            by_id = {p.id: i for i, p in enumerate(people)}
+            from .generate import id_key, leading_zeros_hint
+
+            by_id = {id_key(p.id): i for i, p in enumerate(people)}  # Ｋ004 typed in full width is K004
             by_name: dict[str, list[int]] = {}
             for i, p in enumerate(people):
                 if p.name:
                     by_name.setdefault(p.name, []).append(i)
             index = {}
             for text in {t.strip() for t in texts if t.strip()}:
-                if text in by_id:
-                    index[text] = by_id[text]
+                if id_key(text) in by_id:
+                    index[text] = by_id[id_key(text)]
                 elif len(by_name.get(text, [])) == 1:
                     index[text] = by_name[text][0]
                 elif text in by_name:
                     ids = "、".join(people[i].id for i in by_name[text])
                     problems[text] = f"客服「{text}」在花名册中有 {len(by_name[text])} 人同名 ({ids}), 无法确定工号"
                 else:
-                    problems[text] = f"客服「{text}」不在花名册中"
+                    hint = leading_zeros_hint(id_key(text), set(by_id), "工单文件")
+                    problems[text] = f"客服「{text}」不在花名册中{hint}"
             agents = [(p.id, p.name, p.department) for p in people]
         aid = np.full(len(codes) + 1, -1, dtype=np.int32)
         blank = np.ones(len(codes) + 1, dtype=bool)  # the last slot: no agent text at all
