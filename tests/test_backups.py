@@ -155,3 +155,118 @@ def test_summary_backups_are_kept_named_and_not_read_back(tmp_path, inside):
         row = next(r for r in ws.iter_rows(min_row=2, values_only=True) if r[heads.index("工号")] == "K1001")
         scores.append(row[heads.index("客户满意度")])
     assert scores == [16, 12, 20, 8]  # 89.5, 70, 95, 60 as scored, oldest backup first
+
+
+# --------------------------------------------------------------------------- metrics, score, annual
+
+TICKET_HEAD = "工单编号,客服工号,客户ID,创建时间,首次回复时间,是否解决,是否投诉,满意度\n"
+QUANT_HEAD = ["工号", "姓名", "部门", "客户投诉率", "客户满意度", "平均响应时间", "问题解决率",
+              "业务知识掌握程度", "技能应用能力", "内部协作配合度", "信息共享及时性"]
+
+
+def _tickets(folder: Path, minutes: int) -> Path:
+    path = folder / "工单.csv"
+    path.write_text(TICKET_HEAD + f"T1,K1001,C1,2026-10-03 09:00:00,2026-10-03 09:{minutes:02d}:00,是,否,95\n"
+                    "T2,K1002,C2,2026-10-04 10:00:00,2026-10-04 10:12:00,是,是,80\n", encoding="utf-8")
+    return path
+
+
+def _ratings(folder: Path, number: int) -> Path:
+    path = folder / "评分.csv"
+    rows = [QUANT_HEAD, ["K1", "王芳", "一部", "0.3%", {4: 60, 5: 70, 6: 89.5}[number], "10", "98.5%", "90", "8", "4", "5"]]
+    path.write_text("\n".join(",".join(map(str, r)) for r in rows) + "\n", encoding="utf-8")
+    return path
+
+
+def _months(folder: Path, total: int) -> Path:
+    path = folder / "月度.csv"
+    path.write_text(f"工号,姓名,部门,期间,总分\nK1,王芳,一部,2026-01,{total}\nK1,王芳,一部,2026-02,80\n", encoding="utf-8")
+    return path
+
+
+OUTPUTS = {  # command -> (make its input from a number, the command line, the output, the words of its backup line)
+    "metrics": (_tickets, lambda i, o: ["metrics", i, "--period", "2026-10", "-o", o], "数据.xlsx", "原数据文件已备份为"),
+    "score": (_ratings, lambda i, o: ["score", "--scheme", "cs-quant", i, "-o", o], "结果.xlsx", "原结果文件已备份为"),
+    "score-csv": (_ratings, lambda i, o: ["score", "--scheme", "cs-quant", i, "-o", o], "结果.csv", "原结果文件已备份为"),
+    "annual": (_months, lambda i, o: ["annual", i, "-o", o], "年度.xlsx", "原年度汇总已备份为"),
+}
+
+
+@pytest.mark.parametrize("command", OUTPUTS)
+def test_metrics_score_and_annual_keep_the_output_they_replace(tmp_path, command):
+    make, args, name, said = OUTPUTS[command]
+    out = tmp_path / name
+    written, messages = [], []
+    for number in (4, 5, 6):  # another input each time: every output differs from the one before
+        result = run(*args(make(tmp_path, number), out))
+        assert result.exit_code == 0, result.output
+        written.append(out.read_bytes())
+        found = re.search(re.escape(said) + r" (\S+)", result.output)
+        messages.append(found and found.group(1).rstrip(")"))
+    first, second = tables.backup_path(out).name, tables.backup_path(out, 2).name
+    assert messages == [None, first, second]
+    assert (tmp_path / first).read_bytes() == written[0] and (tmp_path / second).read_bytes() == written[1]
+    # an output whose bytes are already kept is not copied again; the backup holding them is named
+    shutil.copyfile(tmp_path / first, out)
+    result = run(*args(make(tmp_path, 6), out))
+    assert result.exit_code == 0 and f"{said} {first}" in result.output, result.output
+    assert sorted(p.name for p in tmp_path.iterdir() if tables.is_backup(p)) == sorted([first, second])
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary file left behind
+
+
+@pytest.fixture
+def locked(monkeypatch):
+    """Files named here behave as on Windows while Excel holds them open: opening them for writing fails."""
+    import builtins
+
+    names: set[str] = set()
+
+    def fake_open(file, mode="r", *args, **kwargs):
+        if "+" in mode and Path(file).name in names:
+            raise PermissionError(13, "Permission denied")
+        return builtins.open(file, mode, *args, **kwargs)
+
+    monkeypatch.setattr(tables, "open", fake_open, raising=False)
+    return names
+
+
+READERS = {"metrics": "xl_kpi.metrics.compute_metrics", "score": "xl_kpi.batch.score_file",
+           "score-csv": "xl_kpi.batch.score_file", "annual": "xl_kpi.periods.read_monthly"}
+
+
+@pytest.mark.parametrize("which", ["output", "backup"])
+@pytest.mark.parametrize("command", OUTPUTS)
+def test_an_output_or_backup_open_in_excel_stops_before_any_reading(tmp_path, command, which, locked, monkeypatch):
+    make, args, name, _ = OUTPUTS[command]
+    out = tmp_path / name
+    source = make(tmp_path, 4)
+    assert run(*args(source, out)).exit_code == 0
+    backup = tables.backup_path(out)
+    if which == "backup":  # the output already kept, its backup held open: the backup would be rewritten
+        shutil.copyfile(out, backup)
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    held = out if which == "output" else backup
+    locked.add(held.name)
+
+    def never(*_, **__):
+        raise AssertionError("the inputs were read before the output was found locked")
+
+    monkeypatch.setattr(READERS[command], never)
+    result = run(*args(source, out))
+    assert result.exit_code == 2, result.output
+    (line,) = [x for x in result.output.splitlines() if x.startswith("错误: ")]
+    assert f"无法写入 {held}" in line and "Excel/WPS 中打开或为只读, 请关闭后重试" in line, line
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+
+
+def test_metrics_refuses_another_output_type_before_reading(tmp_path, monkeypatch):
+    source = _tickets(tmp_path, 4)
+    (tmp_path / "数据.csv").write_text("旧", encoding="utf-8")
+
+    def never(*_, **__):
+        raise AssertionError("the tickets were read")
+
+    monkeypatch.setattr("xl_kpi.metrics.compute_metrics", never)
+    result = run("metrics", source, "--period", "2026-10", "-o", tmp_path / "数据.csv")
+    assert result.exit_code == 2 and "输出文件应为 .xlsx" in result.output, result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["工单.csv", "数据.csv"]

@@ -226,7 +226,9 @@ def test_output_written_atomically(write_csv, tmp_path):
     bad = run("score", "--scheme", "cs-quant", src, "-o", tmp_path / "out.pdf")
     assert bad.exit_code == 2 and "输出文件应为 .csv 或 .xlsx" in bad.output
     assert run("score", "--scheme", "cs-quant", src, "-o", out).exit_code == 0
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv", "out.xlsx"]  # no temp files left
+    # no temp files left; the result replaced is kept (tests/test_backups.py)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv", "out.xlsx", "out.备份.xlsx"]
+    assert (tmp_path / "out.备份.xlsx").read_bytes() == b"old"
 
 
 def test_scheme_check_reports_file_place_and_value(tmp_path):
@@ -394,3 +396,17 @@ def test_score_finds_the_header_under_a_title_and_a_table_without_工号_is_stil
     result = run("score", "--scheme", "cs-quant", no_id, "-o", out)
     assert result.exit_code == 1  # as before: the rows are scored and each says what is missing
     assert rows_of(out)[0]["问题"] == "第2行: 缺少工号列"
+
+
+def test_score_refuses_an_output_type_before_scoring_and_keeps_nothing(write_csv, tmp_path, monkeypatch):
+    """-o out.pdf is refused before INPUT is read; an existing out.pdf is neither replaced nor backed up."""
+    src = write_csv("in.csv", [QUANT_HEAD, ["K1", "a", "b", "0", "90", "5", "100%", "95", "10", "5", "5"]])
+    (tmp_path / "out.pdf").write_bytes(b"old")
+
+    def never(*_, **__):
+        raise AssertionError("INPUT was scored")
+
+    monkeypatch.setattr("xl_kpi.batch.score_file", never)
+    bad = run("score", "--scheme", "cs-quant", src, "-o", tmp_path / "out.pdf")
+    assert bad.exit_code == 2 and "输出文件应为 .csv 或 .xlsx, 收到 out.pdf" in bad.output, bad.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv", "out.pdf"]

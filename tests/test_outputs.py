@@ -57,9 +57,12 @@ def data(write_csv):
 def test_score_output_that_cannot_be_replaced(data, tmp_path, monkeypatch):
     out = tmp_path / "结果.xlsx"
     out.write_bytes(b"old")
+    real_replace = tables.os.replace
 
-    def refuse(src, dst):
-        raise PermissionError(13, "Permission denied")
+    def refuse(src, dst):  # the output only: its backup (written first) can be
+        if Path(dst) == out:
+            raise PermissionError(13, "Permission denied")
+        return real_replace(src, dst)
 
     monkeypatch.setattr(tables.os, "replace", refuse)
     one_line_error(run("score", "--scheme", "cs-quant", data, "-o", out),

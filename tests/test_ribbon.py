@@ -303,3 +303,167 @@ def test_excel_book_speaks_xlwings(tmp_path):
     unsaved = type("Book", (), {"fullname": "工作簿1", "sheets": sheets, "app": app})()
     with pytest.raises(ribbon.KpiError, match="请先把本工作簿保存"):
         ribbon.ExcelBook(unsaved)
+
+
+# --------------------------------------------------------------------------- outputs replaced, notices, exit status
+
+
+def addin_run(*args):
+    from click.testing import CliRunner
+
+    from xl_kpi.cli import main
+
+    return CliRunner().invoke(main, ["addin", "run", *map(str, args)])
+
+
+def cli(*args):
+    from click.testing import CliRunner
+
+    from xl_kpi.cli import main
+
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+TICKETS = ("工单编号,客服工号,客户ID,创建时间,首次回复时间,是否解决,是否投诉,满意度\n"
+           "T1,K1001,C1,2026-10-03 09:00:00,2026-10-03 09:{minutes:02d}:00,是,否,95\n"
+           "T2,K1002,C2,2026-10-04 10:00:00,2026-10-04 10:12:00,是,是,80\n"
+           "T3,K9999,C3,2026-10-05 11:00:00,2026-10-05 11:02:00,否,否,100\n")
+
+
+def _monthly(folder: Path, totals: dict[str, int]) -> None:
+    """A table of 工号/姓名/部门/期间/总分 per month, as 汇总-YYYY-MM.xlsx in the summary folder."""
+    from openpyxl import Workbook
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for month, total in totals.items():
+        book = Workbook()
+        book.active.append(["工号", "姓名", "部门", "期间", "总分"])
+        book.active.append(["K1001", "王芳", "客服一部", month, total])
+        book.save(folder / f"汇总-{month}.xlsx")
+
+
+@pytest.fixture
+def locked(monkeypatch):
+    """Files named here behave as on Windows while Excel holds them open: opening them for writing fails."""
+    import builtins
+
+    from xl_kpi import tables
+
+    names: set[str] = set()
+
+    def fake_open(file, mode="r", *args, **kwargs):
+        if "+" in mode and Path(file).name in names:
+            raise PermissionError(13, "Permission denied")
+        return builtins.open(file, mode, *args, **kwargs)
+
+    monkeypatch.setattr(tables, "open", fake_open, raising=False)
+    return names
+
+
+def test_import_data_and_annual_keep_the_files_they_replace(tmp_path):
+    path = hr_book(tmp_path, 考核期间=PERIOD, 工单导出="工单.csv")
+    data = tmp_path / f"数据-{PERIOD}.xlsx"
+    written = []
+    for minutes in (4, 9):
+        (tmp_path / "工单.csv").write_text(TICKETS.format(minutes=minutes), encoding="utf-8")
+        message = ribbon.import_data(ribbon.FileBook(path))
+        written.append(data.read_bytes())
+    assert f"(原数据文件已备份为 数据-{PERIOD}.备份.xlsx)" in message, message
+    assert (tmp_path / f"数据-{PERIOD}.备份.xlsx").read_bytes() == written[0]
+
+    summaries = tmp_path / "汇总"
+    annual = summaries / "年度汇总-2026.xlsx"
+    _monthly(summaries, {"2026-09": 90, PERIOD: 80})
+    assert "备份" not in ribbon.annual_summary(ribbon.FileBook(path))
+    first = annual.read_bytes()
+    _monthly(summaries, {"2026-09": 70, PERIOD: 80})
+    message = ribbon.annual_summary(ribbon.FileBook(path))
+    assert "(原年度汇总已备份为 年度汇总-2026.备份.xlsx)" in message, message
+    assert (summaries / "年度汇总-2026.备份.xlsx").read_bytes() == first
+    assert sorted(p.name for p in summaries.iterdir()) == [
+        "年度汇总-2026.xlsx", "年度汇总-2026.备份.xlsx", "汇总-2026-09.xlsx", f"汇总-{PERIOD}.xlsx"]
+
+
+def test_a_data_file_open_in_excel_stops_import_data_before_reading(tmp_path, locked, monkeypatch):
+    path = hr_book(tmp_path, 考核期间=PERIOD, 工单导出="工单.csv")
+    (tmp_path / "工单.csv").write_text(TICKETS.format(minutes=4), encoding="utf-8")
+    data = tmp_path / f"数据-{PERIOD}.xlsx"
+    data.write_bytes(b"HR's data")
+    locked.add(data.name)
+
+    def never(*_, **__):
+        raise AssertionError("the tickets were read before the data file was found locked")
+
+    monkeypatch.setattr("xl_kpi.metrics.compute_metrics", never)
+    message = ribbon.import_data(ribbon.FileBook(path))
+    assert message.startswith("导入数据未完成") and f"无法写入 {data}" in message, message
+    run = addin_run("导入数据", path)
+    assert run.exit_code == 2 and f"错误: 无法写入 {data}" in run.output, run.output
+    assert data.read_bytes() == b"HR's data"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [addin.HR_WORKBOOK, "工单.csv", data.name]
+
+
+def test_a_notice_is_no_problem_for_the_buttons_as_for_the_commands(tmp_path):
+    """生成考核表 with a data file holding a column the scheme does not use: `generate` says 提示 and exits 0;
+    the button (and `xl-kpi addin run`) must not count it as a problem either."""
+    data = tmp_path / "数据.csv"
+    data.write_text("工号,客户满意度,首次解决率\nK1001,95,80%\n", encoding="utf-8")
+    command = cli("generate", "--scheme", "cs-quant", "--roster", SAMPLES / "roster.csv", "--period", PERIOD,
+                  "--data", data, "--out", tmp_path / "命令")
+    assert command.exit_code == 0 and "提示 数据.csv: 以下列不是方案" in command.output, command.output
+
+    path = hr_book(tmp_path, 考核期间=PERIOD, 客观数据文件="数据.csv")
+    run = addin_run("生成考核表", path)
+    assert run.exit_code == command.exit_code == 0, run.output
+    assert "个问题" not in run.output and not [x for x in run.output.splitlines() if x.startswith("问题")], run.output
+    assert "提示 数据.csv: 以下列不是方案" in run.output and "有 1 条提示 (不是问题)" in run.output
+    rows = sheet(path, "问题")
+    assert len(rows) == 2 and rows[1][3].startswith("提示: 数据.csv: 以下列不是方案"), rows
+
+    shutil.rmtree(tmp_path / "考核表")
+    outcome = ribbon.run_button("generate_sheets", ribbon.FileBook(path))
+    assert outcome.problems == [] and len(outcome.notices) == 1 and outcome.exit_code == 0
+    assert "个问题" not in outcome.message
+
+
+def test_a_button_that_cannot_run_exits_as_the_command_does(tmp_path):
+    """A second 生成考核表 over sheets already there stops, as `generate` without --overwrite does (exit 2)."""
+    path = hr_book(tmp_path, 考核期间=PERIOD)
+    assert addin_run("generate_sheets", path).exit_code == 0
+    out = tmp_path / "考核表" / PERIOD
+    command = cli("generate", "--scheme", "cs-quant", "--roster", SAMPLES / "roster.csv", "--period", PERIOD,
+                  "--out", out)
+    run = addin_run("生成考核表", path)
+    assert run.exit_code == command.exit_code == 2, (run.output, command.output)
+    assert "错误: 设置!B7" in run.output and "生成考核表未完成" in run.output
+
+
+def test_import_data_and_annual_count_problems_as_the_commands(tmp_path):
+    """导入数据: the metrics notices are said, not counted; 年度汇总: annual's notes (说明) likewise;
+    problems and exit status are those of `xl-kpi metrics --roster` and `xl-kpi annual` on the same files."""
+    path = hr_book(tmp_path, 考核期间=PERIOD, 工单导出="工单.csv")
+    tickets = tmp_path / "工单.csv"
+    tickets.write_text(TICKETS.format(minutes=4), encoding="utf-8")
+    command = cli("metrics", tickets, "--period", PERIOD, "--roster", SAMPLES / "roster.csv", "-o", tmp_path / "命令.xlsx")
+    notices = [x for x in command.output.splitlines() if x.startswith("提示 ")]
+    problems = [x for x in command.output.splitlines() if x.startswith("问题 ")]
+    assert notices and len(problems) == 1 and command.exit_code == 1, command.output
+    run = addin_run("导入数据", path)
+    assert run.exit_code == command.exit_code, run.output
+    rows = sheet(path, "问题")[1:]
+    assert [r[3] for r in rows if r[3].startswith("提示: ")] == [x.replace("提示 ", "提示: ", 1) for x in notices]
+    assert len([r for r in rows if not r[3].startswith("提示: ")]) == len(problems)
+    assert f"有 1 个问题, 另有 {len(notices)} 条提示 (不是问题)" in run.output, run.output
+    outcome = ribbon.run_button("import_data", ribbon.FileBook(path))
+    assert (len(outcome.problems), len(outcome.notices), outcome.exit_code) == (1, len(notices), 1)
+
+    _monthly(tmp_path / "汇总", {"2026-09": 90, PERIOD: 80})
+    inputs = sorted((tmp_path / "汇总").glob("汇总-*.xlsx"))
+    command = cli("annual", *inputs, "--scheme", "cs-quant", "-o", tmp_path / "年度.xlsx")
+    said = [x for x in command.output.splitlines() if x.startswith("说明 ")]
+    assert said and command.exit_code == 0 and " 0 个问题" in command.output, command.output
+    run = addin_run("年度汇总", path)
+    assert run.exit_code == 0, run.output
+    assert [x for x in run.output.splitlines() if x.startswith("说明 ")] and "问题 " not in run.output
+    rows = sheet(path, "问题")[1:]
+    assert len(rows) == len(said) and all(r[3].startswith("说明: ") for r in rows), rows

@@ -247,18 +247,21 @@ def score_cmd(scheme_ref: str, input_path: str, output: str, sheet: str | None) 
 
 def run_score(scheme_ref: str, input_path: str, output: str, sheet: str | None = None, *, quiet: bool = False) -> int:
     from .batch import score_file
-    from .report import print_report, write_report
+    from .report import check_output, check_report_output, keep_output, print_report, write_report
     from .scheme import get_scheme
     from .tables import refuse_overwrite
 
     refuse_overwrite(output, [input_path])
+    check_report_output(output)
+    check_output(output)  # now, rather than after scoring: a result open in Excel/WPS stops here
     scheme = get_scheme(scheme_ref)
     report = score_file(scheme, input_path, sheet)
+    backup = keep_output(output)  # the result replaced is kept as ….备份.xlsx (….备份.csv)
     write_report(report, output)
     if not quiet:
         for notice in report.notices:  # which sheets were read (as print_report gives its own notices)
             click.echo(f"提示: {notice}", err=True)
-        print_report(report, output)
+        print_report(report, output, backup)
     return 1 if report.problem_rows else 0
 
 
@@ -385,7 +388,13 @@ def metrics_cmd(tickets, period, output, mapping, roster, median, hours, workday
     from rich.console import Console
 
     from .metrics import compute_metrics, report_to, write_metrics
+    from .report import check_output, keep_output
+    from .tables import refuse_overwrite
 
+    refuse_overwrite(output, [*tickets, *([roster] if roster else [])], "数据文件")  # first: the graver mistake
+    if not output.lower().endswith(".xlsx"):
+        raise KpiUsageError(f"输出文件应为 .xlsx (数据表之外还有「问题」表), 收到 {Path(output).name}")
+    check_output(output)  # now, rather than after reading every ticket: a data file open in Excel/WPS stops here
     if encoding.lower() != "auto" or sheet is not None:  # how to open the files travels with the mapping
         from .tickets import load_mapping
 
@@ -401,8 +410,11 @@ def metrics_cmd(tickets, period, output, mapping, roster, median, hours, workday
             progress=step, output=output,
         )
         step(f"写入 {Path(output).name}")
+        backup = keep_output(output)  # the data file replaced is kept as ….备份.xlsx
         write_metrics(result, output)
     report_to(sys.stderr, result, output)
+    if backup:
+        click.echo(f"原数据文件已备份为 {backup.name}", err=True)
     sys.exit(1 if result.problem_count else 0)
 
 
@@ -416,15 +428,18 @@ def metrics_cmd(tickets, period, output, mapping, roster, median, hours, workday
 def annual_cmd(inputs, output, by, missing, scheme_ref) -> None:
     """由月度汇总 (consolidate 的结果) 或 工号/姓名/部门/期间/总分 表计算年度 (季度) 得分与调薪、降薪、晋升、奖励、请辞等决定."""
     from .periods import run_annual
+    from .report import check_output
     from .scheme import get_scheme
 
     scheme = get_scheme(scheme_ref) if scheme_ref else None
+    backup = check_output(output)  # now, rather than after reading every summary; run_annual keeps it there
     result = run_annual(list(inputs), output, by=by, missing=missing, scheme=scheme)
     for issue in result.issues:
         click.echo(f"问题 {' '.join(x for x in (issue.file, issue.where, issue.person) if x)}: {issue.message}", err=True)
     for note in result.notes:  # also in the 问题 sheet; not problems of the input (exit status unchanged)
         click.echo(f"说明 {note.where}: {note.message.removeprefix('说明: ')}", err=True)
-    click.echo(f"{len(result.people)} 人次, 期间 {', '.join(result.periods)}, {len(result.issues)} 个问题; 已写入 {output}", err=True)
+    click.echo(f"{len(result.people)} 人次, 期间 {', '.join(result.periods)}, {len(result.issues)} 个问题; 已写入 {output}"
+               + (f" (原年度汇总已备份为 {backup.name})" if backup else ""), err=True)
     sys.exit(1 if result.issues else 0)
 
 
@@ -533,18 +548,20 @@ def addin_run(action: str, workbook: str) -> None:
     """不开 Excel, 对 HR 工作簿 (含「设置」工作表) 运行一个功能区按钮, 结果写回该工作簿.
 
     用于 macOS、WPS 或计划任务. 关闭 Excel 中的该工作簿后再运行.
+    退出码与对应的命令相同: 列出问题时为 1 (提示不算问题), 按钮未能完成时为 2.
     """
     from . import ribbon
 
     names = {label: name for name, label in LABELS.items()}
-    entry = getattr(ribbon, names.get(action, action))
-    book = ribbon.FileBook(workbook)
-    message = entry(book)
-    issues = (book.read(ribbon.ISSUES_SHEET) or [])[1:]
-    for _, _, where, problem in issues:
-        click.echo(f"问题 {where or ''}: {problem}".replace("问题 : ", "问题 "), err=True)
-    click.echo(message)
-    sys.exit(1 if issues else 0)
+    outcome = ribbon.run_button(names.get(action, action), ribbon.FileBook(workbook))
+    for where, problem in outcome.problems:  # a button that could not run: `错误: …`, as a command says it
+        word = "错误:" if outcome.stopped else "问题"
+        click.echo(f"{word} {where}: {problem}" if where else f"{word} {problem}", err=True)
+    for where, notice in outcome.notices:  # "提示: …" / "说明: …", said as the commands say them
+        word, _, text = notice.partition(": ")
+        click.echo(f"{word} {where}: {text}" if where else f"{word} {text}", err=True)
+    click.echo(outcome.message)
+    sys.exit(outcome.exit_code)
 
 
 # --------------------------------------------------------------------------- demo

@@ -46,7 +46,7 @@ from .decisions import COLUMNS, default_decisions
 from .errors import InputFileError, InputValueError, KpiError
 from .numbers import fmt, plain, round_half_up, to_decimal
 from .scheme import Scheme, normalize
-from .tables import atomic_path, cell_text, keep_text, read_table
+from .tables import atomic_path, cell_text, keep_backup, keep_text, read_table
 
 MISSING_MODES = ("skip", "zero", "fail")
 PAY_COLUMNS = ("绩效奖金", "岗位工资", "提成", "当月工资")
@@ -969,6 +969,8 @@ def run_annual(inputs: list[str | Path], output: str | Path, *, by: str = "year"
     rows, issues = read_monthly(list(inputs), scheme)
     result = roll_up(rows, by=by, missing=missing, scheme=scheme, issues=issues)
     book = build_annual(result)
+    if output.exists():  # the roll-up replaced is kept as ….备份.xlsx (….备份2.xlsx …), as consolidate keeps a summary
+        keep_backup(output)
     with atomic_path(output) as tmp:
         book.save(tmp)
     return result

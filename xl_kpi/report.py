@@ -1,17 +1,52 @@
-"""Presenting a scoring run: the output file, and a summary on the terminal."""
+"""Presenting a scoring run: the output file, and a summary on the terminal.
+
+Also how a command or a ribbon button replaces an output file it writes (score's result, metrics'
+DATA, annual's roll-up), as consolidate replaces a summary: ``check_output`` before any work (a file open
+in Excel/WPS, or a backup that could not be written, stops the run before anything is read or changed),
+``keep_output`` just before writing (the old file is kept as ….备份.xlsx, ….备份2.xlsx …).
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .batch import ScoreReport
-from .tables import write_table
+from .errors import InputFileError
+from .tables import check_writable, keep_backup, next_backup, write_table
+
+if TYPE_CHECKING:
+    from .batch import ScoreReport
+
+REPORT_SUFFIXES = (".csv", ".xlsx")
+
+
+def check_report_output(output: str | Path) -> None:
+    """Refuse, before any scoring, an output write_report could not write (its type)."""
+    if Path(output).suffix.lower() not in REPORT_SUFFIXES:
+        raise InputFileError(f"输出文件应为 .csv 或 .xlsx, 收到 {Path(output).name}")
 
 
 def write_report(report: ScoreReport, output: str | Path) -> Path:
     headers = report.headers()
     return write_table(output, headers, report.output_rows(), sheet="评分结果", style=_style(headers))
+
+
+def check_output(output: str | Path) -> Path | None:
+    """Raise OutputFileError now if ``output``, or the backup an existing ``output`` would be kept as, could
+    not be written (open in Excel/WPS, read-only); return that backup's path (None: no output yet)."""
+    output = Path(output)
+    backup = next_backup(output) if output.exists() else None
+    for target in (output, backup):
+        if target is not None:
+            check_writable(target)
+    return backup
+
+
+def keep_output(output: str | Path) -> Path | None:
+    """Copy an existing ``output`` to its numbered backup before it is replaced (no copy when a backup already
+    holds the same bytes); return the backup's path, None when there is no output yet."""
+    output = Path(output)
+    return keep_backup(output) if output.exists() else None
 
 
 def _style(headers: list[str]):
@@ -35,7 +70,7 @@ def _style(headers: list[str]):
     return apply
 
 
-def print_report(report: ScoreReport, output: str | Path) -> None:
+def print_report(report: ScoreReport, output: str | Path, backup: Path | None = None) -> None:
     from rich.console import Console
 
     console = Console(stderr=True, soft_wrap=True)
@@ -52,6 +87,7 @@ def print_report(report: ScoreReport, output: str | Path) -> None:
     scored = len(report.rows)
     bad = report.problem_rows
     console.print(
-        f"已处理 {scored} 人, {scored - bad} 人评分完整, {bad} 人有问题; 结果已写入 {output}",
+        f"已处理 {scored} 人, {scored - bad} 人评分完整, {bad} 人有问题; 结果已写入 {output}"
+        + (f" (原结果文件已备份为 {backup.name})" if backup else ""),
         highlight=False,
     )

@@ -6,7 +6,11 @@ line, reports progress in Excel's status bar, writes its results into the workbo
 summary sheet, a 问题 sheet) or into the folders the settings name, and ends with a
 message box.  A problem in the input never stops the work: it goes to the 问题 sheet.
 A problem that stops an action (a missing setting, an unreadable file) is shown as a
-message naming the cell or file, in Chinese.
+message naming the cell or file, in Chinese.  Notices (提示, 说明: what the commands print
+without counting them as problems) go to the 问题 sheet too, marked as such, and are never
+counted as problems: a button's problems are the command's problems for the same inputs.
+An output file replaced (the data file, the summaries) is first kept as ….备份.xlsx, as the
+commands keep it.
 
 The workbook is reached through a small interface (``HrBook``) with two implementations:
 ``ExcelBook`` over xlwings inside Excel, and ``FileBook`` over openpyxl for a workbook
@@ -19,13 +23,14 @@ import datetime as dt
 import tempfile
 import zipfile
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Protocol
 
 from .errors import ExistingOutputError, KpiError
 from .settings_sheet import SHEET, Settings, parse_settings
-from .tables import atomic_path, cell_text, write_table
+from .tables import atomic_path, cell_text, is_backup, write_table
 
 ISSUES_SHEET = "问题"
 SUMMARY_SHEET = "汇总"
@@ -168,14 +173,46 @@ def _caller() -> HrBook:
     return ExcelBook(xw.Book.caller())
 
 
-def _issue_rows(action: str, issues: list[tuple[str, str]]) -> list[list[Any]]:
+Issue = tuple[str, str]  # (位置, text): a problem's text, or a notice's with its word first ("提示: …", "说明: …")
+Work = Callable[[HrBook, Settings], tuple[str, list[Issue], list[Issue]]]  # -> (summary, problems, notices)
+NOTICE_WORDS = ("提示", "说明")
+
+
+@dataclass
+class Outcome:
+    """How one button's run went: its closing message, the problems it listed (counted, as the command
+    counts them), the notices (said, never counted), and whether it stopped before doing its work."""
+
+    message: str
+    problems: list[Issue] = field(default_factory=list)
+    notices: list[Issue] = field(default_factory=list)
+    stopped: bool = False
+
+    @property
+    def exit_code(self) -> int:
+        """The command's exit status for the same inputs: 2 stopped, 1 problems listed, 0 otherwise."""
+        return 2 if self.stopped else 1 if self.problems else 0
+
+
+def _issue_rows(action: str, issues: list[Issue]) -> list[list[Any]]:
     stamp = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
     return [ISSUE_HEADERS] + [[stamp, action, where, message] for where, message in issues]
 
 
-def run_action(action: str, work: Callable[[HrBook, Settings], tuple[str, list[tuple[str, str]]]],
-               book: HrBook | None = None) -> str:
-    """Run one button's work on the book; write its problems to 问题; say how it went."""
+def _notice(where: str, text: str) -> Issue:
+    """A notice as the 问题 sheet shows it: its word first (提示 unless it has one), so it is not read as a problem."""
+    return where, text if text.startswith(tuple(f"{w}: " for w in NOTICE_WORDS)) else f"提示: {text}"
+
+
+def _counted(problems: list[Issue], notices: list[Issue]) -> str:
+    said = [f"有 {len(problems)} 个问题"] if problems else []
+    if notices:
+        said.append(f"{'另有' if problems else '有'} {len(notices)} 条提示 (不是问题)")
+    return f"\n{', '.join(said)}, 见「{ISSUES_SHEET}」工作表." if said else ""
+
+
+def perform(action: str, work: Work, book: HrBook | None = None) -> Outcome:
+    """Run one button's work on the book; write its problems and notices to 问题; say how it went."""
     book = book or _caller()
     try:
         book.status(f"{action}: 读取设置")
@@ -183,17 +220,18 @@ def run_action(action: str, work: Callable[[HrBook, Settings], tuple[str, list[t
         if rows is None:
             raise KpiError(f"本工作簿没有「{SHEET}」工作表; 请用 xl-kpi addin build 生成的 KPI考核.xlsm, 或照其格式添加")
         settings = parse_settings(rows, book.folder)
-        summary, issues = work(book, settings)
-        book.write(ISSUES_SHEET, _issue_rows(action, issues))
-        message = summary + (f"\n有 {len(issues)} 个问题, 见「{ISSUES_SHEET}」工作表." if issues else "")
+        summary, problems, notices = work(book, settings)
+        notices = [_notice(where, text) for where, text in notices]
+        book.write(ISSUES_SHEET, _issue_rows(action, problems + notices))
+        outcome = Outcome(summary + _counted(problems, notices), problems, notices)
     except KpiError as exc:
         book.write(ISSUES_SHEET, _issue_rows(action, [("", str(exc))]))
-        message = f"{action}未完成:\n{exc}"
+        outcome = Outcome(f"{action}未完成:\n{exc}", [("", str(exc))], stopped=True)
     finally:
         book.status(None)
-    book.tell(message)
+    book.tell(outcome.message)
     book.done()
-    return message
+    return outcome
 
 
 def _progress(book: HrBook, label: str) -> Callable[..., None]:
@@ -228,7 +266,7 @@ def _summary_path(settings: Settings) -> Path:
 # --------------------------------------------------------------------------- the buttons
 
 
-def _generate(book: HrBook, settings: Settings) -> tuple[str, list[tuple[str, str]]]:
+def _generate(book: HrBook, settings: Settings) -> tuple[str, list[Issue], list[Issue]]:
     from .generate import generate
     from .scheme import get_scheme_with_text
 
@@ -248,11 +286,12 @@ def _generate(book: HrBook, settings: Settings) -> tuple[str, list[tuple[str, st
                            "未生成任何考核表。请在设置中换一个输出文件夹, 或把这些文件移走后再点「生成考核表」") from None
     prefilled = f", 已从 {data.name} 预填客观数据" if data and data.exists() else ""
     return (f"已为 {result.people} 人生成 {len(result.files)} 个工作簿{prefilled}, 位于 {out_dir}",
-            [("花名册", p) for p in result.problems] + [("提示", n) for n in result.notices])
+            [("花名册", p) for p in result.problems], [("", n) for n in result.notices])
 
 
-def _import_data(book: HrBook, settings: Settings) -> tuple[str, list[tuple[str, str]]]:
+def _import_data(book: HrBook, settings: Settings) -> tuple[str, list[Issue], list[Issue]]:
     from .metrics import compute_metrics, write_metrics
+    from .report import check_output, keep_output
     from .tables import read_table
 
     period = settings.need_period()
@@ -262,19 +301,23 @@ def _import_data(book: HrBook, settings: Settings) -> tuple[str, list[tuple[str,
     files: list[Path] = []
     for source in sources:
         if source.is_dir():
-            files += sorted(p for p in source.iterdir() if p.suffix.lower() in (".csv", ".xlsx") and not p.name.startswith("~$"))
+            files += sorted(p for p in source.iterdir() if p.suffix.lower() in (".csv", ".xlsx")
+                            and not p.name.startswith("~$") and not is_backup(p))
         elif source.exists():
             files.append(source)
         else:
             raise KpiError(f"{settings.where('tickets')}: 找不到 {source}")
     if not files:
         raise KpiError(f"{settings.where('tickets')}: 其中没有 .csv 或 .xlsx 文件")
+    output = settings.path("data")
+    if output.suffix.lower() != ".xlsx":
+        raise KpiError(f"{settings.where('data')}: 客观数据文件应为 .xlsx (数据表之外还有「问题」表), 收到 {output.name}")
+    check_output(output)  # now, rather than after reading the tickets: a data file open in Excel/WPS stops here
     book.status(f"导入数据: 读取 {len(files)} 个文件")
     with tempfile.TemporaryDirectory(prefix="xlkpi-roster-") as tmp:
         roster = _roster_file(book, settings, Path(tmp))
-        output = settings.path("data")
         result = compute_metrics([str(f) for f in files], period, roster=str(roster), output=output)
-    output.parent.mkdir(parents=True, exist_ok=True)
+    kept = keep_output(output)  # the data file replaced is kept as ….备份.xlsx, as `xl-kpi metrics` keeps it
     write_metrics(result, output)
     table = read_table(output, DATA_SHEET)
     book.write(DATA_SHEET, [table.headers] + table.rows)
@@ -283,18 +326,20 @@ def _import_data(book: HrBook, settings: Settings) -> tuple[str, list[tuple[str,
         problems = read_table(output, "问题")
         issues = [(" ".join(cell_text(v) for v in row[:2] if cell_text(v)), " ".join(cell_text(v) for v in row[2:] if cell_text(v)))
                   for row in problems.rows]
-    return f"已由 {len(files)} 个文件计算 {len(table.rows)} 位客服的客观指标, 写入 {output} 和「{DATA_SHEET}」工作表", issues
+    return (f"已由 {len(files)} 个文件计算 {len(table.rows)} 位客服的客观指标, 写入 {output} 和「{DATA_SHEET}」工作表"
+            + (f" (原数据文件已备份为 {kept.name})" if kept else ""), issues, [("", n) for n in result.notices])
 
 
-def _consolidate(book: HrBook, settings: Settings) -> tuple[str, list[tuple[str, str]]]:
+def _consolidate(book: HrBook, settings: Settings) -> tuple[str, list[Issue], list[Issue]]:
     from .consolidate import consolidate
+    from .report import check_output
     from .summary import person_row, summary_headers, write_summary
 
     folder = settings.path("returned_dir")
     if not folder.is_dir():
         raise KpiError(f"{settings.where('returned_dir')}: 回收文件夹 {folder} 不存在; 请把交回的考核表放进去")
     output = _summary_path(settings)
-    output.parent.mkdir(parents=True, exist_ok=True)
+    check_output(output)  # now, rather than after reading every file (write_summary checks again)
     result = consolidate([folder], progress=_progress(book, "一键汇总"), exclude=[output],
                          period=settings.need_period())
     kept = write_summary(result, output)
@@ -304,28 +349,33 @@ def _consolidate(book: HrBook, settings: Settings) -> tuple[str, list[tuple[str,
     issues = [(" ".join(x for x in (i.file, f"工作表「{i.sheet}」" if i.sheet else "", i.cell) if x), i.message)
               for i in result.issues]
     return (f"读取 {result.files_read} 个文件, {len(result.people)} 人, {scored} 人得出总分; 汇总已写入 {output}"
-            + (f" (原汇总已备份为 {kept.name})" if kept else "") + f", 总览见「{SUMMARY_SHEET}」工作表", issues)
+            + (f" (原汇总已备份为 {kept.name})" if kept else "") + f", 总览见「{SUMMARY_SHEET}」工作表", issues, [])
 
 
-def _annual(book: HrBook, settings: Settings) -> tuple[str, list[tuple[str, str]]]:
+def _annual(book: HrBook, settings: Settings) -> tuple[str, list[Issue], list[Issue]]:
     from .periods import annual_headers, annual_row, run_annual
+    from .report import check_output
     from .scheme import get_scheme
 
     folder = settings.path("summary_dir")
-    inputs = sorted(p for p in folder.glob("汇总-*.xlsx") if ".备份" not in p.name) if folder.is_dir() else []
+    inputs = sorted(p for p in folder.glob("汇总-*.xlsx") if not is_backup(p)) if folder.is_dir() else []
     if not inputs:
         raise KpiError(f"{settings.where('summary_dir')}: {folder} 中没有月度汇总 (汇总-YYYY-MM.xlsx); 请先「一键汇总」")
     year = settings.need_period()[:4]
     output = folder / f"年度汇总-{year}.xlsx"
+    backup = check_output(output)  # now, rather than after reading the summaries; run_annual keeps it there
     book.status(f"年度汇总: 读取 {len(inputs)} 个月度汇总")
     result = run_annual(inputs, output, by=settings.by, missing=settings.missing, scheme=get_scheme(str(_scheme_ref(settings))))
     heads = annual_headers(result)
     book.write(ANNUAL_SHEET, [heads] + [annual_row(p, heads, result) for p in result.people])
     issues = [(" ".join(x for x in (i.file, i.where, i.person) if x), i.message) for i in result.issues]
-    return f"{len(inputs)} 个月度汇总, 期间 {', '.join(result.periods)}; 已写入 {output}, 见「{ANNUAL_SHEET}」工作表", issues
+    notes = [(" ".join(x for x in (i.file, i.where, i.person) if x), "说明: " + i.message.removeprefix("说明: "))
+             for i in result.notes]  # as `xl-kpi annual` says them: not problems of the input
+    return (f"{len(inputs)} 个月度汇总, 期间 {', '.join(result.periods)}; 已写入 {output}"
+            + (f" (原年度汇总已备份为 {backup.name})" if backup else "") + f", 见「{ANNUAL_SHEET}」工作表", issues, notes)
 
 
-def _feedback(book: HrBook, settings: Settings) -> tuple[str, list[tuple[str, str]]]:
+def _feedback(book: HrBook, settings: Settings) -> tuple[str, list[Issue], list[Issue]]:
     from .feedback import write_feedback
     from .scheme import get_scheme
 
@@ -335,11 +385,13 @@ def _feedback(book: HrBook, settings: Settings) -> tuple[str, list[tuple[str, st
     out_dir = settings.path("feedback_dir")
     book.status("生成面谈表")
     result = write_feedback(summary, out_dir, scheme=get_scheme(str(_scheme_ref(settings))), lang=settings.lang)
-    return (f"已为 {len(result.forms)} 人生成面谈反馈表, 位于 {out_dir} (全部.html 可一次打印)",
-            [(summary.name, p) for p in result.problems])
+    kept = (f"; 文件夹中原有的 {len(result.backups)} 个同名文件已先备份: " + "、".join(p.name for p in result.backups)
+            if result.backups else "")
+    return (f"已为 {len(result.forms)} 人生成面谈反馈表, 位于 {out_dir} (全部.html 可一次打印){kept}",
+            [(summary.name, p) for p in result.problems], [])
 
 
-def _check(book: HrBook, settings: Settings) -> tuple[str, list[tuple[str, str]]]:
+def _check(book: HrBook, settings: Settings) -> tuple[str, list[Issue], list[Issue]]:
     from .scheme import get_scheme_with_text
 
     scheme, _ = get_scheme_with_text(str(_scheme_ref(settings)))
@@ -352,7 +404,7 @@ def _check(book: HrBook, settings: Settings) -> tuple[str, list[tuple[str, str]]
         issues.append((settings.where("roster"), f"花名册「{settings.roster}」既不是本工作簿的工作表, 也不是存在的文件"))
     weights = sum((ind.weight for ind in scheme.indicators), Decimal(0))
     return (f"方案「{scheme.name}」有效: {len(scheme.indicators)} 项指标, 权重合计 {weights}"
-            + ("; 设置无误" if not issues else ""), issues)
+            + ("; 设置无误" if not issues else ""), issues, [])
 
 
 def _scheme_ref(settings: Settings) -> str | Path:
@@ -376,31 +428,41 @@ LABELS = {  # entry point -> its button; `xl-kpi addin run` accepts either
 }
 
 
+def _buttons() -> dict[str, Work]:
+    return {"generate_sheets": _generate, "import_data": _import_data, "consolidate_month": _consolidate,
+            "annual_summary": _annual, "feedback_forms": _feedback, "check_rules": _check}
+
+
+def run_button(name: str, book: HrBook | None = None) -> Outcome:
+    """Run the button ``name`` (an entry point's name, a key of LABELS) on the book; how it went."""
+    return perform(LABELS[name], _buttons()[name], book)
+
+
 def generate_sheets(book: HrBook | None = None) -> str:
     """生成考核表: one assessment workbook per person (or department) into 考核表文件夹."""
-    return run_action(LABELS["generate_sheets"], _generate, book)
+    return run_button("generate_sheets", book).message
 
 
 def import_data(book: HrBook | None = None) -> str:
     """导入数据: ticket exports -> the DATA file and the 数据 sheet."""
-    return run_action(LABELS["import_data"], _import_data, book)
+    return run_button("import_data", book).message
 
 
 def consolidate_month(book: HrBook | None = None) -> str:
     """一键汇总: the returned sheets -> 汇总-<期间>.xlsx, the 汇总 and 问题 sheets."""
-    return run_action(LABELS["consolidate_month"], _consolidate, book)
+    return run_button("consolidate_month", book).message
 
 
 def annual_summary(book: HrBook | None = None) -> str:
     """年度汇总: every monthly summary -> 年度汇总-<年>.xlsx and the 年度汇总 sheet."""
-    return run_action(LABELS["annual_summary"], _annual, book)
+    return run_button("annual_summary", book).message
 
 
 def feedback_forms(book: HrBook | None = None) -> str:
     """生成面谈表: this period's summary -> one feedback form per person."""
-    return run_action(LABELS["feedback_forms"], _feedback, book)
+    return run_button("feedback_forms", book).message
 
 
 def check_rules(book: HrBook | None = None) -> str:
     """校验规则: the settings and the scheme (an edited template's rules included)."""
-    return run_action(LABELS["check_rules"], _check, book)
+    return run_button("check_rules", book).message
