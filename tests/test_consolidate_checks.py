@@ -45,7 +45,7 @@ def _check_texts(results: dict) -> None:
     _person, k4 = results["K4"]
     assert k4.score.total == 86 and "绩效奖金" not in k4.pay  # ISNUMBER(base) is false: no bonus on the sheet
     (issue,) = k4.issues
-    assert issue.cell == "H15" and issue.message == f"绩效奖金基数{TEXT_MESSAGE}「1000」"
+    assert issue.cell == "H15" and issue.message == f"绩效奖金基数{TEXT_MESSAGE}「1000」; 绩效奖金未计算"
     _person, k5 = results["K5"]
     assert k5.score.total == 86 and k5.pay["绩效奖金"] == 860 and not k5.issues
 
@@ -65,7 +65,7 @@ def test_libreoffice_shows_the_same_for_text(tmp_path):
         assert "请填数字" in [c.value for c in person.scores.values()], pid
         assert person.results["total"].value == "未填完", pid
     person, _res = results["K4"]
-    assert person.results["total"].value == 86 and person.results["pay|bonus"].value is None
+    assert person.results["total"].value == 86 and person.results["pay|bonus"].value == "绩效奖金基数请填数字"
 
 
 def test_error_value_in_an_input_is_still_an_error_not_text(tmp_path):
@@ -218,3 +218,84 @@ def test_a_deleted_score_formula_is_named_as_deleted(tmp_path):
     assert "客户满意度的得分公式被删除, 单元格为空" in messages["P1"]
     assert "客户满意度的得分公式被改写为固定值「16」" in messages["P2"]
     assert not any("None" in m for ms in messages.values() for m in ms)
+
+
+# --------------------------------------------------------------------------- workbooks saved in another format
+
+
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512  # how .xls and WPS .et files begin
+
+
+def _zip(path: Path, members: dict[str, bytes]) -> Path:
+    import zipfile
+
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return path
+
+
+ODS = {"mimetype": b"application/vnd.oasis.opendocument.spreadsheet", "content.xml": b"<office:document-content/>"}
+
+
+def _returned_in_other_formats(tmp_path: Path) -> Path:
+    """What supervisors may send back: WPS's .et, LibreOffice's .ods, Numbers, .xlsb, one real .xlsx."""
+    folder = tmp_path / "交回"
+    folder.mkdir()
+    shutil.copyfile(_book(tmp_path, {"K1": DOC}), folder / "三部.XLSX")
+    (folder / "二部.et").write_bytes(OLE)
+    _zip(folder / "一部copy.ods", ODS)
+    _zip(folder / "四部.ODS", ODS)  # upper case, as Windows may name it
+    (folder / "五部.ett").write_bytes(OLE)
+    _zip(folder / "六部.numbers", {"Index/Document.iwa": b"x", "Metadata/Properties.plist": b"x"})
+    _zip(folder / "七部.xlsb", {"[Content_Types].xml": b"<Types/>", "xl/workbook.bin": b"x"})
+    _zip(folder / "八部.xlsx", ODS)  # an .ods renamed to .xlsx: told as the .ods it is
+    (folder / "九部.numbers").mkdir()  # a Numbers document kept as a package (a folder) on a Mac
+    (folder / "九部.numbers" / "Index.zip").write_bytes(b"PK")
+    return folder
+
+
+SAVE_AS = "「另存为」Excel 工作簿 (.xlsx) 后重新汇总"
+
+
+def test_workbooks_in_other_formats_are_reported_with_how_to_convert(tmp_path):
+    """.ods and .et in the folder were passed over silently (读取 1 个文件, exit 0)."""
+    result = consolidate([_returned_in_other_formats(tmp_path)])
+    messages = {i.file: i.message for i in result.issues}
+    assert result.files_read == 1 and result.files_failed == 8
+    assert [p.identity["工号"] for p in result.people] == ["K1"] and result.people[0].score.total == 86
+    assert messages == {
+        "二部.et": f"是 WPS 表格格式 (.et), 不是 Excel 工作簿 (.xlsx), 无法读取; 请在 WPS 中打开, {SAVE_AS} (设置了打开密码的请先取消密码)",
+        "五部.ett": f"是 WPS 表格模板格式 (.ett), 不是 Excel 工作簿 (.xlsx), 无法读取; 请在 WPS 中打开, {SAVE_AS} (设置了打开密码的请先取消密码)",
+        "一部copy.ods": f"是 OpenDocument 表格 (.ods), 不是 Excel 工作簿 (.xlsx), 无法读取; 请在 WPS、LibreOffice 或 Excel 中打开, {SAVE_AS}",
+        "四部.ODS": f"是 OpenDocument 表格 (.ods), 不是 Excel 工作簿 (.xlsx), 无法读取; 请在 WPS、LibreOffice 或 Excel 中打开, {SAVE_AS}",
+        "八部.xlsx": f"是 OpenDocument 表格 (.ods), 不是 Excel 工作簿 (.xlsx), 无法读取; 请在 WPS、LibreOffice 或 Excel 中打开, {SAVE_AS}",
+        "六部.numbers": "是 Apple Numbers 表格 (.numbers), 不是 Excel 工作簿 (.xlsx), 无法读取; 请在 Numbers 中用「文件 → 导出到 → Excel」存为 .xlsx 后重新汇总",
+        "九部.numbers": "是 Apple Numbers 表格 (.numbers), 不是 Excel 工作簿 (.xlsx), 无法读取; 请在 Numbers 中用「文件 → 导出到 → Excel」存为 .xlsx 后重新汇总",
+        "七部.xlsb": f"是 Excel 二进制工作簿 (.xlsb), 不是 Excel 工作簿 (.xlsx), 无法读取; 请在 Excel 中打开, {SAVE_AS}",
+    }
+
+
+def test_a_file_in_another_format_named_on_the_command_line_gets_the_same_message(tmp_path):
+    from click.testing import CliRunner
+
+    from xl_kpi.cli import main
+
+    folder = _returned_in_other_formats(tmp_path)
+    for name, said in (("一部copy.ods", "是 OpenDocument 表格 (.ods)"), ("二部.et", "是 WPS 表格格式 (.et)")):
+        out = tmp_path / f"汇总-{name}.xlsx"
+        run = CliRunner().invoke(main, ["consolidate", str(folder / name), "-o", str(out)])
+        assert run.exit_code == 1, run.output
+        assert f"问题 {name}: {said}" in run.output and SAVE_AS in run.output
+        assert "另有 1 个无法读取" in run.output
+
+
+def test_an_excel_workbook_named_et_is_read_and_said_so(tmp_path):
+    """A copy renamed to .et (an Excel workbook inside) is read as it is, with a note to rename it."""
+    folder = tmp_path / "交回"
+    folder.mkdir()
+    shutil.copyfile(_book(tmp_path, {"K1": DOC}), folder / "二部.et")
+    result = consolidate([folder])
+    assert result.files_read == 1 and result.people[0].score.total == 86
+    assert [(i.file, i.message) for i in result.issues] == [
+        ("二部.et", "文件扩展名是 .et, 但内容是 Excel 工作簿 (.xlsx), 已照常读取; 建议改名为 .xlsx")]

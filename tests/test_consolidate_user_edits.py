@@ -332,3 +332,129 @@ def test_a_copy_holding_a_formula_never_calculated_is_not_taken_for_a_blank_copy
     told = [i for i in result.issues if i.file == "b.xlsx" and i.person == "K1001"]
     assert any(i.cell == SATISFACTION_CELL and UNCALCULATED_MESSAGE in i.message for i in told)
     assert any("两份计分不同" in i.message and "「=80+5」" in i.message for i in told)
+
+
+# --------------------------------------------------------------------------- rows inserted by hand
+
+
+UNO_EDIT = r'''
+import json, sys
+from pathlib import Path
+sys.path.insert(0, sys.argv[1])
+import lo_vba_export as lo
+
+src, dst, ops = sys.argv[3], sys.argv[4], json.loads(sys.argv[5])
+with lo.running(sys.argv[2]) as desktop:
+    doc = desktop.loadComponentFromURL(Path(src).resolve().as_uri(), "_blank", 0, (lo.prop("Hidden", True),))
+    for sheet, what, where, value in ops:
+        ws = doc.Sheets.getByName(sheet)
+        ws.unprotect("")
+        if what == "insert_row":  # as Excel's Insert > Row above row ``where``: references below it move down
+            ws.Rows.insertByIndex(int(where) - 1, 1)
+        else:
+            ws.getCellRangeByName(where).setFormula(value.replace(",", ";"))  # the API's separator
+    doc.calculateAll()
+    doc.storeToURL(Path(dst).resolve().as_uri(), (lo.prop("FilterName", "Calc MS Excel 2007 XML"),))
+    doc.close(True)
+'''
+
+
+def _edited_in_libreoffice(tmp: Path, src: Path, ops: list[tuple[str, str, str, str]]) -> Path:
+    """``src`` after ``ops`` (sheet, "insert_row" | "set", row | cell, formula) done in LibreOffice, as a
+    supervisor does them in Excel/WPS (which move the references of every formula), saved into a folder."""
+    import json
+    import os
+    import subprocess
+
+    import pytest
+
+    from libreoffice import soffice
+    from xl_kpi import addin
+    from xl_kpi.errors import KpiError
+
+    office = soffice()
+    try:
+        python = addin.find_uno_python(office)
+    except KpiError as exc:
+        if os.environ.get("CI", "").lower() == "true":
+            raise
+        pytest.skip(str(exc))
+    script = tmp / "edit.py"
+    script.write_text(UNO_EDIT, encoding="utf-8")
+    folder = tmp / "交回"
+    folder.mkdir()
+    out = folder / src.name
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
+    run = subprocess.run([python, str(script), str(Path(addin.__file__).parent), office, str(src), str(out),
+                          json.dumps(ops)], capture_output=True, text=True, timeout=300, env=env)
+    assert run.returncode == 0 and out.exists(), run.stderr
+    return folder
+
+
+def test_a_row_inserted_between_indicators_is_not_an_edited_formula(tmp_path):
+    """A note typed into a row inserted above 平均响应时间: the total's references moved with the rows
+    (I8 -> I9 …), which is not an edit (reported as 「总分的得分公式被修改」, exit status 1)."""
+    folder = _edited_in_libreoffice(tmp_path, _book(tmp_path), [
+        ("K1001-员工K1001", "insert_row", "8", ""), ("K1001-员工K1001", "set", "A8", "主管备注: 本月表现一般")])
+    result = consolidate([folder])
+    assert result.issues == []
+    people = {p.identity["工号"]: p for p in result.people}
+    assert people["K1001"].score.total == 86 and people["K1001"].pay["绩效奖金"] == 860
+    assert people["K1001"].source.results["total"].ref == "I15"  # one row down (I14 before)
+
+
+def test_an_edited_total_below_an_inserted_row_is_still_reported(tmp_path):
+    """The same total formula with its text changed (未填完 -> 没填完) after a row was inserted: edited."""
+    scores = "I6,I7,I9,I10,I11,I12,I13,I14"
+    folder = _edited_in_libreoffice(tmp_path, _book(tmp_path), [
+        ("K1001-员工K1001", "insert_row", "8", ""),
+        ("K1001-员工K1001", "set", "I15", f'=IF(COUNT({scores})=8,ROUND(ROUND(SUM({scores}),9),2),"没填完")')])
+    result = consolidate([folder])
+    assert [(i.sheet, i.cell, i.message) for i in result.issues] == [("K1001-员工K1001", "I15", "总分的得分公式被修改")]
+
+
+def test_a_total_pointing_at_the_inserted_row_is_still_reported(tmp_path):
+    """After a row was inserted above 平均响应时间 (now I9), a total summing I8 (the new row) instead is edited."""
+    scores = "I6,I7,I8,I10,I11,I12,I13,I14"
+    folder = _edited_in_libreoffice(tmp_path, _book(tmp_path), [
+        ("K1001-员工K1001", "insert_row", "8", ""),
+        ("K1001-员工K1001", "set", "I15", f'=IF(COUNT({scores})=8,ROUND(ROUND(SUM({scores}),9),2),"未填完")')])
+    result = consolidate([folder])
+    messages = [(i.cell, i.message) for i in result.issues]
+    assert ("I15", "总分的得分公式被修改") in messages
+
+
+def test_a_row_inserted_between_the_two_inputs_of_an_indicator_is_not_an_edited_formula(tmp_path):
+    """advisor-4s 安全生产 has two input rows; its score formula refers to both: a row inserted between them
+    moves the second reference (H[1] -> H[2] relative to the score), which is not an edit."""
+    from xl_kpi.fill import fill_workbook
+    from xl_kpi.generate import generate
+    from xl_kpi.reader import read_filled_workbook
+    from xl_kpi.scheme import get_scheme_with_text
+
+    scheme, text = get_scheme_with_text("advisor-4s")
+    roster = tmp_path / "roster.csv"
+    roster.write_text("工号,姓名,部门,岗位,直属主管\nA1,甲,钣喷部,服务顾问,赵\n", encoding="utf-8")
+    (generated,) = generate(scheme, text, roster, "2026-10", tmp_path / "gen").files
+    values = {(ind.id, spec.id, ""): 0 for ind in scheme.indicators for spec in ind.inputs}
+    filled = tmp_path / "filled" / generated.name
+    fill_workbook(generated, filled, {"A1": values})
+    (person,) = read_filled_workbook(filled).people
+    second = person.inputs[("safety", "safety_accidents", "")].ref
+    folder = _edited_in_libreoffice(tmp_path, filled, [(person.sheet, "insert_row", second[1:], "")])
+    result = consolidate([folder])
+    assert result.issues == []
+    (scored,) = result.people
+    assert scored.score.total is not None and scored.source.inputs[("safety", "safety_accidents", "")].ref != second
+
+
+def test_shift_formula_moves_references_into_its_own_sheet_only():
+    from xl_kpi.consolidate import shift_formula
+
+    rows = {6: 6, 7: 7, 8: 9, 9: 10}
+    assert shift_formula('=IF(COUNT(I6,I7,$I$8)=3,SUM(I6,I7,I8),"I8 未填完")', rows) == \
+        '=IF(COUNT(I6,I7,$I$9)=3,SUM(I6,I7,I9),"I8 未填完")'  # text in quotes is not a reference
+    # the 规则 sheet's range (--formulas udf with a company's scheme) does not move with this sheet's rows
+    assert shift_formula("=KPI_SCORE('规则'!$A$1:$A$80,\"safety\",H8,H9)", rows) == \
+        "=KPI_SCORE('规则'!$A$1:$A$80,\"safety\",H9,H10)"
+    assert shift_formula("=SUM(I6,I12)", rows) is None  # a row whose place is not known: nothing to compare

@@ -25,7 +25,7 @@ from .engine import ItemScore, PersonScore, Problem, score_person
 from .errors import InputFileError, InputValueError, KpiError
 from .layout import layout_for
 from .numbers import fmt, plain, to_decimal
-from .reader import Cell, FilledWorkbook, MissingSheet, PersonSheet, read_filled_workbook
+from .reader import OTHER_FORMATS, Cell, FilledWorkbook, MissingSheet, PersonSheet, read_filled_workbook
 from .rules_sheet import fingerprint, rules_scheme
 from .scheme import Scheme
 from .tables import is_backup
@@ -73,19 +73,23 @@ class Consolidation:
 # --------------------------------------------------------------------------- discovery
 
 
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")  # .xls is read only to be reported as the old format
+# .xls, .et, .ods … (reader.OTHER_FORMATS) are found only to be reported: which file, and how to save it as .xlsx
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", *OTHER_FORMATS)
 
 
 def find_workbooks(paths: Iterable[str | Path]) -> list[Path]:
-    """Every .xlsx/.xlsm below the given folders (or the files themselves), sorted; lock files and our
-    own backups (…备份.xlsx, …备份2.xlsx …, kept by generate --overwrite and consolidate) skipped."""
+    """Every .xlsx/.xlsm below the given folders (or the files themselves), sorted, and the workbooks saved in
+    another format (.xls, .et, .ods, .numbers …, reported when read); lock files and our own backups (…备份.xlsx,
+    …备份2.xlsx …, kept by generate --overwrite and consolidate) skipped."""
     found: set[Path] = set()
     for p in map(Path, paths):
-        if p.is_file():
+        if p.is_file() or (p.is_dir() and p.suffix.lower() == ".numbers"):
             found.add(p)
         elif p.is_dir():
-            # by suffix in any case: "报表.XLSX" from Windows is a workbook too (rglob is case-sensitive here)
-            found.update(f for f in p.rglob("*") if f.suffix.lower() in WORKBOOK_SUFFIXES and f.is_file())
+            # by suffix in any case: "报表.XLSX" from Windows is a workbook too (rglob is case-sensitive here);
+            # a .numbers document may be a folder (a package on a Mac)
+            found.update(f for f in p.rglob("*") if f.suffix.lower() in WORKBOOK_SUFFIXES
+                         and (f.is_file() or (f.suffix.lower() == ".numbers" and f.is_dir())))
         else:
             raise InputFileError(f"找不到文件或文件夹 {p}")
     return sorted(f for f in found if not f.name.startswith(("~$", ".~lock")) and not is_backup(f))
@@ -105,10 +109,17 @@ def is_summary(path: Path) -> bool:
 # --------------------------------------------------------------------------- expected formulas
 
 
+@dataclass(frozen=True)
+class Expected:
+    """The formulas of a fresh sheet: of each score cell ("score|<indicator>") and of the total ("total")."""
+
+    relative: dict[str, str]  # key -> formula with references relative to its own row (see relative_formula)
+    written: dict[str, str]  # key -> formula as written on the fresh sheet
+    rows: dict[tuple[str, ...], int]  # where the cells a person's sheet is read by are on the fresh sheet (_cell_rows)
+
+
 @lru_cache(maxsize=16)
-def _expected(rules: str, mode: str, lang: str) -> dict[str, str]:
-    """Formula of each score cell ("score|<indicator>") and of the total ("total") on a fresh sheet,
-    with cell references made relative to the formula's own row (see relative_formula)."""
+def _expected(rules: str, mode: str, lang: str) -> Expected:
     from openpyxl import Workbook
 
     from .sheets import ValidationBook, write_person_sheet
@@ -118,9 +129,69 @@ def _expected(rules: str, mode: str, lang: str) -> dict[str, str]:
     ws = book.active
     cells = write_person_sheet(ws, scheme, layout_for(scheme), {}, period="2000-01", lang=lang, mode=mode, rules=rules,
                                prefill={}, validations=ValidationBook(book), password=None, title="")
-    out = {f"score|{ind}": relative_formula(ws[ref].value, ref) for ind, ref in cells.scores.items()}
-    out["total"] = relative_formula(ws[cells.total].value, cells.total)
-    return out
+    refs = {f"score|{ind}": ref for ind, ref in cells.scores.items()}
+    refs["total"] = cells.total
+    written = {key: str(ws[ref].value) for key, ref in refs.items()}
+    rows: dict[tuple[str, ...], int] = {("score", ind): _row(ref) for ind, ref in cells.scores.items()}
+    for key, ref in cells.inputs.items():  # input|<indicator>|<input>|<assessor> or pay|<input>
+        rows[tuple(key.split("|")) if key.startswith("input|") else ("pay", key[4:])] = _row(ref)
+    rows[("result", "total")] = _row(cells.total)
+    for key, ref in cells.extra.items():
+        rows[("result", key)] = _row(ref)
+    return Expected({key: relative_formula(written[key], ref) for key, ref in refs.items()}, written, rows)
+
+
+def _row(ref: str) -> int:
+    return int(re.sub(r"\D", "", ref))
+
+
+def _cell_rows(person: PersonSheet) -> dict[tuple[str, ...], int]:
+    """Where the cells the sheet was read by (found by their row keys) are now, keyed as Expected.rows."""
+    rows: dict[tuple[str, ...], int] = {("score", ind): _row(c.ref) for ind, c in person.scores.items()}
+    for (ind, spec, assessor), c in person.inputs.items():
+        rows[("input", ind, spec, assessor)] = _row(c.ref)
+    for key, c in person.pay_inputs.items():
+        rows[("pay", key)] = _row(c.ref)
+    for key, c in person.results.items():
+        rows[("result", key)] = _row(c.ref)
+    return rows
+
+
+def moved_rows(expected: Expected, person: PersonSheet) -> dict[int, int]:
+    """Row on a fresh sheet -> row on this sheet, for the rows the reader found by their keys, after rows
+    were inserted (or moved) by hand; a row whose cells went to different rows is left out."""
+    now = _cell_rows(person)
+    out: dict[int, int] = {}
+    torn: set[int] = set()
+    for key, was in expected.rows.items():
+        if key in now:
+            if out.setdefault(was, now[key]) != now[key]:
+                torn.add(was)
+    return {was: row for was, row in out.items() if was not in torn}
+
+
+# a string literal, a reference into another sheet (with its range), or a reference into this sheet
+_TOKEN = re.compile(r'"[^"]*"|(?:\'(?:[^\']|\'\')*\'|[^\W\d]\w*)!\$?[A-Z]{1,3}\$?\d+(?::\$?[A-Z]{1,3}\$?\d+)?'
+                    r'|(\$?[A-Z]{1,3})(\$?)(\d+)(?![\d(])')
+
+
+def shift_formula(text: str, rows: dict[int, int]) -> str | None:
+    """``text`` with each reference into its own sheet moved as Excel moves it when rows are inserted above
+    it: row r becomes rows[r].  None when it refers to a row ``rows`` does not know (nothing to compare)."""
+    unknown = False
+
+    def repl(m: re.Match) -> str:
+        nonlocal unknown
+        if m.group(1) is None:
+            return m.group(0)  # text, or a reference into another sheet (the 规则 sheet): inserting rows here leaves it
+        row = int(m.group(3))
+        if row not in rows:
+            unknown = True
+            return m.group(0)
+        return f"{m.group(1)}{m.group(2)}{rows[row]}"
+
+    shifted = _TOKEN.sub(repl, text)
+    return None if unknown else shifted
 
 
 _REF = re.compile(r'"[^"]*"|(\$?[A-Z]{1,3})\$?(\d+)(?![\d(])')
@@ -263,8 +334,22 @@ def _cached_number(cell: Cell) -> Decimal | None:
 
 def _check_formulas(book: FilledWorkbook, person: PersonSheet, score: PersonScore, issue: Callable) -> None:
     # an edited 规则 sheet (read so with a scheme given) is not what the formulas were written from
-    expected = _expected(book.rules_text, book.meta.get("formulas", "native"), book.meta.get("lang", "zh-Hans")) \
-        if book.rules_text and not book.rules_edited else {}
+    fresh = _expected(book.rules_text, book.meta.get("formulas", "native"), book.meta.get("lang", "zh-Hans")) \
+        if book.rules_text and not book.rules_edited else None
+    expected = fresh.relative if fresh else {}
+    moved: dict[int, int] | None = None
+
+    def edited(key: str, cell: Cell, want: str) -> bool:
+        """The formula is not the expected one, nor the expected one with its references moved as Excel moves
+        them when rows are inserted by hand (in a sheet left unprotected)."""
+        nonlocal moved
+        if relative_formula(cell.formula, cell.ref) == want:
+            return False
+        if moved is None:
+            moved = moved_rows(fresh, person)
+        shifted = shift_formula(fresh.written[key], moved)
+        return shifted is None or relative_formula(shifted, cell.ref) != relative_formula(cell.formula, cell.ref)
+
     engine = {item.indicator.id: item.points for item in score.items}
     checks: list[tuple[str, str, Cell, Decimal | None]] = [
         (book.scheme.indicator(ind_id).name, f"score|{ind_id}", cell, engine.get(ind_id))
@@ -284,7 +369,7 @@ def _check_formulas(book: FilledWorkbook, person: PersonSheet, score: PersonScor
                 else:
                     shown = fmt(to_decimal(cell.value)) if _cached_number(cell) is not None else cell.value
                     issue(cell.ref, f"{label}的得分公式被改写为固定值「{shown}」")
-        elif want is not None and cell.formula and relative_formula(cell.formula, cell.ref) != want:
+        elif want is not None and cell.formula and edited(key, cell, want):
             issue(cell.ref, f"{label}的得分公式被修改")
         cached = _cached_number(cell)
         if cached is not None and value is not None and abs(cached - value) > TOLERANCE:
@@ -298,45 +383,54 @@ PAY_INPUT_NAMES = {"bonus_base": "绩效奖金基数", "plan": "计划销售额"
 
 
 def _pay(scheme: Scheme, person: PersonSheet, score: PersonScore, issue: Callable) -> dict[str, Any]:
+    """The pay figures the sheet shows, from its pay inputs.  A figure whose input cannot be used (text, a
+    negative amount, a formula never calculated, its row gone) is left out, as the sheet leaves it out, and
+    the problem says which figure is missing: a figure computed as if the input were 0 would be a wrong
+    amount paid.  Only an empty 其他 counts as 0 (当月工资 = 岗位工资 + 提成 + 其他: nothing else this month)."""
     out: dict[str, Any] = {}
+    unusable = object()
 
-    def amount(key: str, required: bool) -> Decimal | None:
+    def amount(key: str, missed: str) -> Any:
+        """The amount in the input, None when empty, ``unusable`` (reported, naming ``missed``) otherwise."""
         name = PAY_INPUT_NAMES[key]
         cell = person.pay_inputs.get(key)
-        if cell is not None and cell.uncalculated:
-            issue(cell.ref, f"{name}{uncalculated_message(cell)}")
-            return None
-        if cell is None or _blank(cell.value):
-            if required and cell is not None:
-                issue(cell.ref, f"{name}为空")
-            return None
-        if is_text(cell):  # the pay formulas take only what ISNUMBER accepts (其他 through N(), as 0)
-            issue(cell.ref, f"{name}{TEXT_MESSAGE}「{cell.value}」")
-            return None
+        if cell is None:
+            issue("", f"找不到「{name}」所在的行 (行被删除或移动), {missed}")
+            return unusable
+        if cell.uncalculated:
+            issue(cell.ref, f"{name}{uncalculated_message(cell)}; {missed}")
+            return unusable
+        if cell.value is None or (isinstance(cell.value, str) and not cell.value.strip(" ")):
+            return None  # as the pay formulas' TRIM(…)="" (spaces only: a full-width space is text there)
+        if is_text(cell):  # the pay formulas take only what ISNUMBER accepts, as they show
+            issue(cell.ref, f"{name}{TEXT_MESSAGE}「{cell.value}」; {missed}")
+            return unusable
         try:
             value = to_decimal(cell.value, what=name)
         except InputValueError as exc:
-            issue(cell.ref, str(exc))
-            return None
+            issue(cell.ref, f"{exc}; {missed}")
+            return unusable
         if value < 0:
-            issue(cell.ref, f"{name}不能为负数, 收到 {fmt(value)}")
-            return None
+            issue(cell.ref, f"{name}不能为负数, 收到 {fmt(value)}; {missed}")
+            return unusable
         return value
 
     total = score.total
     if scheme.bonus:
-        base = amount("bonus_base", False)
-        if base is not None and total is not None:
+        base = amount("bonus_base", "绩效奖金未计算")
+        if isinstance(base, Decimal) and total is not None:
             out["绩效奖金"] = paymod.bonus(base, total)
     if score.grade is not None and score.grade.post_wage is not None:
         out["岗位工资"] = score.grade.post_wage
     if scheme.commission:
-        plan, actual = amount("plan", False), amount("actual", False)
-        other = amount("other", False) or Decimal(0)
-        if plan is not None and actual is not None:
+        wages = scheme.grades is not None and any(g.post_wage is not None for g in scheme.grades.rows)
+        plan = amount("plan", "提成和当月工资未计算" if wages else "提成未计算")
+        actual = amount("actual", "提成和当月工资未计算" if wages else "提成未计算")
+        other = amount("other", "当月工资未计算")
+        if isinstance(plan, Decimal) and isinstance(actual, Decimal):
             out["提成"] = scheme.commission.amount(actual, plan)
-            if "岗位工资" in out:
-                out["当月工资"] = paymod.monthly_wage(out["岗位工资"], out["提成"], other)
+            if "岗位工资" in out and other is not unusable:  # an empty 其他 is 0
+                out["当月工资"] = paymod.monthly_wage(out["岗位工资"], out["提成"], other or Decimal(0))
     if scheme.pay_threshold is not None and total is not None:
         out["绩效资格"] = "参与" if total / scheme.total >= scheme.pay_threshold else "不参与绩效考核"
     return out

@@ -2,7 +2,7 @@
 
 The generated sheets carry these so that they score live in Excel without
 Python, in WPS and in LibreOffice.  Only functions all three have are used
-(IF, AND, OR, NOT, ISNUMBER, ROUND, ROUNDUP, INT, MIN, MAX, SUM, COUNT), none
+(IF, AND, OR, NOT, ISNUMBER, ROUND, ROUNDUP, INT, MIN, MAX, SUM, COUNT, TRIM), none
 of which needs the ``_xlfn.`` prefix.
 
 Floating point is tamed the same way everywhere: a step count or a scaled
@@ -193,17 +193,35 @@ def grade_formula(scheme: Scheme, total_ref: str, field: str = "grade") -> str:
     return f'=IF(ISNUMBER({total_ref}),{expr},"")'
 
 
-def bonus_formula(base_ref: str, total_ref: str) -> str:
-    return f'=IF(AND(ISNUMBER({base_ref}),ISNUMBER({total_ref})),{_round(f"{base_ref}*{total_ref}/100", 2)},"")'
+def pay_guard(ref: str, name: str, inner: str, empty: str = '""') -> str:
+    """A pay input (绩效奖金基数, 计划销售额, 实际销售额, 其他) in a pay figure's formula: ``empty`` while the cell
+    is empty (or holds only spaces, as consolidation reads it), a short message for text or a negative amount
+    (consolidation reports those and leaves the figure out: the sheet must not show a number either), else
+    ``inner``.  Data validation refuses both, but a pasted value passes validation."""
+    return (f'IF(TRIM({ref})="",{empty},IF(NOT(ISNUMBER({ref})),{text(name + "请填数字")},'
+            f'IF({ref}<0,{text(name + "不能为负数")},{inner})))')
+
+
+def bonus_formula(base_ref: str, total_ref: str, call: str | None = None) -> str:
+    """绩效奖金 = 基数 × 总分% in cents; ``call``: the add-in's KPI_BONUS(…) instead of the native product."""
+    value = call or _round(f"{base_ref}*{total_ref}/100", 2)
+    return "=" + pay_guard(base_ref, "绩效奖金基数", f'IF(ISNUMBER({total_ref}),{value},"")')
 
 
 def wage_formula(wage_ref: str, commission_ref: str, other_ref: str) -> str:
-    """当月工资 in cents: 1200 + 1234.57 + 350.5 is 2785.07, not the float sum 2785.0699999999997."""
-    return (f'=IF(AND(ISNUMBER({wage_ref}),ISNUMBER({commission_ref})),'
-            f'{_round(f"{wage_ref}+{commission_ref}+N({other_ref})", 2)},"")')
+    """当月工资 in cents: 1200 + 1234.57 + 350.5 is 2785.07, not the float sum 2785.0699999999997.
+
+    An empty 其他 is 0; text in it (「扣款100」) or a negative amount shows a message, not a wage that
+    silently leaves 其他 out (N() read text as 0)."""
+    def wage(other: str) -> str:
+        return (f'IF(AND(ISNUMBER({wage_ref}),ISNUMBER({commission_ref})),'
+                f'{_round(f"{wage_ref}+{commission_ref}{other}", 2)},"")')
+
+    return "=" + pay_guard(other_ref, "其他", wage(f"+{other_ref}"), empty=wage(""))
 
 
-def commission_formula(scheme: Scheme, actual_ref: str, plan_ref: str) -> str:
+def commission_formula(scheme: Scheme, actual_ref: str, plan_ref: str, call: str | None = None) -> str:
+    """提成 in cents by the scheme's tiers; ``call``: the add-in's KPI_COMMISSION(…) instead of the tiers."""
     c = scheme.commission
     assert c is not None
     rate = num(c.otherwise)
@@ -211,10 +229,8 @@ def commission_formula(scheme: Scheme, actual_ref: str, plan_ref: str) -> str:
         edge = f"{plan_ref}+{num(tier.plus_w * c.w)}" if tier.plus_w else plan_ref
         op = ">=" if tier.op == "at_least" else ">"
         rate = f"IF({actual_ref}{op}{edge},{num(tier.rate)},{rate})"
-    return (
-        f'=IF(AND(ISNUMBER({actual_ref}),ISNUMBER({plan_ref})),'
-        f"{_round(f'{actual_ref}*{rate}', 2)},\"\")"
-    )
+    value = call or _round(f"{actual_ref}*{rate}", 2)
+    return "=" + pay_guard(plan_ref, "计划销售额", pay_guard(actual_ref, "实际销售额", value))
 
 
 def threshold_formula(scheme: Scheme, total_ref: str) -> str:

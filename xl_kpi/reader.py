@@ -98,6 +98,79 @@ class FilledWorkbook:
         return bool(self.rules_text and self.meta.get("rules")) and fingerprint(self.rules_text) != self.meta["rules"]
 
 
+# Formats a returned workbook may come back in that are not .xlsx/.xlsm: found in folders and reported by
+# name (with how to convert them), never passed over silently.  Suffix -> (what it is, how to save it as .xlsx).
+_SAVE_AS = "「另存为」Excel 工作簿 (.xlsx) 后重新汇总"
+OTHER_FORMATS: dict[str, tuple[str, str]] = {
+    ".xls": ("旧版 .xls 格式 (Excel 97-2003)", f"请在 Excel 或 WPS 中打开, {_SAVE_AS}"),
+    ".xlt": ("旧版 .xlt 模板格式 (Excel 97-2003)", f"请在 Excel 或 WPS 中打开, {_SAVE_AS}"),
+    ".xlsb": ("Excel 二进制工作簿 (.xlsb)", f"请在 Excel 中打开, {_SAVE_AS}"),
+    ".et": ("WPS 表格格式 (.et)", f"请在 WPS 中打开, {_SAVE_AS}"),
+    ".ett": ("WPS 表格模板格式 (.ett)", f"请在 WPS 中打开, {_SAVE_AS}"),
+    ".ods": ("OpenDocument 表格 (.ods)", f"请在 WPS、LibreOffice 或 Excel 中打开, {_SAVE_AS}"),
+    ".ots": ("OpenDocument 表格模板 (.ots)", f"请在 WPS、LibreOffice 或 Excel 中打开, {_SAVE_AS}"),
+    ".fods": ("OpenDocument 平面表格 (.fods)", f"请在 LibreOffice 中打开, {_SAVE_AS}"),
+    ".numbers": ("Apple Numbers 表格 (.numbers)", "请在 Numbers 中用「文件 → 导出到 → Excel」存为 .xlsx 后重新汇总"),
+}
+_ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
+
+
+def _spaced(what: str) -> str:
+    return f" {what}" if what[0].isascii() else what
+
+
+def check_format(path: str | Path) -> str:
+    """Raise InputFileError for a file in a format consolidation cannot read (.xls, .et, .ods, .numbers …),
+    saying what it is and how to save it as .xlsx.  Decided by content where it tells (an .ods renamed to
+    .xlsx is still an .ods; an .et that holds an Excel workbook is read), else by the suffix.  Returns a
+    notice for an Excel workbook under another suffix, else ""."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    known = OTHER_FORMATS.get(suffix)
+    if path.is_dir():  # a .numbers document saved as a package (a folder) on a Mac
+        what, how = known or OTHER_FORMATS[".numbers"]
+        raise InputFileError(f"是{_spaced(what)}, 不是 Excel 工作簿 (.xlsx), 无法读取; {how}")
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(8)
+    except OSError:
+        return ""  # check_xlsx says why it cannot be read
+    if head.startswith(b"PK"):
+        try:
+            with zipfile.ZipFile(path) as archive:
+                names = set(archive.namelist())
+                mime = b""
+                if "mimetype" in names:
+                    with archive.open("mimetype") as member:
+                        mime = member.read(100)
+        except (zipfile.BadZipFile, OSError, KeyError, RuntimeError, NotImplementedError):
+            return ""  # damaged: check_xlsx says so
+        if "xl/workbook.xml" in names:
+            if suffix in OTHER_FORMATS:
+                return f"文件扩展名是 {path.suffix}, 但内容是 Excel 工作簿 (.xlsx), 已照常读取; 建议改名为 .xlsx"
+            return ""
+        if mime.startswith(_ODS_MIME):
+            what, how = OTHER_FORMATS[suffix if suffix in (".ods", ".ots") else ".ods"]
+        elif "xl/workbook.bin" in names:
+            what, how = OTHER_FORMATS[".xlsb"]
+        elif "Index/Document.iwa" in names or any(n.startswith("Index/") and n.endswith(".iwa") for n in names):
+            what, how = OTHER_FORMATS[".numbers"]
+        elif known:
+            what, how = known
+        else:
+            return ""  # check_xlsx: 不是 Excel 工作簿
+        raise InputFileError(f"是{_spaced(what)}, 不是 Excel 工作簿 (.xlsx), 无法读取; {how}")
+    if head.startswith(b"\xd0\xcf\x11\xe0"):  # an OLE file: .xls, .et, or an .xlsx with an open password
+        if suffix in (".xlsx", ".xlsm") or not known:
+            return ""  # check_xlsx: 已加密 或 旧版 .xls
+        what, how = known
+        raise InputFileError(f"是{_spaced(what)}, 不是 Excel 工作簿 (.xlsx), 无法读取; {how} (设置了打开密码的请先取消密码)")
+    if known:  # not a zip nor an OLE file: an .xls exported as HTML by some systems, a flat .fods …
+        what, how = known
+        raise InputFileError(f"是{_spaced(what)}, 不是 Excel 工作簿 (.xlsx), 无法读取; {how}")
+    return ""
+
+
 def read_filled_workbook(path: str | Path, scheme: Scheme | None = None) -> FilledWorkbook:
     """Read a workbook made by `xl-kpi generate`; raise InputFileError if it is not one.
 
@@ -110,6 +183,7 @@ def read_filled_workbook(path: str | Path, scheme: Scheme | None = None) -> Fill
     from python_calamine import CalamineWorkbook
 
     path = Path(path)
+    format_notice = check_format(path)
     report = check_xlsx(path)
     try:
         book = CalamineWorkbook.from_path(str(path))
@@ -120,7 +194,7 @@ def read_filled_workbook(path: str | Path, scheme: Scheme | None = None) -> Fill
         raise InputFileError("不是 xl-kpi 生成的考核表 (缺少隐藏的 _xlkpi 信息表), 请用生成的考核表填写")
     meta_rows = book.get_sheet_by_name(META_SHEET).to_python()
     meta = {cell_text(r[0]): cell_text(r[1]) for r in meta_rows if r and len(r) > 1 and cell_text(r[0])}
-    notices: list[str] = []
+    notices: list[str] = [format_notice] if format_notice else []
     if report.has_macros:
         notices.append("文件含有宏 (VBA), 宏未运行, 只读取了单元格数值")
     if report.external_links:

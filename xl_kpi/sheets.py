@@ -375,13 +375,11 @@ def _totals(ws, scheme: Scheme, layout: Layout, row: int, udf: str | None, prefi
             result_row("post_wage", "岗位工资", wage, "#,##0")
     if scheme.bonus:
         base = input_row("bonus_base")
-        bonus = (f'=IF(AND(ISNUMBER({base}),ISNUMBER({total})),KPI_BONUS({base},{total}),"")' if udf
-                 else fx.bonus_formula(base, total))
+        bonus = fx.bonus_formula(base, total, f"KPI_BONUS({base},{total})" if udf else None)
         result_row("pay|bonus", "绩效奖金", bonus, "#,##0.00")
     if scheme.commission:
         plan, actual, other = input_row("plan"), input_row("actual"), input_row("other")
-        commission = (f'=IF(AND(ISNUMBER({actual}),ISNUMBER({plan})),KPI_COMMISSION({actual},{plan},{udf}),"")' if udf
-                      else fx.commission_formula(scheme, actual, plan))
+        commission = fx.commission_formula(scheme, actual, plan, f"KPI_COMMISSION({actual},{plan},{udf})" if udf else None)
         c_ref = result_row("pay|commission", "个人绩效提成", commission, "#,##0.00")
         wage_ref = cells.extra.get("post_wage")
         if wage_ref:
