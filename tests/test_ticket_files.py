@@ -347,6 +347,19 @@ def test_a_hidden_sheet_is_not_read(tmp_path, plain):
                                  "可见的工作表中没有工单, 已读取隐藏的工作表)")
 
 
+def test_ids_shown_through_a_number_format_are_read_as_shown(tmp_path):
+    """An agent id stored as the number 2 and shown as 002 (format 000), or K003 ("K"000), was read as 2 and 3:
+    with --roster the agent was unknown, without it DATA listed 工号 2."""
+    book = openpyxl.Workbook()
+    book.active.append(HANT)
+    for n, (agent, fmt) in enumerate([(2, "000"), (3, '"K"000'), (7, "General")]):
+        book.active.append([f"T{n}", agent, f"C{n}", datetime(2026, 10, 5, 9), datetime(2026, 10, 5, 9, 10), "是", "否", 5])
+        book.active.cell(row=n + 2, column=2).number_format = fmt
+    book.save(tmp_path / "t.xlsx")
+    result = metrics([tmp_path / "t.xlsx"])
+    assert sorted(r[0] for r in result.rows) == ["002", "7", "K003"] and result.problem_count == 0
+
+
 def test_a_one_sheet_workbook_is_named_as_before(tmp_path, plain):
     result = metrics([workbook(tmp_path / "one.xlsx", ["工单"], "工单")])
     assert result.rows == plain.rows

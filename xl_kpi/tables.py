@@ -74,7 +74,7 @@ def read_table(
     sheet has one ("花名册" -> "花名册应有「工号」和「姓名」列 …").  read_tables gives every such sheet.
 
     In an .xlsx, a whole number of a required 「工号」 column is read as its number format shows it (1 formatted
-    000 is "001", 3 formatted "K"000 is "K003": _ShownNumbers); every other cell as calamine gives it.
+    000 is "001", 3 formatted "K"000 is "K003": ShownNumbers); every other cell as calamine gives it.
     """
     tables = _tables(path, sheet, required, what, every=required is not None)
     try:
@@ -130,7 +130,7 @@ def _tables(path: str | Path, sheet: str | None, required: Mapping[str, Iterable
         candidates = _xlsx_sheets(path, sheet, every=every)
     looked: list[tuple[str | None, list[list[Any]]]] = []
     found = False
-    shown = _ShownNumbers(path, required) if suffix != ".csv" and required else None
+    shown = ShownNumbers(path, required) if suffix != ".csv" and required else None
     for rows, sheet_name in candidates:
         start = _header_row(rows, required)
         if start is not None:
@@ -282,7 +282,7 @@ _ATTR_S = re.compile(rb"""(?:^|\s)s\s*=\s*["'](\d+)["']""")
 _CELL_REF = re.compile(rb"([A-Za-z]{1,3})(\d+)$")
 
 
-class _ShownNumbers:
+class ShownNumbers:
     """The 工号 of an .xlsx as Excel shows them: 1 in a cell formatted 000 is 001, 3 formatted "K"000 is K003.
 
     calamine gives values only, so the cells' number formats are read from the workbook itself: styles.xml
@@ -291,10 +291,11 @@ class _ShownNumbers:
     are left alone, as are negative numbers.  A workbook that cannot be read this way is read as calamine
     gives it."""
 
-    def __init__(self, path: Path, required: Mapping[str, Iterable[str]]) -> None:
+    def __init__(self, path: Path, required: Mapping[str, Iterable[str]] | None = None) -> None:
         from .scheme import normalize
 
         self.path = path
+        required = required or {}
         self.spellings = {normalize(a) for name in SHOWN_AS_TEXT if name in required
                           for a in (name, *required[name])}
         self._styles: dict[int, str] | None = None  # cell style index -> format code shown as text
@@ -307,7 +308,11 @@ class _ShownNumbers:
 
         if not self.spellings:
             return
-        columns = {c for c, v in enumerate(rows[start]) if _filled(v) and normalize(str(v)) in self.spellings}
+        self.apply_columns(rows, start, sheet, {c for c, v in enumerate(rows[start])
+                                                if _filled(v) and normalize(str(v)) in self.spellings})
+
+    def apply_columns(self, rows: list[list[Any]], start: int, sheet: str, columns: set[int]) -> None:
+        """The same for the given ``columns`` (indexes) of the rows below the header row ``start``."""
         wanted = {r for r in range(start + 1, len(rows)) for c in columns if c < len(rows[r]) and _whole(rows[r][c])}
         if not wanted:
             return

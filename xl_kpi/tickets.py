@@ -132,6 +132,7 @@ NO_REPLY_WORDS = (
     "-", "--", "—", "——", "－", "n/a", "na", "none", "null", "0000-00-00 00:00:00", "0000-00-00 00:00", "0000-00-00",
 )
 
+ID_FIELDS = ("ticket", "agent_id", "customer")  # read as the text a cell shows (a number formatted 000: 002)
 TIME_FORMATS = (  # plain seconds first: with equal fit the faster format is used
     "%Y-%m-%d %H:%M:%S",
     "%Y/%m/%d %H:%M:%S",
@@ -776,6 +777,9 @@ def _read_sheets(book: Any, path: Path, index: int, mapping: Mapping, category: 
     when no visible sheet holds tickets (a hidden sheet is most often a lookup list or an old copy)."""
     from python_calamine import SheetVisibleEnum
 
+    from .tables import ShownNumbers
+
+    shown = ShownNumbers(path)
     listed = "、".join(f"「{s}」" for s in book.sheet_names)
     hidden = set() if one else {m.name for m in book.sheets_metadata if m.visible != SheetVisibleEnum.Visible}
     skipped: list[str] = []
@@ -794,6 +798,8 @@ def _read_sheets(book: Any, path: Path, index: int, mapping: Mapping, category: 
             continue
         if at:
             notices.append(f"{source}: 表头在第{at + 1}行, 其上的标题等未读入")
+        # ids stored as numbers but shown through a number format (2 formatted 000 is 002) are read as shown
+        shown.apply_columns(rows, at, name, {columns[f] for f in ID_FIELDS if f in columns})
         frame = _sheet_frame(rows, at, columns, index + len(found), category, notices, source, _date1904(path))
         found.append((name, headers, columns, notices, frame))
     if not found:
