@@ -369,6 +369,18 @@ def test_score_names_the_sheet_of_a_problem_and_a_column_missing_on_one_sheet(tm
     assert "缺少列: 问题解决率 (工作表「二部」)" in result.output.splitlines(), result.output
 
 
+def test_score_takes_a_full_width_id_for_the_same_person(tmp_path):
+    """Ｋ1 typed in full width on one sheet and K1 on another were two people, each scored (and paid) with no
+    problem; rosters and DATA files compare 工号 in half width."""
+    data = workbook(tmp_path / "数据.xlsx", {"一部": [QUANT_HEAD, ["Ｋ1", "王芳", "一部", *FULL]],
+                                             "二部": [QUANT_HEAD, ["K1", "王芳", "二部", *FULL], ["K2", "李娜", "二部", *FULL]]})
+    out = tmp_path / "out.xlsx"
+    result = run("score", "--scheme", "cs-quant", data, "-o", out)
+    assert result.exit_code == 1, result.output
+    assert [r["问题"] for r in rows_of(out)] == [
+        None, "工作表「二部」第2行 A列: 工号 K1 与工作表「一部」第2行重复 (那里写作 Ｋ1, 全角、半角视为同一工号)", None]
+
+
 def test_score_with_sheet_reads_that_sheet_only(department_data, tmp_path):
     out = tmp_path / "out.csv"
     result = run("score", "--scheme", "cs-quant", department_data, "-o", out, "--sheet", "客服二部")

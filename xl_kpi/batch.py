@@ -29,7 +29,7 @@ from .errors import InputFileError, InputValueError
 from .numbers import fmt, plain, to_decimal
 from .scheme import Assessor, Indicator, Scheme, normalize
 from .inputs import InputSpec
-from .tables import Table, cell_text, read_table, read_tables, sheets_notice
+from .tables import Table, cell_text, id_key, read_table, read_tables, sheets_notice
 
 ID_COLUMN = "工号"
 IDENTITY = ("工号", "姓名", "部门")
@@ -199,7 +199,7 @@ def score_file(scheme: Scheme, path: str | Path, sheet: str | None = None) -> Sc
         return score_table(scheme, read_table(path, sheet))  # raises again unless no sheet has a 工号 header
     maps = [map_columns(scheme, table.headers) for table in tables]
     used = [(table, cmap) for table, cmap in zip(tables, maps) if cmap.inputs] or list(zip(tables, maps))
-    seen: dict[str, tuple[Table, int]] = {}
+    seen: dict[str, tuple[Table, int, str]] = {}
     rows = [score_table(scheme, table, cmap, seen).rows for table, cmap in used]
     report = ScoreReport(scheme, used[0][0], _merged([cmap for _, cmap in used], [t for t, _ in used]),
                          [r for part in rows for r in part], [t for t, _ in used])
@@ -239,11 +239,12 @@ def _merged(maps: list[ColumnMap], tables: list[Table]) -> ColumnMap:
 
 
 def score_table(scheme: Scheme, table: Table, cmap: ColumnMap | None = None,
-                seen: dict[str, tuple[Table, int]] | None = None) -> ScoreReport:
+                seen: dict[str, tuple[Table, int, str]] | None = None) -> ScoreReport:
     """Score every row; a bad row is reported in its 问题 and never stops the others.
 
-    ``seen`` (工号 -> the table and row it was first read on) carries the 工号 of the tables scored before, for a
-    report over several sheets: one of them again here is a duplicate naming that sheet."""
+    ``seen`` (id_key of a 工号 -> the table and row it was first read on, and how it was written there) carries
+    the 工号 of the tables scored before, for a report over several sheets: one of them again here is a
+    duplicate naming that sheet.  工号 are compared by id_key: a full-width Ｋ004 is a duplicate of K004."""
     cmap = cmap or map_columns(scheme, table.headers)
     results: list[RowResult] = []
     seen_ids = {} if seen is None else seen
@@ -257,12 +258,13 @@ def score_table(scheme: Scheme, table: Table, cmap: ColumnMap | None = None,
             problems.append(f"{table.where(index)}: 缺少工号列")
         elif not emp:
             problems.append(f"{table.where(index, cmap.identity[ID_COLUMN])}: 工号为空")
-        elif emp in seen_ids:
-            first, first_row = seen_ids[emp]
+        elif id_key(emp) in seen_ids:  # Ｋ004 typed in full width is K004: one person, not two
+            first, first_row, written = seen_ids[id_key(emp)]
             place = f"第{first_row}行" if first is table else f"工作表「{first.sheet}」第{first_row}行"
-            problems.append(f"{table.where(index, cmap.identity[ID_COLUMN])}: 工号 {emp} 与{place}重复")
+            same = "" if written == emp else f" (那里写作 {written}, 全角、半角视为同一工号)"
+            problems.append(f"{table.where(index, cmap.identity[ID_COLUMN])}: 工号 {emp} 与{place}重复{same}")
         else:
-            seen_ids[emp] = (table, table.first_row + index)
+            seen_ids[id_key(emp)] = (table, table.first_row + index, emp)
 
         def get(ind: Indicator, spec: InputSpec, assessor: Assessor | None, _row=row) -> object:
             col = cmap.inputs.get((ind.id, spec.id, assessor.id if assessor else ""))

@@ -8,7 +8,6 @@ file and sheet names made safe for Windows and Excel.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -30,8 +29,8 @@ from .numbers import fmt, plain
 from .rules_sheet import fingerprint, write_rules_sheet
 from .scheme import Scheme, normalize
 from .sheets import ValidationBook, write_person_sheet
-from .tables import (atomic_path, backup_path, cell_text, check_replaceable, keep_backup, next_backup, print_a4_landscape,
-                     read_tables, sheets_notice, Table)
+from .tables import (atomic_path, backup_path, cell_text, check_replaceable, id_key, keep_backup, next_backup,
+                     print_a4_landscape, read_tables, sheets_notice, Table)
 
 ROSTER_COLUMNS = ("工号", "姓名", "部门", "岗位", "直属主管")
 ROSTER_ALIASES = {
@@ -107,12 +106,6 @@ class Person:
     @property
     def id(self) -> str:
         return self.fields["工号"]
-
-
-def id_key(emp: str) -> str:
-    """A 工号 as compared between files and rows: NFKC (full-width Ｋ００４ typed with a Chinese IME is K004),
-    trimmed."""
-    return unicodedata.normalize("NFKC", emp).strip()
 
 
 def _normalized_notice(name: str, changed: list[tuple[str, str, str]], done: str) -> str:

@@ -16,6 +16,7 @@ import posixpath
 import re
 import shutil
 import tempfile
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -280,6 +281,12 @@ _TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)(?=[\s/>])([^>]*)>")
 _ATTR_R = re.compile(rb"""(?:^|\s)r\s*=\s*["']([^"']*)["']""")
 _ATTR_S = re.compile(rb"""(?:^|\s)s\s*=\s*["'](\d+)["']""")
 _CELL_REF = re.compile(rb"([A-Za-z]{1,3})(\d+)$")
+
+
+def id_key(emp: str) -> str:
+    """A 工号 as compared between files and rows: NFKC (full-width Ｋ００４ typed with a Chinese IME is K004),
+    trimmed."""
+    return unicodedata.normalize("NFKC", emp).strip()
 
 
 class ShownNumbers:
