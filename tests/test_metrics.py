@@ -360,8 +360,10 @@ def test_a_notice_when_the_tickets_end_before_first_contact_can_be_judged(tmp_pa
     for year in ("2099", "9999"):
         assert notices(["T3", "K1", "C3", f"{year}-11-07 08:00:00", "", "是", "否", ""]) == [notice]
         assert notices(["T3", "", "C3", f"{year}-11-07 08:00:00", "", "是", "否", ""]) == [notice]
-    # no resolved flag: no first-contact figure, no notice
-    assert compute_metrics([write_log(tmp_path / "nf.csv", [r[:5] for r in rows], HANS[:5])], "2026-10").notices == []
+    # no resolved flag: no first-contact figure, no coverage notice (only the one naming the columns no file has)
+    assert compute_metrics([write_log(tmp_path / "nf.csv", [r[:5] for r in rows], HANS[:5])], "2026-10").notices == [
+        "工单文件中没有是否投诉、是否解决、满意度评分列: 数据表中没有客户投诉率、问题解决率、首次解决率、客户满意度, "
+        "generate --data 不预填这些项, 需在考核表中填写 (或用 --map 文件说明导出文件中的列名)"]
 
 
 # =========================================================================== time zones, numbers that are not numbers

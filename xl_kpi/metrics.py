@@ -129,6 +129,10 @@ COL_ATTITUDE = "服务态度"
 COL_PEAK = "高峰期平均响应时间"
 COL_JUDGED = "有解决状态的问题数"  # only when some file has no 是否解决 column: the rates' denominator
 COL_KNOWN_CUSTOMERS = "有投诉标记的客户数"  # only when some file has no 是否投诉 column: the complaint rate's denominator
+DATA_COLUMNS_OF = {  # the DATA columns a ticket field gives (missing when no file has the field)
+    "complaint": (COL_COMPLAINT,), "first_reply": (COL_RESPONSE, COL_PEAK), "resolved": (COL_RESOLUTION, COL_FCR),
+    "satisfaction": (COL_SATISFACTION,),
+}
 PERCENT_COLUMNS = {COL_COMPLAINT, COL_RESOLUTION, COL_FCR}
 MINUTE_COLUMNS = {COL_RESPONSE, COL_PEAK}
 
@@ -304,6 +308,13 @@ class _Work:
             for fld in ("ticket", "first_reply", "resolved", "complaint", "satisfaction"):
                 if fld in self.fields and fld not in s.columns:
                     self.notices.append(f"{s.name}: 没有{FIELDS[fld][0]}列 (其他文件有), 该文件的工单{MISSING_COLUMN[fld]}")
+        absent = [fld for fld in DATA_COLUMNS_OF if fld not in self.fields]
+        if absent:  # no file has the column: its DATA columns are missing, and the sheets are not pre-filled there
+            labels = "、".join(FIELDS[fld][0] for fld in absent)
+            columns = "、".join(c for fld in absent for c in DATA_COLUMNS_OF[fld]
+                               if c != COL_PEAK or self.peak is not None)
+            self.notices.append(f"工单文件中没有{labels}列: 数据表中没有{columns}, generate --data 不预填这些项, "
+                                "需在考核表中填写 (或用 --map 文件说明导出文件中的列名)")
         try:
             df, formats = self._scan()
         except _NotUtf8:  # a CSV whose first 64 KB are ASCII, GB18030 further on: read again as GB18030
@@ -720,7 +731,8 @@ class _Work:
             people, roster_problems, roster_notices = self.people
             self.notices += roster_notices  # which sheets of the roster were read, as generate and sample say
             self.notices += [f"花名册 {p}" for p in roster_problems]
-            from .generate import id_key, leading_zeros_hint
+            from .generate import leading_zeros_hint
+            from .tables import id_key
 
             by_id = {id_key(p.id): i for i, p in enumerate(people)}  # Ｋ004 typed in full width is K004
             by_name: dict[str, list[int]] = {}
