@@ -1156,6 +1156,16 @@ def test_excel_date_serials_in_an_xlsx_are_read_as_times(tmp_path, date1904):
         f"如第2行 {serial(LOG[0][4]) - shift} 为 2026-10-05 09:04:00"]
 
 
+def test_a_date_serial_stored_as_text_in_an_xlsx_is_named_as_such(tmp_path):
+    """A serial typed as text in an .xlsx was told to use the .xlsx it already was."""
+    book = openpyxl.Workbook()
+    book.active.append(HANS)
+    book.active.append(["T1", "K1", "C1", "46301.5", None, "是", "否", 5])
+    book.save(tmp_path / "t.xlsx")
+    assert compute_metrics([tmp_path / "t.xlsx"], "2026-10", satisfaction_scale=5).problem_lines() == [
+        "t.xlsx 第2行: 创建时间「46301.5」无法识别 (像是 Excel 的日期序列号, 但单元格中存的是文字: 请把该单元格改为数字或日期时间)"]
+
+
 def test_empty_and_space_only_ids_are_no_ids(tmp_path):
     """Empty ticket and customer ids are told by their hashes (not by comparing texts): an empty, a
     quoted-empty and a spaces-only id are all none.  Rows without a ticket id are no copies of each

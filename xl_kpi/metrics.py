@@ -1280,10 +1280,14 @@ class _Work:
         def raw(fld: str) -> Any:  # the text of a value that could not be read
             return pl.col(f"raw_{fld}").cast(pl.String)
 
+        csv_files = [i for i, s in enumerate(self.sources) if s.path.suffix.lower() == ".csv"]
+
         def unreadable(what: str, fld: str) -> Any:  # 46300.375 is how Excel stores a date: say so
             serial = raw(fld).str.strip_chars().str.contains(r"^[2-9]\d{4}(\.\d+)?$")
-            return pl.format(f"{what}「{{}}」无法识别", raw(fld)) + pl.when(serial).then(pl.lit(
-                " (像是 Excel 的日期序列号: 请在 Excel 中把该列设为日期时间格式再导出 CSV, 或直接用 .xlsx 文件)")).otherwise(pl.lit(""))
+            return pl.format(f"{what}「{{}}」无法识别", raw(fld)) + pl.when(serial & pl.col("file").is_in(csv_files)).then(
+                pl.lit(" (像是 Excel 的日期序列号: 请在 Excel 中把该列设为日期时间格式再导出 CSV, 或直接用 .xlsx 文件)")
+            ).when(serial).then(pl.lit(  # in an .xlsx a serial number is read as a time: this one is text
+                " (像是 Excel 的日期序列号, 但单元格中存的是文字: 请把该单元格改为数字或日期时间)")).otherwise(pl.lit(""))
 
         message = {
             1: pl.when(pl.col("fail_created")).then(unreadable("创建时间", "created")).otherwise(pl.lit("创建时间为空")),
