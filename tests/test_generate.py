@@ -328,6 +328,24 @@ def test_udf_formulas(people, tmp_path):
     assert qws[qbook.people[0].scores["complaint_rate"].ref].value == f'=IF(OR({ref}=""),"",KPI_COMPLAINT({ref}))'
 
 
+def test_udf_formulas_in_hant_show_their_checks_in_hant(people, tmp_path):
+    """With --formulas udf --lang zh-Hant, the checks around KPI_COMMISSION (计划销售额请填数字 …) stayed 简体
+    while the native build and the wage cell next to it were 繁體; the KPI_* arguments stay as written."""
+    from xl_kpi.hant import _LITERAL, _udf_calls, to_hant
+
+    scheme, text = get_scheme_with_text("cs-table")
+    generate(scheme, text, people, "2026-10", tmp_path / "out", mode="udf", lang="zh-Hant")
+    book = openpyxl.load_workbook(next((tmp_path / "out").glob("*.xlsx")))
+    formulas = [c.value for ws in book.worksheets for row in ws.iter_rows() for c in row
+                if isinstance(c.value, str) and c.value.startswith("=") and "KPI_" in c.value and not c.value.isascii()]
+    assert any("KPI_COMMISSION" in f and "計劃銷售額請填數字" in f for f in formulas), formulas
+    for f in formulas:
+        calls = _udf_calls(f)
+        for m in _LITERAL.finditer(f):
+            if not any(a <= m.start() < b for a, b in calls):
+                assert m.group(0) == to_hant(m.group(0)), f
+
+
 def test_bad_period_and_options(people, tmp_path):
     scheme, text = get_scheme_with_text("cs-quant")
     with pytest.raises(KpiError, match="YYYY-MM"):

@@ -46,11 +46,33 @@ def in_lang(text: str, lang: str) -> str:
 
 def formula_in_lang(formula: str, lang: str, written: frozenset[str] = frozenset()) -> str:
     """A formula whose text literals ("请填数字", grade names) are shown in ``lang``; references untouched.
-    A formula calling the add-in (KPI_*) is left as it is: its literals are ids, and its messages
-    come from Python."""
-    if lang != HANT or formula.isascii() or "KPI_" in formula:
+    The arguments of a call of the add-in (KPI_*(…)) are left as they are: their literals are ids, and its
+    messages come from Python; the literals around such a call (the checks of its inputs) are shown in ``lang``."""
+    if lang != HANT or formula.isascii():
         return formula
-    return _LITERAL.sub(lambda m: to_hant(m.group(0), written), formula)
+    calls = _udf_calls(formula)
+    return _LITERAL.sub(lambda m: m.group(0) if any(a <= m.start() < b for a, b in calls)
+                        else to_hant(m.group(0), written), formula)
+
+
+def _udf_calls(formula: str) -> list[tuple[int, int]]:
+    """The spans of the KPI_*(…) calls of ``formula``, with their arguments (parentheses inside text
+    literals do not count)."""
+    spans = []
+    for match in re.finditer(r"KPI_[A-Z_]+\(", formula):
+        depth, i = 1, match.end()
+        while i < len(formula) and depth:
+            if formula[i] == '"':  # skip a literal ("" is a quote inside it)
+                i += 1
+                while i < len(formula) and not (formula[i] == '"' and formula[i + 1:i + 2] != '"'):
+                    i += 2 if formula[i] == '"' else 1
+            elif formula[i] == "(":
+                depth += 1
+            elif formula[i] == ")":
+                depth -= 1
+            i += 1
+        spans.append((match.start(), i))
+    return spans
 
 
 def sheet_in_lang(ws: Any, lang: str, keep: Iterable[str] = (), keep_columns: Iterable[int] = (),
