@@ -1,3 +1,4 @@
+import builtins
 import csv
 from pathlib import Path
 
@@ -20,3 +21,19 @@ def write_csv(tmp_path: Path):
 import sys
 
 sys.path.insert(0, str(Path(__file__).parent))  # test helpers: libreoffice.py, strategies.py
+
+
+@pytest.fixture
+def locked(monkeypatch):
+    """Files named here behave as on Windows while Excel holds them open: opening them for writing fails."""
+    from xl_kpi import tables
+
+    names: set[str] = set()
+
+    def fake_open(file, mode="r", *args, **kwargs):
+        if "+" in mode and Path(file).name in names:
+            raise PermissionError(13, "Permission denied")
+        return builtins.open(file, mode, *args, **kwargs)
+
+    monkeypatch.setattr(tables, "open", fake_open, raising=False)
+    return names

@@ -214,22 +214,6 @@ def test_metrics_score_and_annual_keep_the_output_they_replace(tmp_path, command
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary file left behind
 
 
-@pytest.fixture
-def locked(monkeypatch):
-    """Files named here behave as on Windows while Excel holds them open: opening them for writing fails."""
-    import builtins
-
-    names: set[str] = set()
-
-    def fake_open(file, mode="r", *args, **kwargs):
-        if "+" in mode and Path(file).name in names:
-            raise PermissionError(13, "Permission denied")
-        return builtins.open(file, mode, *args, **kwargs)
-
-    monkeypatch.setattr(tables, "open", fake_open, raising=False)
-    return names
-
-
 READERS = {"metrics": "xl_kpi.metrics.compute_metrics", "score": "xl_kpi.batch.score_file",
            "score-csv": "xl_kpi.batch.score_file", "annual": "xl_kpi.periods.read_monthly"}
 

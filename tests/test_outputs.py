@@ -1,6 +1,5 @@
 """Output files: never replace what a person gave us, and say so in Chinese (exit 2) when a file cannot be written."""
 
-import builtins
 import os
 from pathlib import Path
 
@@ -33,20 +32,6 @@ def one_line_error(result, *parts):
 
 def leftovers(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if p.name.startswith("."))
-
-
-@pytest.fixture
-def locked(monkeypatch):
-    """Files named here behave as on Windows while Excel holds them open: opening them for writing fails."""
-    names: set[str] = set()
-
-    def fake_open(file, mode="r", *args, **kwargs):
-        if "+" in mode and Path(file).name in names:
-            raise PermissionError(13, "Permission denied")
-        return builtins.open(file, mode, *args, **kwargs)
-
-    monkeypatch.setattr(tables, "open", fake_open, raising=False)
-    return names
 
 
 @pytest.fixture

@@ -342,24 +342,6 @@ def _monthly(folder: Path, totals: dict[str, int]) -> None:
         book.save(folder / f"汇总-{month}.xlsx")
 
 
-@pytest.fixture
-def locked(monkeypatch):
-    """Files named here behave as on Windows while Excel holds them open: opening them for writing fails."""
-    import builtins
-
-    from xl_kpi import tables
-
-    names: set[str] = set()
-
-    def fake_open(file, mode="r", *args, **kwargs):
-        if "+" in mode and Path(file).name in names:
-            raise PermissionError(13, "Permission denied")
-        return builtins.open(file, mode, *args, **kwargs)
-
-    monkeypatch.setattr(tables, "open", fake_open, raising=False)
-    return names
-
-
 def test_import_data_and_annual_keep_the_files_they_replace(tmp_path):
     path = hr_book(tmp_path, 考核期间=PERIOD, 工单导出="工单.csv")
     data = tmp_path / f"数据-{PERIOD}.xlsx"
