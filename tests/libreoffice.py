@@ -11,14 +11,39 @@ from pathlib import Path
 import pytest
 
 
+def _missing(on_ci: str, elsewhere: str) -> None:
+    """A missing LibreOffice part fails the run on CI (CI=true), where .ci/run installs it, and skips elsewhere."""
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(on_ci)
+    pytest.skip(elsewhere)
+
+
 def soffice() -> str:
     """Path of soffice; a missing LibreOffice fails the run on CI (CI=true) and skips elsewhere."""
     path = shutil.which("soffice") or shutil.which("libreoffice")
     if path:
         return path
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail("LibreOffice (soffice) is not installed; .ci/run installs libreoffice-calc-nogui")
-    pytest.skip("LibreOffice not installed (apt-get install libreoffice-calc-nogui)")
+    _missing("LibreOffice (soffice) is not installed; .ci/run installs libreoffice-calc-nogui",
+             "LibreOffice not installed (apt-get install libreoffice-calc-nogui)")
+
+
+def run_uno(script: str, folder: Path, *args: str) -> subprocess.CompletedProcess:
+    """Run the Python ``script`` (its text, written to ``folder``) with LibreOffice's UNO bindings, as
+    ``script PACKAGE_DIR SOFFICE *args`` (the package folder, for ``lo_vba_export.running``); its output is
+    captured.  Without UNO Python: fails on CI, skips elsewhere."""
+    from xl_kpi import addin
+    from xl_kpi.errors import KpiError
+
+    office = soffice()
+    try:
+        python = addin.find_uno_python(office)
+    except KpiError as exc:
+        _missing(str(exc), str(exc))
+    path = folder / "uno_script.py"
+    path.write_text(script, encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}  # UNO Python has its own
+    return subprocess.run([python, str(path), str(Path(addin.__file__).parent), office, *args],
+                          capture_output=True, text=True, timeout=300, env=env)
 
 
 def recalc(files: list[Path], out_dir: Path, infilter: str | None = None) -> list[Path]:

@@ -363,30 +363,13 @@ def _edited_in_libreoffice(tmp: Path, src: Path, ops: list[tuple[str, str, str, 
     """``src`` after ``ops`` (sheet, "insert_row" | "set", row | cell, formula) done in LibreOffice, as a
     supervisor does them in Excel/WPS (which move the references of every formula), saved into a folder."""
     import json
-    import os
-    import subprocess
 
-    import pytest
+    from libreoffice import run_uno
 
-    from libreoffice import soffice
-    from xl_kpi import addin
-    from xl_kpi.errors import KpiError
-
-    office = soffice()
-    try:
-        python = addin.find_uno_python(office)
-    except KpiError as exc:
-        if os.environ.get("CI", "").lower() == "true":
-            raise
-        pytest.skip(str(exc))
-    script = tmp / "edit.py"
-    script.write_text(UNO_EDIT, encoding="utf-8")
     folder = tmp / "交回"
     folder.mkdir()
     out = folder / src.name
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
-    run = subprocess.run([python, str(script), str(Path(addin.__file__).parent), office, str(src), str(out),
-                          json.dumps(ops)], capture_output=True, text=True, timeout=300, env=env)
+    run = run_uno(UNO_EDIT, tmp, str(src), str(out), json.dumps(ops))
     assert run.returncode == 0 and out.exists(), run.stderr
     return folder
 

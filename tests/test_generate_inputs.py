@@ -4,8 +4,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import xml.etree.ElementTree as ET
 import zipfile
 from pathlib import Path, PurePosixPath
@@ -13,11 +11,10 @@ from pathlib import Path, PurePosixPath
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from libreoffice import recalc, soffice
+from libreoffice import recalc, run_uno
 
-from xl_kpi import addin
 from xl_kpi.cli import main
-from xl_kpi.errors import InputFileError, KpiError
+from xl_kpi.errors import InputFileError
 from xl_kpi.generate import generate, load_roster, read_roster
 from xl_kpi.reader import read_filled_workbook
 from xl_kpi.scheme import get_scheme_with_text
@@ -461,18 +458,7 @@ with lo.running(sys.argv[2]) as desktop:
 
 
 def test_libreoffice_follows_each_cover_link_to_its_sheet(apostrophes, tmp_path):
-    office = soffice()
-    try:
-        python = addin.find_uno_python(office)
-    except KpiError as exc:
-        if os.environ.get("CI", "").lower() == "true":
-            raise
-        pytest.skip(str(exc))
-    script = tmp_path / "links.py"
-    script.write_text(UNO_LINKS, encoding="utf-8")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
-    run = subprocess.run([python, str(script), str(Path(addin.__file__).parent), office, str(apostrophes)],
-                         capture_output=True, text=True, timeout=300, env=env)
+    run = run_uno(UNO_LINKS, tmp_path, str(apostrophes))
     assert run.returncode == 0, run.stderr
     assert json.loads(run.stdout.strip().splitlines()[-1]) == {
         "K1-王芳": ["K1-王芳", 0, 0],
