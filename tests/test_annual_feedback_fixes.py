@@ -26,6 +26,7 @@ from xl_kpi.feedback import write_feedback
 from xl_kpi.hant import to_hant
 from xl_kpi.periods import read_monthly, roll_up, run_annual
 from xl_kpi.scheme import builtin_scheme
+from workbooks import sheet_records
 
 # --------------------------------------------------------------------------- annual
 
@@ -52,12 +53,6 @@ def _months(folder: Path, data: dict[str, dict[str, object]], months: list[str],
     return files
 
 
-def _sheet(path: Path, name: str) -> list[dict]:
-    ws = openpyxl.load_workbook(path)[name]
-    heads = [c.value for c in ws[1]]
-    return [dict(zip(heads, r)) for r in ws.iter_rows(min_row=2, values_only=True)]
-
-
 Q1 = ["2026-01", "2026-02", "2026-03"]
 DATA = {
     "K1": {"2026-01": 80, "2026-02": 80, "2026-03": 80},  # every month scored
@@ -72,7 +67,7 @@ def test_missing_month_and_absence_reason_agree(tmp_path, missing):
     files = _months(tmp_path / "m", DATA, Q1)
     out = tmp_path / "年度.xlsx"
     CliRunner().invoke(main, ["annual", *map(str, files), "-o", str(out), "--missing", missing])
-    rows = {r["工号"]: r for r in _sheet(out, "年度汇总")}
+    rows = {r["工号"]: r for r in sheet_records(out, "年度汇总")}
     assert rows["K1"]["缺考月份"] in (None, "") and rows["K1"]["考评资格原因"] == "各月均有考核记录"
     assert rows["K2"]["缺考月份"] == "2026-02"
     assert rows["K2"]["考评资格"] == "参与"
@@ -104,10 +99,10 @@ def test_a_month_missing_for_everyone_is_said_once(tmp_path):
     out = tmp_path / "年度.xlsx"
     res = CliRunner().invoke(main, ["annual", *map(str, files), "-o", str(out)])
     assert res.exit_code == 0, res.output  # a note, not a problem of the input
-    notes = [r for r in _sheet(out, "问题") if r["位置"] == "缺少的月份"]
+    notes = [r for r in sheet_records(out, "问题") if r["位置"] == "缺少的月份"]
     assert len(notes) == 1 and "输入中没有 2026-03 的月度汇总" in notes[0]["问题"] and "中断「连续」" in notes[0]["问题"]
     assert res.output.count("2026-03 的月度汇总") == 1
-    row = _sheet(out, "年度汇总")[0]
+    row = sheet_records(out, "年度汇总")[0]
     assert row["缺考月份"] in (None, "") and row["考评资格原因"] == "各月均有考核记录"
 
 
@@ -117,7 +112,7 @@ def test_last_place_without_sales_is_said_once_with_what_hr_must_supply(tmp_path
     out = tmp_path / "年度.xlsx"
     res = CliRunner().invoke(main, ["annual", *map(str, files), "-o", str(out)])
     assert res.exit_code == 0, res.output
-    issues = _sheet(out, "问题")
+    issues = sheet_records(out, "问题")
     notes = [r for r in issues if r["位置"] == "末位请辞"]
     assert len(issues) == 1 and len(notes) == 1  # once, not per person or per month
     text = notes[0]["问题"]
@@ -125,7 +120,7 @@ def test_last_place_without_sales_is_said_once_with_what_hr_must_supply(tmp_path
     assert "第十二条" in text and "「提成」" in text and "不表示不请辞" in text
     assert "「工号」「期间」(YYYY-MM)「实际销售额」三列的表" in text and "resign_last: false" in text
     assert res.output.count("未判断末位请辞") == 1
-    rows = {r["工号"]: r for r in _sheet(out, "年度汇总")}
+    rows = {r["工号"]: r for r in sheet_records(out, "年度汇总")}
     assert rows["K2"]["末位请辞"] in (None, "") and rows["K2"]["末位请辞原因"] == "没有实际销售额数据, 未判断"
 
 
@@ -224,10 +219,10 @@ def test_a_mistyped_id_in_the_sales_table_dismisses_nobody(tmp_path):
     out = tmp_path / "年度.xlsx"
     res = CliRunner().invoke(main, ["annual", *map(str, files), str(sales), "-o", str(out)])
     assert res.exit_code == 1, res.output
-    rows = {r["工号"]: r for r in _sheet(out, "年度汇总")}
+    rows = {r["工号"]: r for r in sheet_records(out, "年度汇总")}
     assert rows["K1005"]["末位请辞"] in (None, "")
     assert rows["K1005"]["末位请辞原因"] == "2026-01 客服一部 K1004 员工K1004 没有实际销售额, 无法排出部门最后, 未判断"
-    problems = [r["问题"] for r in _sheet(out, "问题")]
+    problems = [r["问题"] for r in sheet_records(out, "问题")]
     assert "月度汇总中没有工号 K1O04 在 2026-01 的记录, 这一行的实际销售额未计入" in problems
     assert sum("K1004 员工K1004。" in p and "无人因该月请辞" in p for p in problems) == 1
 

@@ -19,6 +19,7 @@ from click.testing import CliRunner
 
 from xl_kpi.cli import main
 from xl_kpi.periods import read_monthly, roll_up, run_annual
+from workbooks import sheet_records
 
 
 def _summary(path: Path, month: str, people: list[tuple]) -> Path:
@@ -46,12 +47,6 @@ def _sales(path: Path, rows: list[tuple]) -> Path:
     return path
 
 
-def _sheet(path: Path, name: str) -> list[dict]:
-    ws = openpyxl.load_workbook(path)[name]
-    heads = [c.value for c in ws[1]]
-    return [dict(zip(heads, r)) for r in ws.iter_rows(min_row=2, values_only=True)]
-
-
 MONTHS = [f"2026-{m:02d}" for m in range(1, 13)]
 STAFF = [f"K{i:03d}" for i in range(1, 31)]  # 30 people
 
@@ -70,7 +65,7 @@ def test_sales_of_months_without_summary_are_said_once_per_file(tmp_path):
     out = tmp_path / "年度.xlsx"
     res = CliRunner().invoke(main, ["annual", *map(str, files), str(sales), "-o", str(out)])
     assert res.exit_code == 1, res.output  # a problem of the input (summaries may be missing), said once
-    problems = [r for r in _sheet(out, "问题") if not str(r["问题"]).startswith("说明")]
+    problems = [r for r in sheet_records(out, "问题") if not str(r["问题"]).startswith("说明")]
     assert len(problems) == 1, problems  # was 300: one per row of March to December
     [p] = problems
     assert p["文件"] == "销售表.xlsx" and p["位置"] == "工作表「Sheet」第62行 等 300 行" and p["工号"] in (None, "")
@@ -78,7 +73,7 @@ def test_sales_of_months_without_summary_are_said_once_per_file(tmp_path):
                         "这 10 个月的 300 行实际销售额未使用; 如漏交了这些月份的汇总, 请补上后重新运行")
     assert res.output.count("没有月度汇总") == 1
     # the months that have a summary got their sales: K001 is last in both and is dismissed for January
-    rows = {r["工号"]: r for r in _sheet(out, "年度汇总")}
+    rows = {r["工号"]: r for r in sheet_records(out, "年度汇总")}
     assert rows["K001"]["末位请辞"] == "请辞"
 
 
@@ -131,11 +126,11 @@ def test_sales_id_in_another_case_is_matched_and_said_once(tmp_path):
     out = tmp_path / "年度.xlsx"
     res = CliRunner().invoke(main, ["annual", str(files[0]), str(sales), "-o", str(out)])
     assert res.exit_code == 0, res.output  # matched: a note, no problem
-    rows = {r["工号"]: r for r in _sheet(out, "年度汇总")}
+    rows = {r["工号"]: r for r in sheet_records(out, "年度汇总")}
     assert sorted(rows) == ["CS001", "CS002", "CS003"]  # the summary's spelling
     assert rows["CS002"]["末位请辞"] == "请辞"
     assert rows["CS002"]["末位请辞原因"] == "2026-01 总分 (70) 与实际销售额 (100) 均为部门最后"
-    [note] = _sheet(out, "问题")
+    [note] = sheet_records(out, "问题")
     assert note["文件"] == "销售表.xlsx"
     assert note["问题"] == ("说明: 销售表.xlsx 中 3 个工号与月度汇总的写法只差大小写或全角/半角, 已按月度汇总的工号计入实际销售额: "
                            "Cs002 → CS002、cs001 → CS001、ＣＳ００３ → CS003。如不是同一人, 请改正工号后重新运行")
@@ -179,11 +174,11 @@ def test_one_id_in_another_case_across_summaries_is_one_person(tmp_path):
     out = tmp_path / "年度.xlsx"
     res = CliRunner().invoke(main, ["annual", *map(str, files), str(sales), "-o", str(out)])
     assert res.exit_code == 0, res.output
-    rows = {r["工号"]: r for r in _sheet(out, "年度汇总")}
+    rows = {r["工号"]: r for r in sheet_records(out, "年度汇总")}
     assert sorted(rows) == ["CS001", "CS002"]  # the spelling of most months
     assert (rows["CS001"]["2026-03"], rows["CS001"]["缺考月份"], rows["CS001"]["年度得分"]) == (92, None, 91)
     assert rows["CS001"]["考评资格原因"] == "各月均有考核记录"
-    notes = [(r["文件"], r["问题"]) for r in _sheet(out, "问题") if r["位置"] == "工号"]
+    notes = [(r["文件"], r["问题"]) for r in sheet_records(out, "问题") if r["位置"] == "工号"]
     assert notes == [
         ("2026-03-汇总.xlsx", "说明: 2026-03-汇总.xlsx 中 1 个工号与其他月份的写法只差大小写或全角/半角, 已视为同一人合并: "
                               "cs001 → CS001。如不是同一人, 请改正工号后重新运行"),
@@ -222,5 +217,5 @@ def test_a_file_given_twice_is_read_once(tmp_path):
     out = tmp_path / "年度.xlsx"
     res = CliRunner().invoke(main, ["annual", *map(str, files), str(sales), str(sales), "-o", str(out)])
     assert res.exit_code == 0, res.output
-    [note] = _sheet(out, "问题")
+    [note] = sheet_records(out, "问题")
     assert (note["文件"], note["位置"]) == ("销售表.xlsx", "输入文件") and note["问题"].endswith("给了不止一次, 只读取一次")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+import openpyxl
+
 from xl_kpi.fill import fill_workbook
 from xl_kpi.generate import generate
 from xl_kpi.scheme import get_scheme_with_text
@@ -24,3 +26,10 @@ def filled_department(tmp: Path, values: dict[str, dict], period: str = "2026-10
     filled = work / "filled" / generated.name
     fill_workbook(generated, filled, values)
     return filled
+
+
+def sheet_records(path: Path, name: str) -> list[dict]:
+    """The rows of sheet ``name`` below its header (row 1), as header -> value."""
+    ws = openpyxl.load_workbook(path)[name]
+    heads = [c.value for c in ws[1]]
+    return [dict(zip(heads, r)) for r in ws.iter_rows(min_row=2, values_only=True)]
