@@ -780,6 +780,7 @@ def _read_sheets(book: Any, path: Path, index: int, mapping: Mapping, category: 
     from .tables import ShownNumbers
 
     shown = ShownNumbers(path)
+    date1904 = _date1904(path)  # read once per workbook, for the serials of every sheet
     listed = "、".join(f"「{s}」" for s in book.sheet_names)
     hidden = set() if one else {m.name for m in book.sheets_metadata if m.visible != SheetVisibleEnum.Visible}
     skipped: list[str] = []
@@ -800,7 +801,7 @@ def _read_sheets(book: Any, path: Path, index: int, mapping: Mapping, category: 
             notices.append(f"{source}: 表头在第{at + 1}行, 其上的标题等未读入")
         # ids stored as numbers but shown through a number format (2 formatted 000 is 002) are read as shown
         shown.apply_columns(rows, at, name, {columns[f] for f in ID_FIELDS if f in columns})
-        frame = _sheet_frame(rows, at, columns, index + len(found), category, notices, source, _date1904(path))
+        frame = _sheet_frame(rows, at, columns, index + len(found), category, notices, source, date1904)
         found.append((name, headers, columns, notices, frame))
     if not found:
         raise InputFileError(
