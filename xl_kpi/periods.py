@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -46,7 +45,7 @@ from .decisions import COLUMNS, default_decisions
 from .errors import InputFileError, InputValueError, KpiError
 from .numbers import fmt, plain, round_half_up, to_decimal
 from .scheme import Scheme, normalize
-from .tables import atomic_path, cell_text, keep_backup, keep_text, read_table
+from .tables import atomic_path, cell_text, id_key, keep_backup, keep_text, read_table
 
 MISSING_MODES = ("skip", "zero", "fail")
 PAY_COLUMNS = ("绩效奖金", "岗位工资", "提成", "当月工资")
@@ -207,7 +206,7 @@ def read_monthly(paths: list[str | Path], scheme: Scheme | None = None) -> tuple
 
 def _id_key(pid: str) -> str:
     """A 工号 as compared across files: letter case, full-/half-width and surrounding spaces ignored."""
-    return unicodedata.normalize("NFKC", pid).strip().casefold()
+    return id_key(pid).casefold()
 
 
 def _listed(items: list[str], limit: int = _LISTED) -> str:
