@@ -329,9 +329,9 @@ def consolidate_cmd(inputs, output, scheme_ref, period) -> None:
     from .consolidate import consolidate
     from .generate import PERIOD
     from .periods import month_from_name
+    from .report import check_output
     from .scheme import get_scheme
     from .summary import write_summary
-    from .tables import check_writable, next_backup
 
     if not output.lower().endswith(".xlsx"):
         raise KpiUsageError(f"汇总文件应为 .xlsx, 收到 {output}")
@@ -339,8 +339,7 @@ def consolidate_cmd(inputs, output, scheme_ref, period) -> None:
         raise KpiUsageError(f"考核期间应写成 YYYY-MM (如 2026-10), 收到「{period}」")
     scheme = get_scheme(scheme_ref) if scheme_ref else None
     out = Path(output)
-    for target in [out, *([next_backup(out)] if out.exists() else [])]:  # now, rather than after reading every file
-        check_writable(target)
+    check_output(out)  # now, rather than after reading every file
     bar, update = _progress("汇总")
     with bar:  # (backups of the summary are skipped by name: consolidate.find_workbooks)
         result = consolidate(inputs, scheme=scheme, progress=update, exclude=[out], period=period)
