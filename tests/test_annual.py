@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from xl_kpi.cli import main
+from workbooks import EVERY, EVERY_FILE, every_decision_text
 from xl_kpi.decisions import parse_decisions
 from xl_kpi.errors import SchemeError
 from xl_kpi.periods import read_monthly, roll_up, run_annual
@@ -74,7 +75,7 @@ def write_summaries(folder: Path, data=None, months=MONTHS) -> list[Path]:
 def year(tmp_path_factory):
     files = write_summaries(tmp_path_factory.mktemp("months"))
     rows, issues = read_monthly(files)
-    result = roll_up(rows, issues=issues)
+    result = roll_up(rows, scheme=EVERY, issues=issues)
     return {p.pid: p for p in result.people}, result, files
 
 
@@ -120,14 +121,26 @@ def test_raise_by_annual_average(year):
 
 def test_annual_strict_reading_is_a_scheme_option(year):
     _, result, files = year
-    scheme = dataclasses.replace(builtin_scheme("cs-quant"), decisions=parse_decisions(
-        {"raise": {"annual_at_least": "86.67", "annual_strict": True}}))
     rows, issues = read_monthly(files)
+
+    def raise_rule(**params):
+        scheme = dataclasses.replace(builtin_scheme("cs-quant"), decisions=parse_decisions({"raise": params}))
+        return {p.pid: p for p in roll_up(rows, scheme=scheme, issues=issues).people}
+
+    # K02's average is exactly 83 (85, 85, 79 repeated)
+    assert decision(raise_rule(annual_at_least="83", annual_strict=True)["K02"], "调薪资格")[0] == ""  # 83 is not > 83
+    assert decision(raise_rule(annual_at_least="83")["K02"], "调薪资格") == ("有资格", "年度平均 83 ≥83")
+
+
+def test_average_compared_exact_not_as_shown(year):
+    _, result, files = year
+    rows, issues = read_monthly(files)
+    scheme = dataclasses.replace(builtin_scheme("cs-quant"), decisions=parse_decisions({"raise": {"annual_at_least": "86.67"}}))
     people = {p.pid: p for p in roll_up(rows, scheme=scheme, issues=issues).people}
-    assert decision(people["K05"], "调薪资格")[0] == ""  # 86.67 is not > 86.67
-    scheme = dataclasses.replace(scheme, decisions=parse_decisions({"raise": {"annual_at_least": "86.67"}}))
-    people = {p.pid: p for p in roll_up(rows, scheme=scheme, issues=issues).people}
-    assert decision(people["K05"], "调薪资格")[0] == "有资格"
+    # K05: 1040 / 12 = 86.666…, shown as 86.67 but below 86.67
+    assert people["K05"].score == D("86.67")
+    value, reason = decision(people["K05"], "调薪资格")
+    assert value == "" and reason.endswith("年度平均 86.666666… (显示为 86.67) 未≥86.67")
 
 
 def test_pay_cut_below_60_not_at_60(year):
@@ -140,10 +153,12 @@ def test_pay_cut_below_60_not_at_60(year):
 
 def test_promotion_top_ten_percent_with_ties(year):
     people, *_ = year
-    # 11 assessed (K09 absent 3 months is not): ⌈10% × 11⌉ = 2; K05 and K07 tie for second at 86.67
+    # 11 assessed (K09 absent 3 months is not): rank ≤ 10% × 11 = 1.1, so rank 1 only: K06 (95);
+    # K05 and K07 tie for second at 86.67 and are not in the top 10 %
     chosen = sorted(pid for pid, p in people.items() if decision(p, "晋升竞聘")[0] == "可参与")
-    assert chosen == ["K05", "K06", "K07"]
-    assert "⌈10% × 11⌉ = 2 人 (≥86.67" in decision(people["K07"], "晋升竞聘")[1]
+    assert chosen == ["K06"]
+    assert decision(people["K07"], "晋升竞聘") == (
+        "", "年度得分 86.67 排名第 2/11, 与 1 人并列; 前 10% 为名次 ≤ 10% × 11 = 1.1 (并列者名次相同)")
     assert decision(people["K09"], "晋升竞聘") == ("", "缺岗超过规定月数, 不参与当期考评")
 
 
@@ -189,9 +204,9 @@ def test_no_sales_no_last_place_judgement(year):
 def test_missing_zero_and_fail(year):
     _, _, files = year
     rows, issues = read_monthly(files)
-    zero = {p.pid: p for p in roll_up(rows, missing="zero", issues=issues).people}
+    zero = {p.pid: p for p in roll_up(rows, scheme=EVERY, missing="zero", issues=issues).people}
     assert zero["K03"].score == D("69.17")  # 830 / 12
-    fail = roll_up(rows, missing="fail", issues=issues)
+    fail = roll_up(rows, scheme=EVERY, missing="fail", issues=issues)
     k03 = next(p for p in fail.people if p.pid == "K03")
     assert k03.score is None and k03.missing == ["2026-06"]
     assert any(i.person == "K03" and "2026-06" in i.message and "--missing fail" in i.message for i in fail.issues)
@@ -208,7 +223,7 @@ def test_month_weights_from_the_scheme(year):
 def test_quarters_count_a_run_where_it_completes(year):
     _, _, files = year
     rows, issues = read_monthly(files)
-    result = roll_up(rows, by="quarter", issues=issues)
+    result = roll_up(rows, scheme=EVERY, by="quarter", issues=issues)
     k01 = {p.period: p for p in result.people if p.pid == "K01"}
     assert list(k01) == ["2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4"]
     assert k01["2026-Q1"].decisions["调薪资格"][0] == ""
@@ -220,7 +235,7 @@ def test_first_bonus_across_the_year_boundary(tmp_path):
     data = {"P1": (A, {"2025-12": "90", "2026-01": "91"}), "P2": (A, {"2025-12": "80", "2026-01": "81"})}
     files = write_summaries(tmp_path, data, months=["2025-12", "2026-01"])
     rows, issues = read_monthly(files)
-    people = {(p.pid, p.period): p for p in roll_up(rows, issues=issues).people}
+    people = {(p.pid, p.period): p for p in roll_up(rows, scheme=EVERY, issues=issues).people}
     assert people[("P1", "2025")].decisions["连续第一奖励"][0] == 0
     value, reason = people[("P1", "2026")].decisions["连续第一奖励"]
     assert value == 200
@@ -259,7 +274,7 @@ def test_workbook_has_every_decision_and_reason(year, tmp_path):
     _, _, files = year
     runner = CliRunner()
     out = tmp_path / "2026-年度.xlsx"
-    res = runner.invoke(main, ["annual", *map(str, files), "-o", str(out)])
+    res = runner.invoke(main, ["annual", "--scheme", str(EVERY_FILE), *map(str, files), "-o", str(out)])
     assert res.exit_code == 0, res.output  # --missing skip: the missing month is listed in 缺考月份, not a problem
     book = openpyxl.load_workbook(out)
     assert book.sheetnames == ["年度汇总", "问题"]
@@ -277,20 +292,26 @@ def test_workbook_has_every_decision_and_reason(year, tmp_path):
 def test_cli_errors_exit_2(tmp_path):
     bad = tmp_path / "x.csv"
     bad.write_text("工号,总分\n1,80\n", encoding="utf-8")
-    res = CliRunner().invoke(main, ["annual", str(bad), "-o", str(tmp_path / "a.xlsx")])
+    res = CliRunner().invoke(main, ["annual", "--scheme", str(EVERY_FILE), str(bad), "-o", str(tmp_path / "a.xlsx")])
     assert res.exit_code == 2 and "无法确定考核月份" in res.output
 
 
 def test_scheme_decisions_are_validated():
-    text = builtin_text("cs-quant") + "\ndecisions:\n  raise: {months: 0}\n"
+    base = every_decision_text("cs-quant").split("\ndecisions:")[0] + "\n"
     with pytest.raises(SchemeError, match=r"mine.yaml / decisions: decisions.raise.months 应为正整数"):
-        parse_scheme_text(text, source="mine.yaml")
+        parse_scheme_text(base + "decisions:\n  raise: {months: 0}\n", source="mine.yaml")
     with pytest.raises(SchemeError, match="不认识的规则 bogus"):
-        parse_scheme_text(builtin_text("cs-quant") + "\ndecisions:\n  bogus: 1\n", source="mine.yaml")
-    scheme = parse_scheme_text(builtin_text("cs-table") + "\ndecisions:\n  first_bonus: {amount: 300, scope: company}\n"
-                               "  advisor: false\n", source="mine.yaml")
-    assert scheme.decisions["first_bonus"] == {"months": 2, "amount": D(300), "scope": "company"}
-    assert scheme.decisions["advisor"] is None
+        parse_scheme_text(base + "decisions:\n  bogus: 1\n", source="mine.yaml")
+    with pytest.raises(SchemeError, match=r"decisions.promotion.rounding 应为 down 或 up"):
+        parse_scheme_text(base + "decisions:\n  promotion: {rounding: half}\n", source="mine.yaml")
+    with pytest.raises(SchemeError, match=r"decisions.resign_fail: 方案没有等级表, 请写 below"):
+        parse_scheme_text(base + "decisions:\n  resign_fail: {months: 2}\n", source="mine.yaml")
+    scheme = parse_scheme_text(base + "decisions:\n  first_bonus: {amount: 300, scope: company}\n"
+                               "  advisor: false\n  resign_fail: {below: 60}\n", source="mine.yaml")
+    assert scheme.decisions.columns == ["连续第一奖励", "连续不及格请辞"]  # advisor: false is left out
+    assert scheme.decisions.get("first_bonus").p == {"months": 2, "amount": D(300), "scope": "company"}
+    assert scheme.decisions.get("resign_fail").p == {"months": 2, "below": D(60)}
+    assert scheme.decisions.get("advisor") is None
 
 
 def test_advisor_levels(tmp_path):
@@ -310,7 +331,7 @@ def test_advisor_levels(tmp_path):
         encoding="utf-8",
     )
     rows, issues = read_monthly([csv])
-    people = {p.pid: p for p in roll_up(rows, by="quarter", issues=issues).people}
+    people = {p.pid: p for p in roll_up(rows, scheme=EVERY, by="quarter", issues=issues).people}
     assert people["A1"].decisions["顾问级别"] == ("专业顾问", "2026-01 至 2026-03 三个月新顾客 4 位 (专业顾问要求至少 4 位)")
     assert people["A2"].decisions["顾问级别"][0] == "降为实习顾问"  # 3 new customers < 4
     value, reason = people["A3"].decisions["顾问级别"]

@@ -26,7 +26,7 @@ from xl_kpi.feedback import write_feedback
 from xl_kpi.hant import to_hant
 from xl_kpi.periods import read_monthly, roll_up, run_annual
 from xl_kpi.scheme import builtin_scheme
-from workbooks import sheet_records
+from workbooks import EVERY, EVERY_FILE, sheet_records
 
 # --------------------------------------------------------------------------- annual
 
@@ -66,7 +66,7 @@ DATA = {
 def test_missing_month_and_absence_reason_agree(tmp_path, missing):
     files = _months(tmp_path / "m", DATA, Q1)
     out = tmp_path / "年度.xlsx"
-    CliRunner().invoke(main, ["annual", *map(str, files), "-o", str(out), "--missing", missing])
+    CliRunner().invoke(main, ["annual", "--scheme", str(EVERY_FILE), *map(str, files), "-o", str(out), "--missing", missing])
     rows = {r["工号"]: r for r in sheet_records(out, "年度汇总")}
     assert rows["K1"]["缺考月份"] in (None, "") and rows["K1"]["考评资格原因"] == "各月均有考核记录"
     assert rows["K2"]["缺考月份"] == "2026-02"
@@ -87,7 +87,7 @@ def test_missing_month_and_absence_reason_agree(tmp_path, missing):
 def test_excluded_person_also_names_the_months_without_total(tmp_path):
     data = {"K1": {m: 80 for m in Q1 + ["2026-04"]}, "K9": {"2026-04": None}}
     rows, issues = read_monthly(_months(tmp_path, data, Q1 + ["2026-04"]))
-    k9 = next(p for p in roll_up(rows, issues=issues).people if p.pid == "K9")
+    k9 = next(p for p in roll_up(rows, scheme=EVERY, issues=issues).people if p.pid == "K9")
     assert k9.decisions["考评资格"] == (
         "不参与当期考评", "缺岗 3 个月 (2026-01、2026-02、2026-03), 超过 2 个月, 不参与当期考评; "
         "2026-04 有考核记录但没有总分 (列入缺考月份, 不计为缺岗)")
@@ -97,7 +97,7 @@ def test_a_month_missing_for_everyone_is_said_once(tmp_path):
     files = _months(tmp_path / "m", {"K1": {m: 90 for m in ("2026-01", "2026-02", "2026-04")}},
                     ["2026-01", "2026-02", "2026-04"])
     out = tmp_path / "年度.xlsx"
-    res = CliRunner().invoke(main, ["annual", *map(str, files), "-o", str(out)])
+    res = CliRunner().invoke(main, ["annual", "--scheme", str(EVERY_FILE), *map(str, files), "-o", str(out)])
     assert res.exit_code == 0, res.output  # a note, not a problem of the input
     notes = [r for r in sheet_records(out, "问题") if r["位置"] == "缺少的月份"]
     assert len(notes) == 1 and "输入中没有 2026-03 的月度汇总" in notes[0]["问题"] and "中断「连续」" in notes[0]["问题"]
@@ -110,7 +110,7 @@ def test_last_place_without_sales_is_said_once_with_what_hr_must_supply(tmp_path
     files = _months(tmp_path / "m", {"K1": {m: 80 for m in Q1}, "K2": {m: 60 for m in Q1}}, Q1,
                     extra={"提成": {"K1": {m: 300 for m in Q1}, "K2": {m: 500 for m in Q1}}})
     out = tmp_path / "年度.xlsx"
-    res = CliRunner().invoke(main, ["annual", *map(str, files), "-o", str(out)])
+    res = CliRunner().invoke(main, ["annual", "--scheme", str(EVERY_FILE), *map(str, files), "-o", str(out)])
     assert res.exit_code == 0, res.output
     issues = sheet_records(out, "问题")
     notes = [r for r in issues if r["位置"] == "末位请辞"]
@@ -118,7 +118,7 @@ def test_last_place_without_sales_is_said_once_with_what_hr_must_supply(tmp_path
     text = notes[0]["问题"]
     assert text.startswith("说明: 输入的各月没有「实际销售额」, 这些月份未判断末位请辞")
     assert "第十二条" in text and "「提成」" in text and "不表示不请辞" in text
-    assert "「工号」「期间」(YYYY-MM)「实际销售额」三列的表" in text and "resign_last: false" in text
+    assert "「工号」「期间」(YYYY-MM)「实际销售额」三列的表" in text and "decisions 中删去 resign_last" in text
     assert res.output.count("未判断末位请辞") == 1
     rows = {r["工号"]: r for r in sheet_records(out, "年度汇总")}
     assert rows["K2"]["末位请辞"] in (None, "") and rows["K2"]["末位请辞原因"] == "没有实际销售额数据, 未判断"
@@ -135,7 +135,7 @@ def test_last_place_decided_from_a_sales_table_given_with_the_summaries(tmp_path
                      "K9,2026-02,1\n",  # nobody of the summaries
                      encoding="utf-8")
     out = tmp_path / "年度.xlsx"
-    result = run_annual([*files, sales], out)
+    result = run_annual([*files, sales], out, scheme=EVERY)
     people = {p.pid: p for p in result.people}
     assert people["K2"].decisions["末位请辞"] == ("请辞", "2026-01 总分 (60) 与实际销售额 (1000) 均为部门最后")
     assert people["K1"].decisions["末位请辞"] == ("", "没有总分与实际销售额同月均为部门最后的月份 (2026-03 没有实际销售额, 未判断)")
@@ -152,13 +152,13 @@ def test_no_note_when_every_month_has_sales_or_the_rule_is_off(tmp_path):
     data = {"K1": {m: 80 for m in Q1}, "K2": {m: 60 for m in Q1}}
     sold = _months(tmp_path / "a", data, Q1, extra={"实际销售额": {"K1": {m: 9 for m in Q1}, "K2": {m: 1 for m in Q1}}})
     rows, issues = read_monthly(sold)
-    result = roll_up(rows, issues=issues)
+    result = roll_up(rows, scheme=EVERY, issues=issues)
     assert result.notes == []
     assert next(p for p in result.people if p.pid == "K2").decisions["末位请辞"][0] == "请辞"
     rows, issues = read_monthly(_months(tmp_path / "b", data, Q1))
     off = dataclasses.replace(builtin_scheme("cs-table"), decisions=parse_decisions({"resign_last": False}))
     assert roll_up(rows, issues=issues, scheme=off).notes == []
-    assert roll_up(rows, issues=issues).notes != []
+    assert roll_up(rows, scheme=EVERY, issues=issues).notes != []
 
 
 def _table_months(path: Path, rows: list[tuple]) -> Path:
@@ -186,7 +186,7 @@ def test_last_place_is_not_decided_from_a_sales_table_that_leaves_people_out(tmp
         ("K4", "2026-01", 900), ("K5", "2026-01", 100),  # 二部 complete: K5 last in both
         ("K2", "2026-02", 800), ("K3", "2026-02", 100),  # 一部 without K1 (who may have sold less): not judged
         ("K4", "2026-02", 900), ("K5", "2026-02", 100)])
-    result = run_annual([months, sales], tmp_path / "年度.xlsx")
+    result = run_annual([months, sales], tmp_path / "年度.xlsx", scheme=EVERY)
     people = {p.pid: p for p in result.people}
     assert people["K3"].decisions["末位请辞"] == ("请辞", "2026-01 总分 (50) 与实际销售额 (100) 均为部门最后")
     assert people["K5"].decisions["末位请辞"] == ("请辞", "2026-01 总分 (40) 与实际销售额 (100) 均为部门最后; "
@@ -199,7 +199,7 @@ def test_last_place_is_not_decided_from_a_sales_table_that_leaves_people_out(tmp
     assert "无人因该月请辞" in note.message and "第十二条" in note.message
     # only February's list is short: K3 is not dismissed for February
     only_feb = _sales(tmp_path / "feb.csv", [("K2", "2026-02", 800), ("K3", "2026-02", 100)])
-    result = run_annual([months, only_feb], tmp_path / "年度2.xlsx")
+    result = run_annual([months, only_feb], tmp_path / "年度2.xlsx", scheme=EVERY)
     people = {p.pid: p for p in result.people}
     assert people["K3"].decisions["末位请辞"] == (
         "", "2026-01 没有实际销售额, 未判断; 2026-02 客服一部 K1 员工K1 没有实际销售额, 无法排出部门最后, 未判断")
@@ -217,7 +217,7 @@ def test_a_mistyped_id_in_the_sales_table_dismisses_nobody(tmp_path):
     files = _months(tmp_path / "m", data, ["2026-01"])
     sales = _sales(tmp_path / "sales.csv", [("K1001", "2026-01", 900), ("K1O04", "2026-01", 1), ("K1005", "2026-01", 100)])
     out = tmp_path / "年度.xlsx"
-    res = CliRunner().invoke(main, ["annual", *map(str, files), str(sales), "-o", str(out)])
+    res = CliRunner().invoke(main, ["annual", "--scheme", str(EVERY_FILE), *map(str, files), str(sales), "-o", str(out)])
     assert res.exit_code == 1, res.output
     rows = {r["工号"]: r for r in sheet_records(out, "年度汇总")}
     assert rows["K1005"]["末位请辞"] in (None, "")
@@ -231,7 +231,7 @@ def test_a_person_without_total_is_said_as_not_compared(tmp_path):
     data = {"K1": {"2026-01": 90}, "K2": {"2026-01": 50}, "K3": {"2026-01": None}}
     files = _months(tmp_path / "m", data, ["2026-01"])
     sales = _sales(tmp_path / "sales.csv", [("K1", "2026-01", 900), ("K2", "2026-01", 100), ("K3", "2026-01", 10)])
-    result = run_annual([*files, sales], tmp_path / "年度.xlsx")
+    result = run_annual([*files, sales], tmp_path / "年度.xlsx", scheme=EVERY)
     people = {p.pid: p for p in result.people}
     value, reason = people["K2"].decisions["末位请辞"]
     assert reason == ("2026-01 总分 (50) 与实际销售额 (100) 均为部门最后 (只比较了部门内有总分的 2 人; "
@@ -266,13 +266,13 @@ def test_sales_table_with_a_title_row_above_its_header(tmp_path):
     ws.append(["K2", "2026-01", 100])
     sales = tmp_path / "销售.xlsx"
     book.save(sales)
-    result = run_annual([*files, sales], tmp_path / "年度.xlsx")
+    result = run_annual([*files, sales], tmp_path / "年度.xlsx", scheme=EVERY)
     assert result.issues == []
     k2 = next(p for p in result.people if p.pid == "K2")
     assert k2.decisions["末位请辞"] == ("请辞", "2026-01 总分 (50) 与实际销售额 (100) 均为部门最后")
     bad = tmp_path / "bad.csv"
     bad.write_text("说明\n姓名,总分\n张三,80\n", encoding="utf-8")
-    res = CliRunner().invoke(main, ["annual", str(bad), "-o", str(tmp_path / "x.xlsx")])
+    res = CliRunner().invoke(main, ["annual", "--scheme", str(EVERY_FILE), str(bad), "-o", str(tmp_path / "x.xlsx")])
     assert res.exit_code != 0
     assert "应有「工号」列, 但前 10 行中没有含这些列名的表头行 (第1行为: 说明)" in res.output
 

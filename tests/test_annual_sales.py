@@ -19,7 +19,7 @@ from click.testing import CliRunner
 
 from xl_kpi.cli import main
 from xl_kpi.periods import read_monthly, roll_up, run_annual
-from workbooks import sheet_records
+from workbooks import EVERY, EVERY_FILE, sheet_records
 
 
 def _summary(path: Path, month: str, people: list[tuple]) -> Path:
@@ -63,7 +63,7 @@ def test_sales_of_months_without_summary_are_said_once_per_file(tmp_path):
              for m in MONTHS[:2]]
     sales = _year_of_sales(tmp_path)
     out = tmp_path / "年度.xlsx"
-    res = CliRunner().invoke(main, ["annual", *map(str, files), str(sales), "-o", str(out)])
+    res = CliRunner().invoke(main, ["annual", "--scheme", str(EVERY_FILE), *map(str, files), str(sales), "-o", str(out)])
     assert res.exit_code == 1, res.output  # a problem of the input (summaries may be missing), said once
     problems = [r for r in sheet_records(out, "问题") if not str(r["问题"]).startswith("说明")]
     assert len(problems) == 1, problems  # was 300: one per row of March to December
@@ -80,7 +80,7 @@ def test_sales_of_months_without_summary_are_said_once_per_file(tmp_path):
 def test_two_months_without_summary_are_named(tmp_path):
     files = [_summary(tmp_path / "2026-01-汇总.xlsx", "2026-01", [("K001", "甲", 90), ("K002", "乙", 70)])]
     sales = _year_of_sales(tmp_path, ["K001", "K002"], ["2026-01", "2026-03", "2026-04"])
-    result = run_annual([*files, sales], tmp_path / "年度.xlsx")
+    result = run_annual([*files, sales], tmp_path / "年度.xlsx", scheme=EVERY)
     assert [(i.file, i.where, i.message) for i in result.issues] == [(
         "销售表.xlsx", "工作表「Sheet」第4行 等 4 行",
         "2026-03、2026-04 没有月度汇总 (已交的月度汇总为 2026-01), 这 2 个月的 4 行实际销售额未使用; "
@@ -91,7 +91,7 @@ def test_rows_with_a_problem_of_their_own_are_still_said_per_row(tmp_path):
     files = [_summary(tmp_path / "2026-01-汇总.xlsx", "2026-01", [("K001", "甲", 90), ("K002", "乙", 70)])]
     sales = _sales(tmp_path / "销售表.xlsx", [("K001", "2026-01", 900), ("K002", "2026-01", "一百"),
                                             ("K009", "2026-01", 5), ("K009", "2026-02", 5)])
-    result = run_annual([*files, sales], tmp_path / "年度.xlsx")
+    result = run_annual([*files, sales], tmp_path / "年度.xlsx", scheme=EVERY)
     said = [(i.where, i.person, i.message) for i in result.issues]
     assert len(said) == 3, said
     assert said[0][:2] == ("工作表「Sheet」第3行", "K002") and "一百" in said[0][2]  # unreadable amount
@@ -104,7 +104,7 @@ def test_many_unknown_ids_are_said_together(tmp_path):
     files = [_summary(tmp_path / "2026-01-汇总.xlsx", "2026-01", [("K001", "甲", 90), ("K002", "乙", 70)])]
     others = [f"X{i:03d}" for i in range(1, 26)]
     sales = _year_of_sales(tmp_path, ["K001", "K002", *others], ["2026-01", "2026-02"])
-    result = run_annual([*files, sales], tmp_path / "年度.xlsx")
+    result = run_annual([*files, sales], tmp_path / "年度.xlsx", scheme=EVERY)
     [unknown, unsummarized] = result.issues
     assert unsummarized.message.startswith("2026-02 没有月度汇总")
     assert (unknown.file, unknown.where, unknown.person) == ("销售表.xlsx", "工作表「Sheet」第4行 等 25 行", "")
@@ -124,7 +124,7 @@ def test_sales_id_in_another_case_is_matched_and_said_once(tmp_path):
     sales = _sales(tmp_path / "销售表.xlsx", [("cs001", "2026-01", 900), ("Cs002", "2026-01", 100),
                                             ("ＣＳ００３", "2026-01", 500)])
     out = tmp_path / "年度.xlsx"
-    res = CliRunner().invoke(main, ["annual", str(files[0]), str(sales), "-o", str(out)])
+    res = CliRunner().invoke(main, ["annual", "--scheme", str(EVERY_FILE), str(files[0]), str(sales), "-o", str(out)])
     assert res.exit_code == 0, res.output  # matched: a note, no problem
     rows = {r["工号"]: r for r in sheet_records(out, "年度汇总")}
     assert sorted(rows) == ["CS001", "CS002", "CS003"]  # the summary's spelling
@@ -141,7 +141,7 @@ def test_sales_id_matching_two_people_is_not_merged(tmp_path):
     """CS001 and cs001 in the same month's summary are two people: Cs001 in the sales table is neither."""
     files = [_summary(tmp_path / "2026-01-汇总.xlsx", "2026-01", [("CS001", "甲", 90), ("cs001", "乙", 70)])]
     sales = _sales(tmp_path / "销售表.xlsx", [("CS001", "2026-01", 900), ("Cs001", "2026-01", 100)])
-    result = run_annual([*files, sales], tmp_path / "年度.xlsx")
+    result = run_annual([*files, sales], tmp_path / "年度.xlsx", scheme=EVERY)
     assert sorted(p.pid for p in result.people) == ["CS001", "cs001"]
     said = [(i.file, i.where, i.person, i.message) for i in result.issues]
     assert said == [
@@ -160,7 +160,7 @@ def test_sales_id_matching_two_people_is_not_merged(tmp_path):
 def test_sales_id_in_another_case_with_another_name_is_not_matched(tmp_path):
     files = [_summary(tmp_path / "2026-01-汇总.xlsx", "2026-01", [("CS001", "甲", 90), ("CS002", "乙", 70)])]
     sales = _sales(tmp_path / "销售表.xlsx", [("CS001", "甲", "2026-01", 900), ("cs002", "丁", "2026-01", 100)])
-    result = run_annual([*files, sales], tmp_path / "年度.xlsx")
+    result = run_annual([*files, sales], tmp_path / "年度.xlsx", scheme=EVERY)
     assert [(i.where, i.person, i.message) for i in result.issues] == [(
         "工作表「Sheet」第3行", "cs002", "工号 cs002 (丁) 与 2026-01 月度汇总中的 CS002 (乙) 只差大小写或全角/半角, "
         "但姓名不同, 这一行的实际销售额未计入; 请核对工号")]
@@ -172,7 +172,7 @@ def test_one_id_in_another_case_across_summaries_is_one_person(tmp_path):
              _summary(tmp_path / "2026-03-汇总.xlsx", "2026-03", [("cs001", "甲", 92), ("CS002", "乙", 72)])]
     sales = _sales(tmp_path / "销售表.xlsx", [("cs001", "2026-03", 900), ("CS002", "2026-03", 100)])
     out = tmp_path / "年度.xlsx"
-    res = CliRunner().invoke(main, ["annual", *map(str, files), str(sales), "-o", str(out)])
+    res = CliRunner().invoke(main, ["annual", "--scheme", str(EVERY_FILE), *map(str, files), str(sales), "-o", str(out)])
     assert res.exit_code == 0, res.output
     rows = {r["工号"]: r for r in sheet_records(out, "年度汇总")}
     assert sorted(rows) == ["CS001", "CS002"]  # the spelling of most months
@@ -191,7 +191,7 @@ def test_ids_in_another_case_with_other_names_across_summaries_stay_apart(tmp_pa
     files = [_summary(tmp_path / "2026-01-汇总.xlsx", "2026-01", [("CS001", "甲", 90)]),
              _summary(tmp_path / "2026-02-汇总.xlsx", "2026-02", [("cs001", "乙", 60)])]
     rows, issues = read_monthly(files)
-    result = roll_up(rows, issues=issues)
+    result = roll_up(rows, scheme=EVERY, issues=issues)
     assert sorted(p.pid for p in result.people) == ["CS001", "cs001"]
     [issue] = result.issues
     assert issue.person == "CS001、cs001"
@@ -203,7 +203,7 @@ def test_ids_in_another_case_with_other_names_across_summaries_stay_apart(tmp_pa
 def test_a_sales_row_in_another_case_beside_the_exact_one_is_a_duplicate(tmp_path):
     files = [_summary(tmp_path / "2026-01-汇总.xlsx", "2026-01", [("CS001", "甲", 90), ("CS002", "乙", 70)])]
     sales = _sales(tmp_path / "销售表.xlsx", [("CS001", "2026-01", 900), ("cs001", "2026-01", 800), ("CS002", "2026-01", 1)])
-    result = run_annual([*files, sales], tmp_path / "年度.xlsx")
+    result = run_annual([*files, sales], tmp_path / "年度.xlsx", scheme=EVERY)
     assert [(i.person, i.message) for i in result.issues] == [
         ("cs001", "工号 cs001 的 2026-01 实际销售额重复: 已在 销售表.xlsx 工作表「Sheet」第2行 出现, 本行未计入")]
     assert not any("已按月度汇总的工号" in n.message for n in result.notes)  # cs001 was not used
@@ -215,7 +215,7 @@ def test_a_file_given_twice_is_read_once(tmp_path):
     files = [_summary(tmp_path / "2026-01-汇总.xlsx", "2026-01", [("K001", "甲", 90), ("K002", "乙", 70)])]
     sales = _year_of_sales(tmp_path, ["K001", "K002"], ["2026-01"])
     out = tmp_path / "年度.xlsx"
-    res = CliRunner().invoke(main, ["annual", *map(str, files), str(sales), str(sales), "-o", str(out)])
+    res = CliRunner().invoke(main, ["annual", "--scheme", str(EVERY_FILE), *map(str, files), str(sales), str(sales), "-o", str(out)])
     assert res.exit_code == 0, res.output
     [note] = sheet_records(out, "问题")
     assert (note["文件"], note["位置"]) == ("销售表.xlsx", "输入文件") and note["问题"].endswith("给了不止一次, 只读取一次")

@@ -188,7 +188,7 @@ OUTPUTS = {  # command -> (make its input from a number, the command line, the o
     "metrics": (_tickets, lambda i, o: ["metrics", i, "--period", "2026-10", "-o", o], "数据.xlsx", "原数据文件已备份为"),
     "score": (_ratings, lambda i, o: ["score", "--scheme", "cs-quant", i, "-o", o], "结果.xlsx", "原结果文件已备份为"),
     "score-csv": (_ratings, lambda i, o: ["score", "--scheme", "cs-quant", i, "-o", o], "结果.csv", "原结果文件已备份为"),
-    "annual": (_months, lambda i, o: ["annual", i, "-o", o], "年度.xlsx", "原年度汇总已备份为"),
+    "annual": (_months, lambda i, o: ["annual", i, "--scheme", "cs-table", "-o", o], "年度.xlsx", "原年度汇总已备份为"),
 }
 
 

@@ -33,3 +33,26 @@ def sheet_records(path: Path, name: str) -> list[dict]:
     ws = openpyxl.load_workbook(path)[name]
     heads = [c.value for c in ws[1]]
     return [dict(zip(heads, r)) for r in ws.iter_rows(min_row=2, values_only=True)]
+
+
+def every_decision_text(base: str = "cs-table") -> str:
+    """A company's own scheme (the built-in ``base`` with its decisions replaced) that lists every decision
+    kind with the documents' numbers: the annual tests exercise each kind's edges on one set of data."""
+    from xl_kpi.decisions import KINDS
+    from xl_kpi.scheme import builtin_text
+
+    text = builtin_text(base)
+    if "\ndecisions:" in text:  # the built-in's own block is the file's last
+        text = text[: text.index("\ndecisions:")] + "\n"
+    return text.replace("id: " + base, "id: every-decision", 1) + "decisions:\n" + "".join(f"  {k}: {{}}\n" for k in KINDS)
+
+
+def every_decision(base: str = "cs-table"):
+    from xl_kpi.scheme import parse_scheme_text
+
+    return parse_scheme_text(every_decision_text(base), source="every-decision.yaml")
+
+
+EVERY = every_decision()
+EVERY_FILE = Path(tempfile.mkdtemp(prefix="every-decision-")) / "every-decision.yaml"
+EVERY_FILE.write_text(every_decision_text(), encoding="utf-8")

@@ -423,7 +423,8 @@ def metrics_cmd(tickets, period, output, mapping, roster, median, hours, workday
 @click.option("--by", type=click.Choice(["year", "quarter"]), default="year", show_default=True, help="按年或按季度汇总.")
 @click.option("--missing", type=click.Choice(["skip", "zero", "fail"]), default="skip", show_default=True,
               help="缺考月份: skip 按已有月份平均 / zero 按 0 分计 / fail 不计算该人得分并列入「问题」.")
-@click.option("--scheme", "scheme_ref", default=None, help="方案 id 或方案文件: 其 decisions 设定各项决定的门槛 (默认按文件原文).")
+@click.option("--scheme", "scheme_ref", default=None,
+              help="方案 id 或方案文件: 人事决定只按该方案 decisions 中列出的规则 (默认按月度汇总的指标列认出内置方案).")
 def annual_cmd(inputs, output, by, missing, scheme_ref) -> None:
     """由月度汇总 (consolidate 的结果) 或 工号/姓名/部门/期间/总分 表计算年度 (季度) 得分与调薪、降薪、晋升、奖励、请辞等决定."""
     from .periods import run_annual

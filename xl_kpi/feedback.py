@@ -31,7 +31,7 @@ from .generate import safe_file_stem, safe_sheet_name
 from .hant import HANT, to_hant
 from .numbers import fmt, round_half_up, to_decimal
 from .periods import month_from_name, month_of
-from .scheme import Scheme, builtin_ids, builtin_scheme, normalize
+from .scheme import Scheme, guess_scheme, header_forms, indicator_headers, normalize
 from .tables import atomic_path, cell_text, check_replaceable, keep_backup, keep_text, next_backup, read_table
 
 LABELS = {
@@ -89,30 +89,6 @@ class FeedbackResult:
     lang: str = "zh-Hans"  # the language written (--lang, or the summary's own when not given)
 
 
-def _names(*names: str) -> list[str]:
-    """A header as written in 简体 and in 繁體 (a summary kept or typed in 繁體: 工號, 總分, 客戶投訴率)."""
-    out: list[str] = []
-    for name in names:
-        for form in (normalize(name), normalize(to_hant(name))):
-            if form not in out:
-                out.append(form)
-    return out
-
-
-def _indicator_names(ind: Any) -> list[str]:
-    return _names(ind.name, ind.name_hant)
-
-
-def guess_scheme(headers: list[str]) -> Scheme:
-    """The built-in scheme whose indicator names (简体 or 繁體) are all columns of the summary."""
-    heads = {normalize(h) for h in headers}
-    for sid in builtin_ids():
-        scheme = builtin_scheme(sid)
-        if all(any(n in heads for n in _indicator_names(ind)) for ind in scheme.indicators):
-            return scheme
-    raise InputFileError("汇总表的列与内置方案都对不上; 请用 --scheme 指定方案")
-
-
 def summary_lang(headers: list[str]) -> str:
     """zh-Hant when the summary's headers are written in 繁體 (one of them only matches in 繁體), else zh-Hans."""
     heads = {normalize(h) for h in headers}
@@ -139,13 +115,15 @@ def _read_forms(summary: str | Path, scheme: Scheme | None, lang: str | None) ->
     overview = next((n for n in names if n in ("公司总览", "公司總覽")), None)
     table = read_table(path, overview)
     scheme = scheme or guess_scheme(table.headers)
+    if scheme is None:
+        raise InputFileError("汇总表的列与内置方案都对不上; 请用 --scheme 指定方案")
     lang = lang or summary_lang(table.headers)
     t = LABELS[lang]
     heads = [normalize(h) for h in table.headers]
-    columns: dict[str, list[str]] = {ind.name: _indicator_names(ind) for ind in scheme.indicators}
+    columns: dict[str, list[str]] = {ind.name: indicator_headers(ind) for ind in scheme.indicators}
 
     def col(name: str) -> int | None:
-        return next((heads.index(n) for n in columns.get(name) or _names(name) if n in heads), None)
+        return next((heads.index(n) for n in columns.get(name) or header_forms(name) if n in heads), None)
 
     if col("工号") is None:
         raise InputFileError(f"{path}: 没有「工号」列")
@@ -193,7 +171,7 @@ def _read_forms(summary: str | Path, scheme: Scheme | None, lang: str | None) ->
             training = t["no_grades"]
         else:
             # the grade as the summary writes it, in 简体 or 繁體 (优 / 優)
-            row_grade = next((g for g in scheme.grades.rows if grade and normalize(grade) in _names(g.grade)), None)
+            row_grade = next((g for g in scheme.grades.rows if grade and normalize(grade) in header_forms(g.grade)), None)
             if row_grade is not None:
                 grade = shown(row_grade.grade)  # the scheme's grade, in the language of the form
             elif cell_text(total):

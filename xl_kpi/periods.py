@@ -31,20 +31,21 @@ value and a Chinese sentence with its reason.
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from fractions import Fraction
 from itertools import combinations
 from pathlib import Path
 from typing import Any
 
-from . import pay as paymod
-from .decisions import COLUMNS, default_decisions
+from .decisions import NONE, Decisions, Period, decide
 from .errors import InputFileError, InputValueError, KpiError
-from .numbers import fmt, plain, round_half_up, to_decimal
-from .scheme import Scheme, normalize
+from .months import MonthRow, PersonPeriod, index, join, month, period_of
+from .numbers import fmt, plain, to_decimal
+from .payroll import PayInputs, month_pay
+from .scheme import Scheme, builtin_ids, builtin_scheme, guess_scheme, normalize
 from .tables import atomic_path, cell_text, id_key, keep_backup, keep_text, read_table
 
 MISSING_MODES = ("skip", "zero", "fail")
@@ -68,10 +69,10 @@ _ALIASES = {
     **{k: (k,) for k in PAY_COLUMNS},
 }
 _WHAT = "输入表 (月度汇总的「公司总览」表、工号/期间/总分 表或 工号/期间/实际销售额 表) "
-_TESTS = ("公司简介成绩", "产品知识成绩", "仪器操作成绩")
+_TESTS = (  # advisor tests (document 003), read for the 顾问级别 decision
+    "公司简介成绩", "产品知识成绩", "仪器操作成绩")
 _PER_ROW = 20  # more 工号 of a sales table unknown to the summaries are said together, not per row
 _LISTED = 30  # 工号 listed in one sentence, at most
-_CN = {1: "一", 2: "两", 3: "三", 4: "四", 5: "五", 6: "六", 7: "七", 8: "八", 9: "九", 10: "十", 11: "十一", 12: "十二"}
 
 
 @dataclass(frozen=True)
@@ -85,34 +86,6 @@ class AnnualIssue:
 class AnnualNote(AnnualIssue):
     """Said in 问题 like an issue but no problem of the input (the exit status is unchanged): read_monthly
     lists it among its issues, roll_up moves it to ``Annual.notes``."""
-
-
-@dataclass
-class MonthRow:
-    pid: str
-    name: str
-    dept: str
-    month: str  # YYYY-MM
-    total: Decimal | None
-    source: str
-    sales: Decimal | None = None
-    pay: dict[str, Decimal] = field(default_factory=dict)
-    extra: dict[str, Any] = field(default_factory=dict)  # advisor columns, as read
-    sales_only: bool = False  # from a table of 工号/期间/实际销售额 without 总分: merged into the month's row
-
-
-@dataclass
-class PersonPeriod:
-    pid: str
-    name: str
-    dept: str
-    period: str
-    months: dict[str, Decimal | None]  # every month of the period -> total (None: missing)
-    score: Decimal | None
-    missing: list[str]
-    absent: list[str]  # months without any row (缺岗)
-    pay: dict[str, Decimal] = field(default_factory=dict)
-    decisions: dict[str, tuple[Any, str]] = field(default_factory=dict)  # column -> (value, reason)
 
 
 @dataclass
@@ -147,26 +120,8 @@ def month_from_name(path: str | Path) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
-def _index(month: str) -> int:
-    return int(month[:4]) * 12 + int(month[5:7]) - 1
-
-
-def _month(index: int) -> str:
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
-
-
-def period_of(month: str, by: str) -> str:
-    if by == "quarter":
-        return f"{month[:4]}-Q{(int(month[5:7]) - 1) // 3 + 1}"
-    return month[:4]
-
-
 def _join(months: list[str]) -> str:
-    return "、".join(months)
-
-
-def _n(count: int) -> str:
-    return _CN.get(count, str(count))
+    return join(months)
 
 
 # --------------------------------------------------------------------------- reading
@@ -216,13 +171,13 @@ def _listed(items: list[str], limit: int = _LISTED) -> str:
 
 def _spans(months: list[str]) -> str:
     """Months as said in texts: runs of three or more calendar-consecutive months as 「A 至 B」."""
-    idx = sorted({_index(m) for m in months})
+    idx = sorted({index(m) for m in months})
     parts: list[str] = []
     start = 0
     for i in range(1, len(idx) + 1):
         if i == len(idx) or idx[i] != idx[i - 1] + 1:
             run = idx[start:i]
-            parts += [f"{_month(run[0])} 至 {_month(run[-1])}"] if len(run) >= 3 else [_month(m) for m in run]
+            parts += [f"{month(run[0])} 至 {month(run[-1])}"] if len(run) >= 3 else [month(m) for m in run]
             start = i
     return _join(parts)
 
@@ -440,17 +395,13 @@ def _number(value: Any, what: str, path: Path, where: str, pid: str, issues: lis
 
 def _compute_pay(row: MonthRow, scheme: Scheme, amounts: dict[str, Decimal | None]) -> None:
     """Pay from the data file's amounts where the summary did not carry the figures already."""
-    total = row.total
-    assert total is not None
-    if scheme.bonus and "绩效奖金" not in row.pay and amounts["绩效奖金基数"] is not None:
-        row.pay["绩效奖金"] = paymod.bonus(amounts["绩效奖金基数"], total)
-    grade = scheme.grades.grade_of(total) if scheme.grades else None
-    if grade is not None and grade.post_wage is not None and "岗位工资" not in row.pay:
-        row.pay["岗位工资"] = grade.post_wage
-    if scheme.commission and "提成" not in row.pay and amounts["计划销售额"] is not None and row.sales is not None:
-        row.pay["提成"] = scheme.commission.amount(row.sales, amounts["计划销售额"])
-    if "当月工资" not in row.pay and "岗位工资" in row.pay and "提成" in row.pay:
-        row.pay["当月工资"] = paymod.monthly_wage(row.pay["岗位工资"], row.pay["提成"], amounts["其他"] or Decimal(0))
+    grade = scheme.grades.grade_of(row.total) if scheme.grades and row.total is not None else None
+    inputs = PayInputs(base=amounts["绩效奖金基数"], plan=amounts["计划销售额"], actual=row.sales,
+                       other=amounts["其他"] or Decimal(0))
+    figures = month_pay(scheme, row.total, grade, inputs).figures()
+    for key in PAY_COLUMNS:
+        if key in figures and key not in row.pay:
+            row.pay[key] = figures[key]
 
 
 # --------------------------------------------------------------------------- roll-up
@@ -458,6 +409,10 @@ def _compute_pay(row: MonthRow, scheme: Scheme, amounts: dict[str, Decimal | Non
 
 def roll_up(rows: list[MonthRow], *, by: str = "year", missing: str = "skip", scheme: Scheme | None = None,
             issues: list[AnnualIssue] | None = None) -> Annual:
+    """The period scores, and the scheme's own decisions (none without a scheme, or when it lists none).
+
+    The period score is kept exact (``PersonPeriod.exact``, a fraction) for every comparison and shown
+    rounded half-up to the scheme's decimals (``PersonPeriod.score``)."""
     if by not in ("year", "quarter"):
         raise KpiError(f"--by 应为 year 或 quarter, 收到 {by}")
     if missing not in MISSING_MODES:
@@ -465,9 +420,9 @@ def roll_up(rows: list[MonthRow], *, by: str = "year", missing: str = "skip", sc
     issues = list(issues or [])
     read_notes = [i for i in issues if isinstance(i, AnnualNote)]
     issues = [i for i in issues if not isinstance(i, AnnualNote)]
-    config = scheme.decisions if scheme is not None and scheme.decisions is not None else default_decisions()
+    decisions = scheme.decisions if scheme is not None else NONE
     decimals = scheme.decimals if scheme is not None else 2
-    weights: dict[int, Decimal] = config["month_weights"]
+    weights = decisions.month_weights
     all_months = sorted({r.month for r in rows})
     periods: dict[str, list[str]] = {}
     for m in all_months:
@@ -477,7 +432,6 @@ def roll_up(rows: list[MonthRow], *, by: str = "year", missing: str = "skip", sc
     for r in rows:
         by_person.setdefault(r.pid, {})[r.month] = r
         by_month.setdefault(r.month, []).append(r)
-    flags = _monthly_flags(by_month, config, scheme)
 
     people: list[PersonPeriod] = []
     for label, months in periods.items():
@@ -489,397 +443,51 @@ def roll_up(rows: list[MonthRow], *, by: str = "year", missing: str = "skip", sc
             totals = {m: (mine[m].total if m in mine else None) for m in months}
             miss = [m for m in months if totals[m] is None]
             absent = [m for m in months if m not in mine]
-            score = None
+            exact = None
             if missing == "fail" and miss:
                 issues.append(AnnualIssue("", label, pid, f"缺考 {_join(miss)}: 按 --missing fail 不计算{label}得分"))
             else:
                 parts = [(weights.get(int(m[5:7]), Decimal(1)), totals[m] if totals[m] is not None else Decimal(0))
                          for m in months if totals[m] is not None or missing == "zero"]
-                wsum = sum(w for w, _ in parts)
+                wsum = sum((w for w, _ in parts), Decimal(0))
                 if parts and wsum > 0:
-                    score = round_half_up(sum(w * v for w, v in parts) / wsum, decimals)
-            pp = PersonPeriod(pid, latest.name, latest.dept, label, totals, score, miss, absent)
+                    exact = Fraction(sum((w * v for w, v in parts), Decimal(0))) / Fraction(wsum)
+            score = None if exact is None else _decimal(exact, decimals)
+            pp = PersonPeriod(pid, latest.name, latest.dept, label, totals, score, miss, absent, exact=exact)
             for key in PAY_COLUMNS:
                 values = [mine[m].pay[key] for m in present if key in mine[m].pay]
                 if values:
                     pp.pay[key] = sum(values, Decimal(0))
             people.append(pp)
-    columns = [COLUMNS[k] for k in COLUMNS if config.get(k) is not None]
     for label, months in periods.items():
         group = [p for p in people if p.period == label]
-        _decide(group, months, by_person, flags, config, scheme)
-    return Annual(by, missing, periods, people, issues, columns, read_notes + _notes(rows, all_months, config))
+        decide(decisions, group, Period(label, months, by_person, by_month))
+    notes = [AnnualIssue("", where, "", message) for rule in decisions.rules for where, message in rule.notes(rows, all_months)]
+    return Annual(by, missing, periods, people, issues, decisions.columns,
+                  read_notes + _gaps(rows, all_months, decisions) + notes)
 
 
-def _notes(rows: list[MonthRow], all_months: list[str], config: dict) -> list[AnnualIssue]:
-    """What the output cannot show by itself, said once: months no input holds (they break "连续" runs
-    but are nobody's 缺考), and 末位请辞 left undecided for want of 实际销售额."""
-    notes = []
-    if all_months:
-        gaps = [_month(i) for i in range(_index(all_months[0]), _index(all_months[-1]) + 1) if _month(i) not in all_months]
-        if gaps:
-            notes.append(AnnualIssue("", "缺少的月份", "", (
-                f"说明: 输入中没有 {_join(gaps)} 的月度汇总 (对所有人都没有), 这些月份不计入任何人的缺考月份和缺岗, "
-                "但会中断「连续」月份 (调薪、降薪、连续第一奖励、连续不及格请辞); 如漏交了该月汇总, 请补上后重新运行")))
-    if config.get("resign_last") is not None and rows:
-        sold = {r.month for r in rows if r.sales is not None}
-        unsold = [m for m in all_months if m not in sold]
-        if unsold:
-            which = "输入的各月" if len(unsold) == len(all_months) else f"{_join(unsold)} "
-            commission = ("; 汇总中的「提成」按计划销售额分档计算, 不能据此推出实际销售额的排名"
-                          if any("提成" in r.pay for r in rows if r.month in unsold) else "")
-            notes.append(AnnualIssue("", COLUMNS["resign_last"], "", (
-                f"说明: {which}没有「实际销售额」, 这些月份未判断末位请辞 (文件 002 第十二条: 当月绩效考核和实际销售额都排名最后的, "
-                f"自动请辞; 总分和实际销售额两项缺一不可。consolidate 的月度汇总不带实际销售额{commission})。"
-                "「末位请辞」一栏为空不表示不请辞。需要此项决定时, 请人事补交各人每月的实际销售额: 做一个有「工号」「期间」(YYYY-MM)"
-                "「实际销售额」三列的表 (.xlsx 或 .csv), 与月度汇总一起交给 annual (如 xl-kpi annual 2026-*-汇总.xlsx "
-                "2026-实际销售额.xlsx -o 2026-年度.xlsx), 或在各月汇总的「公司总览」表中加一列「实际销售额」; "
-                "不采用此条时, 可在方案的 decisions 中写 resign_last: false")))
-    if config.get("resign_last") is not None:
-        notes += _incomplete_sales(rows, config["resign_last"])
-    return notes
+def _decimal(value: Fraction, places: int) -> Decimal:
+    """An exact fraction rounded half-up to ``places`` decimals (for display: comparisons use the fraction)."""
+    scaled = value * 10**places
+    whole = scaled.numerator // scaled.denominator
+    if (scaled - whole) * 2 >= 1:
+        whole += 1
+    return Decimal(whole).scaleb(-places)
 
 
-def _incomplete_sales(rows: list[MonthRow], rule: dict) -> list[AnnualIssue]:
-    """Once per month and scope that has 实际销售额 for some of the people ranked by 总分 but not for all:
-    nobody there is dismissed for that month (the month without any sales is said by _notes)."""
-    by_month: dict[str, list[MonthRow]] = {}
-    for r in rows:
-        by_month.setdefault(r.month, []).append(r)
-    notes = []
-    for month, members in sorted(by_month.items()):
-        if not any(r.sales is not None for r in members):
-            continue
-        for key, group in sorted(_scopes(members, rule).items()):
-            scored = [r for r in group if r.total is not None]
-            unsold = [r for r in scored if r.sales is None]
-            if len(scored) < 2 or not unsold:
-                continue
-            place = _place(key, rule)
-            count = "都没有" if len(unsold) == len(scored) else f"中 {len(unsold)} 人没有"
-            notes.append(AnnualIssue("", COLUMNS["resign_last"], "", (
-                f"说明: {month} {place}有总分的 {len(scored)} 人{count}「实际销售额」: {_who(unsold)}。"
-                f"名单不全就排不出实际销售额的最后一名 (文件 002 第十二条: 当月绩效考核和实际销售额都排名最后的, 自动请辞), "
-                f"因此 {month} {place}未判断末位请辞, 无人因该月请辞。请补交这些人 {month} 的实际销售额 "
-                "(表中若有这些人的行, 请核对工号是否写错) 后重新运行")))
-    return notes
-
-
-def _scopes(rows: list[MonthRow], rule: dict) -> dict[str, list[MonthRow]]:
-    """One month's rows by the rule's scope: per department, or the whole company under ""."""
-    groups: dict[str, list[MonthRow]] = {}
-    for r in rows:
-        groups.setdefault(r.dept if rule["scope"] == "department" else "", []).append(r)
-    return groups
-
-
-def _place(key: str, rule: dict) -> str:
-    """The scope as said in texts: the department's name, or 公司."""
-    return (key or "部门") if rule["scope"] == "department" else "公司"
-
-
-def _who(rows: list[MonthRow]) -> str:
-    return "、".join(f"{r.pid} {r.name}".strip() for r in sorted(rows, key=lambda r: r.pid))
-
-
-def _monthly_flags(by_month: dict[str, list[MonthRow]], config: dict, scheme: Scheme | None) -> dict[str, dict[str, dict[str, Any]]]:
-    """Per month and person: first in scope; last in total and sales in scope.
-
-    末位请辞 (文件 002 第十二条) ranks the people of the scope who have a 总分 that month ("ranked"); the
-    month is judged for the scope only when every one of them also has 实际销售额 (a last place taken
-    from an incomplete list could dismiss the wrong person).  Judged: ``last`` (bool), with ``last_out``
-    the scope's rows without 总分 (not compared).  Not judged: ``last_skip``, the reason.
-    """
-    out: dict[str, dict[str, dict[str, Any]]] = {}
-    fb, rl = config.get("first_bonus"), config.get("resign_last")
-    for month, rows in by_month.items():
-        flags = out.setdefault(month, {})
-        month_sold = any(r.sales is not None for r in rows)
-        for rule, name in ((fb, "first"), (rl, "last")):
-            if rule is None:
-                continue
-            for key, members in _scopes(rows, rule).items():
-                scored = [r for r in members if r.total is not None]
-                if not scored:
-                    continue
-                if name == "first":
-                    top = max(r.total for r in scored)  # type: ignore[type-var]
-                    for r in scored:
-                        flags.setdefault(r.pid, {})["first"] = r.total == top
-                    continue
-                place = _place(key, rule)
-                unsold = [r for r in scored if r.sales is None]
-                skip = None
-                if not month_sold:
-                    skip = "没有实际销售额"
-                elif len(scored) < 2:
-                    skip = f"{place}只有 1 人有总分, 无从比较"
-                elif unsold:
-                    who = "无人有实际销售额" if len(unsold) == len(scored) else f"{_who(unsold)} 没有实际销售额"
-                    skip = f"{place} {who}, 无法排出{'部门' if rule['scope'] == 'department' else '公司'}最后"
-                if skip is not None:
-                    for r in scored:
-                        flags.setdefault(r.pid, {})["last_skip"] = skip
-                    continue
-                low, low_sales = min(r.total for r in scored), min(r.sales for r in scored)  # type: ignore[type-var]
-                left_out = [r for r in members if r.total is None]
-                for r in scored:
-                    mine = flags.setdefault(r.pid, {})
-                    mine["last"] = r.total == low and r.sales == low_sales
-                    mine["last_out"] = left_out
-                    mine["last_count"] = len(scored)
-    return out
-
-
-def _windows(qualifying: set[int], n: int, period: set[int], chunked: bool = False) -> list[list[int]]:
-    """Windows of n calendar-consecutive qualifying months whose last month is in the period.
-
-    chunked: runs are cut into consecutive blocks of n from their start (each month used once).
-    """
-    out = []
-    for start in sorted(qualifying):
-        if start - 1 in qualifying:
-            continue
-        end = start
-        while end + 1 in qualifying:
-            end += 1
-        if chunked:
-            for first in range(start, end - n + 2, n):
-                window = list(range(first, first + n))
-                if window[-1] in period:
-                    out.append(window)
-        else:
-            for last in range(start + n - 1, end + 1):
-                if last in period:
-                    out.append(list(range(last - n + 1, last + 1)))
-    return out
-
-
-def _longest(qualifying: set[int], period: set[int]) -> list[int]:
-    best: list[int] = []
-    for start in sorted(qualifying):
-        if start - 1 in qualifying:
-            continue
-        run = [start]
-        while run[-1] + 1 in qualifying:
-            run.append(run[-1] + 1)
-        if any(m in period for m in run) and len(run) > len(best):
-            best = run
-    return best
-
-
-def _fmt_scores(months: list[int], totals: dict[str, Decimal]) -> str:
-    return ", ".join(fmt(totals[_month(m)]) for m in months)
-
-
-def _decide(group: list[PersonPeriod], months: list[str], by_person: dict[str, dict[str, MonthRow]],
-            flags: dict, config: dict, scheme: Scheme | None) -> None:
-    period = {_index(m) for m in months}
-    label = group[0].period if group else ""
-    kind = "季度" if "Q" in label else "年度"
-    absence = config.get("absence")
-    assessed: list[PersonPeriod] = []
-    for p in group:
-        out = p.decisions
-        mine = by_person[p.pid]
-        totals = {m: r.total for m, r in mine.items() if r.total is not None}
-        idx = {_index(m): v for m, v in totals.items()}
-        gap = f"; 缺考 {_join(p.missing)} 中断连续" if p.missing else ""
-        excluded = False
-        if absence is not None:
-            limit = absence["max_months"]
-            # 缺考月份 = 缺岗 (no row that month) + months with a row but no 总分: the latter are said too
-            unscored = [m for m in p.missing if m not in p.absent]
-            blank = f"{_join(unscored)} 有考核记录但没有总分 (列入缺考月份, 不计为缺岗)" if unscored else ""
-            if len(p.absent) > limit:
-                excluded = True
-                out[COLUMNS["absence"]] = ("不参与当期考评", f"缺岗 {len(p.absent)} 个月 ({_join(p.absent)}), 超过 {limit} 个月, 不参与当期考评"
-                                           + (f"; {blank}" if blank else ""))
-            elif p.absent:
-                out[COLUMNS["absence"]] = ("参与", f"缺岗 {len(p.absent)} 个月 ({_join(p.absent)}), 未超过 {limit} 个月"
-                                           + (f"; {blank}" if blank else ""))
-            else:
-                out[COLUMNS["absence"]] = ("参与", f"没有缺岗月份; {blank}" if blank else "各月均有考核记录")
-        if not excluded and p.score is not None:
-            assessed.append(p)
-        skip_reason = "缺岗超过规定月数, 不参与当期考评" if excluded else f"没有{kind}得分"
-
-        rule = config.get("raise")
-        if rule is not None:
-            n, edge = rule["months"], rule["at_least"]
-            if excluded:
-                out[COLUMNS["raise"]] = ("", skip_reason)
-            else:
-                wins = _windows({i for i, v in idx.items() if v >= edge}, n, period)
-                annual_edge, strict = rule["annual_at_least"], rule["annual_strict"]
-                op = ">" if strict else "≥"
-                annual_ok = p.score is not None and (p.score > annual_edge if strict else p.score >= annual_edge)
-                reasons = []
-                if wins:
-                    w = wins[0]
-                    reasons.append(f"{_join([_month(m) for m in w])} 连续{_n(n)}个月 ≥{fmt(edge)} ({_fmt_scores(w, totals)})")
-                if annual_ok:
-                    reasons.append(f"{kind}平均 {fmt(p.score)} {op}{fmt(annual_edge)}")  # type: ignore[arg-type]
-                if wins or annual_ok:
-                    out[COLUMNS["raise"]] = ("有资格", "; ".join(reasons))
-                else:
-                    run = _longest({i for i, v in idx.items() if v >= edge}, period)
-                    longest = f"最长连续 ≥{fmt(edge)} 为 {len(run)} 个月" + (f" ({_join([_month(m) for m in run])})" if run else "")
-                    avg = f"{kind}平均 {fmt(p.score)} 未{op}{fmt(annual_edge)}" if p.score is not None else f"没有{kind}平均分"
-                    out[COLUMNS["raise"]] = ("", f"无连续{_n(n)}个月 ≥{fmt(edge)} ({longest}{gap}); {avg}")
-
-        rule = config.get("pay_cut")
-        if rule is not None:
-            n, edge, annual_edge = rule["months"], rule["below"], rule["annual_below"]
-            if excluded:
-                out[COLUMNS["pay_cut"]] = ("", skip_reason)
-            else:
-                wins = _windows({i for i, v in idx.items() if v < edge}, n, period)
-                annual_bad = p.score is not None and p.score < annual_edge
-                reasons = []
-                if wins:
-                    w = wins[0]
-                    reasons.append(f"{_join([_month(m) for m in w])} 连续{_n(n)}个月 <{fmt(edge)} ({_fmt_scores(w, totals)})")
-                if annual_bad:
-                    reasons.append(f"{kind}平均 {fmt(p.score)} <{fmt(annual_edge)}")  # type: ignore[arg-type]
-                if wins or annual_bad:
-                    out[COLUMNS["pay_cut"]] = ("降薪", "; ".join(reasons))
-                else:
-                    avg = f"{kind}平均 {fmt(p.score)} 不低于 {fmt(annual_edge)}" if p.score is not None else f"没有{kind}平均分"
-                    out[COLUMNS["pay_cut"]] = ("", f"无连续{_n(n)}个月 <{fmt(edge)}{gap}; {avg}")
-
-        rule = config.get("first_bonus")
-        if rule is not None:
-            n, amount = rule["months"], rule["amount"]
-            scope = "部门" if rule["scope"] == "department" else "公司"
-            firsts = {_index(m) for m, f in ((m, flags.get(m, {}).get(p.pid, {})) for m in mine) if f.get("first")}
-            wins = _windows(firsts, n, period, chunked=True)
-            if wins:
-                text = "; ".join(f"{_join([_month(m) for m in w])} 连续{_n(n)}个月{scope}排名第一 ({_fmt_scores(w, totals)})"
-                                 for w in wins)
-                out[COLUMNS["first_bonus"]] = (amount * len(wins), f"{text}; 奖励 {len(wins)} × {fmt(amount)} 元")
-            else:
-                got = sorted(m for m in firsts if m in period)
-                out[COLUMNS["first_bonus"]] = (Decimal(0), f"无连续{_n(n)}个月{scope}排名第一"
-                                               + (f" (排名第一: {_join([_month(m) for m in got])})" if got else "") + gap)
-
-        rule = config.get("resign_fail")
-        if rule is not None:
-            n = rule["months"]
-            below = rule["below"]
-            if below is None:
-                below = scheme.grades.rows[-2].at_least if scheme is not None and scheme.grades else Decimal(65)
-            wins = _windows({i for i, v in idx.items() if v < below}, n, period)
-            if wins:
-                w = wins[0]
-                out[COLUMNS["resign_fail"]] = ("请辞", f"{_join([_month(m) for m in w])} 连续{_n(n)}个月不及格 (<{fmt(below)}: {_fmt_scores(w, totals)})")
-            else:
-                out[COLUMNS["resign_fail"]] = ("", f"无连续{_n(n)}个月不及格 (<{fmt(below)}){gap}")
-
-        rule = config.get("resign_last")
-        if rule is not None:
-            out[COLUMNS["resign_last"]] = _resign_last(rule, mine, months, flags)
-
-        rule = config.get("pay_threshold")
-        if rule is not None:
-            limit = rule["at_least"]
-            if limit is None:
-                limit = scheme.pay_threshold if scheme is not None and scheme.pay_threshold is not None else Decimal("0.8")
-            full = scheme.total if scheme is not None else Decimal(100)
-            if excluded or p.score is None:
-                out[COLUMNS["pay_threshold"]] = ("", skip_reason)
-            else:
-                ratio = p.score / full
-                shown = f"{kind}得分 {fmt(p.score)} / {fmt(full)} = {fmt(round_half_up(ratio * 100, 2))}%"
-                if ratio < limit:
-                    out[COLUMNS["pay_threshold"]] = ("不参与绩效考核", f"{shown} < {fmt(limit * 100)}%")
-                else:
-                    out[COLUMNS["pay_threshold"]] = ("参与", f"{shown} ≥ {fmt(limit * 100)}%")
-
-        rule = config.get("advisor")
-        if rule is not None:
-            out[COLUMNS["advisor"]] = _advisor(rule, mine, months)
-
-    rule = config.get("promotion")
-    if rule is not None:
-        scores = sorted((p.score for p in assessed), reverse=True)  # type: ignore[arg-type]
-        k = math.ceil(rule["top_percent"] * len(scores)) if scores else 0
-        line = scores[k - 1] if k else None
-        pct = fmt(rule["top_percent"] * 100)
-        for p in group:
-            if p not in assessed:
-                p.decisions[COLUMNS["promotion"]] = ("", "缺岗超过规定月数, 不参与当期考评" if p.score is not None else f"没有{kind}得分")
-                continue
-            rank = 1 + sum(1 for s in scores if s > p.score)  # type: ignore[operator]
-            head = f"{kind}得分 {fmt(p.score)} 排名第 {rank}/{len(scores)}; 前 {pct}% 为 ⌈{pct}% × {len(scores)}⌉ = {k} 人 (≥{fmt(line)}, 并列者均计入)"  # type: ignore[arg-type]
-            p.decisions[COLUMNS["promotion"]] = ("可参与", head) if p.score >= line else ("", head)  # type: ignore[operator]
-
-
-def _resign_last(rule: dict, mine: dict[str, MonthRow], months: list[str], flags: dict) -> tuple[Any, str]:
-    """末位请辞 for one person and period, from the monthly flags; the reason says every month left
-    undecided and why, and who was compared where people of the scope had no 总分."""
-    scope = "部门" if rule["scope"] == "department" else "公司"
-    mflags = {m: flags.get(m, {}).get(mine[m].pid, {}) for m in months if m in mine}
-    lasts = [m for m, f in mflags.items() if f.get("last")]
-    judged = [m for m, f in mflags.items() if "last" in f]
-    skipped: dict[str, list[str]] = {}
-    for m, f in mflags.items():
-        if "last_skip" in f:
-            skipped.setdefault(f["last_skip"], []).append(m)
-
-    def compared(m: str) -> str:
-        left_out = mflags[m].get("last_out") or []
-        if not left_out:
-            return ""
-        who = "、".join(f"{r.pid} {r.name}".strip() + (f" (实际销售额 {fmt(r.sales)})" if r.sales is not None else "")
-                       for r in left_out)
-        return f"只比较了{scope}内有总分的 {mflags[m]['last_count']} 人; {who} 当月没有总分, 未参与比较"
-
-    if lasts:
-        parts = []
-        for m in lasts:
-            text = f"{m} 总分 ({fmt(mine[m].total)}) 与实际销售额 ({fmt(mine[m].sales)}) 均为{scope}最后"  # type: ignore[arg-type]
-            parts.append(text + (f" ({compared(m)})" if compared(m) else ""))
-        return ("请辞", "; ".join(parts))
-    unscored = [m for m in months if m in mine and mine[m].total is None]
-    undecided = [f"{_join(ms)} {why}, 未判断" for why, ms in skipped.items()]
-    undecided += [f"{_join(unscored)} 没有总分, 未参与排名"] if unscored else []
-    if judged:
-        notes = [*undecided, *(f"{m} {compared(m)}" for m in judged if compared(m))]
-        return ("", f"没有总分与实际销售额同月均为{scope}最后的月份" + (f" ({'; '.join(notes)})" if notes else ""))
-    if skipped and set(skipped) <= {"没有实际销售额"} or not undecided:
-        return ("", "没有实际销售额数据, 未判断")
-    return ("", "; ".join(undecided))
-
-
-def _advisor(rule: dict, mine: dict[str, MonthRow], months: list[str]) -> tuple[Any, str]:
-    """Document 003's advisor levels, as far as the document states them."""
-    present = [m for m in months if m in mine and "顾问级别" in mine[m].extra]
-    if not present:
-        return ("", "没有顾问级别数据")
-    last = present[-1]
-    level = mine[last].extra["顾问级别"]
-    if level not in ("实习顾问", "专业顾问"):
-        return (level, f"顾问级别「{level}」不是 实习顾问 / 专业顾问, 未判断")
-    pro = level == "专业顾问"
-    window = [_month(i) for i in range(_index(last) - rule["window_months"] + 1, _index(last) + 1)]
-    new = sum((mine[m].extra.get("新顾客数", Decimal(0)) for m in window if m in mine), Decimal(0))
-    need = rule["pro_new_customers" if pro else "intern_new_customers"]
-    failed = [m for m in window if m in mine and "不合格" in str(mine[m].extra.get("复试", ""))]
-    reasons = [f"{window[0]} 至 {window[-1]} {_n(len(window))}个月新顾客 {fmt(new)} 位 ({level}要求至少 {need} 位)"]
-    if failed:
-        reasons.append(f"{_join(failed)} 复试/抽考两次不合格")
-    down = new < need or bool(failed)
-    if down:
-        return ("降为实习顾问" if pro else "降级 (重新考核合格后方可上岗)", "; ".join(reasons))
-    tests = {k: mine[last].extra[k] for k in _TESTS if k in mine[last].extra}
-    if not pro and len(tests) == len(_TESTS):
-        edge = rule["pro_test"]
-        ok = all(v >= edge for v in tests.values())
-        reasons.append("、".join(f"{k[:-2]} {fmt(v)}" for k, v in tests.items()) + f" {'均' if ok else '未全部'} ≥{fmt(edge)}")
-        if ok and new >= rule["pro_new_customers"]:
-            return ("实习顾问 (可申请专业顾问考核)", "; ".join(reasons))
-    return (level, "; ".join(reasons))
+def _gaps(rows: list[MonthRow], all_months: list[str], decisions: Decisions) -> list[AnnualIssue]:
+    """Calendar months no input holds, said once: they break "连续" runs but are nobody's 缺考."""
+    if not all_months:
+        return []
+    gaps = [month(i) for i in range(index(all_months[0]), index(all_months[-1]) + 1) if month(i) not in all_months]
+    if not gaps:
+        return []
+    runs = [r.label for r in decisions.rules if r.uses_runs]
+    broken = f", 但会中断「连续」月份 ({'、'.join(runs)})" if runs else ""
+    return [AnnualIssue("", "缺少的月份", "", (
+        f"说明: 输入中没有 {_join(gaps)} 的月度汇总 (对所有人都没有), 这些月份不计入任何人的缺考月份和缺岗{broken}; "
+        "如漏交了该月汇总, 请补上后重新运行"))]
 
 
 # --------------------------------------------------------------------------- writing
@@ -957,6 +565,29 @@ def build_annual(result: Annual):
     return book
 
 
+def scheme_of_summaries(paths: list[str | Path]) -> Scheme:
+    """The built-in scheme of the monthly summaries given, known by their indicator columns: the people
+    decisions are those of the scheme's own document, so annual never decides without knowing it."""
+    found: dict[str, Scheme] = {}
+    for path in map(Path, paths):
+        if path.suffix.lower() not in (".xlsx", ".xlsm") or not path.is_file():
+            continue
+        try:
+            table = read_table(path, "公司总览", required={"工号": _ALIASES["工号"]}, what=_WHAT)
+        except KpiError:
+            continue  # not a summary (a sales table, a plain table): said when it is read
+        scheme = guess_scheme(table.headers)
+        if scheme is not None:
+            found.setdefault(scheme.id, scheme)
+    if len(found) == 1:
+        return next(iter(found.values()))
+    kinds = "; ".join(f"{sid}: {'、'.join(builtin_scheme(sid).decisions.columns) or '没有'}" for sid in builtin_ids())
+    if found:
+        raise InputFileError(f"输入的月度汇总来自不同的方案 ({'、'.join(found)}), 请分开汇总, 或用 --scheme 指定方案")
+    raise InputFileError("看不出输入用的是哪个方案 (没有月度汇总的「公司总览」表, 或其指标列与内置方案对不上); "
+                         f"人事决定按方案所依据的文件而定 ({kinds}), 请用 --scheme 指定方案, 如 --scheme cs-table")
+
+
 def run_annual(inputs: list[str | Path], output: str | Path, *, by: str = "year", missing: str = "skip",
                scheme: Scheme | None = None) -> Annual:
     output = Path(output)
@@ -965,7 +596,14 @@ def run_annual(inputs: list[str | Path], output: str | Path, *, by: str = "year"
     for path in map(Path, inputs):
         if path.exists() and output.exists() and path.resolve() == output.resolve():
             raise InputFileError(f"{output} 是输入文件之一, 不能覆盖; 请写到别的文件")
+    guessed = scheme is None
+    if scheme is None:
+        scheme = scheme_of_summaries(list(inputs))
     rows, issues = read_monthly(list(inputs), scheme)
+    if guessed:
+        issues.insert(0, AnnualNote("", "方案", "", (
+            f"说明: 按月度汇总的指标列认作方案 {scheme.id} ({scheme.name}), 按它的人事决定计算"
+            f" ({'、'.join(scheme.decisions.columns) or '该方案没有人事决定'}); 用其他方案时请加 --scheme")))
     result = roll_up(rows, by=by, missing=missing, scheme=scheme, issues=issues)
     book = build_annual(result)
     if output.exists():  # the roll-up replaced is kept as ….备份.xlsx (….备份2.xlsx …), as consolidate keeps a summary

@@ -18,7 +18,9 @@ from typing import Any
 
 import yaml
 
+from .decisions import NONE, Decisions, SchemeFacts, parse_decisions
 from .errors import SchemeError, UnknownIndicatorError, UnknownSchemeError
+from .hant import to_hant
 from .inputs import UNITS, InputSpec
 from .numbers import fmt, parse_config_number
 from .pay import Commission, GradeTable, Rating, parse_commission, parse_grades, parse_rating
@@ -96,7 +98,8 @@ class Scheme:
     commission: Commission | None = None
     pay_threshold: Decimal | None = None
     rating: Rating | None = None
-    decisions: dict[str, Any] | None = None  # people decisions (xl_kpi.decisions); None: the documents' defaults
+    pay_item_threshold: Decimal | None = None  # 003: each indicator's points / its weight at least this, or 不参与
+    decisions: Decisions = NONE  # the people decisions of the scheme's own document (xl_kpi.decisions); none unless listed
     calibration: dict[str, Decimal] = field(default_factory=dict)  # grade -> largest share wanted (优: 10%)
     peer: dict[str, Any] | None = None  # peer review: {peer_weight: Decimal, indicators: [ids]} (xl_kpi.peer)
     description: str = ""
@@ -215,25 +218,40 @@ def parse_scheme(data: Any, *, source: str) -> Scheme:
     pay = data.get("pay") or {}
     if not isinstance(pay, dict):
         raise reader.fail("pay", "应为映射")
-    unknown = set(pay) - {"bonus", "commission", "threshold"}
+    unknown = set(pay) - {"bonus", "commission", "threshold", "item_threshold"}
     if unknown:
         raise reader.fail("pay", f"不认识的字段 {', '.join(sorted(unknown))}")
     scheme.bonus = bool(pay.get("bonus", False))
     if "commission" in pay:
         scheme.commission = _wrap(reader, "pay.commission", parse_commission, pay["commission"])
     if "threshold" in pay:
-        scheme.pay_threshold = reader.number(pay, "threshold", "pay")
+        scheme.pay_threshold = _share(reader, pay, "threshold")
+    if "item_threshold" in pay:
+        scheme.pay_item_threshold = _share(reader, pay, "item_threshold")
     if "rating" in data:
         scheme.rating = _wrap(reader, "rating", parse_rating, data["rating"])
     if "decisions" in data:
-        from .decisions import parse_decisions
-
-        scheme.decisions = _wrap(reader, "decisions", parse_decisions, data["decisions"])
+        facts = facts_of(scheme)
+        scheme.decisions = _wrap(reader, "decisions", lambda raw: parse_decisions(raw, facts), data["decisions"])
     if "calibration" in data:
         scheme.calibration = _calibration(reader, scheme, data["calibration"])
     if "peer" in data:
         scheme.peer = _peer(reader, scheme, data["peer"])
     return scheme
+
+
+def facts_of(scheme: Scheme) -> SchemeFacts:
+    """What the scheme's decisions may take from the rest of it: full points, the pass line, pay.threshold."""
+    pass_line = scheme.grades.rows[-2].at_least if scheme.grades else None
+    return SchemeFacts(full=scheme.total, pass_line=pass_line, pay_threshold=scheme.pay_threshold)
+
+
+def _share(reader: "_Reader", pay: dict, key: str) -> Decimal:
+    """pay.threshold / pay.item_threshold: a share of the full points, 80% or 0.8."""
+    value = reader.number(pay, key, "pay")
+    if not 0 < value <= 1:
+        raise reader.fail(f"pay.{key}", f"应在 0% 与 100% 之间 (如 80%), 收到 {fmt(value)}")
+    return value
 
 
 def _peer(reader: "_Reader", scheme: Scheme, raw: Any) -> dict[str, Any]:
@@ -519,3 +537,27 @@ def _scheme_uncached(text: str) -> tuple[Scheme, str]:
     if text.lower().endswith((".xlsx", ".xlsm", ".yaml", ".yml")) or Path(text).is_file():
         return _load_file(text)
     return builtin_scheme(text), builtin_text(text)
+
+
+def header_forms(*names: str) -> list[str]:
+    """A header as written in 简体 and in 繁體 (a summary kept or typed in 繁體: 工號, 總分, 客戶投訴率), normalized."""
+    out: list[str] = []
+    for name in names:
+        for form in (normalize(name), normalize(to_hant(name))):
+            if form not in out:
+                out.append(form)
+    return out
+
+
+def indicator_headers(ind: Indicator) -> list[str]:
+    return header_forms(ind.name, ind.name_hant)
+
+
+def guess_scheme(headers: list[str]) -> Scheme | None:
+    """The built-in scheme whose indicator names (简体 or 繁體) are all among ``headers``; None when none is."""
+    heads = {normalize(h) for h in headers}
+    for sid in builtin_ids():
+        scheme = builtin_scheme(sid)
+        if all(any(n in heads for n in indicator_headers(ind)) for ind in scheme.indicators):
+            return scheme
+    return None

@@ -1,0 +1,219 @@
+"""Each scheme makes its own document's people decisions, and only those, on exact values.
+
+Twelve months of tables per scheme, built so that every expectation can be checked with pencil and
+paper, at and around every threshold: 84.99 / 85 / 85.0001 for 调薪, 59.99 / 60 for 降薪, 65 for 不及格,
+80% for 绩效资格, N = 9, 10, 11, 12, 21 people for 前10%.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from decimal import Decimal as D
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from xl_kpi.cli import main
+from xl_kpi.decisions import KINDS, parse_decisions
+from xl_kpi.errors import InputFileError
+from xl_kpi.periods import read_monthly, roll_up, run_annual
+from xl_kpi.scheme import builtin_scheme, facts_of
+
+MONTHS = [f"2026-{m:02d}" for m in range(1, 13)]
+DOCUMENT_DECISIONS = {
+    "cs-quant": ["调薪资格", "降薪", "晋升竞聘"],  # 000
+    "cs-table": ["考评资格", "连续第一奖励", "连续不及格请辞", "末位请辞"],  # 002
+    "advisor-4s": ["绩效资格", "顾问级别"],  # 003
+    "cs-smart": [],  # 001 states none
+}
+OTHER_COLUMNS = {KINDS[k].label for k in KINDS}
+
+
+def table(tmp: Path, people: dict[str, list[str | None]], dept: str = "客服一部", name: str = "months.csv") -> Path:
+    """A 工号/姓名/部门/期间/总分 table: each person's totals, as typed, for January onwards (None: no row)."""
+    lines = ["工号,姓名,部门,期间,总分"]
+    for pid, totals in people.items():
+        lines += [f"{pid},员工{pid},{dept},{MONTHS[i]},{t}" for i, t in enumerate(totals) if t is not None]
+    path = tmp / name
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def decided(tmp: Path, scheme_id: str, people: dict[str, list[str | None]], **kw) -> dict:
+    result = run_annual([table(tmp, people)], tmp / "annual.xlsx", scheme=builtin_scheme(scheme_id), **kw)
+    return {p.pid: p for p in result.people}
+
+
+def test_each_builtin_scheme_lists_its_own_documents_decisions():
+    for sid, columns in DOCUMENT_DECISIONS.items():
+        assert builtin_scheme(sid).decisions.columns == columns, sid
+
+
+@pytest.mark.parametrize("scheme_id", list(DOCUMENT_DECISIONS))
+def test_twelve_months_give_exactly_the_documents_decisions(scheme_id, tmp_path):
+    """A person at 60 every month, the top scorer and a person absent three months: only the scheme's
+    own columns are written, the others not at all (no 请辞 under 000, no 80% rule under 002)."""
+    people = {"P1": ["60"] * 12, "P2": ["99"] * 12, "P3": ["70"] * 9 + [None] * 3}
+    out = tmp_path / "annual.xlsx"
+    run_annual([table(tmp_path, people)], out, scheme=builtin_scheme(scheme_id))
+    heads = [c.value for c in openpyxl.load_workbook(out)["年度汇总"][1]]
+    wanted = DOCUMENT_DECISIONS[scheme_id]
+    assert [h for h in heads if h in OTHER_COLUMNS] == wanted
+    assert [h for h in heads if h.endswith("原因")] == [f"{c}原因" for c in wanted]
+
+
+def test_cs_quant_at_60_is_neither_dismissed_nor_left_out(tmp_path):
+    """The issue's case: document 000 pays 绩效奖金 at any score and has no 请辞 and no 连续第一奖励."""
+    people = decided(tmp_path, "cs-quant", {"P1": ["60"] * 12, "P2": ["99"] * 12})
+    assert set(people["P1"].decisions) == {"调薪资格", "降薪", "晋升竞聘"}
+    assert people["P1"].decisions["降薪"][0] == ""  # 60 is not below 60
+    assert people["P2"].decisions["调薪资格"][0] == "有资格"
+
+
+@pytest.mark.parametrize("month, value", [("84.99", ""), ("85", "有资格"), ("85.0001", "有资格")])
+def test_raise_three_months_at_the_line(tmp_path, month, value):
+    # three months at the value, the rest far below (the average stays under 85)
+    people = decided(tmp_path, "cs-quant", {"P": ["70"] * 3 + [month] * 3 + ["70"] * 6})
+    assert people["P"].decisions["调薪资格"][0] == value
+
+
+def test_raise_average_84_9975_is_shown_as_85_but_not_85(tmp_path):
+    # 85, 84.995 repeated: 84.9975 exactly; 85, 85, 84.99 repeated: 84.99666…; never three months ≥ 85 in a row
+    people = decided(tmp_path, "cs-quant", {"A": ["85", "84.995"] * 6, "B": ["85", "85", "84.99"] * 4})
+    a = people["A"]
+    assert a.score == D("85.00") and a.exact < 85
+    value, reason = a.decisions["调薪资格"]
+    assert value == "" and reason.endswith("年度平均 84.9975 (显示为 85) 未≥85")
+    assert people["B"].decisions["调薪资格"] == ("", people["B"].decisions["调薪资格"][1])
+    assert "84.996666… (显示为 85) 未≥85" in people["B"].decisions["调薪资格"][1]
+
+
+def test_raise_average_exactly_85(tmp_path):
+    people = decided(tmp_path, "cs-quant", {"P": ["90", "80"] * 6})
+    assert people["P"].decisions["调薪资格"] == ("有资格", "年度平均 85 ≥85")
+
+
+def test_pay_cut_average_59_9967_is_below_60(tmp_path):
+    # 60, 60, 59.99 repeated: 59.99666…, shown as 60.00: never three months in a row below 60
+    people = decided(tmp_path, "cs-quant", {"P": ["60", "60", "59.99"] * 4, "Q": ["60"] * 12})
+    value, reason = people["P"].decisions["降薪"]
+    assert people["P"].score == D("60.00")
+    assert value == "降薪" and reason == "年度平均 59.996666… (显示为 60) <60"
+    assert people["Q"].decisions["降薪"] == ("", "无连续三个月 <60; 年度平均 60 不低于 60")
+
+
+@pytest.mark.parametrize("month, value", [("59.99", "降薪"), ("60", "")])
+def test_pay_cut_three_months_at_the_line(tmp_path, month, value):
+    people = decided(tmp_path, "cs-quant", {"P": [month] * 3 + ["70"] * 9})
+    assert people["P"].decisions["降薪"][0] == value
+
+
+@pytest.mark.parametrize("count, chosen", [(9, 0), (10, 1), (11, 1), (12, 1), (19, 1), (20, 2), (21, 2)])
+def test_top_ten_percent_is_rank_within_ten_percent_of_n(tmp_path, count, chosen):
+    people = decided(tmp_path, "cs-quant", {f"P{i:02d}": [str(90 - i)] * 12 for i in range(count)})
+    got = sorted(pid for pid, p in people.items() if p.decisions["晋升竞聘"][0] == "可参与")
+    assert got == [f"P{i:02d}" for i in range(chosen)]
+    if chosen == 0:
+        assert "不足 1 名, 无人入选" in people["P00"].decisions["晋升竞聘"][1]
+
+
+def test_top_ten_percent_ties_with_the_last_place_inside_are_in(tmp_path):
+    # 12 people: rank ≤ 1.2; three tie for first and all rank 1
+    totals = {"A": ["95"] * 12, "B": ["95"] * 12, "C": ["95"] * 12, **{f"P{i:02d}": ["80"] * 12 for i in range(9)}}
+    people = decided(tmp_path, "cs-quant", totals)
+    assert sorted(pid for pid, p in people.items() if p.decisions["晋升竞聘"][0] == "可参与") == ["A", "B", "C"]
+    assert people["A"].decisions["晋升竞聘"][1].startswith("年度得分 95 排名第 1/12, 与 2 人并列")
+
+
+def test_top_ten_percent_ranks_on_exact_averages(tmp_path):
+    # both shown as 85.00; A's exact average is higher
+    people = decided(tmp_path, "cs-quant", {"A": ["85", "85", "85", "85.01"] * 3, "B": ["85"] * 12,
+                                            **{f"P{i}": ["70"] * 12 for i in range(8)}})
+    assert people["A"].decisions["晋升竞聘"][0] == "可参与" and people["B"].decisions["晋升竞聘"][0] == ""
+    assert "85 (精确值 85.0025)" in people["A"].decisions["晋升竞聘"][1]
+
+
+def test_top_ten_percent_rounding_up_is_an_option(tmp_path):
+    rows, issues = read_monthly([table(tmp_path, {f"P{i:02d}": [str(90 - i)] * 12 for i in range(12)})])
+    scheme = builtin_scheme("cs-quant")
+    up = dataclasses.replace(scheme, decisions=parse_decisions({"promotion": {"rounding": "up"}}, facts_of(scheme)))
+    people = {p.pid: p for p in roll_up(rows, scheme=up, issues=issues).people}
+    assert sorted(pid for pid, p in people.items() if p.decisions["晋升竞聘"][0] == "可参与") == ["P00", "P01"]
+    assert "名次 ≤ ⌈10% × 12⌉ = 2" in people["P01"].decisions["晋升竞聘"][1]
+
+
+@pytest.mark.parametrize("month, value", [("64.99", "请辞"), ("65", "")])
+def test_cs_table_two_months_below_the_pass_line(tmp_path, month, value):
+    people = decided(tmp_path, "cs-table", {"P": ["80", month, month] + ["80"] * 9, "Q": ["90"] * 12})
+    assert people["P"].decisions["连续不及格请辞"][0] == value
+
+
+def test_cs_table_absence_and_first_bonus(tmp_path):
+    people = decided(tmp_path, "cs-table", {"P": ["90"] * 12, "Q": ["80"] * 9 + [None] * 3, "R": ["70"] * 10 + [None] * 2})
+    assert people["P"].decisions["连续第一奖励"][0] == D(1200)  # six pairs of months
+    assert people["Q"].decisions["考评资格"][0] == "不参与当期考评"
+    assert people["R"].decisions["考评资格"][0] == "参与"  # exactly two months
+    assert "调薪资格" not in people["P"].decisions and "绩效资格" not in people["P"].decisions
+
+
+@pytest.mark.parametrize("month, value", [("79.99", "不参与绩效考核"), ("80", "参与")])
+def test_advisor_eighty_percent_at_the_line(tmp_path, month, value):
+    people = decided(tmp_path, "advisor-4s", {"P": [month] * 12})
+    assert people["P"].decisions["绩效资格"][0] == value
+    assert "连续不及格请辞" not in people["P"].decisions and "末位请辞" not in people["P"].decisions
+
+
+def test_advisor_eighty_percent_on_the_exact_average(tmp_path):
+    # 80, 80, 79.99 repeated: 79.99666…, shown as 80.00 (80%) but below 80 %
+    people = decided(tmp_path, "advisor-4s", {"P": ["80", "80", "79.99"] * 4})
+    value, reason = people["P"].decisions["绩效资格"]
+    assert value == "不参与绩效考核"
+    assert reason == "年度得分 79.996666… / 100 = 79.996666…% < 80%"
+
+
+def test_cs_smart_makes_no_decisions(tmp_path):
+    people = decided(tmp_path, "cs-smart", {"P": ["60"] * 12})
+    assert people["P"].decisions == {} and people["P"].score == D(60)
+
+
+def test_annual_without_scheme_knows_it_from_the_summaries_columns(tmp_path):
+    scheme = builtin_scheme("cs-quant")
+    files = []
+    for m in MONTHS[:3]:
+        book = openpyxl.Workbook()
+        ws = book.active
+        ws.title = "公司总览"
+        ws.append(["工号", "姓名", "部门", "岗位", *[ind.name for ind in scheme.indicators], "总分"])
+        ws.append(["K1", "甲", "一部", "客服", *[1] * len(scheme.indicators), 60])
+        files.append(tmp_path / f"{m}-汇总.xlsx")
+        book.save(files[-1])
+    out = tmp_path / "年度.xlsx"
+    res = CliRunner().invoke(main, ["annual", *map(str, files), "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    assert "按月度汇总的指标列认作方案 cs-quant" in res.output
+    heads = [c.value for c in openpyxl.load_workbook(out)["年度汇总"][1]]
+    assert [h for h in heads if h in OTHER_COLUMNS] == DOCUMENT_DECISIONS["cs-quant"]
+
+
+def test_annual_without_scheme_and_no_summary_asks_for_it(tmp_path):
+    csv = table(tmp_path, {"P": ["60"] * 12})
+    with pytest.raises(InputFileError, match="请用 --scheme 指定方案"):
+        run_annual([csv], tmp_path / "a.xlsx")
+    res = CliRunner().invoke(main, ["annual", str(csv), "-o", str(tmp_path / "a.xlsx")])
+    assert res.exit_code == 2 and "cs-quant: 调薪资格、降薪、晋升竞聘" in res.output and "Traceback" not in res.output
+
+
+def test_a_company_adds_any_kind_to_its_own_scheme(tmp_path):
+    from workbooks import every_decision_text
+
+    text = every_decision_text("cs-quant").split("\ndecisions:")[0] + "\ndecisions:\n  resign_fail: {below: 60}\n"
+    path = tmp_path / "我的方案.yaml"
+    path.write_text(text, encoding="utf-8")
+    out = tmp_path / "年度.xlsx"
+    res = CliRunner().invoke(main, ["annual", str(table(tmp_path, {"P": ["59", "59"] + ["70"] * 10})),
+                                    "--scheme", str(path), "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    heads = [c.value for c in openpyxl.load_workbook(out)["年度汇总"][1]]
+    assert [h for h in heads if h in OTHER_COLUMNS] == ["连续不及格请辞"]

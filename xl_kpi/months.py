@@ -1,0 +1,130 @@
+"""Calendar months and people's monthly results, as the annual roll-up and the decisions see them.
+
+A month is written ``YYYY-MM``; ``index`` turns it into a number so that "calendar-consecutive" is
+``b == a + 1`` (2025-12 and 2026-01 are consecutive).  ``MonthRow`` is one person's result of one
+month as read from a summary; ``PersonPeriod`` is a person's year (or quarter): the months, the
+period score (exact, and rounded for display) and the decisions taken on it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from .numbers import fmt
+
+_CN = {1: "一", 2: "两", 3: "三", 4: "四", 5: "五", 6: "六", 7: "七", 8: "八", 9: "九", 10: "十", 11: "十一", 12: "十二"}
+
+
+@dataclass
+class MonthRow:
+    pid: str
+    name: str
+    dept: str
+    month: str  # YYYY-MM
+    total: Decimal | None
+    source: str
+    sales: Decimal | None = None
+    pay: dict[str, Any] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)  # advisor columns, as read
+    sales_only: bool = False  # from a table of 工号/期间/实际销售额 without 总分: merged into the month's row
+
+
+@dataclass
+class PersonPeriod:
+    pid: str
+    name: str
+    dept: str
+    period: str
+    months: dict[str, Decimal | None]  # every month of the period -> total (None: missing)
+    score: Decimal | None  # the period score as shown: rounded half-up to the scheme's decimals
+    missing: list[str]
+    absent: list[str]  # months without any row (缺岗)
+    exact: Fraction | None = None  # the period score unrounded: every threshold is compared on it
+    pay: dict[str, Decimal] = field(default_factory=dict)
+    decisions: dict[str, tuple[Any, str]] = field(default_factory=dict)  # column -> (value, reason)
+
+
+def index(month: str) -> int:
+    return int(month[:4]) * 12 + int(month[5:7]) - 1
+
+
+def month(number: int) -> str:
+    return f"{number // 12:04d}-{number % 12 + 1:02d}"
+
+
+def period_of(month_: str, by: str) -> str:
+    if by == "quarter":
+        return f"{month_[:4]}-Q{(int(month_[5:7]) - 1) // 3 + 1}"
+    return month_[:4]
+
+
+def join(months: list[str]) -> str:
+    return "、".join(months)
+
+
+def count_text(count: int) -> str:
+    """3 -> 三 (as in 连续三个月); larger counts as digits."""
+    return _CN.get(count, str(count))
+
+
+def windows(qualifying: set[int], n: int, period: set[int], chunked: bool = False) -> list[list[int]]:
+    """Windows of n calendar-consecutive qualifying months whose last month is in the period.
+
+    chunked: runs are cut into consecutive blocks of n from their start (each month used once).
+    """
+    out = []
+    for start in sorted(qualifying):
+        if start - 1 in qualifying:
+            continue
+        end = start
+        while end + 1 in qualifying:
+            end += 1
+        if chunked:
+            for first in range(start, end - n + 2, n):
+                window = list(range(first, first + n))
+                if window[-1] in period:
+                    out.append(window)
+        else:
+            for last in range(start + n - 1, end + 1):
+                if last in period:
+                    out.append(list(range(last - n + 1, last + 1)))
+    return out
+
+
+def longest(qualifying: set[int], period: set[int]) -> list[int]:
+    """The longest run of calendar-consecutive qualifying months touching the period (the first on a tie)."""
+    best: list[int] = []
+    for start in sorted(qualifying):
+        if start - 1 in qualifying:
+            continue
+        run = [start]
+        while run[-1] + 1 in qualifying:
+            run.append(run[-1] + 1)
+        if any(m in period for m in run) and len(run) > len(best):
+            best = run
+    return best
+
+
+def months_text(numbers: list[int]) -> str:
+    return join([month(m) for m in numbers])
+
+
+def scores_text(numbers: list[int], totals: dict[str, Decimal]) -> str:
+    return ", ".join(fmt(totals[month(m)]) for m in numbers)
+
+
+def exact_text(value: Fraction) -> str:
+    """An exact figure in words: 84.9975 as it is; 59.99666… to six decimals with an ellipsis."""
+    den = value.denominator
+    for prime in (2, 5):
+        while den % prime == 0:
+            den //= prime
+    if den == 1:  # a terminating decimal: written in full
+        digits = 0
+        while (value * 10**digits).denominator != 1:
+            digits += 1
+        return fmt(Decimal(value.numerator * 10**digits // value.denominator).scaleb(-digits))
+    return fmt(Decimal(int(value * 10**6)).scaleb(-6)) + "…"
