@@ -27,6 +27,7 @@ from typing import Any
 from .engine import PersonScore, Problem, score_person
 from .errors import InputFileError, InputValueError
 from .numbers import fmt, plain, to_decimal
+from .payroll import PayInputs, has_post_wages, month_pay
 from .scheme import Assessor, Indicator, Scheme, normalize
 from .inputs import InputSpec
 from .tables import Table, cell_text, id_key, read_table, read_tables, sheets_notice
@@ -154,12 +155,12 @@ class ScoreReport:
         out = []
         if self.scheme.bonus and "bonus_base" in self.columns.pay:
             out.append("绩效奖金")
-        if self.scheme.grades and any(g.post_wage is not None for g in self.scheme.grades.rows):
+        if has_post_wages(self.scheme):
             out.append("岗位工资")
         if self.scheme.commission and {"plan", "actual"} <= set(self.columns.pay):
             out += ["提成", "当月工资"]
-        if self.scheme.pay_threshold is not None:
-            out.append("绩效资格")
+        if self.scheme.pay_threshold is not None or self.scheme.pay_item_threshold is not None:
+            out += ["绩效资格", "绩效资格原因"]
         return out
 
     def output_rows(self) -> list[list[Any]]:
@@ -299,9 +300,6 @@ def _locate(table: Table, cmap: ColumnMap, index: int, problem: Problem) -> str:
 
 
 def _pay(scheme: Scheme, cmap: ColumnMap, table: Table, index: int, row: list[Any], score: PersonScore):
-    from . import pay as paymod
-
-    out: dict[str, Any] = {}
     problems: list[str] = []
 
     def amount(key: str, name: str, default: Decimal | None = None) -> Decimal | None:
@@ -319,31 +317,18 @@ def _pay(scheme: Scheme, cmap: ColumnMap, table: Table, index: int, row: list[An
             return None
         return value
 
-    total = score.total
+    base = plan = actual = None
+    other: Decimal | None = Decimal(0)
     if scheme.bonus and "bonus_base" in cmap.pay:
         base = amount("bonus_base", "绩效奖金基数")
         if base is None and not problems:
             problems.append(f"{table.where(index, cmap.pay['bonus_base'])}: 绩效奖金基数为空")
-        if base is not None and total is not None:
-            out["绩效奖金"] = plain(paymod.bonus(base, total))
-    wage = None
-    if score.grade is not None and score.grade.post_wage is not None:
-        wage = score.grade.post_wage
-        out["岗位工资"] = plain(wage)
     if scheme.commission and {"plan", "actual"} <= set(cmap.pay):
         plan, actual = amount("plan", "计划销售额"), amount("actual", "实际销售额")
         other = amount("other", "其他", Decimal(0))
-        if plan is not None and actual is not None:
-            commission = scheme.commission.amount(actual, plan)
-            out["提成"] = plain(commission)
-            if wage is not None and other is not None:
-                out["当月工资"] = plain(paymod.monthly_wage(wage, commission, other))
-        elif plan is None and actual is None and not problems:
+        if plan is None and actual is None and not problems:
             problems.append(f"{table.where(index)}: 缺少计划销售额或实际销售额, 无法计算提成")
-    if scheme.pay_threshold is not None and total is not None:
-        ratio = total / scheme.total
-        out["绩效资格"] = (
-            "参与" if ratio >= scheme.pay_threshold
-            else f"不参与绩效考核 (综合考核 {fmt(ratio * 100)}% 低于 {fmt(scheme.pay_threshold * 100)}%)"
-        )
+    points = {item.indicator.id: item.points for item in score.items}
+    figures = month_pay(scheme, score.total, score.grade, PayInputs(base, plan, actual, other), points).figures()
+    out = {k: v if isinstance(v, str) else plain(v) for k, v in figures.items()}
     return out, problems

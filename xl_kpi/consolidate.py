@@ -19,12 +19,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from . import pay as paymod
 from . import peer as peermod
 from .engine import ItemScore, PersonScore, Problem, score_person
 from .errors import InputFileError, InputValueError, KpiError
 from .layout import layout_for
 from .numbers import fmt, plain, to_decimal
+from .payroll import PayInputs, has_post_wages, month_pay
 from .reader import OTHER_FORMATS, Cell, FilledWorkbook, MissingSheet, PersonSheet, read_filled_workbook
 from .rules_sheet import fingerprint, rules_scheme
 from .scheme import Scheme
@@ -387,7 +387,6 @@ def _pay(scheme: Scheme, person: PersonSheet, score: PersonScore, issue: Callabl
     negative amount, a formula never calculated, its row gone) is left out, as the sheet leaves it out, and
     the problem says which figure is missing: a figure computed as if the input were 0 would be a wrong
     amount paid.  Only an empty 其他 counts as 0 (当月工资 = 岗位工资 + 提成 + 其他: nothing else this month)."""
-    out: dict[str, Any] = {}
     unusable = object()
 
     def amount(key: str, missed: str) -> Any:
@@ -415,25 +414,20 @@ def _pay(scheme: Scheme, person: PersonSheet, score: PersonScore, issue: Callabl
             return unusable
         return value
 
-    total = score.total
-    if scheme.bonus:
-        base = amount("bonus_base", "绩效奖金未计算")
-        if isinstance(base, Decimal) and total is not None:
-            out["绩效奖金"] = paymod.bonus(base, total)
-    if score.grade is not None and score.grade.post_wage is not None:
-        out["岗位工资"] = score.grade.post_wage
+    def usable(value: Any) -> Decimal | None:
+        return value if isinstance(value, Decimal) else None
+
+    wages = has_post_wages(scheme)
+    base = amount("bonus_base", "绩效奖金未计算") if scheme.bonus else None
+    plan = actual = other = None
     if scheme.commission:
-        wages = scheme.grades is not None and any(g.post_wage is not None for g in scheme.grades.rows)
         plan = amount("plan", "提成和当月工资未计算" if wages else "提成未计算")
         actual = amount("actual", "提成和当月工资未计算" if wages else "提成未计算")
         other = amount("other", "当月工资未计算")
-        if isinstance(plan, Decimal) and isinstance(actual, Decimal):
-            out["提成"] = scheme.commission.amount(actual, plan)
-            if "岗位工资" in out and other is not unusable:  # an empty 其他 is 0
-                out["当月工资"] = paymod.monthly_wage(out["岗位工资"], out["提成"], other or Decimal(0))
-    if scheme.pay_threshold is not None and total is not None:
-        out["绩效资格"] = "参与" if total / scheme.total >= scheme.pay_threshold else "不参与绩效考核"
-    return out
+    inputs = PayInputs(base=usable(base), plan=usable(plan), actual=usable(actual),
+                       other=None if other is unusable else (other or Decimal(0)))  # an empty 其他 is 0
+    points = {item.indicator.id: item.points for item in score.items}
+    return month_pay(scheme, score.total, score.grade, inputs, points).figures()
 
 
 # --------------------------------------------------------------------------- many files

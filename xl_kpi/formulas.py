@@ -233,10 +233,17 @@ def commission_formula(scheme: Scheme, actual_ref: str, plan_ref: str, call: str
     return "=" + pay_guard(plan_ref, "计划销售额", pay_guard(actual_ref, "实际销售额", value))
 
 
-def threshold_formula(scheme: Scheme, total_ref: str) -> str:
-    assert scheme.pay_threshold is not None
-    limit = num(scheme.pay_threshold * scheme.total)
-    return f'=IF(ISNUMBER({total_ref}),IF({total_ref}>={limit},"参与","不参与绩效考核"),"")'
+def threshold_formula(scheme: Scheme, total_ref: str, score_refs: dict[str, str]) -> str:
+    """绩效资格 as xl_kpi.payroll.eligibility decides it: the total against ``pay.threshold`` of the full
+    points and, with ``pay.item_threshold``, each indicator's points (``score_refs``: id -> cell) against
+    that share of its weight."""
+    tests = []
+    if scheme.pay_threshold is not None:
+        tests.append(f"{total_ref}>={num(scheme.pay_threshold * scheme.total)}")
+    if scheme.pay_item_threshold is not None:
+        tests += [f"{score_refs[ind.id]}>={num(scheme.pay_item_threshold * ind.weight)}" for ind in scheme.indicators]
+    test = tests[0] if len(tests) == 1 else f"AND({','.join(tests)})"
+    return f'=IF(ISNUMBER({total_ref}),IF({test},"参与","不参与绩效考核"),"")'
 
 
 # --------------------------------------------------------------------------- UDF flavour

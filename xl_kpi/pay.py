@@ -156,16 +156,6 @@ def parse_commission(raw: Any) -> Commission:
     )
 
 
-def bonus(base: Decimal, total: Decimal) -> Decimal:
-    """绩效奖金 = 绩效奖金基数 × 考核得分比例 (1000 × 80% = 800)."""
-    return round_half_up(base * total / HUNDRED, 2)
-
-
-def monthly_wage(post_wage: Decimal, commission: Decimal, other: Decimal) -> Decimal:
-    """当月工资 = 岗位工资 + 个人绩效提成 + 其他, in cents (half up), as the sheet's formula rounds it."""
-    return round_half_up(post_wage + commission + other, 2)
-
-
 # --------------------------------------------------------------------------- advisor rating
 
 

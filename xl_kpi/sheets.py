@@ -385,9 +385,19 @@ def _totals(ws, scheme: Scheme, layout: Layout, row: int, udf: str | None, prefi
         if wage_ref:
             result_row("pay|wage", "当月工资 = 岗位工资 + 提成 + 其他",
                        fx.wage_formula(wage_ref, c_ref, other), "#,##0.00")
-    if scheme.pay_threshold is not None:
-        result_row("pay|threshold", f"绩效资格 (综合考核低于{fmt(scheme.pay_threshold * 100)}%不参与)", fx.threshold_formula(scheme, total))
+    if scheme.pay_threshold is not None or scheme.pay_item_threshold is not None:
+        result_row("pay|threshold", threshold_label(scheme), fx.threshold_formula(scheme, total, cells.scores))
     return row
+
+
+def threshold_label(scheme: Scheme) -> str:
+    """The 绩效资格 row's label: the rule in the document's words."""
+    parts = []
+    if scheme.pay_item_threshold is not None:
+        parts.append(f"任一项得分低于其权重的{fmt(scheme.pay_item_threshold * 100)}%")
+    if scheme.pay_threshold is not None:
+        parts.append(f"综合考核低于{fmt(scheme.pay_threshold * 100)}%")
+    return f"绩效资格 ({'或'.join(parts)}不参与)"
 
 
 def _signatures(ws, scheme: Scheme, layout: Layout, row: int) -> None:

@@ -27,7 +27,7 @@ from .tables import atomic_path, check_writable, keep_text, next_backup, same_fi
 from .tables import keep_backup as keep_backup_copy
 
 GRADE_COLOURS = ["C6EFCE", "DDEBF7", "FFF2CC", "FCE4D6", "FFC7CE"]  # best to worst
-PAY_ORDER = ("绩效奖金", "岗位工资", "提成", "当月工资", "绩效资格")
+PAY_ORDER = ("绩效奖金", "岗位工资", "提成", "当月工资", "绩效资格", "绩效资格原因")
 OVERVIEW = "公司总览"
 CALIBRATION = "等级分布"
 ISSUES = "问题"

@@ -18,7 +18,7 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
-from . import pay
+from . import pay, payroll
 from .engine import blend, score_indicator
 from .errors import KpiError
 from .numbers import plain, to_decimal
@@ -289,7 +289,7 @@ def KPI_BONUS(base, total):
     amount = to_decimal(base, what="绩效奖金基数")
     if amount < 0:
         raise KpiError(f"绩效奖金基数不能为负数, 收到 {amount}")
-    return pay.bonus(amount, _total(total))
+    return payroll.bonus(amount, _total(total))
 
 
 @udf(
