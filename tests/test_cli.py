@@ -183,7 +183,16 @@ def test_advisor_threshold_column(write_csv, tmp_path):
     (r,) = rows_of(out)
     # 回款率 0% -> 0 of 2, 满意度 0% -> 0 of 3, 均衡生产率 0% -> 2, 互动业务 0 -> 4 (exceeds 2)
     assert r["总分"] == 100 - 2 - 3 + 2
-    assert r["绩效资格"] == "参与"
+    # 97% overall, but two items below 80% of their weight (document 003: 各项考核权重均不得低于80%)
+    assert r["绩效资格"] == "不参与绩效考核"
+    assert r["绩效资格原因"] == "回款率 0 / 2 = 0% 低于 80%; 客户满意度 0 / 3 = 0% 低于 80%"
+    values[head.index("回款率")] = "80%"  # 2 × 80% = 1.6 of 2: exactly 80 %
+    values[head.index("客户满意度")] = "98.5%"  # 5 of 3 (may exceed)
+    src = write_csv("b.csv", [head, values])
+    assert run("score", "--scheme", "advisor-4s", src, "-o", out).exit_code == 0
+    (r,) = rows_of(out)
+    assert r["绩效资格"] == "参与", r["绩效资格原因"]
+    assert r["绩效资格原因"] == "综合考核 103.6% 不低于 80%; 各项得分均不低于权重的 80%"
 
 
 def test_schemes_and_show(tmp_path):

@@ -210,9 +210,14 @@ def scheme_show(scheme: str, as_json: bool, lang: str) -> None:
         say("绩效奖金 = 绩效奖金基数 × 总分%")
     if s.pay_threshold is not None:
         say(f"综合考核低于 {s.pay_threshold * 100:g}% 不参与绩效考核")
+    if s.pay_item_threshold is not None:
+        say(f"任一项得分低于其权重的 {s.pay_item_threshold * 100:g}% 也不参与绩效考核")
     if s.rating:
         say("服务顾问评定 (按三项中最低分): " + ", ".join(
             f"{n} ≥{b}" if b is not None else f"{n} 其余" for n, b in s.rating.levels))
+    say("年度人事决定 (xl-kpi annual): " + ("没有" if not s.decisions else ""))
+    for rule in s.decisions.rules:
+        say("  " + rule.describe())
 
 
 @scheme_group.command("check")

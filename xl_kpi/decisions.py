@@ -98,6 +98,28 @@ class DecisionKind:
         self.p = values
         self.facts = facts
 
+    def __eq__(self, other: object) -> bool:  # two schemes with the same rules make the same decisions
+        return type(other) is type(self) and other.p == self.p and other.facts == self.facts  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash((self.kind, tuple(sorted((k, str(v)) for k, v in self.p.items()))))
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.p!r})"
+
+    def describe(self) -> str:
+        """The rule as HR reads it: label, the document's words, and each parameter as set."""
+        def shown(param: Param, value: Any) -> str:
+            if isinstance(value, bool):
+                return "是" if value else "否"
+            if param.kind == "share" and isinstance(value, Decimal):
+                return f"{fmt(value * 100)}%"
+            return fmt(value) if isinstance(value, Decimal) else str(value)
+
+        params = "; ".join(f"{p.label.split(' (')[0]} = {shown(p, self.p[k])}" for k, p in self.params.items()
+                           if self.p[k] is not None)
+        return f"{self.label} ({self.kind}): {self.source}" + (f" [{params}]" if params else "")
+
     def decide_all(self, group: list[PersonPeriod], period: Period) -> dict[str, Verdict]:
         out = {}
         for p in group:
@@ -171,7 +193,7 @@ class FirstBonus(DecisionKind):
     params = {
         "months": Param(2, "count", "连续几个月"),
         "amount": Param(Decimal(200), "number", "每次奖励金额 (元)"),
-        "scope": Param("department", "choice", "排名范围: department 部门内 / company 全公司", ("department", "company")),
+        "scope": Param("department", "choice", "排名范围 (department 部门内 / company 全公司)", ("department", "company")),
     }
     respects_gate = False
     uses_runs = True
@@ -238,7 +260,7 @@ class ResignLast(DecisionKind):
     kind = "resign_last"
     label = "末位请辞"
     source = "文件 002 第十二条: 当月绩效考核和实际销售额都排名最后的, 自动请辞"
-    params = {"scope": Param("department", "choice", "排名范围: department 部门内 / company 全公司", ("department", "company"))}
+    params = {"scope": Param("department", "choice", "排名范围 (department 部门内 / company 全公司)", ("department", "company"))}
     respects_gate = False
 
     def _place(self, key: str) -> str:
@@ -377,7 +399,7 @@ class Raise(DecisionKind):
         "months": Param(3, "count", "连续几个月"),
         "at_least": Param(Decimal(85), "number", "每月得分不低于"),
         "annual_at_least": Param(Decimal(85), "number", "或期间平均得分不低于"),
-        "annual_strict": Param(False, "bool", "true: 期间平均须高于 (而非不低于) annual_at_least"),
+        "annual_strict": Param(False, "bool", "期间平均须高于 (而非不低于) 该分"),
     }
     uses_runs = True
 
@@ -449,7 +471,7 @@ class Promotion(DecisionKind):
     source = "文件 000: 年度考核排名前10%的员工, 有资格参与公司内部更高职位的竞聘"
     params = {
         "top_percent": Param(Decimal("0.1"), "share", "前百分之几"),
-        "rounding": Param("down", "choice", "down: 名次 ≤ 比例 × 人数 (12 人取第 1 名); up: 名次 ≤ ⌈比例 × 人数⌉ (12 人取前 2 名)",
+        "rounding": Param("down", "choice", "名次取整 (down: 名次 ≤ 比例 × 人数, 12 人取第 1 名; up: 名次 ≤ ⌈比例 × 人数⌉, 12 人取前 2 名)",
                           ("down", "up")),
     }
 
@@ -521,7 +543,6 @@ class Advisor(DecisionKind):
     label = "顾问级别"
     source = "文件 003: 实习顾问 / 专业顾问的考核、降级与晋级"
     params = {
-        "intern_test": Param(Decimal(90), "number", "实习顾问考试合格线"),
         "pro_test": Param(Decimal(95), "number", "申请专业顾问的考试成绩线"),
         "window_months": Param(3, "count", "新顾客数统计的月数"),
         "intern_new_customers": Param(3, "count", "实习顾问期间至少新顾客数"),

@@ -104,6 +104,9 @@ def scheme_dict(scheme: Scheme) -> dict[str, Any]:
         data["commission"] = scheme.commission.describe()
     if scheme.pay_threshold is not None:
         data["pay_threshold"] = scheme.pay_threshold
+    if scheme.pay_item_threshold is not None:
+        data["pay_item_threshold"] = scheme.pay_item_threshold
+    data["decisions"] = [{"kind": r.kind, "label": r.label, "source": r.source, "params": r.p} for r in scheme.decisions.rules]
     if scheme.rating:
         data["rating"] = {"scores": scheme.rating.names, "levels": scheme.rating.levels}
     data["bonus"] = scheme.bonus
