@@ -24,6 +24,7 @@ from .engine import ItemScore, PersonScore, Problem, score_person
 from .errors import InputFileError, InputValueError, KpiError
 from .layout import layout_for
 from .numbers import fmt, plain, to_decimal
+from .opener import open_book
 from .payroll import PayInputs, has_post_wages, month_pay
 from .reader import OTHER_FORMATS, Cell, FilledWorkbook, MissingSheet, PersonSheet, read_filled_workbook
 from .rules_sheet import fingerprint, rules_scheme
@@ -97,11 +98,9 @@ def find_workbooks(paths: Iterable[str | Path]) -> list[Path]:
 
 def is_summary(path: Path) -> bool:
     """A summary written by consolidate (公司总览 and 问题, no _xlkpi sheet)."""
-    from python_calamine import CalamineWorkbook
-
     try:
-        names = CalamineWorkbook.from_path(str(path)).sheet_names
-    except Exception:
+        names = open_book(path).sheet_names
+    except KpiError:
         return False
     return "公司总览" in names and "问题" in names and "_xlkpi" not in names
 

@@ -30,6 +30,7 @@ from .errors import InputFileError, InputValueError
 from .generate import safe_file_stem, safe_sheet_name
 from .hant import HANT, to_hant
 from .numbers import fmt, round_half_up, to_decimal
+from .opener import open_book
 from .periods import month_from_name, month_of
 from .scheme import Scheme, guess_scheme, header_forms, indicator_headers, normalize
 from .tables import atomic_path, cell_text, check_replaceable, keep_backup, keep_text, next_backup, read_table
@@ -106,12 +107,7 @@ def _read_forms(summary: str | Path, scheme: Scheme | None, lang: str | None) ->
     path = Path(summary)
     if not path.is_file():
         raise InputFileError(f"找不到文件 {path}")
-    from python_calamine import CalamineWorkbook
-
-    try:
-        names = CalamineWorkbook.from_path(str(path)).sheet_names
-    except Exception as exc:
-        raise InputFileError(f"{path}: 无法打开工作簿 ({exc})") from None
+    names = open_book(path).sheet_names
     overview = next((n for n in names if n in ("公司总览", "公司總覽")), None)
     table = read_table(path, overview)
     scheme = scheme or guess_scheme(table.headers)

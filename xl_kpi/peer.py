@@ -31,9 +31,10 @@ from . import __version__
 from .describe import label, written_hant
 from .engine import ItemScore, PersonScore, score_indicator
 from .hant import sheet_in_lang
-from .errors import InputFileError, InputValueError, KpiError
+from .errors import InputValueError, KpiError
 from .layout import META_SHEET
 from .numbers import fmt, round_half_up
+from .opener import open_book, sheet_rows
 from .rules import Rubric
 from .rules_sheet import fingerprint, write_rules_sheet
 from .scheme import Indicator, Scheme
@@ -235,22 +236,17 @@ def read_peer_file(path: Path, meta: dict[str, str], scheme: Scheme,
 
     ``issue(sheet, cell, message)`` receives every invalid or tampered rating; those are left out.
     """
-    from python_calamine import CalamineWorkbook
-
     reviewer = meta.get("reviewer", "")
     period = meta.get("period", "")
     if not reviewer:
         issue("", "", "互评表缺少评价人工号 (信息表被改动), 未读取")
         return None
     sheet = meta.get("sheet", SHEET_NAME)
-    try:
-        book = CalamineWorkbook.from_path(str(path))
-    except Exception as exc:
-        raise InputFileError(f"无法打开工作簿 ({exc})") from None
+    book = open_book(path)
     if sheet not in book.sheet_names:
         issue("", "", f"互评表的工作表「{sheet}」不见了 (被删除或改名), 未读取")
         return None
-    rows = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+    rows = sheet_rows(path, book, sheet, skip_empty_area=False)
 
     def value(r: int, col: int) -> Any:
         if r - 1 < len(rows) and col - 1 < len(rows[r - 1]):

@@ -42,8 +42,10 @@ from typing import Any
 
 from .decisions import NONE, Decisions, Period, decide
 from .errors import InputFileError, InputValueError, KpiError
-from .months import MonthRow, PersonPeriod, index, join, month, period_of
+from .months import MonthRow, PersonPeriod, index, join, period_of
+from .months import month as month_at
 from .numbers import fmt, plain, to_decimal
+from .opener import open_book
 from .payroll import PayInputs, month_pay
 from .scheme import Scheme, builtin_ids, builtin_scheme, guess_scheme, normalize
 from .tables import atomic_path, cell_text, id_key, keep_backup, keep_text, read_table
@@ -177,7 +179,7 @@ def _spans(months: list[str]) -> str:
     for i in range(1, len(idx) + 1):
         if i == len(idx) or idx[i] != idx[i - 1] + 1:
             run = idx[start:i]
-            parts += [f"{month(run[0])} 至 {month(run[-1])}"] if len(run) >= 3 else [month(m) for m in run]
+            parts += [f"{month_at(run[0])} 至 {month_at(run[-1])}"] if len(run) >= 3 else [month_at(m) for m in run]
             start = i
     return _join(parts)
 
@@ -313,12 +315,7 @@ def _read_one(path: Path, scheme: Scheme | None, issues: list[AnnualIssue]) -> l
         raise InputFileError(f"找不到文件 {path}")
     sheet = None
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        from python_calamine import CalamineWorkbook
-
-        try:
-            names = CalamineWorkbook.from_path(str(path)).sheet_names
-        except Exception as exc:
-            raise InputFileError(f"{path}: 无法打开工作簿 ({exc})") from None
+        names = open_book(path).sheet_names
         sheet = "公司总览" if "公司总览" in names else None
     # the header is the first row (of the first ten) holding 工号: a title may stand above it
     table = read_table(path, sheet, required={"工号": _ALIASES["工号"]}, what=_WHAT)
@@ -480,7 +477,7 @@ def _gaps(rows: list[MonthRow], all_months: list[str], decisions: Decisions) -> 
     """Calendar months no input holds, said once: they break "连续" runs but are nobody's 缺考."""
     if not all_months:
         return []
-    gaps = [month(i) for i in range(index(all_months[0]), index(all_months[-1]) + 1) if month(i) not in all_months]
+    gaps = [month_at(i) for i in range(index(all_months[0]), index(all_months[-1]) + 1) if month_at(i) not in all_months]
     if not gaps:
         return []
     runs = [r.label for r in decisions.rules if r.uses_runs]

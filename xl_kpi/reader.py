@@ -22,7 +22,7 @@ from defusedxml import ElementTree as SafeET
 from .errors import InputFileError, KpiError
 from .layout import COVER_SHEET, KEY_COLUMN, LISTS_SHEET, META_SHEET, RULES_SHEET, IDENTITY_CELLS, layout_for
 from .rules_sheet import fingerprint, rules_scheme, rules_text_from_rows
-from .safezip import ZipReport, check_xlsx
+from .opener import ZipReport, check_xlsx, guarded, sheet_rows
 from .scheme import Scheme
 from .tables import cell_text, column_letter
 
@@ -184,15 +184,15 @@ def read_filled_workbook(path: str | Path, scheme: Scheme | None = None) -> Fill
 
     path = Path(path)
     format_notice = check_format(path)
-    report = check_xlsx(path)
+    report = check_xlsx(path)  # reported without the file's name: consolidate names the file in its own column
     try:
-        book = CalamineWorkbook.from_path(str(path))
-    except Exception as exc:
-        raise InputFileError(f"无法打开工作簿 ({exc})") from None
+        book = guarded(path, lambda: CalamineWorkbook.from_path(str(path)), "无法打开工作簿")
+    except InputFileError as exc:
+        raise InputFileError(str(exc).removeprefix(f"{path.name}: ")) from None
     names = list(book.sheet_names)
     if META_SHEET not in names:
         raise InputFileError("不是 xl-kpi 生成的考核表 (缺少隐藏的 _xlkpi 信息表), 请用生成的考核表填写")
-    meta_rows = book.get_sheet_by_name(META_SHEET).to_python()
+    meta_rows = sheet_rows(path, book, META_SHEET)
     meta = {cell_text(r[0]): cell_text(r[1]) for r in meta_rows if r and len(r) > 1 and cell_text(r[0])}
     notices: list[str] = [format_notice] if format_notice else []
     if report.has_macros:
@@ -201,7 +201,7 @@ def read_filled_workbook(path: str | Path, scheme: Scheme | None = None) -> Fill
         notices.append(f"文件含有 {report.external_links} 个外部链接, 未跟随链接, 只读取了单元格数值")
     rules_text = ""
     if RULES_SHEET in names:
-        rows = book.get_sheet_by_name(RULES_SHEET).to_python(skip_empty_area=False)
+        rows = sheet_rows(path, book, RULES_SHEET, skip_empty_area=False)
         rules_text = rules_text_from_rows([r[0] if r else None for r in rows])
     rules_notice = ""
     if scheme is None:
@@ -223,7 +223,7 @@ def read_filled_workbook(path: str | Path, scheme: Scheme | None = None) -> Fill
     people: list[PersonSheet] = []
     foreign = [n for n in names if n not in people_sheets and n not in (META_SHEET, RULES_SHEET, COVER_SHEET, LISTS_SHEET)]
     gone = {name: person_id for name, person_id in people_sheets.items() if name not in names}
-    in_place = {name: _read_person(path, name, book.get_sheet_by_name(name).to_python(skip_empty_area=False),
+    in_place = {name: _read_person(path, name, sheet_rows(path, book, name, skip_empty_area=False),
                                    scheme, layout)
                 for name in people_sheets if name in names}
     # a sheet under one person's name holding another person's 工号: names swapped, or a 工号 edited
@@ -239,7 +239,7 @@ def read_filled_workbook(path: str | Path, scheme: Scheme | None = None) -> Fill
             continue  # in ``missing``
         person = in_place.get(actual)
         if person is None:  # renamed to a name the meta does not know
-            person = _read_person(path, actual, book.get_sheet_by_name(actual).to_python(skip_empty_area=False),
+            person = _read_person(path, actual, sheet_rows(path, book, actual, skip_empty_area=False),
                                   scheme, layout)
         if actual != name:
             person.renamed_from = name
@@ -285,7 +285,7 @@ def _find_renamed(book: Any, gone: dict[str, str], foreign: list[str], meta: dic
     holders: dict[str, list[str]] = {}  # 工号 in B2 -> foreign person-like sheets holding it
     for name in foreign:
         try:
-            rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            rows = sheet_rows("", book, name, skip_empty_area=False)
         except Exception:
             continue
         pid = cell_text(_cell(rows, 2, 2).value)
@@ -356,7 +356,7 @@ def _cover_roster(book: Any) -> dict[str, dict[str, str]]:
     if COVER_SHEET not in book.sheet_names:
         return {}
     try:
-        rows = book.get_sheet_by_name(COVER_SHEET).to_python(skip_empty_area=False)
+        rows = sheet_rows("", book, COVER_SHEET, skip_empty_area=False)
     except Exception:
         return {}
     for r, row in enumerate(rows):

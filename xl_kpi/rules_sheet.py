@@ -14,8 +14,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .errors import SchemeError
+from .errors import InputFileError, SchemeError
 from .layout import RULES_SHEET
+from .opener import open_book, sheet_rows
 
 NOTE = "# 本工作表是考核方案本身 (YAML 格式, 每行一格)。可修改权重、分段、等级说明, 保存后用 xl-kpi scheme check 检查。"
 
@@ -74,14 +75,12 @@ def rules_scheme(rules_text: str) -> Any:
 
 def read_rules_sheet(path: str | Path) -> str:
     """The YAML text held in a workbook's 规则 sheet."""
-    from python_calamine import CalamineWorkbook
-
     path = Path(path)
     try:
-        book = CalamineWorkbook.from_path(str(path))
-    except Exception as exc:
-        raise SchemeError(f"无法打开工作簿 ({exc})", source=str(path)) from None
-    if RULES_SHEET not in book.sheet_names:
-        raise SchemeError(f"没有「{RULES_SHEET}」工作表", source=str(path))
-    rows = book.get_sheet_by_name(RULES_SHEET).to_python(skip_empty_area=False)
+        book = open_book(path)
+        if RULES_SHEET not in book.sheet_names:
+            raise SchemeError(f"没有「{RULES_SHEET}」工作表", source=str(path))
+        rows = sheet_rows(path, book, RULES_SHEET, skip_empty_area=False)
+    except InputFileError as exc:
+        raise SchemeError(str(exc), source=str(path)) from None
     return rules_text_from_rows([r[0] if r else None for r in rows])

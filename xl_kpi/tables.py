@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputFileError, OutputFileError
+from .opener import open_book, sheet_rows
 
 
 @dataclass
@@ -246,12 +247,7 @@ def _read_csv(path: Path) -> list[list[Any]]:
 def _xlsx_sheets(path: Path, sheet: str | None, *, every: bool) -> Iterator[tuple[list[list[Any]], str]]:
     """(rows, sheet name) of ``sheet``, else of the first sheet, else (``every``) of each sheet in turn,
     each read only when asked for."""
-    from python_calamine import CalamineWorkbook
-
-    try:
-        book = CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # calamine raises its own error types for broken files
-        raise InputFileError(f"{path}: 无法打开工作簿 ({exc})") from None
+    book = open_book(path)
     names = book.sheet_names
     if not names:
         raise InputFileError(f"{path}: 工作簿中没有工作表")
@@ -261,8 +257,8 @@ def _xlsx_sheets(path: Path, sheet: str | None, *, every: bool) -> Iterator[tupl
         names = [sheet or names[0]]
     for name in names:
         try:
-            rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        except Exception as exc:  # a chart sheet has no cells
+            rows = sheet_rows(path, book, name, skip_empty_area=False)
+        except InputFileError as exc:  # a chart sheet has no cells
             if len(names) == 1:
                 raise InputFileError(f"{path}: 无法读取工作表「{name}」 ({exc})") from None
             continue
@@ -336,7 +332,7 @@ class ShownNumbers:
                 rows[r][c] = text
 
     def _read(self, archive: Any, name: str) -> bytes:
-        from .safezip import MAX_TOTAL_BYTES
+        from .opener import MAX_TOTAL_BYTES
 
         if archive.getinfo(name).file_size > MAX_TOTAL_BYTES:
             raise ValueError(name)

@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputFileError, InputValueError
+from .opener import open_book, sheet_rows
 
 # --------------------------------------------------------------------------- fields
 
@@ -748,12 +749,7 @@ def _open_xlsx(path: Path, index: int, mapping: Mapping, category: Any, sheet: s
     """The tickets of the sheet ``sheet``, or of every sheet whose header is recognised (sheets without one,
     such as a 说明, are passed over with a notice): a Source per sheet, numbered ``index``, ``index + 1`` …,
     each with its own row numbers.  When several sheets are read, each Source is named by its sheet."""
-    from python_calamine import CalamineWorkbook
-
-    try:
-        book = CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # calamine raises its own error types for broken files
-        raise InputFileError(f"{path.name}: 无法打开工作簿 ({exc})") from None
+    book = open_book(path)
     sheets = list(book.sheet_names)
     if not sheets:
         raise InputFileError(f"{path.name}: 工作簿中没有工作表")
@@ -789,7 +785,7 @@ def _read_sheets(book: Any, path: Path, index: int, mapping: Mapping, category: 
         if name in hidden and found:
             continue
         source = f"{path.name} 工作表「{name}」" if labelled else path.name
-        rows = [[None if v == "" else v for v in row] for row in book.get_sheet_by_name(name).to_python(skip_empty_area=False)]
+        rows = [[None if v == "" else v for v in row] for row in sheet_rows(path, book, name, skip_empty_area=False)]
         try:
             at, headers, columns, notices = find_header(rows, mapping, source)
         except InputFileError:
