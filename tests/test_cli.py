@@ -431,3 +431,11 @@ def test_score_refuses_an_output_type_before_scoring_and_keeps_nothing(write_csv
     bad = run("score", "--scheme", "cs-quant", src, "-o", tmp_path / "out.pdf")
     assert bad.exit_code == 2 and "输出文件应为 .csv 或 .xlsx, 收到 out.pdf" in bad.output, bad.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv", "out.pdf"]
+
+
+def test_headers_that_look_like_terminal_markup_are_printed_as_written(write_csv, tmp_path):
+    """rich read a header such as "[/]备注" as markup: score ended in a MarkupError traceback."""
+    src = write_csv("m.csv", [["工号", "客户投诉率", "[/]备注", "[bold]x"], ["K1", "0.3%", "a", "b"]])
+    result = run("score", "--scheme", "cs-quant", src, "-o", tmp_path / "o.csv")
+    assert result.exit_code == 1, result.output
+    assert "已忽略: [/]备注, [bold]x" in result.output and "Traceback" not in result.output

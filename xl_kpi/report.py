@@ -72,22 +72,24 @@ def _style(headers: list[str]):
 
 def print_report(report: ScoreReport, output: str | Path, backup: Path | None = None) -> None:
     from rich.console import Console
+    from rich.markup import escape
 
     console = Console(stderr=True, soft_wrap=True)
     cols = report.columns
+    shown = lambda items: escape(", ".join(items))  # noqa: E731 - headers and cells are the user's text, not markup
     if cols.unknown:
-        console.print(f"[yellow]提示[/yellow]: 以下列不是方案 {report.scheme.id} 的指标, 已忽略: {', '.join(cols.unknown)}")
+        console.print(f"[yellow]提示[/yellow]: 以下列不是方案 {report.scheme.id} 的指标, 已忽略: {shown(cols.unknown)}")
     if cols.duplicate:
-        console.print(f"[yellow]提示[/yellow]: 以下列与前面的列重复, 已忽略: {', '.join(cols.duplicate)}")
+        console.print(f"[yellow]提示[/yellow]: 以下列与前面的列重复, 已忽略: {shown(cols.duplicate)}")
     if cols.missing:
-        console.print(f"[red]缺少列[/red]: {', '.join(cols.missing)}")
+        console.print(f"[red]缺少列[/red]: {shown(cols.missing)}")
     for row in report.rows:
         for problem in row.problems:
-            console.print(f"[red]问题[/red] {report.table.path.name} {problem}", highlight=False)
+            console.print(f"[red]问题[/red] {escape(report.table.path.name)} {escape(problem)}", highlight=False)
     scored = len(report.rows)
     bad = report.problem_rows
     console.print(
-        f"已处理 {scored} 人, {scored - bad} 人评分完整, {bad} 人有问题; 结果已写入 {output}"
-        + (f" (原结果文件已备份为 {backup.name})" if backup else ""),
+        escape(f"已处理 {scored} 人, {scored - bad} 人评分完整, {bad} 人有问题; 结果已写入 {output}"
+               + (f" (原结果文件已备份为 {backup.name})" if backup else "")),
         highlight=False,
     )
