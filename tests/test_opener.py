@@ -175,3 +175,55 @@ def test_a_vertical_tab_in_a_returned_cell_is_shown_and_the_summary_written(tmp_
     assert issue.message == "客户满意度 请填数字, 单元格中是文字「很好␋第二行」"
     write_summary(result, tmp_path / "汇总.xlsx")
     assert (tmp_path / "汇总.xlsx").is_file()
+
+
+def test_folder_walk_says_what_it_does_not_read(tmp_path, monkeypatch):
+    """Links leading outside the folder, a folder that cannot be listed and temporary files of an interrupted
+    run are each said, by name; before, they were passed over without a word (or the temporary file was
+    reported as a damaged returned workbook)."""
+    import os
+
+    from xl_kpi.consolidate import find_workbooks
+
+    good = filled_department(tmp_path / "gen", {"K1": {}})
+    folder = tmp_path / "交回"
+    (folder / "甲组").mkdir(parents=True)
+    good.rename(folder / "甲组" / good.name)
+    outside = tmp_path / "别处"
+    outside.mkdir()
+    (outside / "x.xlsx").write_bytes(b"PK")
+    (folder / "链接").symlink_to(outside, target_is_directory=True)
+    (folder / "内部链接").symlink_to(folder / "甲组", target_is_directory=True)  # inside: the files are read once
+    (folder / ".xlkpi-tmp-2026-10-汇总-ab12.xlsx").write_bytes(b"PK")
+    locked = folder / "锁住"
+    locked.mkdir()
+    (locked / "y.xlsx").write_bytes(b"PK")
+    scandir = os.scandir
+
+    def denied(path="."):  # as for a folder without the right to list it (root may list any: simulated)
+        if Path(path) == locked:
+            raise PermissionError(13, "Permission denied", str(locked))
+        return scandir(path)
+
+    monkeypatch.setattr(os, "scandir", denied)
+    notes = []
+    files = find_workbooks([folder], notes)
+    said = {n.file: n.message for n in notes}
+    assert [f.name for f in files] == [good.name]
+    assert "xl-kpi 被中断时留下的临时文件" in said[".xlkpi-tmp-2026-10-汇总-ab12.xlsx"]
+    assert "在所给的文件夹之外, 未读取" in said["链接"]
+    assert "文件夹无法打开 (Permission denied)" in said[str(locked)]
+
+
+def test_file_names_that_are_not_utf8_are_shown_readably(tmp_path):
+    """A zip made on Chinese Windows unpacks names in GB18030: they reached the summary as lone surrogates
+    (an invalid workbook)."""
+    import os
+
+    from xl_kpi.consolidate import shown_text
+
+    raw = "客服一部.xlsx".encode("gb18030")
+    name = os.fsdecode(raw)
+    assert shown_text(name) == "客服一部.xlsx"
+    assert shown_text(os.fsdecode(b"\xff\xfe.xlsx")).endswith(".xlsx")
+    shown_text(os.fsdecode(b"\xff\xfe.xlsx")).encode("utf-8")  # writable

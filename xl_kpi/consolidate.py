@@ -10,6 +10,7 @@ others go on.  Input files are only ever read.
 from __future__ import annotations
 
 import math
+import os
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -29,7 +30,7 @@ from .payroll import PayInputs, has_post_wages, month_pay
 from .reader import OTHER_FORMATS, Cell, FilledWorkbook, MissingSheet, PersonSheet, read_filled_workbook
 from .rules_sheet import fingerprint, rules_scheme
 from .scheme import Scheme
-from .tables import is_backup
+from .tables import TEMP_PREFIX, is_backup
 
 TOLERANCE = Decimal("0.005")  # half a cent / half of 0.01 point: beyond display rounding
 
@@ -78,22 +79,75 @@ class Consolidation:
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", *OTHER_FORMATS)
 
 
-def find_workbooks(paths: Iterable[str | Path]) -> list[Path]:
+def find_workbooks(paths: Iterable[str | Path], notes: list[Issue] | None = None) -> list[Path]:
     """Every .xlsx/.xlsm below the given folders (or the files themselves), sorted, and the workbooks saved in
     another format (.xls, .et, .ods, .numbers …, reported when read); lock files and our own backups (…备份.xlsx,
-    …备份2.xlsx …, kept by generate --overwrite and consolidate) skipped."""
-    found: set[Path] = set()
-    for p in map(Path, paths):
+    …备份2.xlsx …, kept by generate --overwrite and consolidate) skipped.
+
+    Said in ``notes``, never passed over silently: a folder that cannot be listed; a link (to a folder or a
+    file) leading outside the folders given, which is not followed (one inside them is read where it leads,
+    once); a temporary file an interrupted xl-kpi run left behind."""
+    notes = notes if notes is not None else []
+    given = [Path(p) for p in paths]
+    roots = [p.resolve() for p in given if p.is_dir()]
+    found: dict[Path, Path] = {}  # resolved -> as found
+
+    def inside(target: Path) -> bool:
+        return any(target == r or target.is_relative_to(r) for r in roots)
+
+    def take(f: Path) -> None:
+        name = f.name
+        if name.startswith(TEMP_PREFIX):
+            notes.append(Issue(shown_text(name), "", "", "xl-kpi 被中断时留下的临时文件, 已跳过 (可以删除)"))
+            return
+        if name.startswith(("~$", ".~lock")) or is_backup(f):
+            return
+        real = f.resolve()
+        if f.is_symlink() and not inside(real):
+            notes.append(Issue(shown_text(name), "", "", f"是指向 {shown_text(str(real))} 的链接, 在所给的文件夹之外, 未读取"))
+            return
+        found.setdefault(real, f)
+
+    for p in given:
         if p.is_file() or (p.is_dir() and p.suffix.lower() == ".numbers"):
-            found.add(p)
+            found.setdefault(p.resolve(), p)
         elif p.is_dir():
-            # by suffix in any case: "报表.XLSX" from Windows is a workbook too (rglob is case-sensitive here);
-            # a .numbers document may be a folder (a package on a Mac)
-            found.update(f for f in p.rglob("*") if f.suffix.lower() in WORKBOOK_SUFFIXES
-                         and (f.is_file() or (f.suffix.lower() == ".numbers" and f.is_dir())))
+            def unreadable(exc: OSError) -> None:
+                notes.append(Issue(shown_text(str(exc.filename or "")), "", "",
+                                   f"文件夹无法打开 ({exc.strerror or exc}), 其中的文件未读取; 请检查权限"))
+            for folder, dirs, files in os.walk(p, onerror=unreadable):
+                here = Path(folder)
+                for d in list(dirs):
+                    sub = here / d
+                    if sub.is_symlink():
+                        target = sub.resolve()
+                        if not inside(target):
+                            notes.append(Issue(shown_text(str(sub.relative_to(p))), "", "", (
+                                f"是指向 {shown_text(str(target))} 的链接, 在所给的文件夹之外, 未读取")))
+                        dirs.remove(d)  # inside: read where it leads (the folder walked already or to be walked)
+                    elif d.lower().endswith(".numbers"):  # a Numbers package on a Mac: a workbook in another format
+                        dirs.remove(d)
+                        take(sub)
+                for name in files:
+                    if Path(name).suffix.lower() in WORKBOOK_SUFFIXES:
+                        take(here / name)
         else:
             raise InputFileError(f"找不到文件或文件夹 {p}")
-    return sorted(f for f in found if not f.name.startswith(("~$", ".~lock")) and not is_backup(f))
+    return sorted(found.values())
+
+
+def shown_text(text: str) -> str:
+    """A file name as people may read it: bytes that are not UTF-8 (a zip made on Chinese Windows) decoded
+    as GB18030 where that works, else shown as �, never written into a workbook as lone surrogates."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        raw = text.encode("utf-8", "surrogateescape")
+        try:
+            return raw.decode("gb18030")
+        except UnicodeDecodeError:
+            return raw.decode("utf-8", "replace")
 
 
 def is_summary(path: Path) -> bool:
@@ -452,11 +506,12 @@ def consolidate(
     """
     skip = {Path(e).resolve() for e in exclude}
     paths = [Path(p) for p in paths]
-    files = [f for f in find_workbooks(paths) if not (f.resolve() in skip and is_summary(f))]
+    found_notes: list[Issue] = []
+    files = [f for f in find_workbooks(paths, found_notes) if not (f.resolve() in skip and is_summary(f))]
     if not files:  # nothing to consolidate: an empty summary must not replace the last one
         names = "、".join(str(p) for p in paths)
         raise InputFileError(f"{names} 中没有考核表 (.xlsx/.xlsm), 未写入汇总; 请把交回的考核表放进去")
-    result = Consolidation(scheme, files=files)
+    result = Consolidation(scheme, files=files, issues=found_notes)
     shown = shown_names(files, paths)
     fingerprints: dict[str, str] = {}
     peer_files: list[peermod.PeerFile] = []
@@ -580,9 +635,9 @@ def shown_names(files: list[Path], given: list[Path]) -> dict[Path, str]:
     """How issues name each file: by its name, or where names repeat (两位主管的文件夹里各有一份
     2026-10-客服一部.xlsx) by its path below the folder given, so that the copies can be told apart."""
     counts = Counter(f.name for f in files)
-    out = {f: f.name if counts[f.name] == 1 else _below(f, given) for f in files}
+    out = {f: shown_text(f.name if counts[f.name] == 1 else _below(f, given)) for f in files}
     again = Counter(out.values())  # the same path below two folders given: the path as found
-    return {f: str(f) if again[name] > 1 else name for f, name in out.items()}
+    return {f: shown_text(str(f)) if again[name] > 1 else name for f, name in out.items()}
 
 
 def _below(file: Path, given: list[Path]) -> str:

@@ -660,10 +660,13 @@ def same_file(a: str | Path, b: str | Path) -> bool:
         return False
 
 
+TEMP_PREFIX = ".xlkpi-tmp-"  # our temporary outputs, moved into place when complete: folder readers skip them
+
+
 def _temp_next_to(target: Path) -> Path:
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=target.suffix, dir=target.parent)
+        fd, tmp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{target.stem}-", suffix=target.suffix, dir=target.parent)
     except OSError as exc:
         raise OutputFileError(
             f"无法写入 {target}: 文件夹 {os.path.abspath(target.parent)} 不能写入 (只读或没有权限, {exc.strerror or exc}), "
