@@ -439,3 +439,34 @@ def test_headers_that_look_like_terminal_markup_are_printed_as_written(write_csv
     result = run("score", "--scheme", "cs-quant", src, "-o", tmp_path / "o.csv")
     assert result.exit_code == 1, result.output
     assert "已忽略: [/]备注, [bold]x" in result.output and "Traceback" not in result.output
+
+
+def test_a_full_disk_is_a_message_not_a_traceback(write_csv, tmp_path, monkeypatch):
+    import errno
+
+    import openpyxl.workbook.workbook as wbmod
+
+    def full(self, filename):
+        raise OSError(errno.ENOSPC, "No space left on device", str(filename))
+
+    monkeypatch.setattr(wbmod.Workbook, "save", full)
+    src = write_csv("in.csv", [["工号", "客户投诉率"], ["K1", "0.3%"]])
+    out = tmp_path / "o.xlsx"
+    result = run("score", "--scheme", "cs-quant", src, "-o", out)
+    assert result.exit_code == 2, result.output
+    assert "磁盘空间已满" in result.output and "Traceback" not in result.output
+    assert not out.exists() and not list(tmp_path.glob(".xlkpi-tmp-*"))  # nothing half-written left
+
+
+def test_an_internal_error_is_one_line_and_a_file(write_csv, tmp_path, monkeypatch):
+    import xl_kpi.batch
+
+    def broken(*_a, **_k):
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(xl_kpi.batch, "score_file", broken)
+    src = write_csv("in.csv", [["工号", "客户投诉率"], ["K1", "0.3%"]])
+    result = run("score", "--scheme", "cs-quant", src, "-o", tmp_path / "o.csv")
+    assert result.exit_code == 2 and "xl-kpi 内部错误 (ZeroDivisionError)" in result.output, result.output
+    log = result.output.split("请把 ")[1].split(" 发给维护者")[0]
+    assert "ZeroDivisionError" in Path(log).read_text(encoding="utf-8")

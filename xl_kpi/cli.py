@@ -8,6 +8,7 @@ command-line errors are told in Chinese too.  No scoring logic lives here.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -119,6 +120,29 @@ class SchemeOption(click.Option):
             self.help = template
 
 
+def os_error_message(exc: OSError) -> str:
+    import errno
+
+    where = f" ({exc.filename})" if exc.filename else ""
+    if exc.errno == errno.ENOSPC:
+        return f"磁盘空间已满, 无法写入{where}; 请清理磁盘后重试 (已写好的文件未被改动)"
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return f"没有权限读写{where}; 请检查文件夹权限, 或换一个文件夹"
+    return f"读写文件时出错{where}: {exc.strerror or exc}"
+
+
+def internal_error_message(exc: Exception) -> str:
+    """A defect of xl-kpi: the user gets one line and a file with the details to send to the maintainers."""
+    import tempfile
+    import traceback
+
+    fd, path = tempfile.mkstemp(prefix="xl-kpi-错误-", suffix=".txt")
+    with os.fdopen(fd, "w", encoding="utf-8") as log:
+        log.write("".join(traceback.format_exception(exc)))
+    return (f"xl-kpi 内部错误 ({type(exc).__name__}), 这不是您的输入造成的; 已写好的文件未被改动。"
+            f"请把 {path} 发给维护者")
+
+
 class KpiGroup(click.Group):
     """Turns our own errors into click errors (exit 2) at the edge, nowhere else."""
 
@@ -129,6 +153,12 @@ class KpiGroup(click.Group):
             raise KpiUsageError(str(exc)) from None
         except click.UsageError as exc:
             raise in_chinese(exc) from None
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, KeyboardInterrupt, SystemExit):
+            raise
+        except OSError as exc:  # a full disk, a file gone or locked underneath us: said, never a traceback
+            raise KpiUsageError(os_error_message(exc)) from None
+        except Exception as exc:  # noqa: BLE001 - a defect of ours: one line for the user, the details in a file
+            raise KpiUsageError(internal_error_message(exc)) from None
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         try:
