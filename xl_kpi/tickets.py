@@ -28,6 +28,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import os
 import re
 import tempfile
 from collections import Counter
@@ -687,6 +688,13 @@ def _open_csv(path: Path, index: int, mapping: Mapping, category: Any, encoding:
             other = "big5" if used == "gb18030" else "gb18030"
             notices.append(f"{path.name}: 不是 UTF-8 编码, 已按 {ENCODINGS[used][0]} 读取 "
                            f"(若文字是乱码, 请加 --encoding {other})")
+    if _has_lone_cr(read_path):  # lines ended by CR alone (old Mac, or pasted together): polars would glue them
+        fixed = _newlines_fixed(read_path)
+        if temp is not None:
+            temp.unlink(missing_ok=True)
+        temp = read_path = fixed
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        notices.append(f"{path.name}: 有的行以单独的回车 (CR) 结束 (旧式 Mac 或混合换行), 已按换行读取")
     try:
         separator, skip, skip_lines, headers, columns, found = _csv_header(text, mapping, path.name)
     except InputFileError as exc:
@@ -711,6 +719,35 @@ def _open_csv(path: Path, index: int, mapping: Mapping, category: Any, encoding:
         *[pl.col(names[col]).alias(fld) for fld, col in columns.items()],
     )
     return Source(path, index, columns, headers, frame, notices, temp)
+
+
+def _has_lone_cr(path: Path) -> bool:
+    """Whether a carriage return not followed by a line feed ends some line (searched in C, without reading
+    the file into memory)."""
+    import mmap
+
+    with open(path, "rb") as fh:
+        if os.fstat(fh.fileno()).st_size == 0:
+            return False
+        with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            if data.find(b"\r") < 0:
+                return False
+            return re.search(rb"\r(?!\n)", data) is not None
+
+
+def _newlines_fixed(path: Path) -> Path:
+    """A copy of ``path`` whose lines all end in LF (CRLF and a lone CR each become one LF)."""
+    fd, tmp = tempfile.mkstemp(prefix="xlkpi-", suffix=".csv")
+    pending = b""
+    with open(path, "rb") as src, open(fd, "wb") as dst:
+        while chunk := src.read(1 << 22):
+            chunk = pending + chunk
+            pending = b"\r" if chunk.endswith(b"\r") else b""  # its LF may open the next chunk
+            if pending:
+                chunk = chunk[:-1]
+            dst.write(chunk.replace(b"\r\n", b"\n").replace(b"\r", b"\n"))
+        dst.write(b"\n" if pending else b"")
+    return Path(tmp)
 
 
 def _transcode(path: Path, codec_order: list[str] | None = None, explicit: bool = False) -> tuple[Path, str]:
