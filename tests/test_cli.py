@@ -5,6 +5,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+import click
 from click.testing import CliRunner
 
 from xl_kpi.cli import main
@@ -470,3 +471,17 @@ def test_an_internal_error_is_one_line_and_a_file(write_csv, tmp_path, monkeypat
     assert result.exit_code == 2 and "xl-kpi 内部错误 (ZeroDivisionError)" in result.output, result.output
     log = result.output.split("请把 ")[1].split(" 发给维护者")[0]
     assert "ZeroDivisionError" in Path(log).read_text(encoding="utf-8")
+
+
+def test_every_output_option_is_o_or_output_and_help_is_chinese():
+    """The output was --out on generate and demo, -o/--out on feedback, -o/--output elsewhere; click's own
+    words in --help (Usage, Options, Show this message and exit.) were English."""
+    for name, command in main.commands.items():
+        commands = command.commands.items() if hasattr(command, "commands") else [(name, command)]
+        for sub, cmd in commands:
+            outs = [p for p in cmd.params if isinstance(p, click.Option) and ("--out" in p.opts or "--output" in p.opts)]
+            for p in outs:
+                assert "-o" in p.opts and "--output" in p.opts, f"{name} {sub}: {p.opts}"
+    text = run("consolidate", "--help").output
+    assert text.startswith("用法: ") and "选项:" in text and "显示本帮助并退出" in text
+    assert "Show this message" not in text and "[必填]" in text

@@ -15,6 +15,23 @@ from pathlib import Path
 import click
 
 from .errors import KpiError
+
+# click's own words in --help, in Chinese like the rest of the help (click looks them up through gettext's
+# ``_`` in these modules at the time it prints, and in ``decorators`` when an option is declared)
+_CLICK_WORDS = {
+    "Usage:": "用法:", "Options": "选项", "Commands": "命令", "Positional arguments": "参数",
+    "Show this message and exit.": "显示本帮助并退出.", "Show the version and exit.": "显示版本号并退出.",
+    "required": "必填", "default: {default}": "默认: {default}", "Aborted!": "已中止.",
+    "%(prog)s, version %(version)s": "%(prog)s 版本 %(version)s", "Missing command.": "缺少命令.",
+}
+
+
+def _click_in_chinese(text: str) -> str:
+    return _CLICK_WORDS.get(text, text)
+
+
+for _module in (click.core, click.formatting, click.decorators):
+    _module._ = _click_in_chinese  # type: ignore[attr-defined]
 from .ribbon import LABELS  # light: the buttons' names, for `addin run`
 
 LANG = click.Choice(["zh-Hans", "zh-Hant"])
@@ -321,7 +338,7 @@ def _progress(label: str):
 @click.option("--scheme", "scheme_ref", required=True, help="方案 id、方案文件 (.yaml) 或模板工作簿 (.xlsx, 读取其「规则」工作表).")
 @click.option("--roster", required=True, type=click.Path(dir_okay=False), help="花名册 (.xlsx/.csv): 工号、姓名、部门、岗位、直属主管.")
 @click.option("--period", required=True, help="考核期间 YYYY-MM, 如 2026-10.")
-@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="输出文件夹.")
+@click.option("-o", "--output", "--out", "out_dir", required=True, type=click.Path(file_okay=False), help="输出文件夹.")
 @click.option("--data", type=click.Path(dir_okay=False), help="预填客观数据 (与 xl-kpi score 相同的列).")
 @click.option("--split", type=click.Choice(["department", "person"]), default="department", show_default=True,
               help="每个部门一个工作簿, 或每人一个工作簿.")
@@ -480,7 +497,7 @@ def annual_cmd(inputs, output, by, missing, scheme_ref) -> None:
 
 @main.command("feedback")
 @click.argument("summary", type=click.Path(exists=True, dir_okay=False))
-@click.option("-o", "--out", "out_dir", required=True, type=click.Path(file_okay=False), help="输出文件夹.")
+@click.option("-o", "--output", "--out", "out_dir", required=True, type=click.Path(file_okay=False), help="输出文件夹.")
 @click.option("--scheme", "scheme_ref", default=None, help="方案 id 或方案文件 (默认按汇总表的指标列识别内置方案).")
 @click.option("--lang", type=LANG, default=None, help="简体或繁體 (默认与汇总表相同: 繁體表头的汇总写繁體, 否则简体).")
 def feedback_cmd(summary, out_dir, scheme_ref, lang) -> None:
@@ -527,7 +544,7 @@ def templates_group() -> None:
 
 
 @templates_group.command("build")
-@click.option("--out", "out_dir", default="workbook_templates", show_default=True, type=click.Path(file_okay=False))
+@click.option("-o", "--output", "--out", "out_dir", default="workbook_templates", show_default=True, type=click.Path(file_okay=False))
 def templates_build(out_dir: str) -> None:
     """由内置方案生成模板工作簿 (每个方案一个, 带「规则」工作表)."""
     from .templates import build_templates
@@ -545,7 +562,7 @@ def addin_group() -> None:
 
 
 @addin_group.command("build")
-@click.option("--out", "out_dir", default="dist", show_default=True, type=click.Path(file_okay=False),
+@click.option("-o", "--output", "--out", "out_dir", default="dist", show_default=True, type=click.Path(file_okay=False),
               help="输出文件夹 (更新随包发布的文件: --out xl_kpi/addin_files).")
 @click.option("--macros", "macros_dir", default=None, type=click.Path(exists=True, file_okay=False),
               help="VBA 与功能区源文件所在文件夹 (默认仓库的 macros/).")
@@ -603,7 +620,7 @@ def addin_run(action: str, workbook: str) -> None:
 
 
 @main.command("demo")
-@click.option("--out", "out_dir", default="demo-output", show_default=True, type=click.Path(file_okay=False))
+@click.option("-o", "--output", "--out", "out_dir", default="demo-output", show_default=True, type=click.Path(file_okay=False))
 def demo_cmd(out_dir: str) -> None:
     """用内置示例数据跑完一个月: 花名册 → 考核表 → 主管填写 → 部门汇总."""
     from .demo import run_demo
