@@ -447,5 +447,25 @@ def test_import_data_and_annual_count_problems_as_the_commands(tmp_path):
     run = addin_run("年度汇总", path)
     assert run.exit_code == 0, run.output
     assert [x for x in run.output.splitlines() if x.startswith("说明 ")] and "问题 " not in run.output
-    rows = sheet(path, "问题")[1:]
+    everything = sheet(path, "问题")[1:]
+    rows = [r for r in everything if r[1] == "年度汇总"]
     assert len(rows) == len(said) and all(r[3].startswith("说明: ") for r in rows), rows
+    # 导入数据's list is still there (a button never wipes another's); run again, its rows are replaced, not added
+    imported = [r for r in everything if r[1] == "导入数据"]
+    assert len(imported) == 1 + len(notices), everything
+    addin_run("导入数据", path)
+    again = sheet(path, "问题")[1:]
+    assert len([r for r in again if r[1] == "导入数据"]) == len(imported) and [r for r in again if r[1] == "年度汇总"] == rows
+
+
+@pytest.mark.parametrize("lock", [".~lock.{name}#", "~${name}", "~${short}"], ids=["libreoffice", "wps", "excel"])
+def test_addin_run_stops_when_the_hr_workbook_is_open(tmp_path, lock):
+    """The README says addin run stops first when the workbook is open; with a LibreOffice (or WPS/Excel) lock
+    file beside it, it wrote into the open workbook, and the user's unsaved changes overwrote ours (or ours theirs)."""
+    path = hr_book(tmp_path, 考核期间=PERIOD)
+    before = path.read_bytes()
+    (tmp_path / lock.format(name=path.name, short=path.name[2:])).write_text("x", encoding="utf-8")
+    result = addin_run("校验规则", path)
+    assert result.exit_code == 2, result.output
+    assert "正在 Excel/WPS/LibreOffice 中打开" in result.output and "请先关闭它再重试" in result.output
+    assert path.read_bytes() == before

@@ -30,7 +30,7 @@ from typing import Any, Protocol
 
 from .errors import ExistingOutputError, KpiError
 from .settings_sheet import SHEET, Settings, parse_settings
-from .tables import atomic_path, cell_text, is_backup, write_table
+from .tables import atomic_path, cell_text, check_replaceable, is_backup, write_table
 
 ISSUES_SHEET = "问题"
 SUMMARY_SHEET = "汇总"
@@ -121,6 +121,7 @@ class FileBook:
         self.path = Path(path)
         if not self.path.exists():
             raise KpiError(f"找不到工作簿 {self.path}")
+        check_replaceable(self.path)  # open in Excel/WPS/LibreOffice: stop before any work, as the README says
         self.folder = self.path.resolve().parent
         self.macros = self.path.suffix.lower() == ".xlsm"
         self.book = load_workbook(self.path, keep_vba=self.macros)
@@ -194,9 +195,13 @@ class Outcome:
         return 2 if self.stopped else 1 if self.problems else 0
 
 
-def _issue_rows(action: str, issues: list[Issue]) -> list[list[Any]]:
+def _issue_rows(action: str, issues: list[Issue], before: list[list[Any]] | None = None) -> list[list[Any]]:
+    """The 问题 sheet after a run of ``action``: the rows other buttons wrote are kept (one button never wipes
+    another's list); this button's earlier rows are replaced by its new ones, each with the time of the run."""
     stamp = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
-    return [ISSUE_HEADERS] + [[stamp, action, where, message] for where, message in issues]
+    kept = [list(r) for r in (before or [])[1:]
+            if len(r) > 1 and r[1] not in (None, "", action) and any(v not in (None, "") for v in r)]
+    return [ISSUE_HEADERS] + kept + [[stamp, action, where, message] for where, message in issues]
 
 
 def _notice(where: str, text: str) -> Issue:
@@ -222,10 +227,10 @@ def perform(action: str, work: Work, book: HrBook | None = None) -> Outcome:
         settings = parse_settings(rows, book.folder)
         summary, problems, notices = work(book, settings)
         notices = [_notice(where, text) for where, text in notices]
-        book.write(ISSUES_SHEET, _issue_rows(action, problems + notices))
+        book.write(ISSUES_SHEET, _issue_rows(action, problems + notices, book.read(ISSUES_SHEET)))
         outcome = Outcome(summary + _counted(problems, notices), problems, notices)
     except KpiError as exc:
-        book.write(ISSUES_SHEET, _issue_rows(action, [("", str(exc))]))
+        book.write(ISSUES_SHEET, _issue_rows(action, [("", str(exc))], book.read(ISSUES_SHEET)))
         outcome = Outcome(f"{action}未完成:\n{exc}", [("", str(exc))], stopped=True)
     finally:
         book.status(None)

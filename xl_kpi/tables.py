@@ -567,10 +567,26 @@ def check_writable(target: str | Path) -> None:
     check_replaceable(target)
 
 
+def lock_files(target: Path) -> list[Path]:
+    """The lock files an office program keeps next to a file it has open: LibreOffice's .~lock.NAME#, and
+    Excel's and WPS's ~$NAME (Excel drops the first two characters of longer names)."""
+    folder, name = target.parent, target.name
+    candidates = [folder / f".~lock.{name}#", folder / f"~${name}"]
+    if len(name) > 2:
+        candidates.append(folder / f"~${name[2:]}")
+    return [c for c in candidates if c.is_file()]
+
+
 def check_replaceable(target: Path) -> None:
-    """An existing ``target`` must be open-able for writing: not held by Excel/WPS, not read-only."""
+    """An existing ``target`` must be open-able for writing: not held by Excel/WPS/LibreOffice (on Windows the
+    open fails; elsewhere the program's lock file says so), not read-only."""
     if not target.exists():
         return
+    locks = lock_files(target)
+    if locks:
+        raise OutputFileError(
+            f"{target} 正在 Excel/WPS/LibreOffice 中打开 (有锁文件 {locks[0].name}), 写入会与您未保存的修改互相覆盖; "
+            f"请先关闭它再重试 (如确定没有打开, 是上次异常退出留下的锁文件, 可删除 {locks[0].name})")
     try:
         with open(target, "r+b"):  # writes nothing; fails on Windows while Excel/WPS has the file open
             pass
