@@ -438,35 +438,20 @@ def metrics_cmd(tickets, period, output, mapping, roster, median, hours, workday
     """
     from rich.console import Console
 
-    from .metrics import compute_metrics, report_to, write_metrics
-    from .report import check_output, keep_output
-    from .tables import refuse_overwrite
+    from .actions import ImportData, import_data
+    from .metrics import report_to
 
-    refuse_overwrite(output, [*tickets, *([roster] if roster else [])], "数据文件")  # first: the graver mistake
-    if not output.lower().endswith(".xlsx"):
-        raise KpiUsageError(f"输出文件应为 .xlsx (数据表之外还有「问题」表), 收到 {Path(output).name}")
-    check_output(output)  # now, rather than after reading every ticket: a data file open in Excel/WPS stops here
-    if encoding.lower() != "auto" or sheet is not None:  # how to open the files travels with the mapping
-        from .tickets import load_mapping
-
-        mapping = load_mapping(mapping)
-        mapping.encoding, mapping.sheet = encoding.lower(), sheet
+    options = ImportData(
+        tickets=tuple(Path(t) for t in tickets), period=period, output=Path(output), roster=Path(roster) if roster else None,
+        mapping=Path(mapping) if mapping else None, median=median, hours=hours, workdays=workdays, peak=peak,
+        fcr_days=fcr_days, satisfaction_scale=int(satisfaction_scale) if satisfaction_scale else None,
+        encoding=encoding, sheet=sheet)
     with Console(stderr=True).status("准备读取工单") as status:  # shown only on a terminal
-        def step(text: str) -> None:
-            status.update(f"{text} …")
-
-        result = compute_metrics(
-            tickets, period, mapping=mapping, roster=roster, median=median, hours=hours, workdays=workdays, peak=peak,
-            fcr_days=fcr_days, satisfaction_scale=int(satisfaction_scale) if satisfaction_scale else None,
-            progress=step, output=output,
-        )
-        step(f"写入 {Path(output).name}")
-        backup = keep_output(output)  # the data file replaced is kept as ….备份.xlsx
-        write_metrics(result, output)
-    report_to(sys.stderr, result, output)
-    if backup:
-        click.echo(f"原数据文件已备份为 {backup.name}", err=True)
-    sys.exit(1 if result.problem_count else 0)
+        done = import_data(options, progress=lambda text: status.update(f"{text} …"))
+    report_to(sys.stderr, done.result, output)
+    if done.backup:
+        click.echo(f"原数据文件已备份为 {done.backup.name}", err=True)
+    sys.exit(1 if done.result.problem_count else 0)
 
 
 @main.command("annual")

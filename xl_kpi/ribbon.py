@@ -295,35 +295,35 @@ def _generate(book: HrBook, settings: Settings) -> tuple[str, list[Issue], list[
 
 
 def _import_data(book: HrBook, settings: Settings) -> tuple[str, list[Issue], list[Issue]]:
-    from .metrics import compute_metrics, write_metrics
-    from .report import check_output, keep_output
+    """导入数据: the action of `xl-kpi metrics --roster`, with the 设置 sheet's values for its options."""
+    from .actions import ImportData, import_data, ticket_files
     from .tables import read_table
 
     period = settings.need_period()
     sources = settings.paths("tickets")
     if not sources:
         raise KpiError(f"{settings.where('tickets')}: 请填写工单导出文件或文件夹")
-    files: list[Path] = []
-    for source in sources:
-        if source.is_dir():
-            files += sorted(p for p in source.iterdir() if p.suffix.lower() in (".csv", ".xlsx")
-                            and not p.name.startswith("~$") and not is_backup(p))
-        elif source.exists():
-            files.append(source)
-        else:
-            raise KpiError(f"{settings.where('tickets')}: 找不到 {source}")
-    if not files:
-        raise KpiError(f"{settings.where('tickets')}: 其中没有 .csv 或 .xlsx 文件")
+    try:
+        files = ticket_files(sources)
+    except KpiError as exc:
+        raise KpiError(f"{settings.where('tickets')}: {exc}") from None
     output = settings.path("data")
     if output.suffix.lower() != ".xlsx":
         raise KpiError(f"{settings.where('data')}: 客观数据文件应为 .xlsx (数据表之外还有「问题」表), 收到 {output.name}")
-    check_output(output)  # now, rather than after reading the tickets: a data file open in Excel/WPS stops here
+    mapping = settings.optional_path("mapping")
+    if mapping is not None and not mapping.is_file():
+        raise KpiError(f"{settings.where('mapping')}: 找不到列名映射文件 {mapping}")
     book.status(f"导入数据: 读取 {len(files)} 个文件")
     with tempfile.TemporaryDirectory(prefix="xlkpi-roster-") as tmp:
-        roster = _roster_file(book, settings, Path(tmp))
-        result = compute_metrics([str(f) for f in files], period, roster=str(roster), output=output)
-    kept = keep_output(output)  # the data file replaced is kept as ….备份.xlsx, as `xl-kpi metrics` keeps it
-    write_metrics(result, output)
+        options = ImportData(
+            tickets=tuple(files), period=period, output=output, roster=_roster_file(book, settings, Path(tmp)),
+            mapping=mapping, median=settings.median == "是", hours=settings.hours or None,
+            workdays=settings.workdays or None, peak=settings.peak or None,
+            fcr_days=settings.whole_number("fcr_days", 0, 366),
+            satisfaction_scale=int(settings.satisfaction_scale) if settings.satisfaction_scale else None,
+            encoding=settings.encoding)
+        done = import_data(options, progress=lambda text: book.status(f"导入数据: {text}"))
+    result = done.result
     table = read_table(output, DATA_SHEET)
     book.write(DATA_SHEET, [table.headers] + table.rows)
     issues = []
@@ -332,7 +332,7 @@ def _import_data(book: HrBook, settings: Settings) -> tuple[str, list[Issue], li
         issues = [(" ".join(cell_text(v) for v in row[:2] if cell_text(v)), " ".join(cell_text(v) for v in row[2:] if cell_text(v)))
                   for row in problems.rows]
     return (f"已由 {len(files)} 个文件计算 {len(table.rows)} 位客服的客观指标, 写入 {output} 和「{DATA_SHEET}」工作表"
-            + (f" (原数据文件已备份为 {kept.name})" if kept else ""), issues, [("", n) for n in result.notices])
+            + (f" (原数据文件已备份为 {done.backup.name})" if done.backup else ""), issues, [("", n) for n in result.notices])
 
 
 def _consolidate(book: HrBook, settings: Settings) -> tuple[str, list[Issue], list[Issue]]:

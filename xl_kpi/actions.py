@@ -1,0 +1,96 @@
+"""What a user can do, one function per action, with typed options: the command line and the ribbon are
+thin edges that map their flags (or the 设置 sheet's cells) to these options and render the result.
+
+An option exists in both edges with the same default (tests/test_actions.py proves it for each action).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import InputFileError, KpiError
+
+Progress = Callable[[str], None]
+
+
+def _quiet(_: str) -> None:
+    pass
+
+
+# --------------------------------------------------------------------------- 导入数据 / xl-kpi metrics
+
+
+@dataclass(frozen=True)
+class ImportData:
+    """Ticket exports -> the month's DATA file (客户投诉率, 平均响应时间 … per agent)."""
+
+    tickets: tuple[Path, ...]
+    period: str  # YYYY-MM, by the tickets' creation time
+    output: Path  # the DATA workbook (.xlsx): the figures and a 问题 sheet
+    roster: Path | None = None  # agents may be written by 工号 or 姓名; others are problems
+    mapping: Path | None = None  # a column map (.yaml) for exports whose headers are not recognised
+    median: bool = False  # 平均响应时间 as the median
+    hours: str | None = None  # working hours only, 09:00-18:00
+    workdays: str | None = None  # 1-5 (Monday = 1), with hours
+    peak: str | None = None  # 2026-11-11..2026-11-12: 高峰期响应时间
+    fcr_days: int = 7  # first-contact resolution: no new contact within this many days
+    satisfaction_scale: int | None = None  # the export's satisfaction full mark (5: ×20); never guessed
+    encoding: str = "auto"  # of CSV files: auto, utf-8, gb18030, big5
+    sheet: str | None = None  # the sheet of an .xlsx export (default: every sheet with a recognised header)
+
+
+@dataclass
+class ImportedData:
+    result: Any  # metrics.MetricsResult
+    output: Path
+    backup: Path | None  # the DATA file replaced, kept as ….备份.xlsx
+
+
+def ticket_files(sources: list[Path]) -> list[Path]:
+    """The export files named, a folder standing for its .csv/.xlsx files (lock files and backups left out)."""
+    from .tables import is_backup
+
+    files: list[Path] = []
+    for source in sources:
+        if source.is_dir():
+            files += sorted(p for p in source.iterdir() if p.suffix.lower() in (".csv", ".xlsx")
+                            and not p.name.startswith(("~$", ".~lock")) and not is_backup(p))
+        elif source.exists():
+            files.append(source)
+        else:
+            raise InputFileError(f"找不到工单导出 {source}")
+    if not files:
+        raise InputFileError(f"{'、'.join(map(str, sources))} 中没有 .csv 或 .xlsx 文件")
+    return files
+
+
+def import_data(options: ImportData, progress: Progress = _quiet) -> ImportedData:
+    from .metrics import compute_metrics, write_metrics
+    from .report import check_output, keep_output
+    from .tables import refuse_overwrite
+    from .tickets import load_mapping
+
+    output = Path(options.output)
+    refuse_overwrite(output, [*options.tickets, *([options.roster] if options.roster else [])], "数据文件")
+    if output.suffix.lower() != ".xlsx":
+        raise KpiError(f"输出文件应为 .xlsx (数据表之外还有「问题」表), 收到 {output.name}")
+    if options.satisfaction_scale not in (None, 1, 5, 10, 100):
+        raise KpiError(f"满意度满分应为 1、5、10 或 100, 收到 {options.satisfaction_scale}")
+    check_output(output)  # now, rather than after reading every ticket: a data file open in Excel/WPS stops here
+    mapping: Any = options.mapping
+    if options.encoding.lower() != "auto" or options.sheet is not None:  # how to open the files travels with the mapping
+        mapping = load_mapping(options.mapping)
+        mapping.encoding, mapping.sheet = options.encoding.lower(), options.sheet
+    result = compute_metrics(
+        [str(t) for t in options.tickets], options.period, mapping=mapping,
+        roster=str(options.roster) if options.roster else None, median=options.median, hours=options.hours,
+        workdays=options.workdays, peak=options.peak, fcr_days=options.fcr_days,
+        satisfaction_scale=options.satisfaction_scale, progress=progress, output=output,
+    )
+    progress(f"写入 {output.name}")
+    backup = keep_output(output)  # the data file replaced is kept as ….备份.xlsx
+    write_metrics(result, output)
+    return ImportedData(result, output, backup)
