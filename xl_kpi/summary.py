@@ -23,7 +23,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from .consolidate import Consolidation, PersonResult, as_cell
 from .errors import InputFileError
 from .generate import safe_sheet_name
-from .tables import atomic_path, check_writable, keep_text, next_backup, same_file
+from .tables import atomic_path, check_writable, fit_columns, keep_text, next_backup, print_a4_landscape, same_file
 from .tables import keep_backup as keep_backup_copy
 
 GRADE_COLOURS = ["C6EFCE", "DDEBF7", "FFF2CC", "FCE4D6", "FFC7CE"]  # best to worst
@@ -121,9 +121,9 @@ def _table_sheet(ws, heads: list[str], rows: list[list[Any]], name: str, result:
         ws.append(row)
     for cell in ws[1]:
         cell.font = Font(bold=True)
-    ws.freeze_panes = "C2"
-    for col, head in enumerate(heads, start=1):
-        ws.column_dimensions[get_column_letter(col)].width = max(8, min(28, len(head) * 2 + 2))
+    ws.freeze_panes = "C2"  # the header row and 工号, 姓名 stay in view
+    _number_formats(ws, heads, len(rows))
+    fit_columns(ws)
     last = get_column_letter(len(heads))
     if rows:
         table = Table(displayName=_table_name(name), ref=f"A1:{last}{len(rows) + 1}")
@@ -136,12 +136,31 @@ def _table_sheet(ws, heads: list[str], rows: list[list[Any]], name: str, result:
         for grade, colour in zip(scheme.grades.rows, GRADE_COLOURS):
             fill = PatternFill("solid", start_color=colour, end_color=colour)
             ws.conditional_formatting.add(rng, CellIsRule(operator="equal", formula=[f'"{grade.grade}"'], fill=fill))
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.print_title_rows = "1:1"
+    print_a4_landscape(ws, "1:1")
+    ws.print_area = f"A1:{last}{max(len(rows), 1) + 1}"  # the table: not the grade counts and chart beside it
+
+
+MONEY = ("绩效奖金", "岗位工资", "提成", "当月工资")
+
+
+def _number_formats(ws, heads: list[str], count: int) -> None:
+    """Amounts with thousands and cents; scores with two decimals where any has decimals, else whole."""
+    from decimal import Decimal as _D
+
+    skip = {"工号", "姓名", "部门", "岗位", "期间", "等级", "绩效资格", "绩效资格原因", "文件", "工作表"}
+    for col, head in enumerate(heads, start=1):
+        if head in skip:
+            continue
+        cells = [ws.cell(row=r, column=col) for r in range(2, count + 2)]
+        numbers = [c.value for c in cells if isinstance(c.value, (int, float)) and not isinstance(c.value, bool)]
+        if head in MONEY:
+            fmt_ = "#,##0.00"
+        elif any(_D(repr(v)) != _D(repr(v)).to_integral_value() for v in numbers):
+            fmt_ = "0.00"
+        else:
+            continue
+        for c in cells:
+            c.number_format = fmt_
 
 
 def _grade_chart(ws, result: Consolidation, members: list[PersonResult], col: int, dept: str) -> None:
@@ -162,7 +181,7 @@ def _grade_chart(ws, result: Consolidation, members: list[PersonResult], col: in
     chart.set_categories(Reference(ws, min_col=col, min_row=2, max_row=n + 1))
     chart.legend = None
     chart.height, chart.width = 7, 12
-    ws.add_chart(chart, f"{get_column_letter(col)}{n + 3}")
+    ws.add_chart(chart, f"{get_column_letter(col + 3)}1")  # beside the count table, at the top of the sheet
 
 
 def _calibration_sheet(ws, result: Consolidation, departments: dict[str, list[PersonResult]]) -> None:
@@ -204,8 +223,9 @@ def _issues_sheet(ws, result: Consolidation) -> None:
         ws.append([issue.file, issue.sheet, issue.cell, issue.person, issue.message])
     for cell in ws[1]:
         cell.font = Font(bold=True)
-    for col, width in zip("ABCDE", (32, 20, 8, 12, 80)):
-        ws.column_dimensions[col].width = width
+    fit_columns(ws, high=36, wrapped={5: 70})  # the message wraps: the sheet prints one page wide
+    ws.freeze_panes = "A2"
+    print_a4_landscape(ws, "1:1")
     if result.issues:
         table = Table(displayName="T_issues", ref=f"A1:E{len(result.issues) + 1}")
         table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
