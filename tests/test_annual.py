@@ -7,6 +7,7 @@ Department 客服一部: K01-K05; 客服二部: K06, K07, K09, K11-K14 (11 peopl
 from __future__ import annotations
 
 import dataclasses
+import zipfile
 from decimal import Decimal as D
 from pathlib import Path
 
@@ -15,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from xl_kpi.cli import main
-from workbooks import EVERY, EVERY_FILE, every_decision_text
+from workbooks import EVERY, EVERY_FILE, annual_records, every_decision_text
 from xl_kpi.decisions import parse_decisions
 from xl_kpi.errors import SchemeError
 from xl_kpi.periods import read_monthly, roll_up, run_annual
@@ -277,16 +278,27 @@ def test_workbook_has_every_decision_and_reason(year, tmp_path):
     res = runner.invoke(main, ["annual", "--scheme", str(EVERY_FILE), *map(str, files), "-o", str(out)])
     assert res.exit_code == 0, res.output  # --missing skip: the missing month is listed in 缺考月份, not a problem
     book = openpyxl.load_workbook(out)
-    assert book.sheetnames == ["年度汇总", "问题"]
+    assert book.sheetnames == ["年度汇总", "决定原因", "趋势", "说明", "问题"]
     ws = book["年度汇总"]
     heads = [c.value for c in ws[1]]
-    for col in ("考评资格", "调薪资格", "降薪", "晋升竞聘", "连续第一奖励", "连续不及格请辞", "末位请辞", "绩效资格", "顾问级别"):
-        assert col in heads and f"{col}原因" in heads
+    decisions = ["考评资格", "连续第一奖励", "连续不及格请辞", "末位请辞", "调薪资格", "降薪", "晋升竞聘", "绩效资格", "顾问级别"]
+    assert heads[-len(decisions):] == decisions and not [h for h in heads if h.endswith("原因")]  # verdicts only
     assert heads[4:16] == MONTHS and "缺考月份" in heads
     assert "T_annual" in ws.tables
-    rows = {r[0]: dict(zip(heads, r)) for r in ws.iter_rows(min_row=2, values_only=True)}
+    assert ws.page_setup.fitToWidth == 1 and ws.freeze_panes == "C2"
+    rows = {r["工号"]: r for r in annual_records(out)}
     assert rows["K03"]["缺考月份"] == "2026-06" and rows["K03"]["2026-06"] is None
     assert rows["K01"]["调薪资格原因"] == "2026-03、2026-04、2026-05 连续三个月 ≥85 (85, 85, 85)"
+    reasons = book["决定原因"]
+    assert [c.value for c in reasons[1]] == ["工号", "姓名", "部门", "期间", "决定", "结果", "原因"]
+    assert reasons.max_row == 1 + len(rows) * len(decisions) and reasons["G2"].alignment.wrap_text
+    explained = {r[0]: r[1] for r in book["说明"].iter_rows(min_row=2, values_only=True)}
+    assert "劳动合同法》第四十条" in explained["请辞决定的法律提示"] and "指导案例 18 号" in explained["请辞决定的法律提示"]
+    assert explained["调薪资格"].startswith("调薪资格 (raise): 文件 000")
+    trend = book["趋势"]
+    assert trend["A1"].value == "客服一部: 各月总分" and trend["A2"].value == "月份"
+    with zipfile.ZipFile(out) as z:  # a line chart per department (openpyxl does not read charts back)
+        assert len([n for n in z.namelist() if n.startswith("xl/charts/chart")]) == 2
 
 
 def test_cli_errors_exit_2(tmp_path):

@@ -26,7 +26,7 @@ from xl_kpi.feedback import write_feedback
 from xl_kpi.hant import to_hant
 from xl_kpi.periods import read_monthly, roll_up, run_annual
 from xl_kpi.scheme import builtin_scheme
-from workbooks import EVERY, EVERY_FILE, sheet_records
+from workbooks import EVERY, EVERY_FILE, annual_records, sheet_records
 
 # --------------------------------------------------------------------------- annual
 
@@ -67,7 +67,7 @@ def test_missing_month_and_absence_reason_agree(tmp_path, missing):
     files = _months(tmp_path / "m", DATA, Q1)
     out = tmp_path / "年度.xlsx"
     CliRunner().invoke(main, ["annual", "--scheme", str(EVERY_FILE), *map(str, files), "-o", str(out), "--missing", missing])
-    rows = {r["工号"]: r for r in sheet_records(out, "年度汇总")}
+    rows = {r["工号"]: r for r in annual_records(out)}
     assert rows["K1"]["缺考月份"] in (None, "") and rows["K1"]["考评资格原因"] == "各月均有考核记录"
     assert rows["K2"]["缺考月份"] == "2026-02"
     assert rows["K2"]["考评资格"] == "参与"
@@ -102,7 +102,7 @@ def test_a_month_missing_for_everyone_is_said_once(tmp_path):
     notes = [r for r in sheet_records(out, "问题") if r["位置"] == "缺少的月份"]
     assert len(notes) == 1 and "输入中没有 2026-03 的月度汇总" in notes[0]["问题"] and "中断「连续」" in notes[0]["问题"]
     assert res.output.count("2026-03 的月度汇总") == 1
-    row = sheet_records(out, "年度汇总")[0]
+    row = annual_records(out)[0]
     assert row["缺考月份"] in (None, "") and row["考评资格原因"] == "各月均有考核记录"
 
 
@@ -120,7 +120,7 @@ def test_last_place_without_sales_is_said_once_with_what_hr_must_supply(tmp_path
     assert "第十二条" in text and "「提成」" in text and "不表示不请辞" in text
     assert "「工号」「期间」(YYYY-MM)「实际销售额」三列的表" in text and "decisions 中删去 resign_last" in text
     assert res.output.count("未判断末位请辞") == 1
-    rows = {r["工号"]: r for r in sheet_records(out, "年度汇总")}
+    rows = {r["工号"]: r for r in annual_records(out)}
     assert rows["K2"]["末位请辞"] in (None, "") and rows["K2"]["末位请辞原因"] == "没有实际销售额数据, 未判断"
 
 
@@ -219,7 +219,7 @@ def test_a_mistyped_id_in_the_sales_table_dismisses_nobody(tmp_path):
     out = tmp_path / "年度.xlsx"
     res = CliRunner().invoke(main, ["annual", "--scheme", str(EVERY_FILE), *map(str, files), str(sales), "-o", str(out)])
     assert res.exit_code == 1, res.output
-    rows = {r["工号"]: r for r in sheet_records(out, "年度汇总")}
+    rows = {r["工号"]: r for r in annual_records(out)}
     assert rows["K1005"]["末位请辞"] in (None, "")
     assert rows["K1005"]["末位请辞原因"] == "2026-01 客服一部 K1004 员工K1004 没有实际销售额, 无法排出部门最后, 未判断"
     problems = [r["问题"] for r in sheet_records(out, "问题")]

@@ -19,7 +19,7 @@ from click.testing import CliRunner
 
 from xl_kpi.cli import main
 from xl_kpi.periods import read_monthly, roll_up, run_annual
-from workbooks import EVERY, EVERY_FILE, sheet_records
+from workbooks import EVERY, EVERY_FILE, annual_records, sheet_records
 
 
 def _summary(path: Path, month: str, people: list[tuple]) -> Path:
@@ -73,7 +73,7 @@ def test_sales_of_months_without_summary_are_said_once_per_file(tmp_path):
                         "这 10 个月的 300 行实际销售额未使用; 如漏交了这些月份的汇总, 请补上后重新运行")
     assert res.output.count("没有月度汇总") == 1
     # the months that have a summary got their sales: K001 is last in both and is dismissed for January
-    rows = {r["工号"]: r for r in sheet_records(out, "年度汇总")}
+    rows = {r["工号"]: r for r in annual_records(out)}
     assert rows["K001"]["末位请辞"] == "请辞"
 
 
@@ -126,7 +126,7 @@ def test_sales_id_in_another_case_is_matched_and_said_once(tmp_path):
     out = tmp_path / "年度.xlsx"
     res = CliRunner().invoke(main, ["annual", "--scheme", str(EVERY_FILE), str(files[0]), str(sales), "-o", str(out)])
     assert res.exit_code == 0, res.output  # matched: a note, no problem
-    rows = {r["工号"]: r for r in sheet_records(out, "年度汇总")}
+    rows = {r["工号"]: r for r in annual_records(out)}
     assert sorted(rows) == ["CS001", "CS002", "CS003"]  # the summary's spelling
     assert rows["CS002"]["末位请辞"] == "请辞"
     assert rows["CS002"]["末位请辞原因"] == "2026-01 总分 (70) 与实际销售额 (100) 均为部门最后"
@@ -174,7 +174,7 @@ def test_one_id_in_another_case_across_summaries_is_one_person(tmp_path):
     out = tmp_path / "年度.xlsx"
     res = CliRunner().invoke(main, ["annual", "--scheme", str(EVERY_FILE), *map(str, files), str(sales), "-o", str(out)])
     assert res.exit_code == 0, res.output
-    rows = {r["工号"]: r for r in sheet_records(out, "年度汇总")}
+    rows = {r["工号"]: r for r in annual_records(out)}
     assert sorted(rows) == ["CS001", "CS002"]  # the spelling of most months
     assert (rows["CS001"]["2026-03"], rows["CS001"]["缺考月份"], rows["CS001"]["年度得分"]) == (92, None, 91)
     assert rows["CS001"]["考评资格原因"] == "各月均有考核记录"

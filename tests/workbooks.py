@@ -56,3 +56,16 @@ def every_decision(base: str = "cs-table"):
 EVERY = every_decision()
 EVERY_FILE = Path(tempfile.mkdtemp(prefix="every-decision-")) / "every-decision.yaml"
 EVERY_FILE.write_text(every_decision_text(), encoding="utf-8")
+
+
+def annual_records(path: Path) -> list[dict]:
+    """The rows of an annual workbook's 年度汇总, each with its decisions' reasons from 决定原因 as
+    「<决定>原因」, as the table once held them side by side."""
+    rows = sheet_records(path, "年度汇总")
+    if "决定原因" in openpyxl.load_workbook(path, read_only=True).sheetnames:
+        reasons = {(r["工号"], r["期间"], r["决定"]): r["原因"] for r in sheet_records(path, "决定原因")}
+        for row in rows:
+            for (pid, period, decision), reason in reasons.items():
+                if (pid, period) == (row["工号"], row["期间"]):
+                    row[f"{decision}原因"] = reason
+    return rows

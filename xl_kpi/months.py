@@ -128,3 +128,28 @@ def exact_text(value: Fraction) -> str:
             digits += 1
         return fmt(Decimal(value.numerator * 10**digits // value.denominator).scaleb(-digits))
     return fmt(Decimal(int(value * 10**6)).scaleb(-6)) + "…"
+
+
+@dataclass(frozen=True)
+class AnnualIssue:
+    file: str
+    where: str
+    person: str
+    message: str
+
+
+class AnnualNote(AnnualIssue):
+    """Said in 问题 like an issue but no problem of the input (the exit status is unchanged): read_monthly
+    lists it among its issues, roll_up moves it to ``Annual.notes``."""
+
+
+@dataclass
+class Annual:
+    by: str
+    missing_mode: str
+    periods: dict[str, list[str]]  # period label -> its months present in the inputs
+    people: list[PersonPeriod]
+    issues: list[AnnualIssue]
+    decision_columns: list[str]
+    notes: list[AnnualIssue] = field(default_factory=list)  # said once in 问题, not problems of the input (exit 0)
+    rules: tuple[Any, ...] = ()  # the scheme's decision kinds (xl_kpi.decisions), explained in the 说明 sheet

@@ -32,7 +32,6 @@ value and a Chinese sentence with its reason.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from fractions import Fraction
@@ -42,13 +41,14 @@ from typing import Any
 
 from .decisions import NONE, Decisions, Period, decide
 from .errors import InputFileError, InputValueError, KpiError
-from .months import MonthRow, PersonPeriod, index, join, period_of
+from .annual_book import build_annual
+from .months import Annual, AnnualIssue, AnnualNote, MonthRow, PersonPeriod, index, join, period_of
 from .months import month as month_at
-from .numbers import fmt, plain, to_decimal
+from .numbers import fmt, to_decimal
 from .opener import open_book
 from .payroll import PayInputs, month_pay
 from .scheme import Scheme, builtin_ids, builtin_scheme, guess_scheme, normalize
-from .tables import atomic_path, cell_text, id_key, keep_backup, keep_text, read_table
+from .tables import atomic_path, cell_text, id_key, keep_backup, read_table
 
 MISSING_MODES = ("skip", "zero", "fail")
 PAY_COLUMNS = ("绩效奖金", "岗位工资", "提成", "当月工资")
@@ -75,30 +75,6 @@ _TESTS = (  # advisor tests (document 003), read for the 顾问级别 decision
     "公司简介成绩", "产品知识成绩", "仪器操作成绩")
 _PER_ROW = 20  # more 工号 of a sales table unknown to the summaries are said together, not per row
 _LISTED = 30  # 工号 listed in one sentence, at most
-
-
-@dataclass(frozen=True)
-class AnnualIssue:
-    file: str
-    where: str
-    person: str
-    message: str
-
-
-class AnnualNote(AnnualIssue):
-    """Said in 问题 like an issue but no problem of the input (the exit status is unchanged): read_monthly
-    lists it among its issues, roll_up moves it to ``Annual.notes``."""
-
-
-@dataclass
-class Annual:
-    by: str
-    missing_mode: str
-    periods: dict[str, list[str]]  # period label -> its months present in the inputs
-    people: list[PersonPeriod]
-    issues: list[AnnualIssue]
-    decision_columns: list[str]
-    notes: list[AnnualIssue] = field(default_factory=list)  # said once in 问题, not problems of the input (exit 0)
 
 
 # --------------------------------------------------------------------------- months
@@ -461,7 +437,7 @@ def roll_up(rows: list[MonthRow], *, by: str = "year", missing: str = "skip", sc
         decide(decisions, group, Period(label, months, by_person, by_month))
     notes = [AnnualIssue("", where, "", message) for rule in decisions.rules for where, message in rule.notes(rows, all_months)]
     return Annual(by, missing, periods, people, issues, decisions.columns,
-                  read_notes + _gaps(rows, all_months, decisions) + notes)
+                  read_notes + _gaps(rows, all_months, decisions) + notes, decisions.rules)
 
 
 def _decimal(value: Fraction, places: int) -> Decimal:
@@ -487,79 +463,7 @@ def _gaps(rows: list[MonthRow], all_months: list[str], decisions: Decisions) -> 
         "如漏交了该月汇总, 请补上后重新运行"))]
 
 
-# --------------------------------------------------------------------------- writing
-
-
-def annual_headers(result: Annual) -> list[str]:
-    months = [m for ms in result.periods.values() for m in ms]
-    kind = "季度得分" if result.by == "quarter" else "年度得分"
-    pays = [f"{k}合计" for k in PAY_COLUMNS if any(k in p.pay for p in result.people)]
-    heads = ["工号", "姓名", "部门", "期间", *months, kind, "缺考月份", *pays]
-    for col in result.decision_columns:
-        heads += [col, f"{col}原因"]
-    return heads
-
-
-def annual_row(p: PersonPeriod, heads: list[str], result: Annual) -> list[Any]:
-    values: dict[str, Any] = {"工号": p.pid, "姓名": p.name, "部门": p.dept, "期间": p.period}
-    for m, v in p.months.items():
-        values[m] = plain(v) if v is not None else None
-    values["季度得分" if result.by == "quarter" else "年度得分"] = plain(p.score) if p.score is not None else None
-    values["缺考月份"] = _join(p.missing)
-    for k, v in p.pay.items():
-        values[f"{k}合计"] = plain(v)
-    for col, (value, reason) in p.decisions.items():
-        values[col] = plain(value) if isinstance(value, Decimal) else value
-        values[f"{col}原因"] = reason
-    return [values.get(h) for h in heads]
-
-
-def build_annual(result: Annual):
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.table import Table, TableStyleInfo
-
-    from .tables import print_a4_landscape
-
-    book = Workbook()
-    ws = book.active
-    ws.title = "季度汇总" if result.by == "quarter" else "年度汇总"
-    heads = annual_headers(result)
-    ws.append(heads)
-    people = sorted(result.people, key=lambda p: (p.period, p.dept, p.pid))
-    for p in people:
-        ws.append(annual_row(p, heads, result))
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for col, head in enumerate(heads, start=1):
-        wide = head.endswith("原因")
-        ws.column_dimensions[get_column_letter(col)].width = 40 if wide else max(8, min(16, len(head) * 2 + 2))
-        if wide:
-            for row in ws.iter_rows(min_row=2, min_col=col, max_col=col):
-                row[0].alignment = Alignment(wrap_text=True, vertical="top")
-    if people:
-        table = Table(displayName="T_annual", ref=f"A1:{get_column_letter(len(heads))}{len(people) + 1}")
-        table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
-        ws.add_table(table)
-    ws.freeze_panes = "C2"
-    print_a4_landscape(ws, "1:1")
-    issues = book.create_sheet("问题")
-    issues.append(["文件", "位置", "工号", "问题"])
-    listed = [*result.issues, *result.notes]
-    for issue in listed:
-        issues.append([issue.file, issue.where, issue.person, issue.message])
-    for cell in issues[1]:
-        cell.font = Font(bold=True)
-    for col, width in zip("ABCD", (30, 24, 12, 80)):
-        issues.column_dimensions[col].width = width
-    if listed:
-        table = Table(displayName="T_issues", ref=f"A1:D{len(listed) + 1}")
-        table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
-        issues.add_table(table)
-    for sheet in book.worksheets:
-        keep_text(sheet)
-    return book
+# --------------------------------------------------------------------------- the action
 
 
 def scheme_of_summaries(paths: list[str | Path]) -> Scheme:

@@ -358,7 +358,8 @@ def _consolidate(book: HrBook, settings: Settings) -> tuple[str, list[Issue], li
 
 
 def _annual(book: HrBook, settings: Settings) -> tuple[str, list[Issue], list[Issue]]:
-    from .periods import annual_headers, annual_row, run_annual
+    from .annual_book import annual_headers, annual_row
+    from .periods import run_annual
     from .report import check_output
     from .scheme import get_scheme
 

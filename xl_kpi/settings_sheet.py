@@ -36,15 +36,6 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("花名册", "roster", ROSTER_SHEET, "本工作簿中的工作表名, 或花名册文件 (.xlsx/.csv) 的路径"),
     Setting("客观数据文件", "data", "数据-{期间}.xlsx", "「导入数据」写入、「生成考核表」预填用的数据文件; {期间} 换成考核期间"),
     Setting("工单导出", "tickets", "", "「导入数据」读取的客服系统工单导出 (.csv/.xlsx 文件或文件夹, 多个用 ; 分隔)"),
-    Setting("列名映射文件", "mapping", "", "「导入数据」: 工单导出的列名或状态写法认不出时, 写一个映射文件 (.yaml) 的路径 (同 metrics --map)"),
-    Setting("满意度满分", "satisfaction_scale", "", "「导入数据」: 导出中满意度评分的满分; 5 分制写 5 (×20 换算为百分制), 百分制写 100, "
-            "百分比写 1; 空: 程序不猜, 看到 5 分制数据时会提示 (同 --satisfaction-scale)", ("1", "5", "10", "100")),
-    Setting("工作时间", "hours", "", "「导入数据」: 响应时间只计工作时间, 如 09:00-18:00; 空: 全天计时 (同 --hours)"),
-    Setting("工作日", "workdays", "", "「导入数据」: 与工作时间一起用, 如 1-5 (周一=1); 空: 1-5 (同 --workdays)"),
-    Setting("高峰期", "peak", "", "「导入数据」: 高峰期日期 (含首尾), 如 2026-11-11..2026-11-12, 算高峰期响应时间; 空: 不算 (同 --peak)"),
-    Setting("首次解决天数", "fcr_days", "7", "「导入数据」: 首次解决 = 同一客户多少天内没有再来 (0-366, 同 --fcr-days)"),
-    Setting("响应时间取中位数", "median", "否", "「导入数据」: 是: 平均响应时间改用中位数 (同 --median)", ("是", "否")),
-    Setting("工单编码", "encoding", "auto", "「导入数据」: CSV 的编码; auto 自动识别 (同 --encoding)", ("auto", "utf-8", "gb18030", "big5")),
     Setting("考核表文件夹", "sheets_dir", "考核表/{期间}", "「生成考核表」把每人的考核表放在这里"),
     Setting("回收文件夹", "returned_dir", "回收/{期间}", "主管交回的考核表放在这里; 「一键汇总」读取其中全部工作簿"),
     Setting("汇总文件夹", "summary_dir", "汇总", "月度汇总写为 汇总-{期间}.xlsx; 「年度汇总」读取其中全部月度汇总"),
@@ -55,6 +46,16 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("语言", "lang", "zh-Hans", "zh-Hans 简体 / zh-Hant 繁體", ("zh-Hans", "zh-Hant")),
     Setting("年度汇总方式", "by", "year", "year 按年 / quarter 按季度", ("year", "quarter")),
     Setting("缺考月份", "missing", "skip", "skip 按已有月份平均 / zero 按 0 分计 / fail 不计算并列入问题", ("skip", "zero", "fail")),
+    # 「导入数据」的选项 (同 xl-kpi metrics), 放在最后: 已有工作簿中上面各行的位置不变
+    Setting("列名映射文件", "mapping", "", "「导入数据」: 工单导出的列名或状态写法认不出时, 写一个映射文件 (.yaml) 的路径 (同 metrics --map)"),
+    Setting("满意度满分", "satisfaction_scale", "", "「导入数据」: 导出中满意度评分的满分; 5 分制写 5 (×20 换算为百分制), 百分制写 100, "
+            "百分比写 1; 空: 程序不猜, 看到 5 分制数据时会提示 (同 --satisfaction-scale)", ("1", "5", "10", "100")),
+    Setting("工作时间", "hours", "", "「导入数据」: 响应时间只计工作时间, 如 09:00-18:00; 空: 全天计时 (同 --hours)"),
+    Setting("工作日", "workdays", "", "「导入数据」: 与工作时间一起用, 如 1-5 (周一=1); 空: 1-5 (同 --workdays)"),
+    Setting("高峰期", "peak", "", "「导入数据」: 高峰期日期 (含首尾), 如 2026-11-11..2026-11-12, 算高峰期响应时间; 空: 不算 (同 --peak)"),
+    Setting("首次解决天数", "fcr_days", "7", "「导入数据」: 首次解决 = 同一客户多少天内没有再来 (0-366, 同 --fcr-days)"),
+    Setting("响应时间取中位数", "median", "否", "「导入数据」: 是: 平均响应时间改用中位数 (同 --median)", ("是", "否")),
+    Setting("工单编码", "encoding", "auto", "「导入数据」: CSV 的编码; auto 自动识别 (同 --encoding)", ("auto", "utf-8", "gb18030", "big5")),
 )
 FIRST_ROW = 2  # row of the first setting (row 1 holds the headers)
 

@@ -253,14 +253,36 @@ def fit_columns(ws: Any, *, header_row: int = 1, first_row: int | None = None, l
                     (ws.cell(row=r, column=col) for r in range(first_row, ws.max_row + 1))), default=0)
         if col in wrapped:
             width = wrapped[col]
-            for r in range(first_row, ws.max_row + 1):
-                ws.cell(row=r, column=col).alignment = Alignment(wrap_text=True, vertical="top")
         else:
             width = max(low, min(high, max(body + 2, min(head + 2, max(body + 2, (head + 3) // 2 + 1)))))
         ws.column_dimensions[letter].width = width
         lines = max(lines, -(-(head + 1) // max(1, int(width) - 1)))
         ws.cell(row=header_row, column=col).alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
     ws.row_dimensions[header_row].height = 15 * min(lines, 4) + 3
+    if wrapped:
+        wrap_rows(ws, wrapped, first_row)
+
+
+def wrap_rows(ws: Any, widths: dict[int, float], first_row: int = 2) -> None:
+    """Columns of long text at the given widths, wrapped and top-aligned, each row as tall as its longest
+    text needs (Excel and LibreOffice do not grow a row opened from a file by themselves)."""
+    from openpyxl.styles import Alignment
+    from openpyxl.utils import get_column_letter
+
+    for col, width in widths.items():
+        ws.column_dimensions[get_column_letter(col)].width = width
+    for r in range(first_row, ws.max_row + 1):
+        lines = 1
+        for col, width in widths.items():
+            cell = ws.cell(row=r, column=col)
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            if cell.value is not None:
+                per_line = max(1, int(width) - 1)
+                lines = max(lines, sum(-(-max(1, display_width(part)) // per_line) for part in str(cell.value).split("\n")))
+        for col in range(1, ws.max_column + 1):
+            if col not in widths and ws.cell(row=r, column=col).value is not None:
+                ws.cell(row=r, column=col).alignment = Alignment(vertical="top", wrap_text=False)
+        ws.row_dimensions[r].height = max(15, 15.5 * lines)
 
 
 def print_a4_landscape(ws: Any, title_rows: str) -> None:
