@@ -21,19 +21,28 @@ def demo_summary(tmp_path_factory):
 
 def test_one_page_per_person_from_a_consolidated_summary(demo_summary, tmp_path):
     res = CliRunner().invoke(main, ["feedback", str(demo_summary), "-o", str(tmp_path)])
-    assert res.exit_code == 0, res.output
+    # K1010 has no total (a text where points belong): no form to sign, listed instead, with what to do
+    assert res.exit_code == 1, res.output
+    assert "工号 K1010 吴敏: 汇总中没有总分" in res.output and "未生成面谈表" in res.output
     everyone = (tmp_path / "全部.html").read_text(encoding="utf-8")
-    assert everyone.count('<section class="page') == 12
+    assert everyone.count('<section class="page') == 11 and "K1010" not in everyone
     assert "size: A4" in everyone and "break-after: page" in everyone
+    assert "方案没有等级表" not in everyone and "建议针对得分率最低的指标安排培训: " in everyone  # cs-quant: no grades
     singles = sorted(p.name for p in tmp_path.glob("K*.html"))
-    assert len(singles) == 12 and singles[0] == "K1001-王芳.html"
+    assert len(singles) == 11 and singles[0] == "K1001-王芳.html"
     book = openpyxl.load_workbook(tmp_path / "反馈面谈表.xlsx")
-    assert len(book.sheetnames) == 12
+    assert len(book.sheetnames) == 11
     ws = book.worksheets[0]
     assert int(ws.page_setup.paperSize) == 9 and ws.page_setup.fitToHeight == 1  # A4, one page tall
     text = [c for row in ws.iter_rows(values_only=True) for c in row if c]
     for label in ("最薄弱的三项指标", "培训需求", "改进计划 (主管与员工共同制定)", "员工意见", "异议与申诉", "员工签名", "主管签名"):
         assert label in text
+    rows = list(ws.iter_rows(values_only=True))
+    first = next(i for i, r in enumerate(rows) if r[0] == "考核指标") + 1
+    assert all(isinstance(v, (int, float)) for v in rows[first][1:4])  # numbers are numbers, not text
+    signs = [i + 1 for i, r in enumerate(rows) if r[0] in ("员工签名", "主管签名")]
+    assert len(signs) == 2 and all(ws.row_dimensions[r].height >= 30 for r in signs)
+    assert ws.column_dimensions["B"].width >= 30  # a signature fits (it was about 1 cm)
 
 
 def _summary(path, rows, scheme_id="cs-table"):

@@ -29,7 +29,7 @@ from .describe import label, written_hant
 from .errors import InputFileError, InputValueError
 from .generate import safe_file_stem, safe_sheet_name
 from .hant import HANT, to_hant
-from .numbers import fmt, round_half_up, to_decimal
+from .numbers import fmt, plain, round_half_up, to_decimal
 from .opener import open_book
 from .periods import month_from_name, month_of
 from .scheme import Scheme, guess_scheme, header_forms, indicator_headers, normalize
@@ -43,7 +43,7 @@ LABELS = {
         "plan": "改进计划 (主管与员工共同制定)", "comment": "员工意见", "appeal": "异议与申诉",
         "appeal_note": "如对考核结果有异议, 可在面谈时提出; 仍无法达成一致的, 可向上级主管部门申诉。",
         "employee_sign": "员工签名", "supervisor_sign": "主管签名", "date": "日期",
-        "no_grades": "方案没有等级表; 建议针对最薄弱的指标安排培训", "training_for": "所需培训程度",
+        "no_grades": "建议针对得分率最低的指标安排培训: {weakest}", "training_for": "所需培训程度",
     },
     "zh-Hant": {
         "title": "績效面談反饋表", "id": "工號", "name": "姓名", "dept": "部門", "post": "崗位", "period": "考核期間",
@@ -52,7 +52,7 @@ LABELS = {
         "plan": "改進計劃 (主管與員工共同制定)", "comment": "員工意見", "appeal": "異議與申訴",
         "appeal_note": "如對考核結果有異議, 可在面談時提出; 仍無法達成一致的, 可向上級主管部門申訴。",
         "employee_sign": "員工簽名", "supervisor_sign": "主管簽名", "date": "日期",
-        "no_grades": "方案沒有等級表; 建議針對最薄弱的指標安排培訓", "training_for": "所需培訓程度",
+        "no_grades": "建議針對得分率最低的指標安排培訓: {weakest}", "training_for": "所需培訓程度",
     },
 }
 
@@ -64,6 +64,7 @@ class FormItem:
     max: str
     ratio: str
     weak: bool = False
+    values: tuple[Decimal | None, Decimal, Decimal | None] = (None, Decimal(0), None)  # score, max, ratio as numbers
 
 
 @dataclass
@@ -156,6 +157,7 @@ def _read_forms(summary: str | Path, scheme: Scheme | None, lang: str | None) ->
                 score=fmt(score) if score is not None else "—",
                 max=fmt(ind.weight),
                 ratio=f"{fmt(round_half_up(ratio * 100, 1))}%" if ratio is not None else "—",
+                values=(score, ind.weight, ratio),
             ), ratio))
         scored = sorted((k for k, (_, r) in enumerate(items) if r is not None), key=lambda k: (items[k][1], k))
         weakest = scored[:3]
@@ -163,8 +165,14 @@ def _read_forms(summary: str | Path, scheme: Scheme | None, lang: str | None) ->
             items[k][0].weak = True
         grade = cell_text(get("等级"))
         total = get("总分")
+        if not _is_number(total):  # a form without a total would be signed with nothing to discuss
+            name = cell_text(get("姓名"))
+            problems.append(f"{table.where(i)} 工号 {pid}{' ' + name if name else ''}: 汇总中没有总分 "
+                            f"(考核表有问题, 见汇总的「问题」表), 未生成面谈表; 请补全考核表并重新汇总后再生成")
+            continue
+        weakest_names = "、".join(items[k][0].name for k in weakest) or "—"
         if scheme.grades is None:
-            training = t["no_grades"]
+            training = t["no_grades"].format(weakest=weakest_names)
         else:
             # the grade as the summary writes it, in 简体 or 繁體 (优 / 優)
             row_grade = next((g for g in scheme.grades.rows if grade and normalize(grade) in header_forms(g.grade)), None)
@@ -228,25 +236,31 @@ def build_workbook(forms: list[Form], scheme: Scheme, lang: str = "zh-Hans"):
         ws.append([t["indicator"], t["score"], t["max"], t["ratio"]])
         head = ws.max_row
         for item in f.items:
-            ws.append([item.name, item.score, item.max, item.ratio])
+            score, most, ratio = item.values
+            ws.append([item.name, plain(score) if score is not None else "—", plain(most),
+                       float(ratio) if ratio is not None else "—"])
+            ws.cell(ws.max_row, 4).number_format = "0.0%"
         ws.append([])
-        for caption, value in ((t["weakest"], f.weakest), (t["training"], f.training), (t["plan"], ""),
-                             (t["comment"], ""), (t["appeal"], t["appeal_note"])):
+        space = 70 if len(f.items) <= 12 else 45  # room to write by hand, on one page
+        for caption, value, height in ((t["weakest"], f.weakest, None), (t["training"], f.training, None),
+                                       (t["plan"], "", space), (t["comment"], "", space),
+                                       (t["appeal"], t["appeal_note"], space * 2 // 3)):
             ws.append([caption, value])
             ws.merge_cells(start_row=ws.max_row, start_column=2, end_row=ws.max_row, end_column=4)
+            ws.cell(ws.max_row, 1).alignment = Alignment(wrap_text=True, vertical="top")
             ws.cell(ws.max_row, 2).alignment = Alignment(wrap_text=True, vertical="top")
-            if value == "" or label == t["appeal"]:
-                ws.row_dimensions[ws.max_row].height = 60
+            ws.row_dimensions[ws.max_row].height = height or 15.5 * max(1, -(-len(value) // 30))
         ws.append([])
-        ws.append([t["employee_sign"], "", t["supervisor_sign"], ""])
-        ws.append([t["date"], "", t["date"], ""])
+        for caption in (t["employee_sign"], t["supervisor_sign"]):  # a whole line each: room for a signature and date
+            ws.append([caption, "", t["date"], ""])
+            ws.row_dimensions[ws.max_row].height = 32
         for row in ws.iter_rows(min_row=2, max_row=ws.max_row):
             for cell in row:
                 if cell.value is not None or cell.row >= head:
                     cell.border = border
         for cell in ws[head]:
             cell.font = Font(bold=True)
-        for letter, width in zip("ABCD", (30, 36, 14, 14)):
+        for letter, width in zip("ABCD", (30, 40, 12, 22)):
             ws.column_dimensions[letter].width = width
         print_a4_landscape(ws, "1:1")
         ws.page_setup.orientation = "portrait"

@@ -565,9 +565,10 @@ def _write_cover(ws, scheme: Scheme, sheets: list[tuple[Person, str]], period: s
     ws["A1"].font = Font(bold=True, size=14)
     ws["A2"] = in_lang("请在各人的工作表中填写黄色单元格; 得分、总分和等级会自动计算。填好后保存, 发回人力资源部。", lang)
     extra_heads: list[str] = []
+    own = {"序号", "序號", "工作表"}  # columns the cover writes itself: a roster's own 序号 is not shown twice
     for person, _ in sheets:
         for h in person.extra:
-            if h not in extra_heads:
+            if h not in extra_heads and h.strip() not in own:
                 extra_heads.append(h)
     heads = [*(in_lang(h, lang) for h in ("序号", "工号", "姓名", "部门", "岗位", "直属主管")), *extra_heads,
              in_lang("工作表", lang)]  # the roster's own extra headers as typed
