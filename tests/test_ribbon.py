@@ -156,8 +156,8 @@ def test_import_data_writes_the_data_file_and_sheet_and_prefills(tmp_path):
 
 
 @pytest.mark.parametrize("settings,where,text", [
-    ({"考核期间": ""}, "设置!B3", "考核期间应为 YYYY-MM"),
-    ({"考核期间": "2026-13"}, "设置!B3", "考核期间应为 YYYY-MM"),
+    ({"考核期间": ""}, "设置!B3", "考核期间应写成 YYYY-MM"),
+    ({"考核期间": "2026-13"}, "设置!B3", "考核期间应写成 YYYY-MM"),
     ({"考核期间": PERIOD, "公式": "vba"}, "设置!B11", "公式应为 native / udf"),
     ({"考核期间": PERIOD, "花名册": "员工表"}, "设置!B4", "既不是本工作簿的工作表"),
     ({"考核期间": PERIOD, "考核方案": "cs-unknown"}, "", "cs-unknown"),
@@ -218,7 +218,7 @@ def test_command_line_runs_a_button_by_its_chinese_name(tmp_path):
     bad = hr_book(tmp_path / "bad", 考核期间="十月")
     done = subprocess.run([sys.executable, "-m", "xl_kpi.cli", "addin", "run", "check_rules", str(bad)],
                           capture_output=True, text=True)
-    assert done.returncode == 1 and "设置!B3" in done.stderr and "考核期间应为 YYYY-MM" in done.stderr
+    assert done.returncode == 1 and "设置!B3" in done.stderr and "考核期间应写成 YYYY-MM" in done.stderr
 
 
 class _FakeRange:

@@ -379,15 +379,14 @@ def generate_cmd(scheme_ref, roster, period, out_dir, data, split, mode, lang, p
 def consolidate_cmd(inputs, output, scheme_ref, period) -> None:
     """汇总交回的考核表 (递归读取文件夹), 生成部门汇总和问题清单."""
     from .consolidate import consolidate
-    from .generate import PERIOD
-    from .periods import month_from_name
+    from .months import is_period, month_from_name
     from .report import check_output
     from .scheme import get_scheme
     from .summary import write_summary
 
     if not output.lower().endswith(".xlsx"):
         raise KpiUsageError(f"汇总文件应为 .xlsx, 收到 {output}")
-    if period is not None and not PERIOD.match(period):
+    if period is not None and not is_period(period):
         raise KpiUsageError(f"考核期间应写成 YYYY-MM (如 2026-10), 收到「{period}」")
     scheme = get_scheme(scheme_ref) if scheme_ref else None
     out = Path(output)

@@ -31,7 +31,7 @@ from .generate import safe_file_stem, safe_sheet_name
 from .hant import HANT, to_hant
 from .numbers import fmt, plain, round_half_up, to_decimal
 from .opener import open_book
-from .periods import month_from_name, month_of
+from .months import month_from_name, month_of
 from .scheme import Scheme, guess_scheme, header_forms, indicator_headers, normalize
 from .tables import atomic_path, cell_text, check_replaceable, keep_backup, keep_text, next_backup, read_table
 

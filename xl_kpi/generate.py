@@ -25,6 +25,7 @@ from .hant import in_lang
 from .errors import ExistingOutputError, InputFileError, InputValueError, KpiError
 from .inputs import InputSpec
 from .layout import COVER_SHEET, LISTS_SHEET, META_SHEET, RULES_SHEET, Layout, layout_for, input_key
+from .months import need_period
 from .numbers import fmt, plain
 from .rules_sheet import fingerprint, write_rules_sheet
 from .scheme import Scheme, normalize
@@ -43,7 +44,6 @@ SHOWN_COLUMNS = ("岗位", "直属主管")  # optional roster columns generate w
 NOTICE_ROWS = 10  # a notice naming rows names at most this many
 RESERVED_SHEETS = {normalize(n) for n in (COVER_SHEET, RULES_SHEET, META_SHEET, LISTS_SHEET, "history")}
 WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
-PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
 @dataclass
@@ -389,8 +389,7 @@ def generate(
     nothing is written when any would be replaced (OutputFileError); with it, each is
     first kept as …备份.xlsx (listed in `backups`).
     """
-    if not PERIOD.match(period):
-        raise KpiError(f"考核期间应写成 YYYY-MM (如 2026-10), 收到「{period}」")
+    need_period(period)
     if split not in ("department", "person"):
         raise KpiError(f"--split 应为 department 或 person, 收到「{split}」")
     if mode not in ("native", "udf"):

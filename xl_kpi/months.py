@@ -8,11 +8,15 @@ period score (exact, and rounded for display) and the decisions taken on it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from decimal import Decimal
 from fractions import Fraction
+from pathlib import Path
 from typing import Any
 
+from .errors import InputValueError
 from .numbers import fmt
 
 _CN = {1: "一", 2: "两", 3: "三", 4: "四", 5: "五", 6: "六", 7: "七", 8: "八", 9: "九", 10: "十", 11: "十一", 12: "十二"}
@@ -45,6 +49,39 @@ class PersonPeriod:
     exact: Fraction | None = None  # the period score unrounded: every threshold is compared on it
     pay: dict[str, Decimal] = field(default_factory=dict)
     decisions: dict[str, tuple[Any, str]] = field(default_factory=dict)  # column -> (value, reason)
+
+
+_PERIOD = re.compile(r"\s*(\d{4})-(0[1-9]|1[0-2])\s*")
+
+
+def is_period(text: Any) -> bool:
+    """Whether ``text`` is a period as every option and setting takes it: YYYY-MM (2026-10)."""
+    return isinstance(text, str) and _PERIOD.fullmatch(text) is not None
+
+
+def need_period(text: Any, where: str = "") -> str:
+    """``text`` as a period (YYYY-MM), or InputValueError saying how to write it (``where``: the option or cell)."""
+    if not is_period(text):
+        raise InputValueError(f"{where + ': ' if where else ''}考核期间应写成 YYYY-MM (如 2026-10), 收到「{text}」")
+    return str(text).strip()
+
+
+def month_of(value: Any) -> str | None:
+    """A month as people write it in a cell: '2026-03', '2026/3', '2026年3月', a date -> '2026-03'; None otherwise."""
+    if isinstance(value, (datetime, date)):
+        return f"{value.year:04d}-{value.month:02d}"
+    text = "" if value is None else str(value).strip()
+    m = re.fullmatch(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?(?:[-/.]\d{1,2}(?: 00:00:00)?)?", text)
+    if not m or not 1 <= int(m.group(2)) <= 12:
+        return None
+    return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}"
+
+
+def month_from_name(path: str | Path) -> str | None:
+    """The one YYYY-MM (2026-10, 2026_10, 2026年10) a file name holds; None for none or several."""
+    found = {f"{int(y):04d}-{int(m):02d}" for y, m in re.findall(r"(?<!\d)(\d{4})[-_.年](\d{1,2})(?!\d)", Path(path).stem)
+             if 1 <= int(m) <= 12}
+    return found.pop() if len(found) == 1 else None
 
 
 def index(month: str) -> int:

@@ -31,8 +31,6 @@ value and a Chinese sentence with its reason.
 
 from __future__ import annotations
 
-import re
-from datetime import date, datetime
 from decimal import Decimal
 from fractions import Fraction
 from itertools import combinations
@@ -42,7 +40,8 @@ from typing import Any
 from .decisions import NONE, Decisions, Period, decide
 from .errors import InputFileError, InputValueError, KpiError
 from .annual_book import build_annual
-from .months import Annual, AnnualIssue, AnnualNote, MonthRow, PersonPeriod, index, join, period_of
+from .months import (Annual, AnnualIssue, AnnualNote, MonthRow, PersonPeriod, index, join, month_from_name, month_of,
+                     period_of)
 from .months import month as month_at
 from .numbers import fmt, to_decimal
 from .opener import open_book
@@ -78,24 +77,6 @@ _LISTED = 30  # 工号 listed in one sentence, at most
 
 
 # --------------------------------------------------------------------------- months
-
-
-def month_of(value: Any) -> str | None:
-    """'2026-03', '2026/3', '2026年3月', a date -> '2026-03'; None when it is not a month."""
-    if isinstance(value, (datetime, date)):
-        return f"{value.year:04d}-{value.month:02d}"
-    m = re.fullmatch(r"\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?\s*", cell_text(value))
-    if not m or not 1 <= int(m.group(2)) <= 12:
-        return None
-    return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}"
-
-
-def month_from_name(path: str | Path) -> str | None:
-    """The one YYYY-MM (2026-10, 2026_10, 2026年10) a file name holds; None for none or several."""
-    path = Path(path)
-    found = {f"{int(y):04d}-{int(m):02d}" for y, m in re.findall(r"(?<!\d)(\d{4})[-_.年](\d{1,2})(?!\d)", path.stem)
-             if 1 <= int(m) <= 12}
-    return found.pop() if len(found) == 1 else None
 
 
 def _join(months: list[str]) -> str:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import KpiError
+from .months import month_of, need_period
 from .tables import cell_text
 
 SHEET = "设置"
@@ -111,9 +112,7 @@ class Settings:
         return int(float(text))
 
     def need_period(self) -> str:
-        if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", self.period):
-            raise KpiError(f"{self.where('period')}: 考核期间应为 YYYY-MM (如 2026-10), 现为「{self.period}」")
-        return self.period
+        return need_period(self.period, self.where("period"))
 
 
 def sheet_rows() -> list[list[str]]:
@@ -134,9 +133,8 @@ def parse_settings(rows: list[list[Any]], folder: Path) -> Settings:
             continue
         spec = by_key[key]
         value = cell_text(cells[1]).strip()
-        if spec.attr == "period" and value and re.fullmatch(r"\d{4}-\d{1,2}(-\d{1,2})?( 00:00:00)?", value):
-            year, month = value.split("-")[:2]  # a date typed into the cell: Excel made it 2026-10-01
-            value = f"{year}-{int(month):02d}"
+        if spec.attr == "period" and value:  # a date typed into the cell (Excel made it 2026-10-01), 2026/10 …
+            value = month_of(value) or value
         settings.cells[spec.attr] = f"B{number}"
         seen.add(key)
         if spec.choices and value and value not in spec.choices:

@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputFileError, InputValueError
+from .months import need_period
 from .opener import open_book, sheet_rows
 
 # --------------------------------------------------------------------------- fields
@@ -1049,10 +1050,7 @@ def business_clock_expr(ms: Any, schedule: Schedule) -> Any:
 
 def parse_period(text: str) -> tuple[datetime, datetime]:
     """'2026-10' -> [2026-10-01 00:00, 2026-11-01 00:00)."""
-    m = re.fullmatch(r"\s*(\d{4})-(0[1-9]|1[0-2])\s*", str(text))
-    if not m:
-        raise InputValueError(f"考核期间应写成 YYYY-MM (如 2026-10), 收到「{text}」")
-    year, month = int(m.group(1)), int(m.group(2))
+    year, month = map(int, need_period(text).split("-"))
     start = datetime(year, month, 1)
     end = datetime(year + (month == 12), month % 12 + 1, 1)
     return start, end
