@@ -88,9 +88,7 @@ class InputSpec:
         """The value the person meant and a notice about it ("" when none); InputValueError in Chinese when
         it cannot be used.  ``raw`` as typed: a number, text ("90%"), or a numbers.Typed cell value."""
         value, how = read_number(raw, what=self.name)
-        typed = fmt_percent(value) if how != PLAIN else fmt(value)  # what the person sees they typed
-        if how == PLAIN and self.unit in ("percent", "ratio") and value != 0:
-            typed += f" (即 {fmt_percent(value)})"
+        typed = fmt_percent(value) if how != PLAIN else self.show(value)  # as the person sees it: 90%, 150%
         if self.unit == "score" and how != PLAIN:
             if not self.out_of_100:
                 raise InputValueError(
@@ -109,8 +107,8 @@ class InputSpec:
             raise InputValueError(f"{self.name}应不小于 {self.show(self.minimum)}, 收到 {typed}")
         if self.maximum is not None and value > self.maximum:
             hint = ""
-            if self.unit == "percent" and how == PLAIN and value <= 100:  # 90 typed for 90%
-                hint = f"; 如是 {fmt(value)}%, 请输入 {fmt(value)}% (带 %)"
+            if self.unit == "percent" and how == PLAIN and value <= 100:  # 1.5 typed for 1.5% (or 150% shown)
+                hint = f"; 如要填 {fmt(value)}%, 请输入 {fmt(value)}% (带 %)"
             raise InputValueError(f"{self.name}应不大于 {self.show(self.maximum)}, 收到 {typed}{hint}")
         return value, self._notice(value, how)
 

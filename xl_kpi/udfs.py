@@ -21,6 +21,7 @@ from typing import Any
 from . import pay
 from .engine import blend, score_indicator
 from .errors import KpiError
+from .inputs import InputSpec
 from .numbers import plain, to_decimal
 from .rules import Deduction
 from .rules_sheet import rules_scheme, rules_text_from_rows
@@ -253,10 +254,13 @@ def _grade(total: Any, scheme: Any) -> pay.Grade:
 
 
 def _total(total: Any, maximum: Decimal = Decimal(100)) -> Decimal:
-    value = to_decimal(total, what="总分")
-    if not Decimal(0) <= value <= maximum:
-        raise KpiError(f"总分应在 0~{maximum} 之间, 收到 {value}")
-    return value
+    """A total typed or computed: a score of 0~maximum, read as every score is (a 0-100 total typed as "80%"
+    is 80; a bare 0.8, which is what a cell showing 80% hands over, is refused: InputSpec.read)."""
+    return _score_value(total, "总分", maximum)
+
+
+def _score_value(raw: Any, name: str, maximum: Decimal = Decimal(100)) -> Decimal:
+    return InputSpec(name, name, name, "score", Decimal(0), maximum).check(raw)
 
 
 @udf(
@@ -320,10 +324,7 @@ def KPI_ADVISOR_RATING(score1, score2, score3):
     assert rating is not None
     scores = []
     for name, raw in zip(rating.names, (score1, score2, score3)):
-        value = to_decimal(raw, what=f"{name}得分")
-        if not Decimal(0) <= value <= Decimal(100):
-            raise KpiError(f"{name}得分应在 0~100 之间, 收到 {value}")
-        scores.append(value)
+        scores.append(_score_value(raw, f"{name}得分"))
     return rating.rate(scores)
 
 
