@@ -254,12 +254,17 @@ def _grade(total: Any, scheme: Any) -> pay.Grade:
 
 
 def _total(total: Any, maximum: Decimal = Decimal(100)) -> Decimal:
-    """A total typed or computed: a score of 0~maximum, read as every score is (a 0-100 total typed as "80%"
-    is 80; a bare 0.8, which is what a cell showing 80% hands over, is refused: InputSpec.read)."""
-    return _score_value(total, "总分", maximum)
+    """A total, as the sheet's total formula computes it: 0.5 is a total some items can add up to, so a total
+    is not read as a typed score is (_score_value)."""
+    value = to_decimal(total, what="总分")
+    if not Decimal(0) <= value <= maximum:
+        raise KpiError(f"总分应在 0~{maximum} 之间, 收到 {value}")
+    return value
 
 
 def _score_value(raw: Any, name: str, maximum: Decimal = Decimal(100)) -> Decimal:
+    """A 0-100 score a person typed, read by the engine's rule (InputSpec.read): "95%" is 95, a bare 0.95 (what
+    a cell showing 95% hands over) is refused."""
     return InputSpec(name, name, name, "score", Decimal(0), maximum).check(raw)
 
 
