@@ -124,15 +124,15 @@ def test_a_rate_typed_without_percent_above_its_plausible_range_is_scored_with_a
     assert points(COMPLAINT, "0.3%") == points(COMPLAINT, 0.003) == points(COMPLAINT, Typed(0.003, True)) == D(14)
     assert score_indicator_noted(COMPLAINT, ["0.3%"]) == (D(14), [])
     spec = COMPLAINT.inputs[0]
-    assert spec.plausible_max == D("0.01")
+    assert spec.plausible_max == D("0.05")
     value, notes = score_indicator_noted(COMPLAINT, [0.3])
     assert value == D(0)  # scored as typed: 30% (as today)
-    assert notes == [(spec, "客户投诉率 0.3 即 30%, 高于常见的 1%, 已按 30% 计分; 如要填 0.3%, 请输入 0.3%")]
+    assert notes == [(spec, "客户投诉率 0.3 即 30%, 高于常见的 5%, 已按 30% 计分; 如要填 0.3%, 请输入 0.3%")]
     _, notes = score_indicator_noted(COMPLAINT, [Typed(0.3, percent=True)])  # Excel: 0.3 typed into a % cell is 30%
-    assert notes[0][1] == "客户投诉率 30% 高于常见的 1%, 已按 30% 计分; 如要填 0.3%, 请输入 0.3% (带 %)"
-    for plausible in (0.01, 0.005, "30%", 0, "1%"):  # at the edge, below it, or typed with its % sign: no notice
+    assert notes[0][1] == "客户投诉率 30% 高于常见的 5%, 已按 30% 计分; 如要填 0.3%, 请输入 0.3% (带 %)"
+    for plausible in (0.05, 0.012, Typed(0.012, True), 0.003, "30%", 0, "1%"):  # at the edge, below, or with its %
         assert score_indicator_noted(COMPLAINT, [plausible])[1] == []
-    assert score_indicator_noted(COMPLAINT, [0.0101])[1]  # just above
+    assert score_indicator_noted(COMPLAINT, [0.0501])[1] and score_indicator_noted(COMPLAINT, [0.1])[1]  # above
 
 
 def test_a_rate_above_100_percent_says_how_to_type_it():
@@ -218,7 +218,7 @@ def test_score_gives_a_notice_for_a_complaint_rate_typed_as_0_3(tmp_path):
     k1, k2 = report.rows
     assert k2.score.points("complaint_rate") == D(0) and k2.score.total == D(72)  # scored as today: 30%
     assert not k2.problems and not k1.notices
-    assert k2.notices == ["第3行 C列: 客户投诉率 0.3 即 30%, 高于常见的 1%, 已按 30% 计分; 如要填 0.3%, 请输入 0.3%"]
+    assert k2.notices == ["第3行 C列: 客户投诉率 0.3 即 30%, 高于常见的 5%, 已按 30% 计分; 如要填 0.3%, 请输入 0.3%"]
     assert report.notices == [f"in.csv {k2.notices[0]}"]
     out = tmp_path / "out.csv"
     result = CliRunner().invoke(main, ["score", "--scheme", "cs-quant", str(src), "-o", str(out)])
@@ -252,7 +252,7 @@ def test_score_xlsx_reads_a_cell_formatted_as_a_percentage(tmp_path):
     by_id = {r.identity["工号"]: r for r in report.rows}
     assert by_id["K1"].score.points("satisfaction") == D(20) and by_id["K1"].score.total == D(90)
     assert by_id["K2"].problems == ["工作表「客服一部」第3行 D列: 客户满意度 应填 0~100 的分数, 收到 0.9; 如是 90%, 请填 90"]
-    assert by_id["K3"].notices == ["工作表「客服一部」第4行 C列: 客户投诉率 30% 高于常见的 1%, 已按 30% 计分; "
+    assert by_id["K3"].notices == ["工作表「客服一部」第4行 C列: 客户投诉率 30% 高于常见的 5%, 已按 30% 计分; "
                                    "如要填 0.3%, 请输入 0.3% (带 %)"]
     assert by_id["K4"].score.points("satisfaction") == D(16)
     assert by_id["K5"].score.points("satisfaction") == D(20)
@@ -302,7 +302,7 @@ def test_consolidate_reads_a_score_cell_formatted_as_a_percentage(tmp_path):
     assert issue.message == "客户满意度 应填 0~100 的分数, 收到 0.9; 如是 90%, 请填 90"
     assert people["P3"].score.total == D(72)  # scored as typed, with a notice naming the cell
     (notice,) = [i for i in people["P3"].issues if i.message.startswith("提示")]
-    assert notice.message == "提示: 客户投诉率 30% 高于常见的 1%, 已按 30% 计分; 如要填 0.3%, 请输入 0.3% (带 %)"
+    assert notice.message == "提示: 客户投诉率 30% 高于常见的 5%, 已按 30% 计分; 如要填 0.3%, 请输入 0.3% (带 %)"
     assert notice.sheet.startswith("P3-") and notice.cell == "H6" and notice.file == filled.name
 
 

@@ -9,8 +9,8 @@ consolidation and generate's prefill; the native formulas of generated sheets sa
 - Where the face cannot see a cell's format (a UDF gets a bare 0.9, a CSV a plain 0.9), a 0-100 score
   strictly between 0 and 1 is no score anyone typed: refused, with "如是 90%, 请填 90".  Exactly 1 is one
   point (a bare 1 is a number like 2 or 3); a cell formatted as a percentage showing 100% is 100.
-- A rate (unit ``percent``) whose input names a ``plausible_max`` (客户投诉率: 1%, where the document's scale
-  ends) and that is not typed with a % sign yet lies above it (0.3 is 30%, but was 0.3% meant?) is scored as
+- A rate (unit ``percent``) whose input names a ``plausible_max`` (客户投诉率: 5%; a real 1.2% stays quiet)
+  and that is not typed with a % sign yet lies above it (0.3 is 30%, but was 0.3% meant?) is scored as
   typed, with a notice (提示) saying how to type 0.3%.  A completion ratio (unit ``ratio``) above 500%
   gets the same notice by default.
 """
