@@ -127,7 +127,7 @@ def test_a_data_file_under_a_title_and_after_a_note_sheet(tmp_path):
     people = people_of(result)
     assert people["K1"].inputs[("complaint_rate", "complaint_rate", "")].value == pytest.approx(0.003)
     assert people["K2"].inputs[("resolution_rate", "resolution_rate", "")].value is None
-    assert "本月数据.xlsx 工作表「数据」第5行 C列: 问题解决率应不大于 100%, 收到 150%, 未预填" in result.problems, result.problems
+    assert "本月数据.xlsx 工作表「数据」第5行 C列: 问题解决率应不大于 100%, 收到 150%; 如要填 1.5%, 请输入 1.5% (带 %), 未预填" in result.problems, result.problems
 
 
 # --------------------------------------------------------------------------- one sheet per department

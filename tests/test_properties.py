@@ -51,7 +51,9 @@ def value_for(ind: Indicator, spec: InputSpec) -> st.SearchStrategy[Decimal]:
     high = spec.maximum if spec.maximum is not None else OPEN_TOP[spec.unit]
     if spec.whole:
         return st.integers(int(low), int(high)).map(D)
-    return st.decimals(low, high, places=PLACES[spec.unit], allow_nan=False, allow_infinity=False)
+    values = st.decimals(low, high, places=PLACES[spec.unit], allow_nan=False, allow_infinity=False)
+    # a 0-100 score strictly between 0 and 1 is no score a person types (0.9 is 90% typed bare): refused
+    return values.filter(lambda v: not 0 < v < 1) if spec.out_of_100 else values
 
 
 def values_for(ind: Indicator) -> st.SearchStrategy[list[Decimal]]:
@@ -284,6 +286,7 @@ def test_rounded_float_scores_like_its_decimal_text(scheme_id, indicator_id, dat
     for spec, x in zip(ind.inputs, typed):
         assume(spec.minimum is None or D(str(x)) >= spec.minimum)
         assume(spec.maximum is None or D(str(x)) <= spec.maximum)
+        assume(not (spec.out_of_100 and 0 < x < 1))  # refused: 0.9 is 90% typed bare (InputSpec.read)
     assert score_indicator(ind, typed) == score_indicator(ind, [D(str(x)) for x in typed])
 
 

@@ -26,7 +26,7 @@ from typing import Any
 
 from .engine import PersonScore, Problem, score_person
 from .errors import InputFileError, InputValueError
-from .numbers import fmt, plain, to_decimal
+from .numbers import Typed, fmt, plain, to_decimal
 from .payroll import PayInputs, has_post_wages, month_pay
 from .scheme import Assessor, Indicator, Scheme, normalize
 from .inputs import InputSpec
@@ -125,6 +125,7 @@ class RowResult:
     score: PersonScore | None
     pay: dict[str, Any]
     problems: list[str]
+    notices: list[str] = field(default_factory=list)  # located like problems: values scored as typed, to check
 
 
 @dataclass
@@ -174,7 +175,7 @@ class ScoreReport:
             if self.scheme.grades:
                 row.append(s.grade.grade if s and s.grade else None)
             row += [r.pay.get(h) for h in self._pay_headers()]
-            row.append("; ".join(r.problems))
+            row.append("; ".join([*r.problems, *(f"提示: {n}" for n in r.notices)]))
             out.append(row)
         return out
 
@@ -201,9 +202,11 @@ def score_file(scheme: Scheme, path: str | Path, sheet: str | None = None) -> Sc
     maps = [map_columns(scheme, table.headers) for table in tables]
     used = [(table, cmap) for table, cmap in zip(tables, maps) if cmap.inputs] or list(zip(tables, maps))
     seen: dict[str, tuple[Table, int, str]] = {}
-    rows = [score_table(scheme, table, cmap, seen).rows for table, cmap in used]
+    parts = [score_table(scheme, table, cmap, seen) for table, cmap in used]
+    rows = [part.rows for part in parts]
     report = ScoreReport(scheme, used[0][0], _merged([cmap for _, cmap in used], [t for t, _ in used]),
                          [r for part in rows for r in part], [t for t, _ in used])
+    told = [notice for part in parts for notice in part.notices]  # values to check, after which sheets were read
     if len(tables) + len(skipped) > 1:
         name = tables[0].path.name
         counts = [len(part) for part in rows]
@@ -215,6 +218,7 @@ def score_file(scheme: Scheme, path: str | Path, sheet: str | None = None) -> Sc
         if unused:
             notice += f"; 工作表{'、'.join(f'「{t.sheet}」' for t in unused)}中没有方案 {scheme.id} 的指标列, 未读取"
         report.notices.append(notice)
+    report.notices += told
     return report
 
 
@@ -249,6 +253,7 @@ def score_table(scheme: Scheme, table: Table, cmap: ColumnMap | None = None,
     cmap = cmap or map_columns(scheme, table.headers)
     results: list[RowResult] = []
     seen_ids = {} if seen is None else seen
+    percent = table.percent_cells(cmap.inputs.values())  # an .xlsx cell showing 90% holds 0.9: typed as 90%
     for index, row in enumerate(table.rows):
         if not any(v is not None and str(v).strip() for v in row):
             continue  # an empty row in the middle is not a person
@@ -267,16 +272,21 @@ def score_table(scheme: Scheme, table: Table, cmap: ColumnMap | None = None,
         else:
             seen_ids[id_key(emp)] = (table, table.first_row + index, emp)
 
-        def get(ind: Indicator, spec: InputSpec, assessor: Assessor | None, _row=row) -> object:
+        def get(ind: Indicator, spec: InputSpec, assessor: Assessor | None, _row=row, _index=index) -> object:
             col = cmap.inputs.get((ind.id, spec.id, assessor.id if assessor else ""))
-            return None if col is None else _row[col]
+            if col is None:
+                return None
+            return Typed(_row[col], percent=True) if (_index, col) in percent else _row[col]
 
         score = score_person(scheme, get)
         problems += [_locate(table, cmap, index, p) for p in score.problems]
         pay, pay_problems = _pay(scheme, cmap, table, index, row, score)
         problems += pay_problems
-        results.append(RowResult(index, identity, score, pay, problems))
-    return ScoreReport(scheme, table, cmap, results, [table])
+        results.append(RowResult(index, identity, score, pay, problems, [_locate(table, cmap, index, n)
+                                                                         for n in score.notices]))
+    report = ScoreReport(scheme, table, cmap, results, [table])
+    report.notices += [f"{table.path.name} {n}" for r in results for n in r.notices]
+    return report
 
 
 def _locate(table: Table, cmap: ColumnMap, index: int, problem: Problem) -> str:

@@ -24,7 +24,7 @@ from . import peer as peermod
 from .engine import ItemScore, PersonScore, Problem, score_person
 from .errors import InputFileError, InputValueError, KpiError
 from .layout import layout_for
-from .numbers import fmt, plain, to_decimal
+from .numbers import Typed, fmt, plain, to_decimal
 from .opener import open_book
 from .payroll import PayInputs, has_post_wages, month_pay
 from .reader import OTHER_FORMATS, Cell, FilledWorkbook, MissingSheet, PersonSheet, read_filled_workbook
@@ -297,13 +297,17 @@ def evaluate_person(book: FilledWorkbook, person: PersonSheet, *, file: str | No
     # the native formulas score only what ISNUMBER accepts: "89.5 ", "0.3%" or "９０" kept as text shows
     # 请填数字 on the sheet, so it is not scored here either (the add-in's KPI_* functions do read text);
     # a formula never calculated has no value to score: it is not empty either (为空 would be the wrong word)
-    texts = {key: cell for key, cell in person.inputs.items()
-             if cell.uncalculated or (book.meta.get("formulas", "native") != "udf" and is_text(cell))}
+    native = book.meta.get("formulas", "native") != "udf"
+    texts = {key: cell for key, cell in person.inputs.items() if cell.uncalculated or (native and is_text(cell))}
 
     def get(ind, spec, assessor):
         key = (ind.id, spec.id, assessor.id if assessor else "")
         cell = person.inputs.get(key)
-        return None if cell is None or key in texts else cell.value
+        if cell is None or key in texts:
+            return None
+        # a cell showing 90% holds 0.9: a 0-100 score typed so is 90, as the native formulas read it (they ask
+        # the cell's format); the add-in's KPI_* functions get a bare 0.9, as in any cell, and refuse it
+        return Typed(cell.value, percent=True) if native and cell.percent else cell.value
 
     score = score_person(scheme, get)
     if person.inputs and all(cell.value is None and not cell.uncalculated for cell in person.inputs.values()):
@@ -313,14 +317,14 @@ def evaluate_person(book: FilledWorkbook, person: PersonSheet, *, file: str | No
     gone = set(person.missing_rows)
     told: set[tuple[str, str, str]] = set()
 
-    def tell(key: tuple[str, str, str], message: str) -> None:
+    def tell(key: tuple[str, str, str], message: str, word: str = "") -> None:
         ind = scheme.indicator(key[0])
         assessor = next((a for a in scheme.assessors if a.id == key[2]), None)
         who = f"({assessor.name})" if assessor else ""
         if message.startswith(ind.name):
             message = message[len(ind.name):].lstrip(": ")
         cell = person.inputs.get(key)
-        issue(cell.ref if cell else "", f"{ind.name}{who} {message}")
+        issue(cell.ref if cell else "", f"{word}{ind.name}{who} {message}")
 
     def tell_texts(ind_id: str, assessor_id: str) -> None:
         for key in texts:
@@ -340,6 +344,8 @@ def evaluate_person(book: FilledWorkbook, person: PersonSheet, *, file: str | No
             tell(key, problem.message)
     for key in texts:
         tell_texts(key[0], key[2])
+    for notice in score.notices:  # scored as typed, but perhaps not what was meant (客户投诉率 0.3 is 30%)
+        tell((notice.indicator.id, notice.spec.id, notice.assessor.id if notice.assessor else ""), notice.message, NOTICE)
 
     _check_formulas(book, person, score, issue)
     pay = _pay(scheme, person, score, issue)
@@ -348,6 +354,7 @@ def evaluate_person(book: FilledWorkbook, person: PersonSheet, *, file: str | No
 
 
 TEXT_MESSAGE = "请填数字, 单元格中是文字"
+NOTICE = "提示: "  # an issue that is no problem: the value was scored, as typed
 UNCALCULATED_MESSAGE = "公式没有计算结果, 请在 Excel/WPS 中打开并保存后再汇总"
 
 

@@ -42,6 +42,7 @@ class PersonScore:
     total: Decimal | None
     grade: Grade | None
     assessor_totals: dict[str, Decimal | None] = field(default_factory=dict)
+    notices: list[Problem] = field(default_factory=list)  # values scored as typed that may not be what was meant
 
     @property
     def ok(self) -> bool:
@@ -56,15 +57,23 @@ class PersonScore:
 
 def score_indicator(indicator: Indicator, values: Sequence[object], decimals: int = 2) -> Decimal:
     """Points for one indicator from the values as typed; raises InputValueError in Chinese."""
+    return score_indicator_noted(indicator, values, decimals)[0]
+
+
+def score_indicator_noted(indicator: Indicator, values: Sequence[object],
+                          decimals: int = 2) -> tuple[Decimal, list[tuple[InputSpec, str]]]:
+    """score_indicator's points, and the notices about the values (each with its input): a value scored as
+    typed that may not be what was meant (客户投诉率 0.3 is 30%; InputSpec.read)."""
     if len(values) != len(indicator.inputs):
         names = "、".join(spec.name for spec in indicator.inputs)
         raise InputValueError(f"{indicator.name}需要 {len(indicator.inputs)} 个数值 ({names}), 收到 {len(values)} 个")
-    checked = [spec.check(raw) for spec, raw in zip(indicator.inputs, values)]
+    read = [spec.read(raw) for spec, raw in zip(indicator.inputs, values)]
     try:
-        points = indicator.rule.score(checked)
+        points = indicator.rule.score([value for value, _ in read])
     except InputValueError as exc:
         raise InputValueError(f"{indicator.name}: {exc}") from None
-    return round_half_up(points, decimals)
+    notices = [(spec, notice) for spec, (_, notice) in zip(indicator.inputs, read) if notice]
+    return round_half_up(points, decimals), notices
 
 
 def blend(scores: Sequence[Decimal], weights: Sequence[Decimal], decimals: int = 2) -> Decimal:
@@ -82,10 +91,12 @@ def score_person(scheme: Scheme, get: Getter) -> PersonScore:
     entered (None when the cell is empty).  For schemes with assessors (自评 and
     部门主管) every indicator is scored once per assessor and blended.  The total
     is given only when every item could be scored: a partial total would be a
-    silently wrong number.
+    silently wrong number.  ``notices`` are about values scored as typed that may not
+    be what was meant (they do not stop the total).
     """
     items: list[ItemScore] = []
     problems: list[Problem] = []
+    notices: list[Problem] = []
     assessors: list[Assessor | None] = list(scheme.assessors) or [None]
     for ind in scheme.indicators:
         by: dict[str, Decimal | None] = {}
@@ -93,7 +104,8 @@ def score_person(scheme: Scheme, get: Getter) -> PersonScore:
             key = assessor.id if assessor else ""
             raw = [get(ind, spec, assessor) for spec in ind.inputs]
             try:
-                by[key] = score_indicator(ind, raw, scheme.decimals)
+                by[key], noted = score_indicator_noted(ind, raw, scheme.decimals)
+                notices += [Problem(text, ind, spec, assessor) for spec, text in noted]
             except InputValueError as exc:
                 by[key] = None
                 spec = _blamed_spec(ind, raw)
@@ -114,7 +126,7 @@ def score_person(scheme: Scheme, get: Getter) -> PersonScore:
     for a in scheme.assessors:
         parts = [item.by_assessor.get(a.id) for item in items]
         totals[a.id] = None if any(p is None for p in parts) else sum(parts, Decimal(0))  # type: ignore[arg-type]
-    return PersonScore(items, problems, total, grade, totals)
+    return PersonScore(items, problems, total, grade, totals, notices)
 
 
 def _blamed_spec(ind: Indicator, raw: list[object]) -> InputSpec:

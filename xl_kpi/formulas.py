@@ -2,8 +2,10 @@
 
 The generated sheets carry these so that they score live in Excel without
 Python, in WPS and in LibreOffice.  Only functions all three have are used
-(IF, AND, OR, NOT, ISNUMBER, ROUND, ROUNDUP, INT, MIN, MAX, SUM, COUNT, TRIM), none
-of which needs the ``_xlfn.`` prefix.
+(IF, AND, OR, NOT, ISNUMBER, ROUND, ROUNDUP, INT, MIN, MAX, SUM, COUNT, TRIM, LEFT,
+CELL), none of which needs the ``_xlfn.`` prefix.  CELL("format", …) tells a cell
+formatted as a percentage ("P0", "P2"): a 0-100 score typed as 90% is 90, as the
+engine reads it (inputs.InputSpec.read).
 
 Floating point is tamed the same way everywhere: a step count or a scaled
 value is first rounded to 9 decimals (0.003/0.001 = 2.9999999999999996 becomes
@@ -132,19 +134,42 @@ def _direct(rule: Direct, refs: Sequence[str], decimals: int) -> str:
 # --------------------------------------------------------------------------- guards and totals
 
 
-def _guard(spec: InputSpec, ref: str, inner: str) -> str:
-    """Blank while empty, a short message for text or out-of-range values, else inner."""
+def percent_cell(ref: str) -> str:
+    """True when the cell is formatted as a percentage (typing 90% into a cell formats it so, and stores 0.9)."""
+    return f'LEFT(CELL("format",{ref}),1)="P"'
+
+
+def input_value(spec: InputSpec, ref: str) -> str:
+    """The value a rule scores from an input cell: a 0-100 score in a cell formatted as a percentage is that
+    percentage of 100 (90% -> 90; rounded to 9 decimals as everywhere, so 29% is 29, not 28.999999999999996)."""
+    if spec.out_of_100:
+        return f"IF({percent_cell(ref)},{_clean(f'{ref}*100')},{ref})"
+    return ref
+
+
+def _guard(spec: InputSpec, ref: str, inner: str, value: str | None = None) -> str:
+    """Blank while empty, a short message for text or out-of-range values, else inner; ``value``: the value
+    the checks and the rule look at (input_value), the cell itself by default.  As InputSpec.read: a score
+    out of 5 typed as a percentage, and a 0-100 score strictly between 0 and 1, are refused."""
+    value = value or ref
     checks = []
     if spec.minimum is not None:
-        checks.append(f"{ref}<{num(spec.minimum)}")
+        checks.append(f"{value}<{num(spec.minimum)}")
     if spec.maximum is not None:
-        checks.append(f"{ref}>{num(spec.maximum)}")
+        checks.append(f"{value}>{num(spec.maximum)}")
     expr = inner
     if spec.whole:
-        expr = f"IF({ref}<>INT({ref}),{text('应填整数')},{expr})"
+        expr = f"IF({value}<>INT({value}),{text('应填整数')},{expr})"
     if checks:
         expr = f"IF(OR({','.join(checks)}),{text(range_text(spec))},{expr})"
+    if spec.out_of_100:
+        expr = f"IF(AND({value}>0,{value}<1),{text(FRACTION_TEXT)},{expr})"
+    elif spec.unit == "score":
+        expr = f"IF({percent_cell(ref)},{text(f'应填{spec.score_span()}的分数, 不要填百分比')},{expr})"
     return f"IF({ref}=\"\",\"\",IF(NOT(ISNUMBER({ref})),{text('请填数字')},{expr}))"
+
+
+FRACTION_TEXT = "应填0~100的分数; 90%请填90"  # a 0-100 score of 0.9 (InputSpec.read refuses it)
 
 
 def range_text(spec: InputSpec) -> str:
@@ -158,9 +183,10 @@ def range_text(spec: InputSpec) -> str:
 def indicator_formula(ind: Indicator, refs: Sequence[str], decimals: int) -> str:
     """Formula (with the leading '=') giving the indicator's points from its input cells."""
     emitter = _EMITTERS[type(ind.rule)]
-    expr = emitter(ind.rule, refs, decimals)
-    for spec, ref in reversed(list(zip(ind.inputs, refs))):
-        expr = _guard(spec, ref, expr)
+    values = [input_value(spec, ref) for spec, ref in zip(ind.inputs, refs)]
+    expr = emitter(ind.rule, values, decimals)
+    for spec, ref, value in reversed(list(zip(ind.inputs, refs, values))):
+        expr = _guard(spec, ref, expr, value)
     return "=" + expr
 
 

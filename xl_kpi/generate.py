@@ -26,7 +26,7 @@ from .errors import ExistingOutputError, InputFileError, InputValueError, KpiErr
 from .inputs import InputSpec
 from .layout import COVER_SHEET, LISTS_SHEET, META_SHEET, RULES_SHEET, Layout, layout_for, input_key
 from .months import need_period
-from .numbers import fmt, plain
+from .numbers import Typed, fmt, plain
 from .rules_sheet import fingerprint, write_rules_sheet
 from .scheme import Scheme, normalize
 from .sheets import ValidationBook, write_person_sheet
@@ -329,6 +329,7 @@ def read_prefill(scheme: Scheme, path: str | Path, kept: dict[str, dict[str, Any
         id_col = cmap.identity[ID_COLUMN]
         targets = [(input_key(*key), col, scheme.indicator(key[0]).input(key[1])) for key, col in cmap.inputs.items()]
         targets += [(f"pay|{key}", col, None) for key, col in cmap.pay.items()]
+        percent = table.percent_cells(cmap.inputs.values())  # a cell showing 90% holds 0.9: a 0-100 score is 90
         for index, row in enumerate(table.rows):
             written = cell_text(row[id_col])
             emp = id_key(written)
@@ -349,7 +350,13 @@ def read_prefill(scheme: Scheme, path: str | Path, kept: dict[str, dict[str, Any
                 if raw is None or (isinstance(raw, str) and not raw.strip()):
                     continue
                 try:  # an input outside its range (150% resolved) is not put on a sheet that would refuse it
-                    values[key] = plain(spec.check(raw)) if spec else pay_amount(table.headers[col], raw)
+                    if spec is None:
+                        values[key] = pay_amount(table.headers[col], raw)
+                        continue
+                    value, notice = spec.read(Typed(raw, percent=True) if (index, col) in percent else raw)
+                    values[key] = plain(value)
+                    if notice:  # prefilled as it is, but perhaps not what was meant (客户投诉率 0.3 is 30%)
+                        notices.append(f"{name} {table.where(index, col)}: {notice}")
                 except InputValueError as exc:
                     other = kept_by_key.get(emp, {}).get(key)
                     problems.append(f"{name} {table.where(index, col)}: {exc}, {_instead(other, '花名册')}")

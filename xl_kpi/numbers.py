@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 import math
 import re
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from .errors import InputValueError
@@ -23,6 +24,22 @@ _GROUPED = re.compile(r"^[+-]?[1-9]\d{0,2}(,\d{3})+(\.\d*)?$")
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．－＋％，", "0123456789.-+%,")
 
 
+# how a value was typed: a plain number, with a % sign ("90%"), or in a cell whose number format shows it as a
+# percentage (Excel stores 90% as 0.9; typing 0.9 or 90 into such a cell gives the same 0.9)
+PLAIN, SIGN, FORMAT = "", "%", "format"
+
+
+@dataclass(frozen=True)
+class Typed:
+    """A cell's value with how the cell shows it: ``percent`` when its number format is a percentage.
+
+    A face that sees the cell's format (an .xlsx read back) hands the engine Typed(0.9, percent=True)
+    for a cell showing 90%, so that a 0-100 score typed as 90% is 90, not 0.9 (inputs.InputSpec)."""
+
+    value: object
+    percent: bool = False
+
+
 def to_decimal(value: object, *, what: str = "数值") -> Decimal:
     """Return the exact decimal for a cell value or typed text.
 
@@ -30,25 +47,35 @@ def to_decimal(value: object, *, what: str = "数值") -> Decimal:
     "８９．５" (full-width digits, as a Chinese IME types them).  A comma is
     accepted only between groups of three digits ("12,345.5"): "0,3" or "1,5"
     (a decimal comma) is rejected, never read as 3 or 15.  Raises
-    InputValueError with a Chinese message for anything else.
+    InputValueError with a Chinese message for anything else.  "90%" is 0.9:
+    read_number also says that it was typed as a percentage.
     """
+    return read_number(value, what=what)[0]
+
+
+def read_number(value: object, *, what: str = "数值") -> tuple[Decimal, str]:
+    """The exact decimal, as to_decimal gives it, and how it was typed: PLAIN, SIGN ("90%", text with a %
+    sign) or FORMAT (a Typed value whose cell shows it as a percentage)."""
+    if isinstance(value, Typed):
+        number, how = read_number(value.value, what=what)
+        return number, FORMAT if value.percent and how == PLAIN else how
     if value is None or (isinstance(value, str) and not value.strip()):
         raise InputValueError(f"{what}为空, 请填写")
+    if isinstance(value, str):
+        return _parse_text(value, what)
     if isinstance(value, bool):
         raise InputValueError(f"{what}应为数字, 收到逻辑值 {'TRUE' if value else 'FALSE'}")
     if isinstance(value, Decimal):
         if not value.is_finite():
             raise InputValueError(f"{what}应为有限的数字, 收到 {value}")
-        return _sane(value, what)
+        return _sane(value, what), PLAIN
     if isinstance(value, int):
-        return _sane(Decimal(int(value)), what)
+        return _sane(Decimal(int(value)), what), PLAIN
     if isinstance(value, float):  # also numpy.float64, whose repr is "np.float64(...)"
         value = float(value)
         if not math.isfinite(value):
             raise InputValueError(f"{what}应为有限的数字, 收到 {value}")
-        return _sane(Decimal(repr(value)), what)
-    if isinstance(value, str):
-        return _parse_text(value, what)
+        return _sane(Decimal(repr(value)), what), PLAIN
     raise InputValueError(f"{what}应为数字, 收到{_describe(value)}")
 
 
@@ -66,7 +93,7 @@ def _describe(value: object) -> str:
     return f" {type(value).__name__}"
 
 
-def _parse_text(text: str, what: str) -> Decimal:
+def _parse_text(text: str, what: str) -> tuple[Decimal, str]:
     raw = text.strip().translate(_FULLWIDTH).replace(" ", "")
     percent = raw.endswith("%")
     if percent:
@@ -85,7 +112,7 @@ def _parse_text(text: str, what: str) -> Decimal:
         number = Decimal(raw)
     except InvalidOperation:  # pragma: no cover - the regex rules this out
         raise InputValueError(f"{what}应为数字, 收到文字「{text.strip()}」") from None
-    return _sane(number / 100 if percent else number, what)
+    return _sane(number / 100 if percent else number, what), SIGN if percent else PLAIN
 
 
 LIMIT = Decimal("1e15")  # Excel keeps 15 significant digits; larger values are typing slips

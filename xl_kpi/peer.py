@@ -347,7 +347,7 @@ def combined_score(scheme: Scheme, score: PersonScore, peers: dict[str, list[Dec
     if score.total is not None and all(i.points is not None for i in items):
         total = sum((i.points for i in items), Decimal(0))  # type: ignore[misc]
         grade = scheme.grades.grade_of(total) if scheme.grades else None
-    return PersonScore(items, score.problems, total, grade, dict(score.assessor_totals))
+    return PersonScore(items, score.problems, total, grade, dict(score.assessor_totals), list(score.notices))
 
 
 def expected_file_name(period: str, department: str, pid: str, name: str) -> str:

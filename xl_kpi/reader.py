@@ -24,7 +24,7 @@ from .layout import COVER_SHEET, KEY_COLUMN, LISTS_SHEET, META_SHEET, RULES_SHEE
 from .rules_sheet import fingerprint, rules_scheme, rules_text_from_rows
 from .opener import ZipReport, check_xlsx, guarded, sheet_rows
 from .scheme import Scheme
-from .tables import cell_text, column_letter
+from .tables import ShownNumbers, cell_text, column_letter
 
 NS = {
     "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
@@ -45,6 +45,7 @@ class Cell:
     value: Any  # as calamine reads it: float, int, str, bool, date, or None when empty
     formula: str | None = None  # formula text without '=' (cells read for a person: inputs, scores, results)
     error: bool = False  # value is an error value (#NAME?, #DIV/0!) shown by the cell, not text typed into it
+    percent: bool = False  # an input whose number format is a percentage: 0.9 shows as 90% (typed as 90%)
     uncalculated: bool = False  # a formula whose result was never calculated (no cached value): value is None
 
 
@@ -249,8 +250,12 @@ def read_filled_workbook(path: str | Path, scheme: Scheme | None = None) -> Fill
     foreign = [n for n in foreign if n not in renamed.values()]
     errors: dict[str, dict[str, str]] = {}
     uncached: dict[str, set[str]] = {}
-    formulas = sheet_formulas(path, wanted, errors, uncached)
+    styles: dict[str, dict[str, int]] = {}
+    formulas = sheet_formulas(path, wanted, errors, uncached, styles)
+    percent = _percent_styles(path) if any(styles.values()) else set()
     for person in people:
+        for cell in person.inputs.values():  # a score typed as 90% is 90: the engine must know it was a percentage
+            cell.percent = styles.get(person.sheet, {}).get(cell.ref) in percent
         found = formulas.get(person.sheet, {})
         never = uncached.get(person.sheet, set())
         for cell in _read_cells(person):
@@ -263,6 +268,14 @@ def read_filled_workbook(path: str | Path, scheme: Scheme | None = None) -> Fill
             if cell.ref in shown:
                 cell.value, cell.error = shown[cell.ref], True
     return FilledWorkbook(path, scheme, rules_text, meta, people, foreign, notices, report, rules_notice, missing)
+
+
+def _percent_styles(path: Path) -> set[int]:
+    """The cell styles of the workbook whose number format is a percentage (none when they cannot be read)."""
+    try:
+        return ShownNumbers(path).percent_styles()
+    except Exception:  # noqa: BLE001 - styles we cannot read: the values are taken as they are
+        return set()
 
 
 def _find_renamed(book: Any, gone: dict[str, str], foreign: list[str], meta: dict[str, str],
@@ -466,7 +479,7 @@ def _read_person(path: Path, name: str, rows: list[list[Any]], scheme: Scheme, l
 
 def sheet_formulas(
     path: Path, wanted: dict[str, set[str]], errors: dict[str, dict[str, str]] | None = None,
-    uncached: dict[str, set[str]] | None = None,
+    uncached: dict[str, set[str]] | None = None, styles: dict[str, dict[str, int]] | None = None,
 ) -> dict[str, dict[str, str]]:
     """Formula texts of the wanted cells, per sheet name, read from the sheet XML with defusedxml.
 
@@ -474,7 +487,9 @@ def sheet_formulas(
     value (``t="e"``), per sheet name: ref -> "#NAME?".  When ``uncached`` is
     given it receives the wanted formula cells without a calculated result
     (no ``<v>``, or an empty one not marked as a text result ``t="str"``): a
-    file written by a program and never opened in a spreadsheet program.
+    file written by a program and never opened in a spreadsheet program.  When
+    ``styles`` is given it receives the style index (``s="…"``) of the wanted
+    cells that have one, per sheet name: ref -> index into styles.xml's cellXfs.
 
     Only a dozen cells per sheet are wanted, so each one is located in the
     sheet's bytes and read there; a sheet written with prefixed tags
@@ -505,15 +520,18 @@ def sheet_formulas(
             if data is None:
                 continue
             never: set[str] = set()
+            styled: dict[str, int] = {}
             if b"<c " in data:
-                found, shown = _cells_by_search(data, wanted[name], never)
+                found, shown = _cells_by_search(data, wanted[name], never, styled)
             else:
-                found, shown = _cells_by_parse(data, wanted[name], never)
+                found, shown = _cells_by_parse(data, wanted[name], never, styled)
             out[name] = found
             if errors is not None:
                 errors[name] = shown
             if uncached is not None:
                 uncached[name] = never
+            if styles is not None:
+                styles[name] = styled
     return out
 
 
@@ -543,7 +561,11 @@ def _elementcell_text(fragment: bytes, tag: bytes) -> bytes | None:
     return fragment[gt + 1 : close] if close != -1 else None
 
 
-def _cells_by_search(data: bytes, refs: set[str], never: set[str] | None = None) -> tuple[dict[str, str], dict[str, str]]:
+_STYLE = re.compile(rb'\ss="(\d+)"')
+
+
+def _cells_by_search(data: bytes, refs: set[str], never: set[str] | None = None,
+                     styled: dict[str, int] | None = None) -> tuple[dict[str, str], dict[str, str]]:
     """Locate each wanted cell by its r="…" attribute and read its formula and error value.
 
     Plain byte searches (no regular expressions, no tree) keep this linear and fast;
@@ -559,6 +581,9 @@ def _cells_by_search(data: bytes, refs: set[str], never: set[str] | None = None)
         if start == -1 or b">" in data[start:at]:
             continue
         gt = data.find(b">", at)
+        style = _STYLE.search(data, start, gt)
+        if styled is not None and style:
+            styled[ref] = int(style.group(1))
         if data[gt - 1 : gt] == b"/":
             continue  # an empty, self-closed cell
         close = data.find(b"</c>", gt)
@@ -577,7 +602,8 @@ def _cells_by_search(data: bytes, refs: set[str], never: set[str] | None = None)
     return found, shown
 
 
-def _cells_by_parse(data: bytes, refs: set[str], never: set[str] | None = None) -> tuple[dict[str, str], dict[str, str]]:
+def _cells_by_parse(data: bytes, refs: set[str], never: set[str] | None = None,
+                    styled: dict[str, int] | None = None) -> tuple[dict[str, str], dict[str, str]]:
     found: dict[str, str] = {}
     shown: dict[str, str] = {}
     cell_tag, f_tag, v_tag = "{%s}c" % NS["m"], "{%s}f" % NS["m"], "{%s}v" % NS["m"]
@@ -586,6 +612,8 @@ def _cells_by_parse(data: bytes, refs: set[str], never: set[str] | None = None) 
             ref = elem.get("r")
             if ref in refs:
                 _take(elem, ref, f_tag, v_tag, found, shown)
+                if styled is not None and (elem.get("s") or "").isdigit():
+                    styled[ref] = int(elem.get("s"))
                 v = elem.find(v_tag)
                 if never is not None and ref in found and not (v is not None and v.text) and elem.get("t") != "str":
                     never.add(ref)

@@ -449,9 +449,22 @@ def _inputs(reader: _Reader, data: dict, where: str, ind: Indicator) -> list[Inp
                 unit=unit,
                 minimum=reader.number(item, "min", iwhere, default=low),
                 maximum=reader.number(item, "max", iwhere, default=high) if ("max" in item or high is not None) else None,
+                plausible_max=_plausible_max(reader, item, iwhere, unit),
             )
         )
     return specs
+
+
+def _plausible_max(reader: _Reader, item: dict, where: str, unit: str) -> Decimal | None:
+    """An input's ``plausible_max`` (客户投诉率: 1%): a rate typed without % above it is scored with a notice."""
+    if "plausible_max" not in item:
+        return None
+    if unit not in ("percent", "ratio"):
+        raise reader.fail(_join(where, "plausible_max"), f"只用于 unit: percent 或 ratio, 这里是 {unit}")
+    value = reader.number(item, "plausible_max", where)
+    if value <= 0:
+        raise reader.fail(_join(where, "plausible_max"), f"应大于 0, 收到 {fmt(value)}")
+    return value
 
 
 def _check_ids(reader: _Reader, scheme: Scheme) -> None:

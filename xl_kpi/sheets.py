@@ -42,6 +42,7 @@ BOLD = Font(bold=True)
 TITLE = Font(bold=True, size=14)
 
 INLINE_LIST_LIMIT = 255  # Excel refuses inline validation lists longer than this
+PERCENT_FORMAT = "0.0##%"  # 0.3% shows as 0.3%, 0.15% as 0.15% (0.0% showed it as 0.2%), 98.5% as 98.5%
 
 
 class ValidationBook:
@@ -99,21 +100,45 @@ class SheetValidations:
             return ("list", tuple(allowed)), make_list
         kind = "whole" if spec.whole else "decimal"
         low = spec.minimum if spec.minimum is not None else Decimal(-10**9)
+        prompt = input_prompt(spec)
         if spec.maximum is None:
-            key = (kind, low)
+            key = (kind, low, prompt)
 
             def make_min() -> DataValidation:
                 return DataValidation(type=kind, operator="greaterThanOrEqual", formula1=fmt(low),
-                                      error=fx.range_text(spec), prompt=fx.range_text(spec))
+                                      error=fx.range_text(spec), prompt=prompt)
 
             return key, make_min
-        key = (kind, low, spec.maximum)
+        key = (kind, low, spec.maximum, prompt)
 
         def make_range() -> DataValidation:
             return DataValidation(type=kind, operator="between", formula1=fmt(low), formula2=fmt(spec.maximum),
-                                  error=fx.range_text(spec), prompt=fx.range_text(spec))
+                                  error=fx.range_text(spec), prompt=prompt)
 
         return key, make_range
+
+
+PROMPT_LIMIT = 255  # Excel refuses a longer input message (and drops the whole validation)
+
+
+def input_prompt(spec: InputSpec) -> str:
+    """The input message shown on an input cell: how to type its value, so that it means what the person means
+    (a rate with its % sign: 0.3 typed into a cell formatted as a percentage is 30%; a score as a number)."""
+    if spec.unit == "percent":
+        text = f"请输入百分比, 带 % 号, 如 {spec.example()}; {fx.range_text(spec)}"
+        if spec.plausible is not None:
+            example = spec.example()
+            text += f" (只输入 {example[:-1]} 即 {fmt(Decimal(example[:-1]) * 100)}%)"
+    elif spec.unit == "ratio":
+        text = f"请输入完成比例 (实际/目标), 带 % 号, 如 {spec.example()}; {fx.range_text(spec)}"
+    elif spec.unit == "score":
+        text = f"请输入 {spec.score_span()} 的分数, 如 {spec.example()}"
+        if not spec.out_of_100:
+            text += " (不要填百分比)"
+    else:
+        text = fx.range_text(spec)
+    assert len(text) <= PROMPT_LIMIT, text
+    return text
 
 
 def merge(ws: Worksheet, coord: str) -> None:
@@ -223,7 +248,7 @@ def _input_cell(ws, ref: str, spec: InputSpec, ind: Indicator | None, value: Any
     c = ws[ref]
     c.protection, c.fill, c.border, c.alignment = UNLOCKED, INPUT_FILL, BOX, CENTER
     if spec.unit in ("percent", "ratio"):
-        c.number_format = "0.0%"
+        c.number_format = PERCENT_FORMAT
     if value is not None:
         c.value = value
         if c.data_type in ("f", "e"):

@@ -19,7 +19,7 @@ import tempfile
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +34,15 @@ class Table:
     headers: list[str]
     rows: list[list[Any]]  # data rows only
     first_row: int = 2  # spreadsheet row number of rows[0]
+    formats: ShownNumbers | None = field(default=None, repr=False, compare=False)  # an .xlsx's number formats
+
+    def percent_cells(self, columns: Iterable[int]) -> set[tuple[int, int]]:
+        """(index in ``rows``, column) of the numbers among ``columns`` whose cell is formatted as a percentage
+        (0%, 0.0%: Excel stores 90% as 0.9 and shows it so); none for a .csv, or a workbook whose formats
+        cannot be read."""
+        if self.formats is None or self.sheet is None:
+            return set()
+        return self.formats.percent_cells(self.sheet, self.first_row - 1, self.rows, set(columns))
 
     def where(self, index: int, column: int | None = None) -> str:
         """'第5行' or '第5行 C列' (with the sheet name for workbooks)."""
@@ -132,14 +141,14 @@ def _tables(path: str | Path, sheet: str | None, required: Mapping[str, Iterable
         candidates = _xlsx_sheets(path, sheet, every=every)
     looked: list[tuple[str | None, list[list[Any]]]] = []
     found = False
-    shown = ShownNumbers(path, required) if suffix != ".csv" and required else None
+    shown = ShownNumbers(path, required) if suffix != ".csv" else None
     for rows, sheet_name in candidates:
         start = _header_row(rows, required)
         if start is not None:
             found = True
-            if shown is not None:
+            if shown is not None and required:
                 shown.apply(rows, start, sheet_name)
-            yield _table(path, sheet_name, rows, start)
+            yield _table(path, sheet_name, rows, start, shown)
         else:
             looked.append((sheet_name, rows))
     if found:
@@ -156,7 +165,8 @@ def _tables(path: str | Path, sheet: str | None, required: Mapping[str, Iterable
     raise InputFileError(_no_header_message(path, looked, required, what))
 
 
-def _table(path: Path, sheet_name: str | None, rows: list[list[Any]], start: int) -> Table:
+def _table(path: Path, sheet_name: str | None, rows: list[list[Any]], start: int,
+           formats: ShownNumbers | None = None) -> Table:
     headers = [str(v).strip() if _filled(v) else "" for v in rows[start]]
     body = rows[start + 1 :]
     width = len(headers)
@@ -164,7 +174,7 @@ def _table(path: Path, sheet_name: str | None, rows: list[list[Any]], start: int
     # drop trailing empty rows, keep empty rows in the middle (row numbers must stay right)
     while body and not any(_filled(v) for v in body[-1]):
         body.pop()
-    return Table(path=path, sheet=sheet_name, headers=headers, rows=body, first_row=start + 2)
+    return Table(path=path, sheet=sheet_name, headers=headers, rows=body, first_row=start + 2, formats=formats)
 
 
 def _header_row(rows: list[list[Any]], required: Mapping[str, Iterable[str]] | None) -> int | None:
@@ -370,6 +380,7 @@ class ShownNumbers:
         self.spellings = {normalize(a) for name in SHOWN_AS_TEXT if name in required
                           for a in (name, *required[name])}
         self._styles: dict[int, str] | None = None  # cell style index -> format code shown as text
+        self._formats: list[tuple[str, str]] | None = None  # cell style index -> (numFmtId, format code)
         self._parts: dict[str, str] | None = None  # sheet name -> its part in the archive
 
     def apply(self, rows: list[list[Any]], start: int, sheet: str) -> None:
@@ -406,22 +417,48 @@ class ShownNumbers:
             raise ValueError(name)
         return archive.read(name)
 
-    def _text_styles(self) -> dict[int, str]:
-        if self._styles is None:
+    def percent_cells(self, sheet: str, offset: int, rows: list[list[Any]], columns: set[int]) -> set[tuple[int, int]]:
+        """(index in ``rows``, column) of the numbers in ``columns`` whose cells are formatted as percentages;
+        ``rows`` start at the sheet's row index ``offset`` (0-based, as calamine gives them from A1)."""
+        wanted = {offset + i for i, row in enumerate(rows)
+                  for c in columns if c < len(row) and isinstance(row[c], (int, float)) and not isinstance(row[c], bool)}
+        if not wanted:
+            return set()
+        try:
+            styles = {index: "%" for index in self.percent_styles()}
+            cells = self._cells(sheet, columns, wanted, styles) if styles else {}
+        except Exception:  # noqa: BLE001 - a part we cannot read: the values are taken as they are
+            return set()
+        return {(r - offset, c) for r, c in cells}
+
+    def percent_styles(self) -> set[int]:
+        """The indexes of the cell styles whose number format is a percentage (is_percent_format)."""
+        return {index for index, (number, code) in enumerate(self._style_formats()) if is_percent_format(number, code)}
+
+    def _style_formats(self) -> list[tuple[str, str]]:
+        """(numFmtId, its format code, "" for a built-in one) of each cell style, from styles.xml."""
+        if self._formats is None:
             import zipfile
 
             from defusedxml import ElementTree
 
-            self._styles = {}
+            self._formats = []
             with zipfile.ZipFile(self.path) as archive:
                 names = set(archive.namelist())
                 if "xl/styles.xml" not in names:
-                    return self._styles
+                    return self._formats
                 root = ElementTree.fromstring(self._read(archive, "xl/styles.xml"))
             codes = {fmt.get("numFmtId"): fmt.get("formatCode", "") for fmt in root.iter(f"{{{_MAIN}}}numFmt")}
             xfs = root.find(f"{{{_MAIN}}}cellXfs")
-            for index, xf in enumerate(xfs if xfs is not None else []):
-                code = codes.get(xf.get("numFmtId", "0"))
+            for xf in xfs if xfs is not None else []:
+                number = xf.get("numFmtId", "0")
+                self._formats.append((number, codes.get(number, "")))
+        return self._formats
+
+    def _text_styles(self) -> dict[int, str]:
+        if self._styles is None:
+            self._styles = {}
+            for index, (_number, code) in enumerate(self._style_formats()):
                 if code and shown_whole_number(1, code) not in (None, "1"):  # "0", "#" show what calamine gives
                     self._styles[index] = code
         return self._styles
@@ -480,6 +517,18 @@ class ShownNumbers:
                 if code is not None:
                     out[(row, col)] = code
         return out
+
+
+PERCENT_FORMAT_IDS = ("9", "10")  # the built-in number formats 0% and 0.00%
+
+
+def is_percent_format(number_format_id: str, code: str) -> bool:
+    """Whether a cell style's number format shows numbers as percentages: the built-in 0% and 0.00%, or a code
+    with % outside quotes and escapes in its first section (0.0%, 0.0##%;[Red]-0.0##%); not 0"%" (a literal)."""
+    if number_format_id in PERCENT_FORMAT_IDS:
+        return True
+    sections = _sections(code) if code else None
+    return bool(sections) and "%" in re.sub(r'"[^"]*"|[\\_*].', "", sections[0])
 
 
 def _column_index(letters: str) -> int:

@@ -21,6 +21,7 @@ from typing import Any
 from . import pay, payroll
 from .engine import blend, score_indicator
 from .errors import KpiError
+from .inputs import InputSpec
 from .numbers import plain, to_decimal
 from .rules import Deduction
 from .rules_sheet import rules_scheme, rules_text_from_rows
@@ -253,10 +254,18 @@ def _grade(total: Any, scheme: Any) -> pay.Grade:
 
 
 def _total(total: Any, maximum: Decimal = Decimal(100)) -> Decimal:
+    """A total, as the sheet's total formula computes it: 0.5 is a total some items can add up to, so a total
+    is not read as a typed score is (_score_value)."""
     value = to_decimal(total, what="总分")
     if not Decimal(0) <= value <= maximum:
         raise KpiError(f"总分应在 0~{maximum} 之间, 收到 {value}")
     return value
+
+
+def _score_value(raw: Any, name: str, maximum: Decimal = Decimal(100)) -> Decimal:
+    """A 0-100 score a person typed, read by the engine's rule (InputSpec.read): "95%" is 95, a bare 0.95 (what
+    a cell showing 95% hands over) is refused."""
+    return InputSpec(name, name, name, "score", Decimal(0), maximum).check(raw)
 
 
 @udf(
@@ -320,10 +329,7 @@ def KPI_ADVISOR_RATING(score1, score2, score3):
     assert rating is not None
     scores = []
     for name, raw in zip(rating.names, (score1, score2, score3)):
-        value = to_decimal(raw, what=f"{name}得分")
-        if not Decimal(0) <= value <= Decimal(100):
-            raise KpiError(f"{name}得分应在 0~100 之间, 收到 {value}")
-        scores.append(value)
+        scores.append(_score_value(raw, f"{name}得分"))
     return rating.rate(scores)
 
 
