@@ -53,6 +53,8 @@ def _in_range(spec: InputSpec, value: Decimal) -> bool:
         return False
     if spec.maximum is not None and value > spec.maximum:
         return False
+    if spec.out_of_100 and 0 < value < 1:  # refused as no score a person types (0.9 is 90% typed bare)
+        return False
     return not spec.whole or value == value.to_integral_value()
 
 
@@ -61,7 +63,8 @@ def _plain_number(spec: InputSpec) -> st.SearchStrategy[Decimal]:
     places = 0 if spec.whole else (4 if spec.unit in ("percent", "ratio") else 2)
     if spec.unit == "ratio":
         high = Decimal("1.5")
-    return st.decimals(min_value=spec.minimum or 0, max_value=high, places=places, allow_nan=False, allow_infinity=False)
+    values = st.decimals(min_value=spec.minimum or 0, max_value=high, places=places, allow_nan=False, allow_infinity=False)
+    return values.filter(lambda v: _in_range(spec, v))
 
 
 def typed(value: Decimal) -> float | int:

@@ -13,6 +13,7 @@ import shutil
 from pathlib import Path
 
 import openpyxl
+import pytest
 
 from libreoffice import recalc
 from strategies import CS_QUANT_DOCUMENT_EXAMPLE
@@ -441,3 +442,36 @@ def test_shift_formula_moves_references_into_its_own_sheet_only():
     assert shift_formula("=KPI_SCORE('规则'!$A$1:$A$80,\"safety\",H8,H9)", rows) == \
         "=KPI_SCORE('规则'!$A$1:$A$80,\"safety\",H9,H10)"
     assert shift_formula("=SUM(I6,I12)", rows) is None  # a row whose place is not known: nothing to compare
+
+
+def _older_generation(path: Path, out: Path, *, keep_version: bool) -> Path:
+    """The filled workbook as an earlier xl-kpi would have written it: the 客户满意度 score formula in another
+    (equivalent) form, and, unless ``keep_version``, no 'sheets' generation in the meta sheet."""
+    from xl_kpi.reader import read_filled_workbook
+
+    book = openpyxl.load_workbook(path)
+    for person in read_filled_workbook(path).people:
+        cell = book[person.sheet][person.scores["satisfaction"].ref]
+        cell.value = "=(" + cell.value[1:] + ")"
+    if not keep_version:
+        for row in book["_xlkpi"].iter_rows():
+            if row[0].value == "sheets":
+                row[0].value, row[1].value = "note", "before sheet generations"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    book.save(out)
+    return out
+
+
+@pytest.mark.parametrize("keep_version", [False, True], ids=["earlier-generation", "current-generation"])
+def test_a_sheet_of_an_earlier_generation_is_not_blamed_for_its_formulas(tmp_path, keep_version):
+    """Sheets generated before an upgrade carry the formulas of their day; as long as what they show is the
+    engine's figure they are not reported as 得分公式被修改 (a sheet of today's generation still is)."""
+    from libreoffice import recalc
+    from workbooks import filled_department
+
+    filled = filled_department(tmp_path / "gen", {"K1": DOC})
+    older = _older_generation(filled, tmp_path / "old" / filled.name, keep_version=keep_version)
+    (calculated,) = recalc([older], tmp_path / "lo")
+    issues = [i.message for i in consolidate([calculated]).issues]
+    edited = [m for m in issues if m == "客户满意度的得分公式被修改"]
+    assert edited == ([] if not keep_version else ["客户满意度的得分公式被修改"]), issues

@@ -24,7 +24,7 @@ from .describe import label
 from .hant import in_lang
 from .errors import ExistingOutputError, InputFileError, InputValueError, KpiError
 from .inputs import InputSpec
-from .layout import COVER_SHEET, LISTS_SHEET, META_SHEET, RULES_SHEET, Layout, layout_for, input_key
+from .layout import COVER_SHEET, LISTS_SHEET, META_SHEET, RULES_SHEET, SHEET_VERSION, Layout, input_key, layout_for
 from .months import need_period
 from .numbers import Typed, fmt, plain
 from .rules_sheet import fingerprint, write_rules_sheet
@@ -542,6 +542,7 @@ def build_workbook(
         ("period", period),
         ("lang", lang),
         ("formulas", mode),
+        ("sheets", SHEET_VERSION),
     ]
     rows += [(f"sheet:{name}", person.id) for person, name in sheets]
     # 部门 per person, for peer review (who reviews whom); templates (no 工号) carry none

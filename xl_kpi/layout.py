@@ -141,6 +141,12 @@ def what_text(spec, ind: Indicator, lang: str) -> str:
     return f"{name}\n{UNIT_HINTS[spec.unit]}"
 
 
+# The generation of the formulas written into sheets: raised whenever they change (2: score cells read a typed
+# percentage as the engine does).  A returned sheet of an earlier generation is not blamed for formulas that
+# differ from today's as long as what they show agrees with the engine (consolidate._check_formulas).
+SHEET_VERSION = "2"
+
+
 def input_key(ind_id: str, input_id: str, assessor: str = "") -> str:
     return f"input|{ind_id}|{input_id}|{assessor}"
 
