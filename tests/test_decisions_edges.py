@@ -296,3 +296,66 @@ def test_commission_above_is_strictly_above_and_at_least_includes_the_edge():
     assert c.rate(D("100000"), plan) == D("0.01")  # at X: at least X
     assert c.rate(D("99999.99"), plan) == D("0.005")
     assert c.amount(D("123456.78"), plan) == D("1234.57")
+
+
+# --------------------------------------------------------------------------- more edges found on the second run
+
+
+def test_longest_run_is_found_after_a_one_month_gap():
+    assert longest({1, 3, 4, 5}, set(range(13))) == [3, 4, 5]
+
+
+def test_pay_threshold_without_a_score_and_on_thirty_points():
+    got = decide("advisor-4s", None, [row("P", MONTHS[0], "90"), row("N", MONTHS[0], None)])
+    assert got["N"]["绩效资格"] == ("", "没有年度得分")
+    scheme = dataclasses.replace(builtin_scheme("advisor-4s"), total=D(30))
+    scheme = dataclasses.replace(scheme, decisions=parse_decisions({"pay_threshold": True}, facts_of(scheme)))
+    people = {p.pid: p.decisions for p in roll_up(rows_of({"Q": ["23.99"] * 12}), scheme=scheme).people}
+    # 23.99 / 30 = 79.9666…%: said to two places as every shown percentage
+    assert people["Q"]["绩效资格"] == ("不参与绩效考核", "年度得分 23.99 / 30 = 79.97% < 80%")
+
+
+def test_resign_last_in_a_blank_department_says_部门():
+    rows = [row("A", MONTHS[0], "90", dept="", sales="100"), row("C", MONTHS[0], "60", dept="二部", sales="10")]
+    got = decide("cs-table", None, rows)
+    assert got["A"]["末位请辞"] == ("", "2026-01 部门只有 1 人有总分, 无从比较, 未判断")
+
+
+@pytest.mark.parametrize("raw, what", [
+    ({"raise": {"months": 1}}, ("raise", "months", 1)),  # a count: 1 is the least
+    ({"raise": {"at_least": 0}}, ("raise", "at_least", D(0))),  # a number: 0 is allowed
+    ({"promotion": {"top_percent": "100%"}}, ("promotion", "top_percent", D(1))),  # a share: 100% is allowed
+    ({"promotion": {"top_percent": "0.01%"}}, ("promotion", "top_percent", D("0.0001"))),
+])
+def test_decision_parameters_at_their_bounds_are_accepted(raw, what):
+    kind_id, name, value = what
+    assert parse_decisions(raw).rules[0].p[name] == value
+
+
+@pytest.mark.parametrize("raw, message", [
+    ({"raise": {"months": 0}}, "decisions.raise.months 应为正整数, 收到 0"),
+    ({"raise": {"months": "2.5"}}, "decisions.raise.months 应为正整数, 收到 '2.5'"),
+    ({"raise": {"at_least": "-0.01"}}, "decisions.raise.at_least 不能为负数, 收到 '-0.01'"),
+    ({"raise": {"annual_strict": "yes"}}, "decisions.raise.annual_strict 应为 true 或 false, 收到 'yes'"),
+    ({"raise": {"at_least": "八十五"}}, "decisions.raise.at_least 应为数字, 收到 '八十五'"),
+    ({"promotion": {"top_percent": 0}}, "decisions.promotion.top_percent 应在 0% 与 100% 之间 (如 10%), 收到 0"),
+    ({"promotion": {"top_percent": "100.01%"}}, "decisions.promotion.top_percent 应在 0% 与 100% 之间 (如 10%), 收到 '100.01%'"),
+    ({"month_weights": {0: 1}}, "decisions.month_weights: 月份应为 1-12, 收到 0"),
+    ({"month_weights": {13: 1}}, "decisions.month_weights: 月份应为 1-12, 收到 13"),
+    ({"month_weights": {"十二": 1}}, "decisions.month_weights: 月份应为 1-12, 收到 '十二'"),
+    ({"month_weights": {12: "-1"}}, "decisions.month_weights.12 不能为负数, 收到 '-1'"),
+    ({"month_weights": {12: "两"}}, "decisions.month_weights.12 应为数字, 收到 '两'"),
+    ({"month_weights": [12, 2]}, "decisions.month_weights 应为映射 (月份 1-12: 权重), 收到 [12, 2]"),
+])
+def test_decision_parameters_out_of_bounds_are_refused(raw, message):
+    with pytest.raises(ValueError) as info:
+        parse_decisions(raw)
+    assert str(info.value) == message
+
+
+def test_month_weights_at_their_bounds():
+    assert parse_decisions({"month_weights": {1: 0, "12": "2"}}).month_weights == {1: D(0), 12: D(2)}
+
+
+def test_a_kind_set_to_false_leaves_only_itself_out():
+    assert parse_decisions({"raise": False, "pay_cut": True, "month_weights": {12: 2}, "promotion": None}).columns == ["降薪", "晋升竞聘"]
