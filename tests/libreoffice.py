@@ -66,3 +66,23 @@ def recalc(files: list[Path], out_dir: Path, infilter: str | None = None) -> lis
         return outs
     finally:
         shutil.rmtree(profile, ignore_errors=True)
+
+
+def pdf_pages(files: list[Path], out_dir: Path) -> dict[str, int]:
+    """Print each workbook to PDF through LibreOffice, as a person would; the number of pages of each (by name)."""
+    import re
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    profile = Path(tempfile.mkdtemp(prefix="lo-profile-"))
+    try:
+        cmd = [soffice(), "--headless", "--norestore", "--nolockcheck", f"-env:UserInstallation={profile.as_uri()}",
+               "--convert-to", "pdf", "--outdir", str(out_dir), *map(str, files)]
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+        pages = {}
+        for f in files:
+            pdf = out_dir / f.with_suffix(".pdf").name
+            assert pdf.exists(), f"LibreOffice did not print {f.name}: {done.stdout} {done.stderr}"
+            pages[f.name] = len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf.read_bytes()))
+        return pages
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)

@@ -534,6 +534,7 @@ def build_workbook(
         sheets.append((person, name))
     _write_cover(cover, scheme, sheets, period, lang, department)
     write_rules_sheet(book, yaml_text, protect=True)
+    book[RULES_SHEET].sheet_state = "hidden"  # the scheme itself, read back by consolidate: never printed with the sheets
     meta = book.create_sheet(META_SHEET)
     rows = [
         ("generator", f"xl-kpi {__version__}"),

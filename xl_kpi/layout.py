@@ -82,13 +82,17 @@ def C(header: str, width: float, hant: str | None = None) -> Column:
     return Column(header, hant or header, width)
 
 
+AMOUNT_WIDTH = 14  # the pay inputs (计划销售额 …) sit in the first input column: 1,234,567.89 needs 12 characters
+
+
 def layout_for(scheme: Scheme) -> Layout:
     score = C("得分", 9)
+    amounts = scheme.bonus or scheme.commission is not None
     if scheme.assessors:
         return Layout(
             info=[C("项目", 10, "項目"), C("指标", 12, "指標"), C("考核的内容", 52, "考核的內容"), C("参考分数", 9, "參考分數")],
             what=None,
-            inputs=[C(a.name, 9, a.name_hant) for a in scheme.assessors],
+            inputs=[C(a.name, AMOUNT_WIDTH if amounts and i == 0 else 9, a.name_hant) for i, a in enumerate(scheme.assessors)],
             score=score,
             per_level_rows=True,
             helper_columns=len(scheme.assessors),
@@ -99,7 +103,8 @@ def layout_for(scheme: Scheme) -> Layout:
     else:
         info = [C("考核维度", 10, "考核維度"), C("指标", 14, "指標"), C("定义", 24, "定義"), C("计算公式", 20, "計算公式"),
                 C("考核标准", 40, "考核標準"), C("满分", 6, "滿分")]
-    return Layout(info=info, what=C("填写内容", 16, "填寫內容"), inputs=[C("实际值", 11, "實際值")], score=score)
+    return Layout(info=info, what=C("填写内容", 16, "填寫內容"), inputs=[C("实际值", AMOUNT_WIDTH if amounts else 11, "實際值")],
+                  score=score)
 
 
 def info_values(scheme: Scheme, ind: Indicator, lang: str) -> list[str]:

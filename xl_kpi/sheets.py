@@ -213,9 +213,13 @@ def write_person_sheet(
         ws.column_dimensions[get_column_letter(col)].hidden = True
 
     row = FIRST_ROW
+    starts: list[int] = []  # where each indicator begins: where a page may break
+    groups: set[int] = set()
     for group in scheme.groups:
         top = row
+        groups.add(top)
         for ind in group.indicators:
+            starts.append(row)
             row = _indicator_block(ws, scheme, layout, ind, row, lang, udf, prefill, dv, cells)
         _merge(ws, top, row - 1, 1)  # the group's name spans its indicators
     fit_row_heights(ws, layout.widths(), FIRST_ROW, row - 1)
@@ -229,6 +233,7 @@ def write_person_sheet(
         ws.protection.password = password
     print_a4_landscape(ws, f"{HEADER_ROW}:{HEADER_ROW}")
     ws.print_area = f"A1:{last_letter}{ws.max_row}"
+    plan_pages(ws, last, starts, groups)
     ws.freeze_panes = ws.cell(row=FIRST_ROW, column=1)
     if lang == HANT:
         sheet_in_lang(ws, lang, keep=[value_ref for _, value_ref, _ in IDENTITY_CELLS], keep_columns=[KEY_COLUMN],
@@ -467,3 +472,56 @@ def fit_row_heights(ws: Worksheet, widths: list[float], first: int, last: int, l
                 need[r + extra] = max(need.get(r + extra, line), per_row)
     for r, height in need.items():
         ws.row_dimensions[r].height = round(height + 3, 1)
+
+
+# --------------------------------------------------------------------------- pages
+
+A4_LANDSCAPE = (842.0, 595.0)  # points
+MARGINS = (0.4, 0.5, 0.25)  # inches: left/right, top/bottom, header/footer
+ONE_PAGE = 0.62  # the smallest scale at which a whole sheet on one page still reads (about 7 pt text)
+
+
+def _column_points(width: float | None) -> float:
+    """A column's width in points, as Excel draws a width of ``width`` characters (Calibri 11: 7 px each + 5)."""
+    return int((width if width is not None else 8.43) * 7 + 5) * 0.75
+
+
+def plan_pages(ws: Worksheet, last_col: int, starts: list[int], groups: set[int]) -> tuple[int, int | None]:
+    """Print the sheet on one A4 page when it reads at that scale, else on two, broken before the indicator
+    (a group's first preferred) that leaves the two pages most even, so that the total, grade, pay and
+    signatures end the second page with the last scores, never alone.  Returns (scale in %, break row)."""
+    from openpyxl.worksheet.pagebreak import Break
+
+    ws.page_margins.left = ws.page_margins.right = MARGINS[0]
+    ws.page_margins.top = ws.page_margins.bottom = MARGINS[1]
+    ws.page_margins.header = ws.page_margins.footer = MARGINS[2]
+    page_w = A4_LANDSCAPE[0] - 2 * 72 * MARGINS[0]
+    page_h = A4_LANDSCAPE[1] - 2 * 72 * MARGINS[1]
+    width = sum(_column_points(ws.column_dimensions[get_column_letter(c)].width) for c in range(1, last_col + 1)
+                if not ws.column_dimensions[get_column_letter(c)].hidden)
+    last = ws.max_row
+    heights = {r: float(ws.row_dimensions[r].height or 15) for r in range(1, last + 1)}
+    whole = sum(heights.values())
+    one = min(1.0, page_w / width, page_h / whole)
+    if one >= ONE_PAGE or not starts[1:]:
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 1
+        return int(one * 100), None
+    title = heights[HEADER_ROW]  # repeated at the top of the second page
+    best: tuple[float, int] | None = None
+    for b in starts[1:]:
+        first = sum(heights[r] for r in range(1, b))
+        second = title + sum(heights[r] for r in range(b, last + 1))
+        scale = min(1.0, page_w / width, page_h / max(first, second))
+        rank = scale - (0.0 if b in groups else 0.03)
+        if best is None or rank > best[0]:
+            best = (rank, b)
+    assert best is not None
+    b = best[1]
+    first = sum(heights[r] for r in range(1, b))
+    second = title + sum(heights[r] for r in range(b, last + 1))
+    scale = min(1.0, page_w / width, page_h / max(first, second)) * 0.97  # room for the program's own metrics
+    ws.sheet_properties.pageSetUpPr.fitToPage = False
+    ws.page_setup.scale = max(10, int(scale * 100))
+    ws.row_breaks.append(Break(id=b - 1))
+    return ws.page_setup.scale, b

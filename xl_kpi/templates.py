@@ -24,7 +24,10 @@ def build_templates(out_dir: str | Path) -> list[Path]:
         scheme = builtin_scheme(sid)
         book = build_workbook(scheme, builtin_text(sid), [EXAMPLE], "YYYY-MM", layout_for(scheme), lang="zh-Hans",
                               mode="native", prefill={}, password=None, department=None)
-        book["规则"].protection.sheet = False  # HR edits the rules here
+        rules = book["规则"]
+        rules.protection.sheet = False  # HR edits the rules here: shown first, and printed as one note only
+        rules.sheet_state = "visible"
+        rules.print_area = "A1"
         target = out / f"{sid}.xlsx"
         with atomic_path(target) as tmp:
             book.save(tmp)
