@@ -152,7 +152,7 @@ def test_cs_table_layout_and_long_lists(tmp_path, people):
     sv = SheetValidations(wb.active, ValidationBook(wb))
     sv.add("E6", ind.inputs[0], ind)
     (dv,) = wb.active.data_validations.dataValidation
-    assert dv.formula1.startswith("='_lists'!$A$1:$A$")
+    assert dv.formula1.startswith("'_lists'!$A$1:$A$")  # as Excel writes a list source: no '='
     assert wb["_lists"].sheet_state == "hidden" and wb["_lists"]["A1"].value == 150
 
 
@@ -449,3 +449,30 @@ def test_a_roster_row_without_a_name_is_told(tmp_path):
     result = run("generate", "--scheme", "cs-quant", "--roster", roster, "--period", "2026-10", "--out", tmp_path / "o")
     assert "roster.csv 第3行 B列: 工号 K2 的姓名为空, 考核表上姓名一栏空着" in result.output, result.output
     assert openpyxl.load_workbook(tmp_path / "o" / "2026-10-一部.xlsx").sheetnames[1:3] == ["K1-王芳", "K2"]
+
+
+def test_names_and_messages_excel_accepts(tmp_path):
+    """Checked without Excel, these made Excel repair the file: a sheet name over 31 UTF-16 units (an emoji counts
+    two) or ending with an apostrophe, a validation message over 255 characters, a list source written with '='."""
+    from xl_kpi.generate import safe_sheet_name
+    from xl_kpi.sheets import PROMPT_LIMIT, capped
+
+    name = safe_sheet_name("K1-" + "😀" * 20, set())
+    assert len(name.encode("utf-16-le")) // 2 <= 31 and name.startswith("K1-😀")
+    assert not safe_sheet_name("K3-" + "a" * 27 + "'b", set()).endswith("'")
+    long = "可选分值: " + "、".join(str(i) for i in range(200))
+    assert len(capped(long).encode("utf-16-le")) // 2 <= PROMPT_LIMIT and capped(long).endswith("…")
+    assert capped("请输入 0~100 的分数") == "请输入 0~100 的分数"
+    # every validation of every generated scheme: messages within the limit, list sources without '='
+    from xl_kpi.scheme import builtin_ids, get_scheme_with_text
+
+    roster = tmp_path / "r.csv"
+    roster.write_text("工号,姓名,部门,岗位,直属主管\nK1,张三,一部,客服,李四\n", encoding="utf-8")
+    for sid in builtin_ids():
+        scheme, text = get_scheme_with_text(sid)
+        (path,) = generate(scheme, text, roster, "2026-10", tmp_path / sid).files
+        for ws in openpyxl.load_workbook(path).worksheets:
+            for dv in ws.data_validations.dataValidation:
+                for message in (dv.prompt, dv.error):
+                    assert message is None or len(message.encode("utf-16-le")) // 2 <= PROMPT_LIMIT, (sid, message)
+                assert not (dv.type == "list" and str(dv.formula1).startswith("=")), (sid, dv.formula1)

@@ -59,16 +59,33 @@ class GenerateResult:
 # --------------------------------------------------------------------------- names
 
 
+def _units(text: str) -> int:
+    """Length as Excel counts it: UTF-16 code units (an emoji counts two)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _cut(text: str, units: int) -> str:
+    """The longest start of ``text`` within ``units`` UTF-16 units, never ending in an apostrophe (Excel refuses
+    a sheet name that begins or ends with one)."""
+    out = ""
+    for ch in text:
+        if _units(out + ch) > units:
+            break
+        out += ch
+    return out.rstrip("'").rstrip() or "未命名"
+
+
 def safe_sheet_name(text: str, taken: set[str]) -> str:
-    """At most 31 characters, none of []:*?/\\, not blank or reserved, distinct from `taken` (case-insensitive)."""
-    name = re.sub(r"[\[\]:*?/\\\x00-\x1f]", "_", str(text)).strip().strip("'")
+    """At most 31 UTF-16 units (as Excel counts), none of []:*?/\\, not beginning or ending with an apostrophe,
+    not blank or reserved, distinct from `taken` (case-insensitive)."""
+    name = re.sub(r"[\[\]:*?/\\\x00-\x1f]", "_", str(text)).strip().strip("'").strip()
     name = name or "未命名"
-    base = name[:31]
+    base = _cut(name, 31)
     candidate, n = base, 1
     while normalize(candidate) in taken or normalize(candidate) in RESERVED_SHEETS:
         n += 1
         suffix = f"~{n}"
-        candidate = base[: 31 - len(suffix)] + suffix
+        candidate = _cut(base, 31 - len(suffix)) + suffix
     taken.add(normalize(candidate))
     return candidate
 

@@ -93,9 +93,10 @@ class SheetValidations:
             inline = '"' + ",".join(allowed) + '"'
 
             def make_list() -> DataValidation:
-                formula = inline if len(inline) <= INLINE_LIST_LIMIT else "=" + self.book.list_ref(allowed)
-                return DataValidation(type="list", formula1=formula, error=f"请从下拉列表中选择: {ind.rule.allowed_text()}",
-                                      prompt=f"可选分值: {ind.rule.allowed_text()}")
+                # a long list lives on the hidden _lists sheet; Excel writes a list's source without "="
+                formula = inline if len(inline) <= INLINE_LIST_LIMIT else self.book.list_ref(allowed)
+                return DataValidation(type="list", formula1=formula, error=capped(f"请从下拉列表中选择: {ind.rule.allowed_text()}"),
+                                      prompt=capped(f"可选分值: {ind.rule.allowed_text()}"))
 
             return ("list", tuple(allowed)), make_list
         kind = "whole" if spec.whole else "decimal"
@@ -106,19 +107,31 @@ class SheetValidations:
 
             def make_min() -> DataValidation:
                 return DataValidation(type=kind, operator="greaterThanOrEqual", formula1=fmt(low),
-                                      error=fx.range_text(spec), prompt=prompt)
+                                      error=capped(fx.range_text(spec)), prompt=capped(prompt))
 
             return key, make_min
         key = (kind, low, spec.maximum, prompt)
 
         def make_range() -> DataValidation:
             return DataValidation(type=kind, operator="between", formula1=fmt(low), formula2=fmt(spec.maximum),
-                                  error=fx.range_text(spec), prompt=prompt)
+                                  error=capped(fx.range_text(spec)), prompt=capped(prompt))
 
         return key, make_range
 
 
-PROMPT_LIMIT = 255  # Excel refuses a longer input message (and drops the whole validation)
+PROMPT_LIMIT = 255  # Excel refuses a longer input message or error text (and drops the whole validation)
+
+
+def capped(text: str, limit: int = PROMPT_LIMIT) -> str:
+    """A validation's message within Excel's limit, in UTF-16 units as Excel counts (an ellipsis where cut)."""
+    if len(text.encode("utf-16-le")) // 2 <= limit:
+        return text
+    out = ""
+    for ch in text:
+        if (len((out + ch).encode("utf-16-le")) // 2) > limit - 1:
+            break
+        out += ch
+    return out + "…"
 
 
 def input_prompt(spec: InputSpec) -> str:
