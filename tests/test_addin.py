@@ -278,3 +278,21 @@ def test_the_vba_text_function_decodes_in_a_basic_interpreter(tmp_path):
                          capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr
     assert json.loads(run.stdout.strip().splitlines()[-1]) == text
+
+
+def test_the_udf_module_declares_the_app_constant_as_xlwings_import_does():
+    """xlwings' Import Functions writes #Const App = "Microsoft Excel"; without it the wrappers' #If App branches
+    are not compiled and a Python error shows as #VALUE! instead of its message."""
+    from oletools.olevba import VBA_Parser
+
+    from xl_kpi.addin import SHIPPED
+
+    parser = VBA_Parser(str(SHIPPED / "xl_kpi.xlam"))
+    try:
+        code = {name: text for _, _, name, text in parser.extract_macros()}
+    finally:
+        parser.close()
+    functions = next(text for name, text in code.items() if "KpiFunctions" in name)
+    assert '#Const App = "Microsoft Excel"' in functions and '#If App = "Microsoft Excel" Then' in functions
+    ribbon = (Path(__file__).resolve().parents[1] / "macros" / "customUI14.xml").read_text(encoding="utf-8")
+    assert "CalendarMonthDetailsSplit" not in ribbon  # an Outlook icon, not one of Excel's

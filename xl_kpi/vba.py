@@ -162,6 +162,9 @@ def functions_module(workbook_name: str = ADDIN_NAME) -> Module:
         category = module.CATEGORY
     lines = [
         "Option Explicit",
+        # as xlwings' Import Functions writes it: the wrappers' #If App = "Microsoft Excel" branches (which show a
+        # Python error as its message instead of #VALUE!) are compiled only with it
+        '#Const App = "Microsoft Excel" \'Adjust when using outside of Excel',
         "' Written by `xl-kpi addin build`: the wrappers by xlwings' generate_vba_wrapper over",
         "' xl_kpi.udfs, the registration from its catalogue.  Do not edit: rebuild instead.",
         "",
