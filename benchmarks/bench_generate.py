@@ -38,7 +38,8 @@ from xl_kpi.sheets import ValidationBook, write_person_sheet  # noqa: E402
 TARGET_SECONDS_PER_1000 = 30.0
 
 
-def baseline_openpyxl_per_person(scheme, roster: Path, out_dir: Path, *, lang: str = "zh-Hans", mode: str = "native") -> int:
+def baseline_openpyxl_per_person(scheme, roster: Path, out_dir: Path, *, lang: str = "zh-Hans", mode: str = "native",
+                                  rules: str = "") -> int:
     """The straightforward approach: one openpyxl workbook (one sheet) per person, saved directly."""
     people, _problems = read_roster(roster)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -48,8 +49,8 @@ def baseline_openpyxl_per_person(scheme, roster: Path, out_dir: Path, *, lang: s
         book = Workbook()
         ws = book.active
         ws.title = f"{person.id}-{person.fields['姓名']}"[:31]
-        write_person_sheet(ws, scheme, layout, person.fields, period=PERIOD, lang=lang, mode=mode, prefill={},
-                           validations=ValidationBook(book), password=None, title=title)
+        write_person_sheet(ws, scheme, layout, person.fields, period=PERIOD, lang=lang, mode=mode, rules=rules,
+                           prefill={}, validations=ValidationBook(book), password=None, title=title)
         book.save(out_dir / f"{PERIOD}-{person.fields['部门']}-{person.id}.xlsx")
     return len(people)
 
@@ -86,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
             "ours": ("ours: generate (split=department)",
                      lambda d: generate(scheme, yaml_text, roster, PERIOD, d)),
             "base": ("baseline: openpyxl per person",
-                     lambda d: baseline_openpyxl_per_person(scheme, roster, d)),
+                     lambda d: baseline_openpyxl_per_person(scheme, roster, d, rules=yaml_text)),
         }
         if args.extra:
             variants["split"] = ("(info) ours: generate (split=person)",
