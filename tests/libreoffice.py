@@ -86,3 +86,11 @@ def pdf_pages(files: list[Path], out_dir: Path) -> dict[str, int]:
         return pages
     finally:
         shutil.rmtree(profile, ignore_errors=True)
+
+
+def pdf_text(pdf: Path) -> str:
+    """The text of a PDF as a reader sees it (poppler's pdftotext): what the pages show, ### included."""
+    tool = shutil.which("pdftotext")
+    if tool is None:
+        _missing("pdftotext is not installed: .ci/run installs poppler-utils", "pdftotext (poppler-utils) is not installed")
+    return subprocess.run([tool, "-layout", str(pdf), "-"], capture_output=True, text=True, timeout=120).stdout
