@@ -49,3 +49,21 @@ def test_old_xls_files_are_reported_not_skipped(tmp_path):
     result = consolidate([folder])
     assert result.files_failed == 1
     assert result.issues[0].file == "旧表.xls" and "旧版 .xls" in result.issues[0].message
+
+
+def test_a_notice_is_said_but_is_no_problem(tmp_path):
+    """A plausibility notice (客户投诉率 0.3 typed where 0.3% was meant is read as 30%) is a 提示: said on the
+    terminal and in 问题, with the value scored as typed; the run exits 0 (it exited 1 as for a problem)."""
+    from click.testing import CliRunner
+
+    from strategies import CS_QUANT_DOCUMENT_EXAMPLE as DOC
+    from workbooks import filled_department
+    from xl_kpi.cli import main
+
+    key = next(k for k in DOC if isinstance(k, tuple) and k[0] == "complaint_rate")
+    filled = filled_department(tmp_path / "gen", {"K1": {**DOC, key: 0.3}})
+    result = CliRunner().invoke(main, ["consolidate", str(filled.parent), "-o", str(tmp_path / "汇总.xlsx")])
+    assert result.exit_code == 0, result.output
+    lines = [x for x in result.output.splitlines() if x.startswith(("提示 ", "问题 "))]
+    assert len(lines) == 1 and lines[0].startswith("提示 ") and "客户投诉率" in lines[0], result.output
+    assert "0 个问题, 1 条提示" in result.output

@@ -94,3 +94,78 @@ def import_data(options: ImportData, progress: Progress = _quiet) -> ImportedDat
     backup = keep_output(output)  # the data file replaced is kept as ….备份.xlsx
     write_metrics(result, output)
     return ImportedData(result, output, backup)
+
+
+# --------------------------------------------------------------------------- 一键汇总 / xl-kpi consolidate
+
+
+@dataclass(frozen=True)
+class ConsolidateMonth:
+    """Returned sheets -> the month's summary (公司总览, a sheet per department, 问题)."""
+
+    inputs: tuple[Path, ...]  # folders (read recursively) or files
+    output: Path  # the summary (.xlsx)
+    scheme: Any = None  # a Scheme to score by (None: each file's own 规则 sheet)
+    period: str | None = None  # only this YYYY-MM (None: the period most files were generated for)
+
+
+@dataclass
+class Consolidated:
+    result: Any  # consolidate.Consolidation
+    output: Path
+    backup: Path | None  # the summary replaced, kept as ….备份.xlsx
+    notes: list[str]  # said to the user, not problems (a file name naming another month)
+
+
+def consolidate_month(options: ConsolidateMonth, progress: Callable[..., None] | None = None) -> Consolidated:
+    from .consolidate import consolidate
+    from .months import is_period, month_from_name
+    from .report import check_output
+    from .summary import write_summary
+
+    output = Path(options.output)
+    if output.suffix.lower() != ".xlsx":
+        raise KpiError(f"汇总文件应为 .xlsx, 收到 {output}")
+    if options.period is not None and not is_period(options.period):
+        raise KpiError(f"考核期间应写成 YYYY-MM (如 2026-10), 收到「{options.period}」")
+    check_output(output)  # now, rather than after reading every file
+    result = consolidate(list(options.inputs), scheme=options.scheme, progress=progress, exclude=[output],
+                         period=options.period)
+    backup = write_summary(result, output)  # checks again: Excel may have opened the summary meanwhile
+    notes = []
+    named = month_from_name(output)
+    if named and result.period and named != result.period:
+        notes.append(f"文件名 {output.name} 中的月份是 {named}, 汇总的却是 {result.period} 的考核表; 汇总表的「期间」列"
+                     f"写的是 {result.period} (年度汇总按它计), 建议改文件名")
+    return Consolidated(result, output, backup, notes)
+
+
+# --------------------------------------------------------------------------- 年度汇总 / xl-kpi annual
+
+
+@dataclass(frozen=True)
+class AnnualRollUp:
+    """Monthly summaries (or tables of 工号/期间/总分, and of 实际销售额) -> the year's (or quarters') workbook."""
+
+    inputs: tuple[Path, ...]
+    output: Path
+    by: str = "year"  # year / quarter
+    missing: str = "skip"  # a month without a total: skip / zero / fail
+    scheme: Any = None  # whose document's decisions (None: known from the summaries' indicator columns)
+
+
+@dataclass
+class RolledUp:
+    result: Any  # months.Annual
+    output: Path
+    backup: Path | None
+
+
+def annual_roll_up(options: AnnualRollUp) -> RolledUp:
+    from .periods import run_annual
+    from .report import check_output
+
+    backup = check_output(options.output)  # now, rather than after reading every summary; run_annual keeps it
+    result = run_annual(list(options.inputs), options.output, by=options.by, missing=options.missing,
+                        scheme=options.scheme)
+    return RolledUp(result, Path(options.output), backup)

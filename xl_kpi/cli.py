@@ -378,39 +378,30 @@ def generate_cmd(scheme_ref, roster, period, out_dir, data, split, mode, lang, p
 @click.option("--period", default=None, help="只汇总这一期 (YYYY-MM) 的考核表 (默认: 多数文件所属的期间); 其他期间的文件列为问题.")
 def consolidate_cmd(inputs, output, scheme_ref, period) -> None:
     """汇总交回的考核表 (递归读取文件夹), 生成部门汇总和问题清单."""
-    from .consolidate import consolidate
-    from .months import is_period, month_from_name
-    from .report import check_output
+    from .actions import ConsolidateMonth, consolidate_month
     from .scheme import get_scheme
-    from .summary import write_summary
 
-    if not output.lower().endswith(".xlsx"):
-        raise KpiUsageError(f"汇总文件应为 .xlsx, 收到 {output}")
-    if period is not None and not is_period(period):
-        raise KpiUsageError(f"考核期间应写成 YYYY-MM (如 2026-10), 收到「{period}」")
-    scheme = get_scheme(scheme_ref) if scheme_ref else None
-    out = Path(output)
-    check_output(out)  # now, rather than after reading every file
+    options = ConsolidateMonth(tuple(Path(i) for i in inputs), Path(output),
+                               scheme=get_scheme(scheme_ref) if scheme_ref else None, period=period)
     bar, update = _progress("汇总")
     with bar:  # (backups of the summary are skipped by name: consolidate.find_workbooks)
-        result = consolidate(inputs, scheme=scheme, progress=update, exclude=[out], period=period)
-    backup = write_summary(result, output)  # checks again: Excel may have opened the summary meanwhile
-    named = month_from_name(output)
-    if named and result.period and named != result.period:
-        click.echo(f"注意: 文件名 {Path(output).name} 中的月份是 {named}, 汇总的却是 {result.period} 的考核表; "
-                   f"汇总表的「期间」列写的是 {result.period} (年度汇总按它计), 建议改文件名", err=True)
-    for issue in result.issues:
-        where = " ".join(x for x in (issue.file, f"工作表「{issue.sheet}」" if issue.sheet else "", issue.cell) if x)
-        click.echo(f"问题 {where}: {issue.message}", err=True)
+        done = consolidate_month(options, progress=update)
+    result, backup = done.result, done.backup
+    for note in done.notes:
+        click.echo(f"注意: {note}", err=True)
+    for finding in result.issues:
+        click.echo(finding.line(), err=True)
+    problems = [f for f in result.issues if f.is_problem]
+    said = len(result.issues) - len(problems)
     scored = sum(1 for p in result.people if p.score.total is not None)
     click.echo(
         f"读取 {result.files_read} 个文件" + (f", 另有 {result.files_failed} 个无法读取" if result.files_failed else "")
         + f", {len(result.people)} 人, "
-        f"{scored} 人得出总分, {len(result.issues)} 个问题; 汇总已写入 {output}"
+        f"{scored} 人得出总分, {len(problems)} 个问题" + (f", {said} 条提示" if said else "") + f"; 汇总已写入 {output}"
         + (f" (原汇总已备份为 {backup.name})" if backup else ""),
         err=True,
     )
-    sys.exit(1 if result.issues else 0)
+    sys.exit(1 if problems else 0)
 
 
 @main.command("metrics")
@@ -463,13 +454,12 @@ def metrics_cmd(tickets, period, output, mapping, roster, median, hours, workday
               help="方案 id 或方案文件: 人事决定只按该方案 decisions 中列出的规则 (默认按月度汇总的指标列认出内置方案).")
 def annual_cmd(inputs, output, by, missing, scheme_ref) -> None:
     """由月度汇总 (consolidate 的结果) 或 工号/姓名/部门/期间/总分 表计算年度 (季度) 得分与调薪、降薪、晋升、奖励、请辞等决定."""
-    from .periods import run_annual
-    from .report import check_output
+    from .actions import AnnualRollUp, annual_roll_up
     from .scheme import get_scheme
 
-    scheme = get_scheme(scheme_ref) if scheme_ref else None
-    backup = check_output(output)  # now, rather than after reading every summary; run_annual keeps it there
-    result = run_annual(list(inputs), output, by=by, missing=missing, scheme=scheme)
+    done = annual_roll_up(AnnualRollUp(tuple(Path(i) for i in inputs), Path(output), by=by, missing=missing,
+                                       scheme=get_scheme(scheme_ref) if scheme_ref else None))
+    result, backup = done.result, done.backup
     for issue in result.issues:
         click.echo(f"问题 {' '.join(x for x in (issue.file, issue.where, issue.person) if x)}: {issue.message}", err=True)
     for note in result.notes:  # also in the 问题 sheet; not problems of the input (exit status unchanged)

@@ -23,6 +23,8 @@ from typing import Any
 from . import peer as peermod
 from .engine import ItemScore, PersonScore, Problem, score_person
 from .errors import InputFileError, InputValueError, KpiError
+from .findings import NOTICE as NOTICE_SEVERITY
+from .findings import PROBLEM, Finding
 from .layout import SHEET_VERSION, layout_for
 from .numbers import Typed, fmt, plain, to_decimal
 from .opener import open_book
@@ -35,13 +37,7 @@ from .tables import TEMP_PREFIX, is_backup
 TOLERANCE = Decimal("0.005")  # half a cent / half of 0.01 point: beyond display rounding
 
 
-@dataclass(frozen=True)
-class Issue:
-    file: str
-    sheet: str
-    cell: str
-    message: str
-    person: str = ""
+Issue = Finding  # consolidate's findings: file, sheet, cell, message, person (xl_kpi.findings)
 
 
 @dataclass
@@ -324,7 +320,8 @@ def evaluate_person(book: FilledWorkbook, person: PersonSheet, *, file: str | No
         if message.startswith(ind.name):
             message = message[len(ind.name):].lstrip(": ")
         cell = person.inputs.get(key)
-        issue(cell.ref if cell else "", f"{word}{ind.name}{who} {message}")
+        issues.append(Finding(file, person.sheet, cell.ref if cell else "", f"{word}{ind.name}{who} {message}", pid,
+                              severity=NOTICE_SEVERITY if word else PROBLEM))
 
     def tell_texts(ind_id: str, assessor_id: str) -> None:
         for key in texts:

@@ -336,31 +336,30 @@ def _import_data(book: HrBook, settings: Settings) -> tuple[str, list[Issue], li
 
 
 def _consolidate(book: HrBook, settings: Settings) -> tuple[str, list[Issue], list[Issue]]:
-    from .consolidate import consolidate
-    from .report import check_output
-    from .summary import person_row, summary_headers, write_summary
+    """一键汇总: the action of `xl-kpi consolidate`, on the 回收文件夹 for the 考核期间."""
+    from .actions import ConsolidateMonth, consolidate_month
+    from .summary import person_row, summary_headers
 
     folder = settings.path("returned_dir")
     if not folder.is_dir():
         raise KpiError(f"{settings.where('returned_dir')}: 回收文件夹 {folder} 不存在; 请把交回的考核表放进去")
     output = _summary_path(settings)
-    check_output(output)  # now, rather than after reading every file (write_summary checks again)
-    result = consolidate([folder], progress=_progress(book, "一键汇总"), exclude=[output],
-                         period=settings.need_period())
-    kept = write_summary(result, output)
+    done = consolidate_month(ConsolidateMonth((folder,), output, period=settings.need_period()),
+                             progress=_progress(book, "一键汇总"))
+    result, kept = done.result, done.backup
     heads = summary_headers(result)
     book.write(SUMMARY_SHEET, [heads] + [person_row(p, heads, result.period) for p in result.people])
     scored = sum(1 for p in result.people if p.score.total is not None)
-    issues = [(" ".join(x for x in (i.file, f"工作表「{i.sheet}」" if i.sheet else "", i.cell) if x), i.message)
-              for i in result.issues]
+    problems = [(f.where(), f.message) for f in result.issues if f.is_problem]
+    notices = [(f.where(), f.message) for f in result.issues if not f.is_problem]  # 「提示: …」, said, not counted
     return (f"读取 {result.files_read} 个文件, {len(result.people)} 人, {scored} 人得出总分; 汇总已写入 {output}"
-            + (f" (原汇总已备份为 {kept.name})" if kept else "") + f", 总览见「{SUMMARY_SHEET}」工作表", issues, [])
+            + (f" (原汇总已备份为 {kept.name})" if kept else "") + f", 总览见「{SUMMARY_SHEET}」工作表", problems, notices)
 
 
 def _annual(book: HrBook, settings: Settings) -> tuple[str, list[Issue], list[Issue]]:
+    """年度汇总: the action of `xl-kpi annual`, on the monthly summaries of the 汇总文件夹, by the 考核方案."""
+    from .actions import AnnualRollUp, annual_roll_up
     from .annual_book import annual_headers, annual_row
-    from .periods import run_annual
-    from .report import check_output
     from .scheme import get_scheme
 
     folder = settings.path("summary_dir")
@@ -369,9 +368,10 @@ def _annual(book: HrBook, settings: Settings) -> tuple[str, list[Issue], list[Is
         raise KpiError(f"{settings.where('summary_dir')}: {folder} 中没有月度汇总 (汇总-YYYY-MM.xlsx); 请先「一键汇总」")
     year = settings.need_period()[:4]
     output = folder / f"年度汇总-{year}.xlsx"
-    backup = check_output(output)  # now, rather than after reading the summaries; run_annual keeps it there
     book.status(f"年度汇总: 读取 {len(inputs)} 个月度汇总")
-    result = run_annual(inputs, output, by=settings.by, missing=settings.missing, scheme=get_scheme(str(_scheme_ref(settings))))
+    done = annual_roll_up(AnnualRollUp(tuple(inputs), output, by=settings.by, missing=settings.missing,
+                                       scheme=get_scheme(str(_scheme_ref(settings)))))
+    result, backup = done.result, done.backup
     heads = annual_headers(result)
     book.write(ANNUAL_SHEET, [heads] + [annual_row(p, heads, result) for p in result.people])
     issues = [(" ".join(x for x in (i.file, i.where, i.person) if x), i.message) for i in result.issues]
