@@ -12,9 +12,10 @@ from xl_kpi.cli import main
 from xl_kpi.consolidate import consolidate
 from xl_kpi.errors import KpiError, SchemeError
 from xl_kpi.fill import fill_workbook
-from xl_kpi.generate import generate, safe_file_stem, safe_sheet_name
+from xl_kpi.generate import generate
+from xl_kpi.names import safe_file_stem, safe_sheet_name
 from xl_kpi.reader import read_filled_workbook
-from xl_kpi.rules_sheet import read_rules_sheet
+from xl_kpi.rules_text import read_rules_sheet
 from xl_kpi.scheme import builtin_text, get_scheme, get_scheme_with_text
 
 ROOT = Path(__file__).parent.parent
@@ -454,7 +455,7 @@ def test_a_roster_row_without_a_name_is_told(tmp_path):
 def test_names_and_messages_excel_accepts(tmp_path):
     """Checked without Excel, these made Excel repair the file: a sheet name over 31 UTF-16 units (an emoji counts
     two) or ending with an apostrophe, a validation message over 255 characters, a list source written with '='."""
-    from xl_kpi.generate import safe_sheet_name
+    from xl_kpi.names import safe_sheet_name
     from xl_kpi.sheets import PROMPT_LIMIT, capped
 
     name = safe_sheet_name("K1-" + "😀" * 20, set())

@@ -84,7 +84,7 @@ def test_a_rules_range_is_the_scheme():
     """Generated sheets of a company's own scheme hand the functions their 规则 sheet
     ('规则'!$A$1:$A$N, one YAML line per cell, as xlwings passes a column: a list of rows).
     It is one scheme, never a range to go through cell by cell; a value range beside it still is."""
-    from xl_kpi.rules_sheet import NOTE
+    from xl_kpi.rules_text import NOTE
     from xl_kpi.scheme import builtin_text
 
     def column(yaml_text: str) -> list[list]:

@@ -27,7 +27,7 @@ from typing import Any
 
 from .describe import label, written_hant
 from .errors import InputFileError, InputValueError
-from .generate import safe_file_stem, safe_sheet_name
+from .names import safe_file_stem, safe_sheet_name
 from .hant import HANT, to_hant
 from .numbers import fmt, plain, round_half_up, to_decimal
 from .opener import open_book

@@ -7,7 +7,6 @@ file and sheet names made safe for Windows and Excel.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -24,8 +23,10 @@ from .describe import label
 from .hant import in_lang
 from .errors import ExistingOutputError, InputFileError, InputValueError, KpiError
 from .inputs import InputSpec
-from .layout import COVER_SHEET, LISTS_SHEET, META_SHEET, RULES_SHEET, SHEET_VERSION, Layout, input_key, layout_for
+from .layout import COVER_SHEET, META_SHEET, RULES_SHEET, SHEET_VERSION, Layout, finish_meta, input_key, layout_for
 from .months import need_period
+from .names import safe_file_stem, safe_sheet_name
+from .peer import FILE_PREFIX, peer_settings, write_peer_files
 from .numbers import Typed, fmt, plain
 from .rules_sheet import fingerprint, write_rules_sheet
 from .scheme import Scheme, normalize
@@ -42,8 +43,6 @@ ROSTER_ALIASES = {
 }
 SHOWN_COLUMNS = ("岗位", "直属主管")  # optional roster columns generate writes on the cover and on every sheet
 NOTICE_ROWS = 10  # a notice naming rows names at most this many
-RESERVED_SHEETS = {normalize(n) for n in (COVER_SHEET, RULES_SHEET, META_SHEET, LISTS_SHEET, "history")}
-WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
 
 
 @dataclass
@@ -54,55 +53,6 @@ class GenerateResult:
     problems: list[str] = field(default_factory=list)
     backups: list[Path] = field(default_factory=list)  # with overwrite=True: copies of the workbooks replaced
     notices: list[str] = field(default_factory=list)  # worth knowing, not wrong (columns of --data not used)
-
-
-# --------------------------------------------------------------------------- names
-
-
-def _units(text: str) -> int:
-    """Length as Excel counts it: UTF-16 code units (an emoji counts two)."""
-    return len(text.encode("utf-16-le")) // 2
-
-
-def _cut(text: str, units: int) -> str:
-    """The longest start of ``text`` within ``units`` UTF-16 units, never ending in an apostrophe (Excel refuses
-    a sheet name that begins or ends with one)."""
-    out = ""
-    for ch in text:
-        if _units(out + ch) > units:
-            break
-        out += ch
-    return out.rstrip("'").rstrip() or "未命名"
-
-
-def safe_sheet_name(text: str, taken: set[str]) -> str:
-    """At most 31 UTF-16 units (as Excel counts), none of []:*?/\\, not beginning or ending with an apostrophe,
-    not blank or reserved, distinct from `taken` (case-insensitive)."""
-    name = re.sub(r"[\[\]:*?/\\\x00-\x1f]", "_", str(text)).strip().strip("'").strip()
-    name = name or "未命名"
-    base = _cut(name, 31)
-    candidate, n = base, 1
-    while normalize(candidate) in taken or normalize(candidate) in RESERVED_SHEETS:
-        n += 1
-        suffix = f"~{n}"
-        candidate = _cut(base, 31 - len(suffix)) + suffix
-    taken.add(normalize(candidate))
-    return candidate
-
-
-def safe_file_stem(text: str, taken: set[str]) -> str:
-    """A file name that is valid on Windows and stays inside the output folder."""
-    name = re.sub(r'[<>:"/\\|?*\x00-\x1f]', "_", str(text)).strip().rstrip(". ")
-    name = name.lstrip(".") or "未命名"
-    if name.split(".")[0].lower() in WINDOWS_RESERVED:
-        name = "_" + name
-    name = name[:100]
-    candidate, n = name, 1
-    while candidate.lower() in taken:
-        n += 1
-        candidate = f"{name}~{n}"
-    taken.add(candidate.lower())
-    return candidate
 
 
 # --------------------------------------------------------------------------- roster and data
@@ -419,7 +369,6 @@ def generate(
     if mode not in ("native", "udf"):
         raise KpiError(f"--formulas 应为 native 或 udf, 收到「{mode}」")
     if peer:
-        from .peer import peer_settings
 
         peer_settings(scheme)  # KpiError before anything is written when the scheme has no teamwork indicators
     result = GenerateResult()
@@ -476,7 +425,6 @@ def generate(
             progress(done, len(people))
     result.people = done
     if peer:
-        from .peer import write_peer_files
 
         result.peer_files = write_peer_files(scheme, yaml_text, people, period, out, lang=lang, password=password)
     return result
@@ -504,7 +452,6 @@ def _keep_existing(targets: list[Path], out: Path, period: str, *, peer: bool, o
     """Refuse to replace workbooks already in `out` (they may be filled in), or with `overwrite` back them up."""
     existing = [t for t in targets if t.exists()]
     if peer:
-        from .peer import FILE_PREFIX
 
         existing += sorted(p for p in out.glob(f"{FILE_PREFIX}-{period}-*.xlsx") if ".备份" not in p.name)
     if not existing:
@@ -567,17 +514,6 @@ def build_workbook(
     rows += [(f"department:{person.id}", person.fields["部门"]) for person, _ in sheets if person.id]
     finish_meta(book, meta, rows)
     return book
-
-
-def finish_meta(book: Workbook, meta: Any, rows: list[tuple[str, Any]]) -> None:
-    """Fill the very hidden, protected _xlkpi sheet (keys and text values) and keep _lists last."""
-    for r, (k, v) in enumerate(rows, start=1):
-        meta.cell(row=r, column=1, value=k)
-        meta.cell(row=r, column=2, value=v).data_type = "s"
-    meta.sheet_state = "veryHidden"
-    meta.protection.sheet = True
-    if LISTS_SHEET in book.sheetnames:
-        book.move_sheet(LISTS_SHEET, offset=len(book.sheetnames))
 
 
 def sheet_ref(name: str, cell: str = "A1") -> str:

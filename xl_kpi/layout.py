@@ -10,7 +10,9 @@ hand is detected, never misread.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
+from . import rules_text
 from .describe import label
 from .numbers import fmt
 from .rules import Rubric
@@ -20,8 +22,8 @@ KEY_COLUMN = 26  # Z, hidden
 HEADER_ROW = 5
 FIRST_ROW = 6
 META_SHEET = "_xlkpi"
-RULES_SHEET = "规则"
 LISTS_SHEET = "_lists"
+RULES_SHEET = rules_text.RULES_SHEET  # the names of our own sheets are all found here
 COVER_SHEET = "封面"
 
 # identity: (label cell, value cell, field)
@@ -169,3 +171,14 @@ class PersonCells:
     scores: dict[str, str] = field(default_factory=dict)  # indicator id -> cell
     total: str = ""
     extra: dict[str, str] = field(default_factory=dict)  # grade, post_wage, pay|... -> cell
+
+
+def finish_meta(book: Any, meta: Any, rows: list[tuple[str, Any]]) -> None:
+    """Fill the very hidden, protected _xlkpi sheet (keys and text values) and keep _lists last."""
+    for r, (k, v) in enumerate(rows, start=1):
+        meta.cell(row=r, column=1, value=k)
+        meta.cell(row=r, column=2, value=v).data_type = "s"
+    meta.sheet_state = "veryHidden"
+    meta.protection.sheet = True
+    if LISTS_SHEET in book.sheetnames:
+        book.move_sheet(LISTS_SHEET, offset=len(book.sheetnames))

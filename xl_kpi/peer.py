@@ -32,7 +32,9 @@ from .describe import label, written_hant
 from .engine import ItemScore, PersonScore, score_indicator
 from .hant import sheet_in_lang
 from .errors import InputValueError, KpiError
-from .layout import META_SHEET
+from .findings import Finding as Issue
+from .layout import META_SHEET, finish_meta
+from .names import safe_file_stem
 from .numbers import fmt, round_half_up
 from .opener import open_book, sheet_rows
 from .rules import Rubric
@@ -112,7 +114,6 @@ def write_peer_files(
     password: str | None = None,
 ) -> list[Path]:
     """One workbook per reviewer in every department of two or more people; returns the paths written."""
-    from .generate import safe_file_stem
 
     settings = peer_settings(scheme)
     departments: dict[str, list[Any]] = {}
@@ -207,7 +208,6 @@ def build_peer_workbook(
     entries += [(f"column:{ind.id}", get_column_letter(col))
                 for col, ind in enumerate(settings.indicators, start=len(INFO_COLUMNS) + 1)]
     entries += [(f"row:{r}", pid) for r, pid in rows]
-    from .generate import finish_meta  # generate imports this module
 
     finish_meta(book, meta, entries)
     return book
@@ -366,7 +366,6 @@ def apply_peer_reviews(scheme: Scheme | None, people: list[Any], files: list[Pee
     Every expected reviewer (everyone in a department of two or more people, for a
     period with at least one peer file) who returned no file is reported.
     """
-    from .consolidate import Issue
 
     issues: list[Any] = []
     if not files or scheme is None:

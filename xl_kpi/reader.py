@@ -21,7 +21,8 @@ from defusedxml import ElementTree as SafeET
 
 from .errors import InputFileError, KpiError
 from .layout import COVER_SHEET, KEY_COLUMN, LISTS_SHEET, META_SHEET, RULES_SHEET, IDENTITY_CELLS, layout_for
-from .rules_sheet import fingerprint, rules_scheme, rules_text_from_rows
+from .rules_sheet import fingerprint, rules_scheme
+from .rules_text import rules_text_from_rows
 from .opener import ZipReport, check_xlsx, guarded, sheet_rows
 from .scheme import Scheme
 from .tables import ShownNumbers, cell_text, column_letter

@@ -25,6 +25,7 @@ from .inputs import UNITS, InputSpec
 from .numbers import fmt, parse_config_number
 from .pay import Commission, GradeTable, Rating, parse_commission, parse_grades, parse_rating
 from .rules import Rule, parse_rule
+from .rules_text import read_rules_sheet
 
 
 class _DecimalLoader(yaml.SafeLoader):
@@ -140,8 +141,6 @@ def load_scheme(path: str | Path) -> Scheme:
 
 def _load_file(text: str) -> tuple[Scheme, str]:
     if text.lower().endswith((".xlsx", ".xlsm")):
-        from .rules_sheet import read_rules_sheet
-
         yaml_text = read_rules_sheet(text)
         return parse_scheme_text(yaml_text, source=f"{Path(text).name} 工作表「规则」"), yaml_text
     yaml_text = read_scheme_text(text)

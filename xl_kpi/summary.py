@@ -22,7 +22,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from .consolidate import Consolidation, PersonResult, as_cell
 from .errors import InputFileError
-from .generate import safe_sheet_name
+from .names import safe_sheet_name
 from .tables import atomic_path, check_writable, fit_columns, keep_text, next_backup, print_a4_landscape, same_file
 from .tables import keep_backup as keep_backup_copy
 

@@ -24,7 +24,8 @@ from .errors import KpiError
 from .inputs import InputSpec
 from .numbers import plain, to_decimal
 from .rules import Deduction
-from .rules_sheet import rules_scheme, rules_text_from_rows
+from .rules_sheet import rules_scheme
+from .rules_text import rules_text_from_rows
 from .scheme import Scheme, get_scheme
 
 try:  # xlwings is a dependency; without it the functions still work from Python.
