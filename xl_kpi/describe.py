@@ -9,7 +9,6 @@ from .hant import HANT, in_lang, to_hant
 from .numbers import fmt
 from .scheme import Indicator, Scheme
 
-LANGS = ("zh-Hans", "zh-Hant")
 
 
 def label(obj: Any, lang: str) -> str:

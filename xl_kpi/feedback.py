@@ -98,12 +98,6 @@ def summary_lang(headers: list[str]) -> str:
     return HANT if any(normalize(to_hant(k)) in heads and normalize(k) not in heads for k in known) else "zh-Hans"
 
 
-def read_forms(summary: str | Path, scheme: Scheme | None = None, lang: str | None = "zh-Hans") -> tuple[Scheme, list[Form], list[str]]:
-    """The forms of a summary; ``lang`` None: the summary's own language (繁體 headers: zh-Hant)."""
-    scheme, forms, problems, _ = _read_forms(summary, scheme, lang)
-    return scheme, forms, problems
-
-
 def _read_forms(summary: str | Path, scheme: Scheme | None, lang: str | None) -> tuple[Scheme, list[Form], list[str], str]:
     path = Path(summary)
     if not path.is_file():
