@@ -225,3 +225,22 @@ def test_a_blank_copy_beside_a_filled_one_is_left_out_whatever_the_order(tmp_pat
     result = consolidate([folder])
     assert _totals(result) == {"K1": Decimal(86)} and result.issues == []
     assert result.people[0].file == folder / filled
+
+
+def test_a_full_width_id_is_the_same_person_in_two_returned_files(tmp_path):
+    """The same person generated once from a roster typing K1 and once from one typing Ｋ1 (a Chinese IME):
+    consolidate counted two people; by the one identity rule (tables.id_key) they are copies of one."""
+    from strategies import CS_QUANT_DOCUMENT_EXAMPLE as DOC
+    from xl_kpi.fill import fill_workbook
+    from xl_kpi.generate import generate
+    from xl_kpi.scheme import get_scheme_with_text
+
+    scheme, text = get_scheme_with_text("cs-quant")
+    back = tmp_path / "回收"
+    for n, pid in enumerate(("K1", "Ｋ1")):
+        roster = tmp_path / f"r{n}.csv"
+        roster.write_text(f"工号,姓名,部门,岗位,直属主管\n{pid},张三,一部,客服,李四\n", encoding="utf-8")
+        (made,) = generate(scheme, text, roster, "2026-10", tmp_path / f"gen{n}").files
+        fill_workbook(made, back / f"第{n + 1}份" / made.name, {pid: DOC})
+    result = consolidate([back])
+    assert len(result.people) == 1 and result.people[0].score.total == 86

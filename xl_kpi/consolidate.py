@@ -32,7 +32,7 @@ from .payroll import PayInputs, has_post_wages, month_pay
 from .reader import OTHER_FORMATS, Cell, FilledWorkbook, MissingSheet, PersonSheet, read_filled_workbook
 from .rules_sheet import fingerprint, rules_scheme
 from .scheme import Scheme
-from .tables import TEMP_PREFIX, is_backup
+from .tables import TEMP_PREFIX, id_key, is_backup
 
 TOLERANCE = Decimal("0.005")  # half a cent / half of 0.01 point: beyond display rounding
 
@@ -588,7 +588,7 @@ def consolidate(
             log.append(Issue(name, sheet, "", "不是生成器生成的工作表, 未读取"))
         for person in book.people:
             pr = evaluate_person(book, person, file=name)
-            copies.setdefault(pr.identity.get("工号", ""), []).append(pr)
+            copies.setdefault(id_key(pr.identity.get("工号", "")), []).append(pr)  # Ｋ1 and K1: one person
             log.append(pr)
         for gone in book.missing:
             pr = missing_person(book, gone, name)
@@ -599,9 +599,9 @@ def consolidate(
         kept, issues = _settle_copies(same, shown, result.scheme)
         result.people.append(kept)
         told.update(issues)
-    by_id = {p.identity.get("工号", ""): p for p in result.people}
+    by_id = {id_key(p.identity.get("工号", "")): p for p in result.people}
     for pid, placeholders in unread.items():
-        kept = by_id.get(pid)
+        kept = by_id.get(id_key(pid))
         if kept is not None:  # another file holds the person's sheet: scored from there, and said so
             where = f"{shown.get(kept.file, kept.file.name)} 工作表「{kept.sheet}」"
             for p in placeholders:  # (the kept row's 问题数 leaves this out: its own sheet is fine)

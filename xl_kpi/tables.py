@@ -358,8 +358,10 @@ _CELL_REF = re.compile(rb"([A-Za-z]{1,3})(\d+)$")
 
 
 def id_key(emp: str) -> str:
-    """A 工号 as compared between files and rows: NFKC (full-width Ｋ００４ typed with a Chinese IME is K004),
-    trimmed."""
+    """The one rule for "the same person": a 工号 as compared between files and rows (roster, DATA, score tables,
+    ticket exports, returned sheets, monthly summaries): NFKC (full-width Ｋ００４ typed with a Chinese IME is
+    K004), trimmed.  Letter case is kept: cs001 and CS001 are one person only where annual can tell it is
+    unambiguous (periods._id_key), and said so."""
     return unicodedata.normalize("NFKC", emp).strip()
 
 
