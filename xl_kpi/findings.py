@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 PROBLEM = "问题"
-NOTICE = "提示"
+NOTICE = "提示"  # the value was used as typed or read; the user is told
+NOTE = "说明"  # a fact about the run as a whole (a month no input holds); no problem of the input
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,7 @@ class Finding:
     def is_problem(self) -> bool:
         return self.severity == PROBLEM
 
-    def where(self) -> str:
+    def location(self) -> str:
         """File, sheet and cell (or row) as people say them: 2026-10-一部.xlsx 工作表「K1-张三」 H7."""
         place = self.cell or (f"第{self.row}行" if self.row is not None else "")
         return " ".join(x for x in (self.file, f"工作表「{self.sheet}」" if self.sheet else "", place) if x)
@@ -40,7 +41,7 @@ class Finding:
 
     def line(self) -> str:
         """One line for the terminal: 「问题 where: message」 or 「提示 where: message」."""
-        where = self.where()
+        where = self.location()
         return f"{self.severity} {where}: {self.text()}" if where else f"{self.severity} {self.text()}"
 
 

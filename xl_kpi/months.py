@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputValueError
+from .findings import NOTE, PROBLEM, Finding
 from .numbers import fmt
 
 _CN = {1: "一", 2: "两", 3: "三", 4: "四", 5: "五", 6: "六", 7: "七", 8: "八", 9: "九", 10: "十", 11: "十一", 12: "十二"}
@@ -167,17 +168,24 @@ def exact_text(value: Fraction) -> str:
     return fmt(Decimal(int(value * 10**6)).scaleb(-6)) + "…"
 
 
-@dataclass(frozen=True)
-class AnnualIssue:
-    file: str
-    where: str
-    person: str
-    message: str
+class AnnualIssue(Finding):
+    """A finding of the annual roll-up: ``where`` is the row or the subject it is about (第3行, 缺少的月份, 工号,
+    a decision's name), shown in the 问题 sheet's 位置 column."""
+
+    def __init__(self, file: str, where: str, person: str, message: str, severity: str = PROBLEM) -> None:
+        super().__init__(file=file, cell=where, message=message, person=person, severity=severity)
+
+    @property
+    def where(self) -> str:
+        return self.cell
 
 
 class AnnualNote(AnnualIssue):
     """Said in 问题 like an issue but no problem of the input (the exit status is unchanged): read_monthly
     lists it among its issues, roll_up moves it to ``Annual.notes``."""
+
+    def __init__(self, file: str, where: str, person: str, message: str) -> None:
+        super().__init__(file, where, person, message, severity=NOTE)
 
 
 @dataclass

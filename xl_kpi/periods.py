@@ -416,7 +416,7 @@ def roll_up(rows: list[MonthRow], *, by: str = "year", missing: str = "skip", sc
     for label, months in periods.items():
         group = [p for p in people if p.period == label]
         decide(decisions, group, Period(label, months, by_person, by_month))
-    notes = [AnnualIssue("", where, "", message) for rule in decisions.rules for where, message in rule.notes(rows, all_months)]
+    notes = [AnnualNote("", where, "", message) for rule in decisions.rules for where, message in rule.notes(rows, all_months)]
     return Annual(by, missing, periods, people, issues, decisions.columns,
                   read_notes + _gaps(rows, all_months, decisions) + notes, decisions.rules)
 
@@ -439,7 +439,7 @@ def _gaps(rows: list[MonthRow], all_months: list[str], decisions: Decisions) -> 
         return []
     runs = [r.label for r in decisions.rules if r.uses_runs]
     broken = f", 但会中断「连续」月份 ({'、'.join(runs)})" if runs else ""
-    return [AnnualIssue("", "缺少的月份", "", (
+    return [AnnualNote("", "缺少的月份", "", (
         f"说明: 输入中没有 {_join(gaps)} 的月度汇总 (对所有人都没有), 这些月份不计入任何人的缺考月份和缺岗{broken}; "
         "如漏交了该月汇总, 请补上后重新运行"))]
 

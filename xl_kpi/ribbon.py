@@ -350,8 +350,8 @@ def _consolidate(book: HrBook, settings: Settings) -> tuple[str, list[Issue], li
     heads = summary_headers(result)
     book.write(SUMMARY_SHEET, [heads] + [person_row(p, heads, result.period) for p in result.people])
     scored = sum(1 for p in result.people if p.score.total is not None)
-    problems = [(f.where(), f.message) for f in result.issues if f.is_problem]
-    notices = [(f.where(), f.message) for f in result.issues if not f.is_problem]  # 「提示: …」, said, not counted
+    problems = [(f.location(), f.message) for f in result.issues if f.is_problem]
+    notices = [(f.location(), f.message) for f in result.issues if not f.is_problem]  # 「提示: …」, said, not counted
     return (f"读取 {result.files_read} 个文件, {len(result.people)} 人, {scored} 人得出总分; 汇总已写入 {output}"
             + (f" (原汇总已备份为 {kept.name})" if kept else "") + f", 总览见「{SUMMARY_SHEET}」工作表", problems, notices)
 
