@@ -349,7 +349,7 @@ def test_advisor_levels(tmp_path):
     value, reason = people["A3"].decisions["顾问级别"]
     assert value == "实习顾问 (可申请专业顾问考核)" and "均 ≥95" in reason
     value, reason = people["A4"].decisions["顾问级别"]
-    assert value == "降为实习顾问" and "复试/抽考两次不合格" in reason
+    assert value == "降为实习顾问" and "复试 (一周后的第二次抽考) 仍不合格" in reason
 
 
 def test_sample_is_reproducible(tmp_path):

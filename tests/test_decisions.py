@@ -157,7 +157,8 @@ def test_cs_table_two_months_below_the_pass_line(tmp_path, month, value):
 
 def test_cs_table_absence_and_first_bonus(tmp_path):
     people = decided(tmp_path, "cs-table", {"P": ["90"] * 12, "Q": ["80"] * 9 + [None] * 3, "R": ["70"] * 10 + [None] * 2})
-    assert people["P"].decisions["连续第一奖励"][0] == D(1200)  # six pairs of months
+    # first in 2026-01 … 2026-10 (five pairs); alone with a total in November and December: nobody to outrank
+    assert people["P"].decisions["连续第一奖励"][0] == D(1000)
     assert people["Q"].decisions["考评资格"][0] == "不参与当期考评"
     assert people["R"].decisions["考评资格"][0] == "参与"  # exactly two months
     assert "调薪资格" not in people["P"].decisions and "绩效资格" not in people["P"].decisions
@@ -222,3 +223,42 @@ def test_a_company_adds_any_kind_to_its_own_scheme(tmp_path):
     assert res.exit_code == 0, res.output
     heads = [c.value for c in openpyxl.load_workbook(out)["年度汇总"][1]]
     assert [h for h in heads if h in OTHER_COLUMNS] == ["连续不及格请辞"]
+
+
+def test_no_first_place_when_everyone_ties_or_one_is_alone(tmp_path):
+    """Everyone at 5 in every month: each was '排名第一' and paid 200 per pair while dismissed for failing."""
+    people = decided(tmp_path, "cs-table", {"P": ["5"] * 4, "Q": ["5"] * 4})
+    for p in people.values():
+        assert p.decisions["连续第一奖励"][0] == 0 and p.decisions["连续不及格请辞"][0] == "请辞"
+
+
+def test_absent_more_than_two_months_takes_no_verdict_of_the_period(tmp_path):
+    """考评资格 不参与当期考评 (文件 002 第二条): no 连续第一奖励 and no 请辞 from that period's months either."""
+    people = decided(tmp_path, "cs-table", {"A": [None] * 3 + ["95"] * 9, "B": [None] * 3 + ["60"] * 9,
+                                           "C": ["80"] * 12})
+    assert people["A"].decisions["考评资格"][0] == "不参与当期考评"
+    assert people["A"].decisions["连续第一奖励"] == (0, "缺岗超过规定月数, 不参与当期考评")
+    assert people["B"].decisions["连续不及格请辞"] == ("", "缺岗超过规定月数, 不参与当期考评")
+    assert people["C"].decisions["考评资格"][0] == "参与"
+
+
+def test_a_quarter_decides_nothing_by_annual_averages_or_ranks(tmp_path):
+    """文件 000 speaks of 年度考核平均得分 and 年度考核排名: a quarter's average or rank grants no raise or promotion."""
+    result = run_annual([table(tmp_path, {"A": ["86", "86", "83"], "B": ["70", "70", "70"]})], tmp_path / "q.xlsx",
+                        scheme=builtin_scheme("cs-quant"), by="quarter")
+    a = next(p for p in result.people if p.pid == "A")
+    assert a.decisions["调薪资格"][0] == "" and "年度平均得分的条件只在年度汇总时判断" in a.decisions["调薪资格"][1]
+    assert a.decisions["晋升竞聘"] == ("", "按季度汇总: 年度考核排名的决定只在年度汇总时判断")
+    three = run_annual([table(tmp_path, {"A": ["86", "86", "86"]}, name="t.csv")], tmp_path / "q2.xlsx",
+                       scheme=builtin_scheme("cs-quant"), by="quarter").people[0]
+    assert three.decisions["调薪资格"][0] == "有资格"  # three months in a row still count
+
+
+def test_a_retest_passed_the_second_time_does_not_downgrade(tmp_path):
+    csv = tmp_path / "advisors.csv"
+    csv.write_text("工号,姓名,部门,期间,总分,顾问级别,新顾客数,复试\n"
+                   "A1,甲,钣喷,2026-01,90,专业顾问,2,第一次不合格，第二次合格\nA1,甲,钣喷,2026-02,90,专业顾问,2,\n"
+                   "A2,乙,钣喷,2026-01,90,专业顾问,2,不合格\nA2,乙,钣喷,2026-02,90,专业顾问,2,\n", encoding="utf-8")
+    people = {p.pid: p for p in run_annual([csv], tmp_path / "a.xlsx", scheme=builtin_scheme("advisor-4s")).people}
+    assert people["A1"].decisions["顾问级别"][0] == "专业顾问"
+    assert people["A2"].decisions["顾问级别"][0] == "降为实习顾问"

@@ -149,8 +149,8 @@ def test_pay_threshold_on_a_scheme_of_fifty_points():
 def test_first_bonus_is_per_department_and_says_its_scope():
     rows = (rows_of({"A": ["90"] * 4, "B": ["95", "80", "95", "80"]}) + rows_of({"C": ["70"] * 4}, dept="二部"))
     got = decide("cs-table", None, rows)
-    assert got["C"]["连续第一奖励"] == (D(400), "2026-01、2026-02 连续两个月部门排名第一 (70, 70); "
-                                     "2026-03、2026-04 连续两个月部门排名第一 (70, 70); 奖励 2 × 200 元")
+    # C is alone in 二部: nobody ranked below, so no first place (it was paid 400)
+    assert got["C"]["连续第一奖励"] == (D(0), "无连续两个月部门排名第一")
     assert got["A"]["连续第一奖励"] == (D(0), "无连续两个月部门排名第一 (排名第一: 2026-02、2026-04)")
     company = decide("cs-table", {"first_bonus": {"scope": "company"}}, rows)
     assert company["C"]["连续第一奖励"] == (D(0), "无连续两个月公司排名第一")
@@ -236,7 +236,7 @@ def test_advisor_pro_failing_a_retest_goes_back_to_intern():
     rows = [row("P", MONTHS[i], "90", 顾问级别="专业顾问", 新顾客数=D(2), **({"复试": "不合格"} if i == 1 else {}))
             for i in range(3)]
     assert decide("advisor-4s", None, rows)["P"]["顾问级别"] == (
-        "降为实习顾问", "2026-01 至 2026-03 三个月新顾客 6 位 (专业顾问要求至少 4 位); 2026-02 复试/抽考两次不合格")
+        "降为实习顾问", "2026-01 至 2026-03 三个月新顾客 6 位 (专业顾问要求至少 4 位); 2026-02 复试 (一周后的第二次抽考) 仍不合格")
 
 
 def test_advisor_pro_with_tests_is_not_offered_the_intern_path():

@@ -148,7 +148,7 @@ def kind(cls: type[DecisionKind]) -> type[DecisionKind]:
     return cls
 
 
-def _average(p: PersonPeriod, period: Period, edge: Decimal, holds: Callable[[Fraction], bool]) -> str:
+def _average(p: PersonPeriod, period: Period, holds: Callable[[Fraction], bool]) -> str:
     """「年度平均 84.67」, or with the exact figure when the rounded one would read the other way:
     「年度平均 84.9975 (显示为 85)」 against 85."""
     assert p.exact is not None and p.score is not None
@@ -164,7 +164,7 @@ def _average(p: PersonPeriod, period: Period, edge: Decimal, holds: Callable[[Fr
 class Absence(DecisionKind):
     kind = "absence"
     label = "考评资格"
-    source = "文件 002 第三条: 考评期内未到岗累计超过 2 个月 (包括请假及其他原因缺岗) 的员工不参与当期考评"
+    source = "文件 002 第二条 (适用对象): 考评期内未到岗累计超过 2 个月 (包括请假及其他原因缺岗) 的员工不参与当期考评"
     params = {"max_months": Param(2, "count", "缺岗超过几个月不参与当期考评")}
     gate = True
     respects_gate = False
@@ -195,23 +195,29 @@ class FirstBonus(DecisionKind):
         "amount": Param(Decimal(200), "number", "每次奖励金额 (元)"),
         "scope": Param("department", "choice", "排名范围 (department 部门内 / company 全公司)", ("department", "company")),
     }
-    respects_gate = False
     uses_runs = True
 
     def decide_all(self, group: list[PersonPeriod], period: Period) -> dict[str, Verdict]:
+        """"排名第一" needs someone ranked below: a scope with one person, or where everyone ties, has no first."""
         firsts: dict[str, set[int]] = {}
         for m, rows in period.by_month.items():
             for members in _scopes(rows, self.p["scope"]).values():
                 scored = [r for r in members if r.total is not None]
-                if scored:
-                    top = max(r.total for r in scored)  # type: ignore[type-var]
-                    for r in scored:
-                        if r.total == top:
-                            firsts.setdefault(r.pid, set()).add(index(m))
+                if len(scored) < 2:
+                    continue
+                top = max(r.total for r in scored)  # type: ignore[type-var]
+                if all(r.total == top for r in scored):
+                    continue
+                for r in scored:
+                    if r.total == top:
+                        firsts.setdefault(r.pid, set()).add(index(m))
         n, amount = self.p["months"], self.p["amount"]
         scope = "部门" if self.p["scope"] == "department" else "公司"
         out = {}
         for p in group:
+            if p.pid in period.excluded:  # 不参与当期考评 (第二条): no reward from this period's assessments
+                out[p.pid] = (Decimal(0), "缺岗超过规定月数, 不参与当期考评")
+                continue
             mine = firsts.get(p.pid, set())
             wins = windows(mine, n, period.indices, chunked=True)
             totals = period.totals(p.pid)
@@ -235,7 +241,6 @@ class ResignFail(DecisionKind):
         "months": Param(2, "count", "连续几个月"),
         "below": Param(None, "number", "低于此分为不及格 (不写: 方案等级表中及格的分数线)", optional=True),
     }
-    respects_gate = False
     uses_runs = True
 
     def __init__(self, values: dict[str, Any], facts: SchemeFacts) -> None:
@@ -261,7 +266,6 @@ class ResignLast(DecisionKind):
     label = "末位请辞"
     source = "文件 002 第十二条: 当月绩效考核和实际销售额都排名最后的, 自动请辞"
     params = {"scope": Param("department", "choice", "排名范围 (department 部门内 / company 全公司)", ("department", "company"))}
-    respects_gate = False
 
     def _place(self, key: str) -> str:
         return (key or "部门") if self.p["scope"] == "department" else "公司"
@@ -302,7 +306,8 @@ class ResignLast(DecisionKind):
 
     def decide_all(self, group: list[PersonPeriod], period: Period) -> dict[str, Verdict]:
         flags = self._flags(period.by_month)
-        return {p.pid: self._one(period.by_person[p.pid], period.months, flags) for p in group}
+        return {p.pid: ("", "缺岗超过规定月数, 不参与当期考评") if p.pid in period.excluded
+                else self._one(period.by_person[p.pid], period.months, flags) for p in group}
 
     def _one(self, mine: dict[str, MonthRow], months: list[str], flags: dict) -> Verdict:
         scope = "部门" if self.p["scope"] == "department" else "公司"
@@ -390,8 +395,51 @@ def _who(rows: list[MonthRow]) -> str:
 # --------------------------------------------------------------------------- document 000
 
 
+QUARTER = "按季度汇总: 年度平均得分的条件只在年度汇总时判断"
+
+
+class _RunOrAverage(DecisionKind):
+    """N calendar-consecutive months passing a line, or the period average passing another (document 000's
+    调薪 and 降薪 are both worded so)."""
+
+    verdict: ClassVar[str]
+    month_sign: ClassVar[str]
+    month_key: ClassVar[str]
+    average_key: ClassVar[str]
+    uses_runs = True
+
+    def month_ok(self, value: Decimal) -> bool:  # pragma: no cover - each kind has one
+        raise NotImplementedError
+
+    def average_ok(self, value: Fraction) -> bool:  # pragma: no cover - each kind has one
+        raise NotImplementedError
+
+    def average_sign(self) -> str:
+        return self.month_sign
+
+    def not_met(self, p: PersonPeriod, period: Period, good: set[int]) -> str:  # pragma: no cover
+        raise NotImplementedError
+
+    def decide(self, p: PersonPeriod, period: Period) -> Verdict:
+        n, edge, annual_edge = self.p["months"], self.p[self.month_key], self.p[self.average_key]
+        totals = period.totals(p.pid)
+        good = {index(m) for m, v in totals.items() if self.month_ok(v)}
+        wins = windows(good, n, period.indices)
+        # "年度考核平均得分": a quarter's average decides nothing (the runs of months still count)
+        annual = period.kind == "年度" and p.exact is not None and self.average_ok(p.exact)
+        reasons = []
+        if wins:
+            w = wins[0]
+            reasons.append(f"{months_text(w)} 连续{count_text(n)}个月 {self.month_sign}{fmt(edge)} ({scores_text(w, totals)})")
+        if annual:
+            reasons.append(f"{_average(p, period, self.average_ok)} {self.average_sign()}{fmt(annual_edge)}")
+        if wins or annual:
+            return (self.verdict, "; ".join(reasons))
+        return ("", self.not_met(p, period, good))
+
+
 @kind
-class Raise(DecisionKind):
+class Raise(_RunOrAverage):
     kind = "raise"
     label = "调薪资格"
     source = "文件 000: 连续三个月考核得分在85分及以上或年度考核平均得分达到85分以上的员工, 可获得薪酬晋升机会"
@@ -401,37 +449,30 @@ class Raise(DecisionKind):
         "annual_at_least": Param(Decimal(85), "number", "或期间平均得分不低于"),
         "annual_strict": Param(False, "bool", "期间平均须高于 (而非不低于) 该分"),
     }
-    uses_runs = True
+    verdict, month_sign, month_key, average_key = "有资格", "≥", "at_least", "annual_at_least"
 
-    def decide(self, p: PersonPeriod, period: Period) -> Verdict:
-        n, edge = self.p["months"], self.p["at_least"]
-        annual_edge, strict = self.p["annual_at_least"], self.p["annual_strict"]
-        totals = period.totals(p.pid)
-        good = {index(m) for m, v in totals.items() if v >= edge}
-        wins = windows(good, n, period.indices)
-        op = ">" if strict else "≥"
+    def month_ok(self, value: Decimal) -> bool:
+        return value >= self.p["at_least"]
 
-        def holds(x: Fraction) -> bool:
-            return x > annual_edge if strict else x >= annual_edge
+    def average_ok(self, value: Fraction) -> bool:
+        edge = self.p["annual_at_least"]
+        return value > edge if self.p["annual_strict"] else value >= edge
 
-        annual_ok = p.exact is not None and holds(p.exact)
-        reasons = []
-        if wins:
-            w = wins[0]
-            reasons.append(f"{months_text(w)} 连续{count_text(n)}个月 ≥{fmt(edge)} ({scores_text(w, totals)})")
-        if annual_ok:
-            reasons.append(f"{_average(p, period, annual_edge, holds)} {op}{fmt(annual_edge)}")
-        if wins or annual_ok:
-            return ("有资格", "; ".join(reasons))
+    def average_sign(self) -> str:
+        return ">" if self.p["annual_strict"] else "≥"
+
+    def not_met(self, p: PersonPeriod, period: Period, good: set[int]) -> str:
+        n, edge, annual_edge = self.p["months"], self.p["at_least"], self.p["annual_at_least"]
         run = longest(good, period.indices)
         most = f"最长连续 ≥{fmt(edge)} 为 {len(run)} 个月" + (f" ({months_text(run)})" if run else "")
-        avg = (f"{_average(p, period, annual_edge, holds)} 未{op}{fmt(annual_edge)}" if p.exact is not None
-               else f"没有{period.kind}平均分")
-        return ("", f"无连续{count_text(n)}个月 ≥{fmt(edge)} ({most}{period.gap(p)}); {avg}")
+        avg = (QUARTER if period.kind != "年度" else
+               f"{_average(p, period, self.average_ok)} 未{self.average_sign()}{fmt(annual_edge)}"
+               if p.exact is not None else f"没有{period.kind}平均分")
+        return f"无连续{count_text(n)}个月 ≥{fmt(edge)} ({most}{period.gap(p)}); {avg}"
 
 
 @kind
-class PayCut(DecisionKind):
+class PayCut(_RunOrAverage):
     kind = "pay_cut"
     label = "降薪"
     source = "文件 000: 连续三个月考核得分在60分以下或年度考核平均得分低于60分的员工, 将面临薪酬下调"
@@ -440,28 +481,20 @@ class PayCut(DecisionKind):
         "below": Param(Decimal(60), "number", "每月得分低于"),
         "annual_below": Param(Decimal(60), "number", "或期间平均得分低于"),
     }
-    uses_runs = True
+    verdict, month_sign, month_key, average_key = "降薪", "<", "below", "annual_below"
 
-    def decide(self, p: PersonPeriod, period: Period) -> Verdict:
+    def month_ok(self, value: Decimal) -> bool:
+        return value < self.p["below"]
+
+    def average_ok(self, value: Fraction) -> bool:
+        return value < self.p["annual_below"]
+
+    def not_met(self, p: PersonPeriod, period: Period, good: set[int]) -> str:
         n, edge, annual_edge = self.p["months"], self.p["below"], self.p["annual_below"]
-        totals = period.totals(p.pid)
-        wins = windows({index(m) for m, v in totals.items() if v < edge}, n, period.indices)
-
-        def holds(x: Fraction) -> bool:
-            return x < annual_edge
-
-        annual_bad = p.exact is not None and holds(p.exact)
-        reasons = []
-        if wins:
-            w = wins[0]
-            reasons.append(f"{months_text(w)} 连续{count_text(n)}个月 <{fmt(edge)} ({scores_text(w, totals)})")
-        if annual_bad:
-            reasons.append(f"{_average(p, period, annual_edge, holds)} <{fmt(annual_edge)}")
-        if wins or annual_bad:
-            return ("降薪", "; ".join(reasons))
-        avg = (f"{_average(p, period, annual_edge, holds)} 不低于 {fmt(annual_edge)}" if p.exact is not None
+        avg = (QUARTER if period.kind != "年度" else
+               f"{_average(p, period, self.average_ok)} 不低于 {fmt(annual_edge)}" if p.exact is not None
                else f"没有{period.kind}平均分")
-        return ("", f"无连续{count_text(n)}个月 <{fmt(edge)}{period.gap(p)}; {avg}")
+        return f"无连续{count_text(n)}个月 <{fmt(edge)}{period.gap(p)}; {avg}"
 
 
 @kind
@@ -476,6 +509,8 @@ class Promotion(DecisionKind):
     }
 
     def decide_all(self, group: list[PersonPeriod], period: Period) -> dict[str, Verdict]:
+        if period.kind != "年度":  # "年度考核排名前10%": a quarter's ranking decides nothing
+            return {p.pid: ("", "按季度汇总: 年度考核排名的决定只在年度汇总时判断") for p in group}
         assessed = [p for p in group if p.pid not in period.excluded and p.exact is not None]
         count = len(assessed)
         share = self.p["top_percent"]
@@ -537,6 +572,14 @@ class PayThreshold(DecisionKind):
 _TESTS = ("公司简介成绩", "产品知识成绩", "仪器操作成绩")
 
 
+def _retest_failed(value: Any) -> bool:
+    """Document 003: "一周后第二次抽考还是不合格" downgrades.  The 复试 cell holds the retest's result; written as
+    a story (第一次不合格，第二次合格) the last result counts."""
+    text = "" if value is None else str(value)
+    last = text.rfind("合格")
+    return last > 0 and text[last - 1] == "不"
+
+
 @kind
 class Advisor(DecisionKind):
     kind = "advisor"
@@ -564,10 +607,10 @@ class Advisor(DecisionKind):
         window = [month(i) for i in range(index(last) - self.p["window_months"] + 1, index(last) + 1)]
         new = sum((mine[m].extra.get("新顾客数", Decimal(0)) for m in window if m in mine), Decimal(0))
         need = self.p["pro_new_customers" if pro else "intern_new_customers"]
-        failed = [m for m in window if m in mine and "不合格" in str(mine[m].extra.get("复试", ""))]
+        failed = [m for m in window if m in mine and _retest_failed(mine[m].extra.get("复试"))]
         reasons = [f"{window[0]} 至 {window[-1]} {count_text(len(window))}个月新顾客 {fmt(new)} 位 ({level}要求至少 {need} 位)"]
         if failed:
-            reasons.append(f"{join(failed)} 复试/抽考两次不合格")
+            reasons.append(f"{join(failed)} 复试 (一周后的第二次抽考) 仍不合格")
         if new < need or failed:
             return ("降为实习顾问" if pro else "降级 (重新考核合格后方可上岗)", "; ".join(reasons))
         tests = {k: mine[last].extra[k] for k in _TESTS if k in mine[last].extra}
