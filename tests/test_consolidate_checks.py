@@ -136,7 +136,7 @@ def test_an_empty_folder_leaves_the_last_summary_alone(tmp_path):
 
     (tmp_path / "交回").mkdir()
     (tmp_path / "交回" / "说明.txt").write_text("no workbooks here", encoding="utf-8")
-    with pytest.raises(InputFileError, match="中没有考核表"):
+    with pytest.raises(InputFileError, match="中没有可读取的考核表"):
         consolidate([tmp_path / "交回"])
 
 

@@ -227,3 +227,25 @@ def test_file_names_that_are_not_utf8_are_shown_readably(tmp_path):
     assert shown_text(name) == "客服一部.xlsx"
     assert shown_text(os.fsdecode(b"\xff\xfe.xlsx")).endswith(".xlsx")
     shown_text(os.fsdecode(b"\xff\xfe.xlsx")).encode("utf-8")  # writable
+
+
+def test_consolidate_says_what_it_passed_over_in_its_findings(tmp_path):
+    """The notes of the folder walk reached the findings list and were then overwritten: a department whose folder
+    was a link outside the given folder vanished from the summary with exit 0 and nothing said."""
+    good = filled_department(tmp_path / "gen", {"K1": {}})
+    folder = tmp_path / "交回"
+    folder.mkdir()
+    good.rename(folder / good.name)
+    other = tmp_path / "别处"
+    other.mkdir()
+    (other / "二部.xlsx").write_bytes(b"PK")
+    (folder / "二部").symlink_to(other, target_is_directory=True)
+    (folder / ".xlkpi-tmp-x.xlsx").write_bytes(b"PK")
+    result = consolidate([folder])
+    said = {i.file: i.message for i in result.issues}
+    assert "在所给的文件夹之外, 未读取" in said["二部"] and "临时文件" in said[".xlkpi-tmp-x.xlsx"]
+    only_links = tmp_path / "只有链接"
+    only_links.mkdir()
+    (only_links / "二部").symlink_to(other, target_is_directory=True)
+    with pytest.raises(InputFileError, match="中没有可读取的考核表.*二部 是指向"):
+        consolidate([only_links])

@@ -524,8 +524,9 @@ def consolidate(
     files = [f for f in find_workbooks(paths, found_notes) if not (f.resolve() in skip and is_summary(f))]
     if not files:  # nothing to consolidate: an empty summary must not replace the last one
         names = "、".join(str(p) for p in paths)
-        raise InputFileError(f"{names} 中没有考核表 (.xlsx/.xlsm), 未写入汇总; 请把交回的考核表放进去")
-    result = Consolidation(scheme, files=files, issues=found_notes)
+        passed = "".join(f"; {n.file} {n.message}" for n in found_notes)
+        raise InputFileError(f"{names} 中没有可读取的考核表 (.xlsx/.xlsm), 未写入汇总{passed}; 请把交回的考核表放进去")
+    result = Consolidation(scheme, files=files)
     shown = shown_names(files, paths)
     fingerprints: dict[str, str] = {}
     peer_files: list[peermod.PeerFile] = []
@@ -613,7 +614,7 @@ def consolidate(
         first = placeholders[0]  # the person's row, unscored, with every file's issue about the sheet
         first.issues = [i for p in placeholders for i in p.issues]
         result.people.append(first)
-    result.issues = [i for entry in log for i in ([entry] if isinstance(entry, Issue) else told[id(entry)])]
+    result.issues = found_notes + [i for entry in log for i in ([entry] if isinstance(entry, Issue) else told[id(entry)])]
     result.issues.extend(peermod.apply_peer_reviews(
         result.scheme, result.people, peer_files, lambda pr, score: _repay(result.scheme, pr, score)))
     _rank(result.people)
