@@ -200,7 +200,8 @@ def test_traditional_sheets_have_no_simplified_text_left(scheme_id, tmp_path):
     seen = {t for ws in sheets for _, t in _visible_texts(ws)}
     assert typed - {"入职日期"} - ({"2023-01-01"} if peer else set()) <= seen  # the roster's values, unchanged
     cover = book["封面"] if "封面" in book.sheetnames else book.worksheets[0]
-    assert cover["A2"].value == "請在各人的工作表中填寫黃色單元格; 得分、總分和等級會自動計算。填好後保存, 發回人力資源部。"
+    assert cover["A2"].value == "請在各人的工作表中只填寫黃色單元格 (選中時有提示); 得分、總分和等級會自動計算。"
+    assert cover["A3"].value == "不要改工作表名稱和公式; 填好後保存, 用郵件發回人力資源部。"
     if peer:  # OpenCC read 保存并发回 as 保存 + 并发 (concurrent): 保存併發回; the text avoids the pair
         assert openpyxl.load_workbook(result.peer_files[0]).active["A3"].value.endswith("填好後保存, 發回人力資源部。")
     formulas = " ".join(t for _, t in _visible_texts(book["K1-张伟"]) if t.startswith("="))

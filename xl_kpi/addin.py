@@ -198,24 +198,119 @@ def hr_workbook() -> Workbook:
     roster = book.create_sheet(ROSTER_SHEET)
     roster.append(ROSTER_HEADERS + ["绩效奖金基数", "计划销售额", "实际销售额", "其他"])
     _header(roster, {c: 14 for c in "ABCDEFGHI"})
-    guide = book.create_sheet("使用说明")
-    for line in GUIDE:
-        guide.append([line])
-    guide.column_dimensions["A"].width = 110
+    _write_guide(book.create_sheet("使用说明"))
     return book
 
 
-GUIDE = [
-    "xl-kpi 考核工作簿: 功能区「KPI考核」选项卡上的按钮按「设置」工作表的参数工作.",
-    "1. 在「设置」中填写考核期间 (如 2026-10), 选择考核方案; 在「花名册」中填写员工 (工号、姓名、部门、岗位、直属主管).",
-    "2. 「导入数据」(可选): 由客服系统导出的工单计算客观指标, 写入客观数据文件和「数据」表.",
-    "3. 「生成考核表」: 每人一张考核表, 放入考核表文件夹, 发给主管填写.",
-    "4. 主管交回的考核表放入回收文件夹, 点「一键汇总」: 部门汇总写入汇总文件夹, 总览写入「汇总」表, 问题写入「问题」表.",
-    "5. 「年度汇总」读取汇总文件夹中的全部月度汇总; 「生成面谈表」为本期每人生成面谈反馈表.",
-    "6. 「校验规则」检查设置和方案 (含改过的模板规则) 是否有效.",
-    "相对路径以本工作簿所在文件夹为准; 运行中的进度显示在 Excel 状态栏.",
-    "需要: Windows 上的 Excel, 已安装 Python 和 xl-kpi (见 README「在 Excel 中使用」).",
+# The 使用说明 sheet: a guide HR can read without leaving Excel.  Each 设置 row is listed from SETTINGS
+# (key, default, help, choices), so a new setting is explained the day it is added; EXAMPLES adds a
+# filled-in value where the default alone does not show how to write one.
+BUTTONS = [
+    ("生成考核表", "按花名册为每人生成考核表; 有客观数据文件时预填客观指标", "考核表文件夹 (默认 考核表/期间)"),
+    ("导入数据", "由客服系统导出的工单计算投诉率、响应时间、解决率、满意度等 (同 xl-kpi metrics)",
+     "客观数据文件 (默认 数据-期间.xlsx) 和「数据」表"),
+    ("一键汇总", "读取回收文件夹中交回的考核表, 全部按规则重新计分, 生成部门汇总", "汇总/汇总-期间.xlsx 和「汇总」表"),
+    ("年度汇总", "读取汇总文件夹中的全部月度汇总, 算年度 (季度) 得分和方案规定的人事决定", "汇总/年度汇总-年.xlsx 和「年度汇总」表"),
+    ("生成面谈表", "由本期汇总为每人生成一页面谈反馈表", "面谈表文件夹 (默认 面谈表/期间)"),
+    ("校验规则", "检查「设置」和方案 (含改过的模板「规则」) 是否有效", "消息框和「问题」表"),
 ]
+EXAMPLES = {
+    "scheme": "cs-table; 或 我的方案.yaml; 或 模板/我的模板.xlsx",
+    "period": "2026-10",
+    "roster": "花名册; 或 D:\\人事\\花名册.xlsx",
+    "data": "数据-{期间}.xlsx (2026-10 时为 数据-2026-10.xlsx)",
+    "tickets": "工单/10月.csv; 工单/10月补录.xlsx",
+    "sheets_dir": "考核表/{期间}",
+    "returned_dir": "回收/{期间}",
+    "summary_dir": "汇总",
+    "feedback_dir": "面谈表/{期间}",
+    "mapping": "列名映射.yaml",
+    "hours": "09:00-18:00",
+    "workdays": "1-6 (周一到周六)",
+    "peak": "2026-11-11..2026-11-12",
+    "fcr_days": "7",
+}
+MESSAGES = [
+    ("…请填数字, 单元格中是文字「…」", "主管在数字格里写了文字 (或带空格的数字)。请主管改成数字, 或您在交回的文件中改好, 再点「一键汇总」。"),
+    ("漏填 / 整张考核表未填写", "黄色单元格没有填。请主管补填后重新交回, 放进回收文件夹, 再汇总。"),
+    ("…(可能被手工改动)", "得分格的公式被改过或换成了数字; 汇总已按规则重新计分, 不用改。请提醒主管只填黄色单元格。"),
+    ("工号 … 重复, 两份计分不同", "同一人的考核表交回了两份且分数不同, 此人不计分。请只保留正确的一份, 再汇总。"),
+    ("不是本期的考核表", "文件是别的月份生成的, 未计入。请确认「设置」的考核期间, 或把这个文件移出回收文件夹。"),
+    ("找不到 … 的工作表", "工作表被删除或改名且认不出是谁的; 此人列在汇总中但没有得分。请主管用原来的考核表重填。"),
+    ("公式没有计算结果, 请在 Excel/WPS 中打开并保存后再汇总", "文件由其他程序写过, 从未在 Excel 中保存。打开它、保存, 再汇总。"),
+    ("…「另存为」Excel 工作簿 (.xlsx) 后重新汇总", "交回的是 .xls、WPS .et 等格式。打开它, 另存为 .xlsx, 再汇总。"),
+    ("工作簿已损坏 / 加密", "文件打不开或设了密码。请主管重新保存 (不加密码) 后再发一次。"),
+    ("未交回互评表", "用了互评时, 这位员工没有交回互评表; 补交后放进回收文件夹, 再汇总。"),
+    ("… 正在 Excel/WPS/LibreOffice 中打开", "要替换的文件还开着。关掉它再点按钮; 程序在改动任何文件之前就停下了。"),
+    ("设置!B3: 考核期间应为 YYYY-MM", "「设置」的某一格写错了, 消息指出了单元格。按本表「设置」一节改好再点按钮。"),
+    ("提示: … / 说明: …", "只是告诉您程序怎么处理了 (如数据文件里有方案不用的列), 不是问题, 不用处理。"),
+]
+GUIDE = [
+    ("xl-kpi 考核工作簿", "功能区「KPI考核」选项卡上的按钮按「设置」工作表的参数工作。先填「设置」和「花名册」, 再从左到右点按钮。"),
+    ("需要", "Windows 上的 Excel, 已安装 Python 和 xl-kpi (安装见文档「Excel 加载项」)。没有 Excel 时可在命令行运行同一个按钮: "
+     "xl-kpi addin run 一键汇总 KPI考核.xlsm"),
+    ("每月怎么做", "1. 在「设置」中填考核期间 (如 2026-10) 和方案; 在「花名册」中填员工 (工号、姓名、部门、岗位、直属主管)。"),
+    ("", "2. 「导入数据」(可选): 由工单导出算出客观指标。  3. 「生成考核表」: 把考核表文件夹里的工作簿发给各部门主管。"),
+    ("", "4. 主管交回的文件放进回收文件夹, 点「一键汇总」。  5. 看「问题」表, 按下面的说明处理后再点「一键汇总」(可以点很多次)。"),
+    ("", "6. 「生成面谈表」打印面谈表; 年底 (或季度末) 点「年度汇总」。"),
+]
+RESULTS = [
+    "每个按钮: 进度显示在 Excel 状态栏, 结束时弹出消息; 发现的问题写入「问题」表 (哪个文件、哪张表、哪个单元格、应为什么), 不影响其他人员的计算。",
+    "「设置」中的相对路径以本工作簿所在文件夹为准, 所以整个文件夹可以复制给同事。交回的考核表只读不改。",
+]
+UNDO = [
+    "「生成考核表」不会悄悄替换已有的考核表 (可能已由主管填写): 有同名文件时不写入任何文件并说明原因。",
+    "「导入数据」「一键汇总」「年度汇总」「生成面谈表」替换文件前, 先把原文件保留为 ….备份.xlsx (面谈表 .html 为 ….备份.html; 已有备份时为 ….备份2.xlsx、….备份3.xlsx …, 旧备份不会被替换)。",
+    "要撤销: 关闭 Excel 中的该文件, 删除新文件, 把 ….备份.xlsx 改回原来的名字 (去掉「.备份」)。汇总时不读备份文件。",
+]
+
+
+def _write_guide(ws) -> None:
+    bold = Font(bold=True)
+    title_fill = PatternFill("solid", fgColor="DDEBF7")
+
+    def section(title: str, heads: tuple[str, ...] = ()) -> None:
+        ws.append([])
+        ws.append([title])
+        ws.cell(ws.max_row, 1).font = Font(bold=True, size=12)
+        for col in range(1, 5):
+            ws.cell(ws.max_row, col).fill = title_fill
+        if heads:
+            ws.append(list(heads))
+            for col in range(1, len(heads) + 1):
+                ws.cell(ws.max_row, col).font = bold
+
+    for name, text in GUIDE:
+        ws.append([name, text])
+        ws.cell(ws.max_row, 1).font = bold
+    ws["A1"].font = Font(bold=True, size=14)
+    section("按钮", ("按钮", "做什么", "结果写到"))
+    for row in BUTTONS:
+        ws.append(list(row))
+    section("「设置」的每一行", ("设置项", "说明", "默认值", "例子"))
+    for spec in SETTINGS:
+        default = spec.default or "(空)"
+        example = EXAMPLES.get(spec.attr) or (" / ".join(spec.choices) if spec.choices else "")
+        ws.append([spec.key, spec.help, default, example])
+    section("结果在哪里")
+    for text in RESULTS:
+        ws.append(["", text])
+    section("「问题」表里的消息: 意思和该做什么", ("消息 (大意)", "该做什么"))
+    for row in MESSAGES:
+        ws.append(list(row))
+    section("撤销: 备份文件")
+    for text in UNDO:
+        ws.append(["", text])
+    for column, width in zip("ABCD", (26, 80, 18, 30)):
+        ws.column_dimensions[column].width = width
+    for row in ws.iter_rows():
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.sheet_view.showGridLines = False
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
 def addin_workbook() -> Workbook:

@@ -524,7 +524,9 @@ def sheet_ref(name: str, cell: str = "A1") -> str:
 def _write_cover(ws, scheme: Scheme, sheets: list[tuple[Person, str]], period: str, lang: str, department: str | None) -> None:
     ws["A1"] = f"{label(scheme, lang)} — {department + ' — ' if department else ''}{period}"
     ws["A1"].font = Font(bold=True, size=14)
-    ws["A2"] = in_lang("请在各人的工作表中填写黄色单元格; 得分、总分和等级会自动计算。填好后保存, 发回人力资源部。", lang)
+    # what to do, in two short lines (A2, A3; the list starts at row 4)
+    ws["A2"] = in_lang("请在各人的工作表中只填写黄色单元格 (选中时有提示); 得分、总分和等级会自动计算。", lang)
+    ws["A3"] = in_lang("不要改工作表名称和公式; 填好后保存, 用邮件发回人力资源部。", lang)
     extra_heads: list[str] = []
     own = {"序号", "序號", "工作表"}  # columns the cover writes itself: a roster's own 序号 is not shown twice
     for person, _ in sheets:
@@ -552,6 +554,6 @@ def _write_cover(ws, scheme: Scheme, sheets: list[tuple[Person, str]], period: s
         link.style = "Hyperlink"
     for col, width in zip("ABCDEFG", (6, 12, 10, 14, 12, 12, 24)):
         ws.column_dimensions[col].width = width
-    ws["A2"].alignment = Alignment(wrap_text=False)
+    ws["A2"].alignment = ws["A3"].alignment = Alignment(wrap_text=False)
     ws.protection.sheet = True
     print_a4_landscape(ws, "4:4")
