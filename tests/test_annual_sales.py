@@ -219,3 +219,19 @@ def test_a_file_given_twice_is_read_once(tmp_path):
     assert res.exit_code == 0, res.output
     [note] = sheet_records(out, "问题")
     assert (note["文件"], note["位置"]) == ("销售表.xlsx", "输入文件") and note["问题"].endswith("给了不止一次, 只读取一次")
+
+
+def test_pay_uses_the_sales_of_a_separate_sales_table(tmp_path):
+    """计划销售额 in the monthly tables and 实际销售额 in a sales table, as the README says to give them: the
+    commission and 当月工资 were computed before the sales were merged, and silently left out."""
+    from xl_kpi.scheme import builtin_scheme
+
+    months = tmp_path / "months.csv"
+    months.write_text("工号,姓名,部门,期间,总分,计划销售额\nS1,甲,一部,2026-01,70,100000\nS2,乙,一部,2026-01,80,100000\n",
+                      encoding="utf-8")
+    sales = tmp_path / "sales.csv"
+    sales.write_text("工号,期间,实际销售额\nS1,2026-01,150000\nS2,2026-01,90000\n", encoding="utf-8")
+    people = {p.pid: p for p in run_annual([months, sales], tmp_path / "年度.xlsx", scheme=builtin_scheme("cs-table")).people}
+    # S1: 及格 (1300) + 1.2% of 150000 = 1800; S2: 好 (1400) + 0.5% of 90000 = 450
+    assert people["S1"].pay == {"岗位工资": 1300, "提成": 1800, "当月工资": 3100}
+    assert people["S2"].pay == {"岗位工资": 1400, "提成": 450, "当月工资": 1850}

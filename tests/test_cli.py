@@ -485,3 +485,8 @@ def test_every_output_option_is_o_or_output_and_help_is_chinese():
     text = run("consolidate", "--help").output
     assert text.startswith("用法: ") and "选项:" in text and "显示本帮助并退出" in text
     assert "Show this message" not in text and "[必填]" in text
+
+
+def test_an_extra_argument_is_said_in_chinese(tmp_path):
+    result = run("score", "--scheme", "cs-quant", "a.csv", "b.csv", "-o", tmp_path / "x.csv")
+    assert result.exit_code == 2 and "多了参数: b.csv" in result.output and "unexpected" not in result.output

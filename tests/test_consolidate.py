@@ -67,3 +67,15 @@ def test_a_notice_is_said_but_is_no_problem(tmp_path):
     lines = [x for x in result.output.splitlines() if x.startswith(("提示 ", "问题 "))]
     assert len(lines) == 1 and lines[0].startswith("提示 ") and "客户投诉率" in lines[0], result.output
     assert "0 个问题, 1 条提示" in result.output
+
+
+def test_the_summary_counts_problems_not_notices(tmp_path):
+    from strategies import CS_QUANT_DOCUMENT_EXAMPLE as DOC
+    from workbooks import filled_department, sheet_records
+    from xl_kpi.summary import write_summary
+
+    key = next(k for k in DOC if isinstance(k, tuple) and k[0] == "complaint_rate")
+    filled = filled_department(tmp_path / "gen", {"K1": {**DOC, key: 0.3}})
+    write_summary(consolidate([filled.parent]), tmp_path / "汇总.xlsx")
+    (row,) = sheet_records(tmp_path / "汇总.xlsx", "公司总览")
+    assert row["问题数"] == 0 and row["总分"] is not None

@@ -262,3 +262,37 @@ def test_a_retest_passed_the_second_time_does_not_downgrade(tmp_path):
     people = {p.pid: p for p in run_annual([csv], tmp_path / "a.xlsx", scheme=builtin_scheme("advisor-4s")).people}
     assert people["A1"].decisions["顾问级别"][0] == "专业顾问"
     assert people["A2"].decisions["顾问级别"][0] == "降为实习顾问"
+
+
+def test_advisor_per_item_rule_holds_in_the_year_as_in_each_month(tmp_path):
+    """Monthly summaries said 不参与绩效考核 for 回款率 79% of its weight every month; the annual 绩效资格 looked at the
+    total alone (103.58%) and said 参与."""
+    scheme = builtin_scheme("advisor-4s")
+    files = []
+    for m in MONTHS[:3]:
+        book = openpyxl.Workbook()
+        ws = book.active
+        ws.title = "公司总览"
+        ws.append(["工号", "姓名", "部门", "岗位", *[ind.name for ind in scheme.indicators], "总分"])
+        full = {ind.id: float(ind.weight) for ind in scheme.indicators}
+        low = {**full, "collection_rate": 1.58}
+        ws.append(["V1", "甲", "钣喷", "顾问", *low.values(), float(sum(D(str(v)) for v in low.values()))])
+        ws.append(["V2", "乙", "钣喷", "顾问", *full.values(), float(sum(D(str(v)) for v in full.values()))])
+        files.append(tmp_path / f"{m}-汇总.xlsx")
+        book.save(files[-1])
+    people = {p.pid: p for p in run_annual(files, tmp_path / "年度.xlsx").people}
+    value, reason = people["V1"].decisions["绩效资格"]
+    name = scheme.indicator("collection_rate").name
+    assert value == "不参与绩效考核" and f"{name} 平均 1.58 / 2 = 79% < 80%" in reason
+    assert people["V2"].decisions["绩效资格"][0] == "参与"
+
+
+def test_decisions_may_be_listed_by_kind():
+    from xl_kpi.scheme import parse_scheme_text
+    from workbooks import every_decision_text
+
+    base = every_decision_text("cs-quant").split("\ndecisions:")[0] + "\n"
+    scheme = parse_scheme_text(base + "decisions: [raise, promotion]\n", source="mine.yaml")
+    assert scheme.decisions.columns == ["调薪资格", "晋升竞聘"]
+    with pytest.raises(Exception, match="decisions 应写成每行一个决定种类及其参数"):
+        parse_scheme_text(base + "decisions: 5\n", source="mine.yaml")

@@ -26,7 +26,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from .months import Annual, PersonPeriod, join
-from .numbers import plain
+from .numbers import plain, round_half_up
 from .tables import fit_columns, keep_text, print_a4_landscape, wrap_rows
 
 PAY_COLUMNS = ("绩效奖金", "岗位工资", "提成", "当月工资")
@@ -169,7 +169,7 @@ def _trend_sheet(ws, result: Annual) -> None:
                     values.append(v)
             if values:
                 average = sum(values, Decimal(0)) / len(values)
-                ws.cell(row=r, column=len(people) + 2, value=float(round(average, 2)))
+                ws.cell(row=r, column=len(people) + 2, value=float(round_half_up(average, 2)))
         if months:
             chart = LineChart()
             chart.title = f"{dept} 各月总分"

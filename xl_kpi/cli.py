@@ -72,6 +72,8 @@ _VALUE_MESSAGES = [
     (r"^(?:File|Directory|Path) '(?P<v>.*)' is not readable\.$", "「{v}」无法读取 (没有权限)"),
     (r"^Option '(?P<v>.*)' requires an argument\.$", "选项 {v} 后面要写一个值"),
     (r"^Option '(?P<v>.*)' requires (?P<c>\d+) arguments\.$", "选项 {v} 后面要写 {c} 个值"),
+    (r"^Got unexpected extra arguments? \((?P<v>.*)\)$", "多了参数: {v} (文件名中有空格时请加引号)"),
+    (r"^Missing argument '(?P<v>.*)'\.?$", "缺少参数 {v}"),
 ]
 
 

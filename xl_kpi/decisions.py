@@ -55,6 +55,8 @@ class SchemeFacts:
     full: Decimal = Decimal(100)  # the scheme's total
     pass_line: Decimal | None = None  # the lowest passing grade's line (cs-table: 及格 65)
     pay_threshold: Decimal | None = None  # pay.threshold (advisor-4s: 80%)
+    item_threshold: Decimal | None = None  # pay.item_threshold (advisor-4s: each item 80% of its weight)
+    items: tuple[tuple[str, str, Decimal], ...] = ()  # (id, name, weight) of each indicator
 
 
 @dataclass
@@ -564,9 +566,34 @@ class PayThreshold(DecisionKind):
         text = f"{period.kind}得分 {fmt(p.score)} / {fmt(full)} = {fmt(shown)}%"
         if (Fraction(shown) / 100 >= edge) != (ratio >= edge):  # the rounded figure would read the other way
             text = f"{period.kind}得分 {exact_text(p.exact)} / {fmt(full)} = {exact_text(ratio * 100)}%"
-        if ratio < edge:
-            return ("不参与绩效考核", f"{text} < {fmt(limit * 100)}%")
-        return ("参与", f"{text} ≥ {fmt(limit * 100)}%")
+        below = [f"{text} < {fmt(limit * 100)}%"] if ratio < edge else []
+        items = self._items(p, period)
+        if below or items[0]:
+            return ("不参与绩效考核", "; ".join(below + items[0]))
+        return ("参与", "; ".join([f"{text} ≥ {fmt(limit * 100)}%", *items[1]]))
+
+    def _items(self, p: PersonPeriod, period: Period) -> tuple[list[str], list[str]]:
+        """Document 003's per-item rule on the period's average points of each item, as the monthly summaries
+        hold them: (items below the line, what else to say)."""
+        edge = self.facts.item_threshold
+        if edge is None:
+            return [], []
+        mine = period.by_person[p.pid]
+        rows = [mine[m] for m in period.months if m in mine and mine[m].total is not None]
+        held = [r.extra.get("items") or {} for r in rows]
+        if not rows or not all(held):
+            return [], ["输入中没有各项得分 (只有总分), 各项不低于权重的 80% 的规定未判断"]
+        below = []
+        for ind_id, name, weight in self.facts.items:
+            values = [h[ind_id] for h in held if ind_id in h]
+            if not values:
+                continue
+            average = sum((Fraction(v) for v in values), Fraction(0)) / len(values)
+            share = average / Fraction(weight)
+            if share < Fraction(edge):
+                shown = round_half_up(Decimal(average.numerator) / Decimal(average.denominator), 2)
+                below.append(f"{name} 平均 {fmt(shown)} / {fmt(weight)} = {exact_text(share * 100)}% < {fmt(edge * 100)}%")
+        return below, ([] if below else [f"各项平均得分均不低于权重的 {fmt(edge * 100)}%"])
 
 
 _TESTS = ("公司简介成绩", "产品知识成绩", "仪器操作成绩")
@@ -654,8 +681,11 @@ def parse_decisions(raw: Any, facts: SchemeFacts | None = None) -> Decisions:
     facts = facts or SchemeFacts()
     if raw is None:
         return NONE
+    if isinstance(raw, list) and all(isinstance(k, str) for k in raw):  # [raise, promotion]: the documents' numbers
+        raw = {k: True for k in raw}
     if not isinstance(raw, dict):
-        raise ValueError(f"decisions 应为映射 (决定种类: 参数), 收到 {raw!r}")
+        raise ValueError("decisions 应写成每行一个决定种类及其参数, 如\n  raise: {}\n  promotion: {top_percent: 10%}\n"
+                         f"或 [raise, promotion]; 收到 {raw!r}")
     unknown = sorted(set(map(str, raw)) - set(KINDS) - {"month_weights"})
     if unknown:
         raise ValueError(f"decisions 中不认识的规则 {', '.join(unknown)}; 可用: {', '.join([*KINDS, 'month_weights'])}")

@@ -46,7 +46,7 @@ from .months import month as month_at
 from .numbers import fmt, to_decimal
 from .opener import open_book
 from .payroll import PayInputs, month_pay
-from .scheme import Scheme, builtin_ids, builtin_scheme, guess_scheme, normalize
+from .scheme import Scheme, builtin_ids, builtin_scheme, guess_scheme, indicator_headers, normalize
 from .tables import atomic_path, cell_text, id_key, keep_backup, read_table
 
 MISSING_MODES = ("skip", "zero", "fail")
@@ -115,6 +115,10 @@ def read_monthly(paths: list[str | Path], scheme: Scheme | None = None) -> tuple
             rows.append((path, row))
     _same_ids(rows, issues)
     _merge_sales(supplied, {(r.pid, r.month): r for _, r in rows}, issues)
+    if scheme is not None:  # pay needs the month's 实际销售额, which a separate sales table may bring
+        for _, r in rows:
+            if "amounts" in r.extra:
+                _compute_pay(r, scheme, r.extra.pop("amounts"))
     return [r for _, r in rows], issues
 
 
@@ -284,6 +288,12 @@ def _read_one(path: Path, scheme: Scheme | None, issues: list[AnnualIssue]) -> l
                 cols[key] = heads.index(normalize(name))
                 break
     sales_only = "总分" not in cols and "实际销售额" in cols  # a table of each month's sales, for 末位请辞
+    item_cols: dict[str, int] = {}  # each indicator's points, as a monthly summary holds them (003's per-item rule)
+    if scheme is not None:
+        for ind in scheme.indicators:
+            col = next((heads.index(n) for n in indicator_headers(ind) if n in heads), None)
+            if col is not None:
+                item_cols[ind.id] = col
     if "工号" not in cols or ("总分" not in cols and not sales_only):
         raise InputFileError(f"{path}: 应有 工号 和 总分 两列 (月度汇总的「公司总览」表或 工号/姓名/部门/期间/总分 表; "
                              "只补实际销售额的表应有 工号、期间、实际销售额 三列)")
@@ -323,9 +333,17 @@ def _read_one(path: Path, scheme: Scheme | None, issues: list[AnnualIssue]) -> l
             value = _number(get(key), key, path, where, pid, issues)
             if value is not None:
                 row.pay[key] = value
-        if scheme is not None and total is not None:
-            _compute_pay(row, scheme, {k: _number(get(k), k, path, where, pid, issues)
-                                       for k in ("绩效奖金基数", "计划销售额", "其他")})
+        if scheme is not None and total is not None:  # computed once the sales tables are merged (read_monthly)
+            row.extra["amounts"] = {k: _number(get(k), k, path, where, pid, issues) for k in ("绩效奖金基数", "计划销售额", "其他")}
+        if scheme is not None and item_cols:
+            items = {}
+            for ind_id, col in item_cols.items():
+                value = raw[col] if col < len(raw) else None
+                number = _number(value, scheme.indicator(ind_id).name, path, where, pid, issues) if cell_text(value) else None
+                if number is not None:
+                    items[ind_id] = number
+            if items:
+                row.extra["items"] = items
         for key in ("顾问级别", "复试"):
             if cell_text(get(key)):
                 row.extra[key] = cell_text(get(key))

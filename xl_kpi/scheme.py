@@ -242,7 +242,9 @@ def parse_scheme(data: Any, *, source: str) -> Scheme:
 def facts_of(scheme: Scheme) -> SchemeFacts:
     """What the scheme's decisions may take from the rest of it: full points, the pass line, pay.threshold."""
     pass_line = scheme.grades.rows[-2].at_least if scheme.grades else None
-    return SchemeFacts(full=scheme.total, pass_line=pass_line, pay_threshold=scheme.pay_threshold)
+    return SchemeFacts(full=scheme.total, pass_line=pass_line, pay_threshold=scheme.pay_threshold,
+                       item_threshold=scheme.pay_item_threshold,
+                       items=tuple((ind.id, ind.name, ind.weight) for ind in scheme.indicators))
 
 
 def _share(reader: "_Reader", pay: dict, key: str) -> Decimal:

@@ -60,7 +60,7 @@ def person_row(p: PersonResult, heads: list[str], period: str | None = None) -> 
     values["部门排名"] = p.rank
     for k, v in p.pay.items():
         values[k] = as_cell(v)
-    values["问题数"] = len(p.issues)
+    values["问题数"] = sum(1 for i in p.issues if i.is_problem)  # a 提示 is said in 问题, not counted
     values["文件"] = p.shown_file or p.file.name  # as the 问题 sheet names it: same-named files by their folders
     values["工作表"] = p.sheet
     return [values.get(h) for h in heads]
