@@ -220,7 +220,7 @@ def test_file_names_that_are_not_utf8_are_shown_readably(tmp_path):
     (an invalid workbook)."""
     import os
 
-    from xl_kpi.consolidate import shown_text
+    from xl_kpi.opener import shown_text
 
     raw = "客服一部.xlsx".encode("gb18030")
     name = os.fsdecode(raw)
@@ -249,3 +249,20 @@ def test_consolidate_says_what_it_passed_over_in_its_findings(tmp_path):
     (only_links / "二部").symlink_to(other, target_is_directory=True)
     with pytest.raises(InputFileError, match="中没有可读取的考核表.*二部 是指向"):
         consolidate([only_links])
+
+
+def test_a_workbook_whose_name_is_not_utf8_is_read(tmp_path):
+    """Found by name but refused by calamine (No such file or directory): a whole department unread."""
+    import os
+    import shutil
+
+    from strategies import CS_QUANT_DOCUMENT_EXAMPLE as DOC
+
+    good = filled_department(tmp_path / "gen", {"K1": DOC})
+    folder = tmp_path / "交回"
+    folder.mkdir()
+    raw = os.path.join(os.fsencode(folder), "2026-10-客服一部.xlsx".encode("gb18030"))
+    shutil.copy(good, raw)
+    result = consolidate([folder])
+    assert [p.identity["工号"] for p in result.people] == ["K1"] and not result.issues
+    assert result.people[0].score.total == 86

@@ -27,7 +27,7 @@ from .findings import NOTICE as NOTICE_SEVERITY
 from .findings import PROBLEM, Finding
 from .layout import SHEET_VERSION, layout_for
 from .numbers import Typed, fmt, plain, to_decimal
-from .opener import open_book
+from .opener import open_book, shown_text
 from .payroll import PayInputs, has_post_wages, month_pay
 from .reader import OTHER_FORMATS, Cell, FilledWorkbook, MissingSheet, PersonSheet, read_filled_workbook
 from .rules_sheet import fingerprint, rules_scheme
@@ -130,20 +130,6 @@ def find_workbooks(paths: Iterable[str | Path], notes: list[Issue] | None = None
         else:
             raise InputFileError(f"找不到文件或文件夹 {p}")
     return sorted(found.values())
-
-
-def shown_text(text: str) -> str:
-    """A file name as people may read it: bytes that are not UTF-8 (a zip made on Chinese Windows) decoded
-    as GB18030 where that works, else shown as �, never written into a workbook as lone surrogates."""
-    try:
-        text.encode("utf-8")
-        return text
-    except UnicodeEncodeError:
-        raw = text.encode("utf-8", "surrogateescape")
-        try:
-            return raw.decode("gb18030")
-        except UnicodeDecodeError:
-            return raw.decode("utf-8", "replace")
 
 
 def is_summary(path: Path) -> bool:

@@ -206,23 +206,53 @@ def guarded(path: str | Path, call: Callable[[], T], what: str = "无法读取�
     except InputFileError:
         raise
     except MemoryError:
-        raise InputFileError(f"{Path(path).name}: {what} (内存不足: 文件过大或结构异常)") from None
+        raise InputFileError(f"{shown_name(path)}: {what} (内存不足: 文件过大或结构异常)") from None
     except BaseException as exc:  # noqa: BLE001 - pyo3's PanicException derives from BaseException
         detail = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
-        raise InputFileError(f"{Path(path).name}: {what} ({detail})") from None
+        raise InputFileError(f"{shown_name(path)}: {what} ({detail})") from None
 
 
 def open_book(path: str | Path) -> Any:
     """A python-calamine workbook, after ``check_xlsx`` for .xlsx/.xlsm files; any failure an InputFileError."""
-    from python_calamine import CalamineWorkbook
-
     path = Path(path)
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         try:
             check_xlsx(path)
         except InputFileError as exc:
-            raise InputFileError(f"{path.name}: {exc}") from None
-    return guarded(path, lambda: CalamineWorkbook.from_path(str(path)), "无法打开工作簿")
+            raise InputFileError(f"{shown_name(path)}: {exc}") from None
+    return guarded(path, lambda: calamine_book(path), "无法打开工作簿")
+
+
+def calamine_book(path: Path) -> Any:
+    """calamine's workbook of ``path``; a name that is not UTF-8 (GB18030 bytes from a zip made on Chinese Windows)
+    is opened through the file, since calamine cannot take it as a path."""
+    from python_calamine import CalamineWorkbook
+
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        with open(path, "rb") as fh:
+            return CalamineWorkbook.from_filelike(fh)
+    return CalamineWorkbook.from_path(str(path))
+
+
+def shown_text(text: str) -> str:
+    """A file name (or path) as people may read it: bytes that are not UTF-8 (a zip made on Chinese Windows)
+    decoded as GB18030 where that works, else shown as �; never lone surrogates (they cannot be written into a
+    workbook or a terminal)."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        raw = text.encode("utf-8", "surrogateescape")
+        try:
+            return raw.decode("gb18030")
+        except UnicodeDecodeError:
+            return raw.decode("utf-8", "replace")
+
+
+def shown_name(path: str | Path) -> str:
+    return shown_text(Path(path).name)
 
 
 def sheet_rows(path: str | Path, book: Any, name: str, **options: Any) -> list[list[Any]]:

@@ -23,7 +23,7 @@ from .errors import InputFileError, KpiError
 from .layout import COVER_SHEET, KEY_COLUMN, LISTS_SHEET, META_SHEET, RULES_SHEET, IDENTITY_CELLS, layout_for
 from .rules_sheet import fingerprint, rules_scheme
 from .rules_text import rules_text_from_rows
-from .opener import ZipReport, check_xlsx, guarded, sheet_rows
+from .opener import ZipReport, calamine_book, check_xlsx, guarded, sheet_rows
 from .scheme import Scheme
 from .tables import ShownNumbers, cell_text, column_letter
 
@@ -182,13 +182,11 @@ def read_filled_workbook(path: str | Path, scheme: Scheme | None = None) -> Fill
     Without ``scheme`` the rules in the 规则 sheet are used, after checking
     they are the ones it was generated with.
     """
-    from python_calamine import CalamineWorkbook
-
     path = Path(path)
     format_notice = check_format(path)
     report = check_xlsx(path)  # reported without the file's name: consolidate names the file in its own column
     try:
-        book = guarded(path, lambda: CalamineWorkbook.from_path(str(path)), "无法打开工作簿")
+        book = guarded(path, lambda: calamine_book(path), "无法打开工作簿")
     except InputFileError as exc:
         raise InputFileError(str(exc).removeprefix(f"{path.name}: ")) from None
     names = list(book.sheet_names)
