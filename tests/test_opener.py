@@ -9,6 +9,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+import openpyxl
 import pytest
 from click.testing import CliRunner
 
@@ -266,3 +267,23 @@ def test_a_workbook_whose_name_is_not_utf8_is_read(tmp_path):
     result = consolidate([folder])
     assert [p.identity["工号"] for p in result.people] == ["K1"] and not result.issues
     assert result.people[0].score.total == 86
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_a_roster_with_a_control_character_is_generated_and_the_person_reported(tmp_path, kind):
+    """A vertical tab pasted into a name: a CSV roster ended in an internal error (IllegalCharacterError) with a
+    workbook half written; an .xlsx roster went through without a word."""
+    runner = CliRunner()
+    if kind == "csv":
+        roster = tmp_path / "r.csv"
+        roster.write_bytes("工号,姓名,部门,岗位,直属主管\nK1,王芳,一部,专员,赵\nK2,李\v娜,一部,专员,赵\n".encode("utf-8"))
+    else:
+        roster = raw_xlsx(tmp_path / "r.xlsx", roster_rows('<row r="3"><c r="A3" t="inlineStr"><is><t>K2</t></is></c>'
+                                                           '<c r="B3" t="inlineStr"><is><t>李_x000B_娜</t></is></c>'
+                                                           '<c r="C3" t="inlineStr"><is><t>一部</t></is></c></row>'))
+    result = runner.invoke(main, ["generate", "--scheme", "cs-quant", "--roster", str(roster), "--period", "2026-10",
+                                  "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1, result.output
+    assert "第3行: 姓名 中有看不见的控制字符" in result.output and "内部错误" not in result.output
+    names = openpyxl.load_workbook(next((tmp_path / "out").glob("*.xlsx"))).sheetnames
+    assert "K2-李␋娜" in names

@@ -26,6 +26,7 @@ from .inputs import InputSpec
 from .layout import COVER_SHEET, META_SHEET, RULES_SHEET, SHEET_VERSION, Layout, finish_meta, input_key, layout_for
 from .months import need_period
 from .names import safe_file_stem, safe_sheet_name
+from .opener import CONTROL_PICTURES
 from .peer import FILE_PREFIX, peer_settings, write_peer_files
 from .numbers import Typed, fmt, plain
 from .rules_sheet import fingerprint, write_rules_sheet
@@ -162,6 +163,11 @@ def load_roster(path: str | Path, skipped: str = "此行未生成考核表", *, 
             seen[key] = person
             if key != person.id:
                 changed.append((table.where(index, columns["工号"]), person.id, key))
+            hidden = [name for name, value in fields.items() if CONTROL_PICTURES.search(value)]
+            if hidden:  # read as their pictures (␋): said, so that HR corrects the roster
+                problems.append(f"{table.path.name} 第{table.first_row + index}行: {'、'.join(hidden)} 中有看不见的控制字符"
+                                f" (如粘贴进来的竖向制表符), 已显示为 {''.join(sorted(set(CONTROL_PICTURES.findall(''.join(fields[n] for n in hidden)))))};"
+                                " 请在花名册中删去后重新生成")
             people.append(person)
         counts.append(len(people) - before)
     notices = []

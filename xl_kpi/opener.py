@@ -42,6 +42,7 @@ _SHARED_CELL = re.compile(rb'<(?:\w+:)?c\s[^>]*?\bt="s"[^>]*>\s*<(?:\w+:)?v>\s*(
 _OVERLAP = 1024  # bytes carried from one chunk to the next, so that no cell is cut in two
 _DIMENSION = re.compile(rb'<dimension\s+ref="(?:[A-Z]{1,3}[0-9]{1,7}:)?([A-Z]{1,3})([0-9]{1,7})"')
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+CONTROL_PICTURES = re.compile("[\u2400-\u2408\u240b\u240c\u240e-\u241f]")  # what visible_text shows them as
 
 T = TypeVar("T")
 

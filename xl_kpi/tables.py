@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputFileError, OutputFileError
-from .opener import open_book, sheet_rows
+from .opener import open_book, sheet_rows, visible_text
 
 
 @dataclass
@@ -319,7 +319,8 @@ def _read_csv(path: Path) -> list[list[Any]]:
             continue
     else:  # pragma: no cover - gb18030 decodes any byte string
         raise InputFileError(f"{path}: 无法识别文件编码, 请另存为 UTF-8 的 CSV")
-    return [[v if v != "" else None for v in row] for row in csv.reader(io.StringIO(text))]
+    # control characters no workbook may hold (a vertical tab pasted into a name) are shown as their pictures (␋)
+    return [[visible_text(v) if v != "" else None for v in row] for row in csv.reader(io.StringIO(text))]
 
 
 def _xlsx_sheets(path: Path, sheet: str | None, *, every: bool) -> Iterator[tuple[list[list[Any]], str]]:
