@@ -88,13 +88,13 @@ def test_a_sane_workbook_passes_and_reads(tmp_path):
 def test_one_cell_far_away_is_refused_before_any_parser(tmp_path):
     path = far_cell(tmp_path / "花名册.xlsx")
     assert path.stat().st_size < 2_000
-    with pytest.raises(InputFileError, match=r"花名册.xlsx: 工作表 sheet1 的使用范围到了第 1048576 行第 16384 列"):
+    with pytest.raises(InputFileError, match=r"花名册.xlsx: 工作表「Sheet1」用到了第 1048576 行第 16384 列 \(XFD1048576, "):
         open_book(path)
 
 
 def test_a_lying_dimension_is_refused_too(tmp_path):
     path = raw_xlsx(tmp_path / "dim.xlsx", roster_rows(), dimension="A1:XFD1048576")
-    with pytest.raises(InputFileError, match="使用范围到了第 1048576 行第 16384 列"):
+    with pytest.raises(InputFileError, match="用到了第 1048576 行第 16384 列"):
         check_xlsx(path)
 
 
@@ -160,7 +160,7 @@ def test_consolidate_reports_the_bad_file_and_scores_the_others(tmp_path):
     result = consolidate([folder])
     assert [p.identity["工号"] for p in result.people] == ["K1"]
     (issue,) = [i for i in result.issues if i.file == "坏.xlsx"]
-    assert "使用范围到了第 1048576 行" in issue.message
+    assert "用到了第 1048576 行" in issue.message
 
 
 def test_a_vertical_tab_in_a_returned_cell_is_shown_and_the_summary_written(tmp_path):

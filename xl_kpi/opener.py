@@ -95,10 +95,11 @@ def check_xlsx(path: str | Path, *, max_entries: int = MAX_ENTRIES, max_bytes: i
                 raise InputFileError(f"部件 {info.filename} 压缩比异常 (疑似压缩炸弹), 已拒绝读取")
         budget = _Budget(max_bytes)
         lengths = _shared_lengths(archive, names, budget)
+        titles = _sheet_titles(archive, names)
         text = 0
         for info in infos:
             if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
-                text += _scan_sheet(archive, info, lengths, budget, max_cells)
+                text += _scan_sheet(archive, info, lengths, budget, max_cells, titles.get(info.filename))
             elif info.filename != "xl/sharedStrings.xml":
                 _drain(archive, info, budget)
         # many cells referencing one long text: far more text than the file holds (a large export holds
@@ -163,14 +164,35 @@ def _shared_lengths(archive: zipfile.ZipFile, names: set[str], budget: _Budget) 
     return lengths
 
 
+def _sheet_titles(archive: zipfile.ZipFile, names: set[str]) -> dict[str, str]:
+    """Part name (xl/worksheets/sheet2.xml) -> the sheet's name as its tab shows it, for the messages."""
+    from defusedxml import ElementTree
+
+    try:
+        rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+        book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    except Exception:  # noqa: BLE001 - the names only serve the messages; the parser will say what is wrong
+        return {}
+    targets = {}
+    for rel in rels:
+        target = rel.get("Target", "")
+        targets[rel.get("Id")] = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    out = {}
+    for sheet in book.iter("{http://schemas.openxmlformats.org/spreadsheetml/2006/main}sheet"):
+        rid = sheet.get("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id")
+        if rid in targets:
+            out[targets[rid]] = sheet.get("name", "")
+    return out
+
+
 def _scan_sheet(archive: zipfile.ZipFile, info: zipfile.ZipInfo, lengths: list[int], budget: _Budget,
-                max_cells: int) -> int:
+                max_cells: int, title: str | None = None) -> int:
     """The farthest cell of a sheet (declared and actual) against ``max_cells``; returns the bytes of text
     its shared-string cells would hold (each cell counts its string once more)."""
     rows = cols = 0
     text = 0
     tail = b""
-    sheet = info.filename.rsplit("/", 1)[-1].removesuffix(".xml")
+    sheet = f"「{title}」" if title else f" {info.filename.rsplit('/', 1)[-1].removesuffix('.xml')} "
 
     def scan(data: bytes, upto: int) -> None:
         nonlocal rows, cols, text
@@ -181,8 +203,7 @@ def _scan_sheet(archive: zipfile.ZipFile, info: zipfile.ZipInfo, lengths: list[i
             if cell.start() < upto and int(cell.group(1)) < len(lengths):
                 text += lengths[int(cell.group(1))]
         if rows * cols > max_cells:
-            raise InputFileError(f"工作表 {sheet} 的使用范围到了第 {rows} 行第 {cols} 列 ({rows * cols:,} 个单元格), "
-                                 f"超过上限 {max_cells:,}, 已拒绝读取; 请删除远处的空单元格或格式后另存")
+            raise InputFileError(_too_far(sheet, rows, cols, max_cells))
 
     for chunk in _chunks(archive, info, budget):
         data = tail + chunk
@@ -195,6 +216,14 @@ def _scan_sheet(archive: zipfile.ZipFile, info: zipfile.ZipInfo, lengths: list[i
         tail = data[upto:]
     scan(tail, len(tail))
     return text
+
+
+def _too_far(sheet: str, rows: int, cols: int, max_cells: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return (f"工作表{sheet}用到了第 {rows} 行第 {cols} 列 ({get_column_letter(min(cols, 16384))}{rows}, 共 {rows * cols:,} "
+            f"个单元格), 超过上限 {max_cells:,}, 已拒绝读取: 远处有误输入的内容或格式; 请在该工作表按 Ctrl+End 找到它, "
+            "删除多余的行和列后另存")
 
 
 def guarded(path: str | Path, call: Callable[[], T], what: str = "无法读取工作簿") -> T:
