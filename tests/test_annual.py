@@ -296,7 +296,7 @@ def test_workbook_has_every_decision_and_reason(year, tmp_path):
     assert "劳动合同法》第四十条" in explained["请辞决定的法律提示"] and "指导案例 18 号" in explained["请辞决定的法律提示"]
     assert explained["调薪资格"].startswith("调薪资格 (raise): 文件 000")
     trend = book["趋势"]
-    assert trend["A1"].value == "客服一部: 各月总分" and trend["A2"].value == "月份"
+    assert trend["A1"].value == "客服一部: 各月总分" and trend["A2"].value == "姓名" and trend["M2"].value == "2026-12"
     with zipfile.ZipFile(out) as z:  # a line chart per department (openpyxl does not read charts back)
         assert len([n for n in z.namelist() if n.startswith("xl/charts/chart")]) == 2
 

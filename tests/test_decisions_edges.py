@@ -113,8 +113,9 @@ def test_promotion_nineteen_people_is_1_9_places():
 
 
 def test_pay_threshold_reason_at_and_below_the_line():
+    # tables of totals only: advisor-4s's per-item rule cannot be judged, and the reason says so
     got = decide("advisor-4s", None, rows_of({"P": ["80"] * 12, "Q": ["70", "70", "71"] * 4}))
-    assert got["P"]["绩效资格"] == ("参与", "年度得分 80 / 100 = 80% ≥ 80%")
+    assert got["P"]["绩效资格"] == ("参与", "年度得分 80 / 100 = 80% ≥ 80%; 输入中没有各项得分 (只有总分), 各项不低于权重的 80% 的规定未判断")
     # 70.333…: shown 70.33, read the same way as the exact figure, so the shown one is said
     assert got["Q"]["绩效资格"] == ("不参与绩效考核", "年度得分 70.33 / 100 = 70.33% < 80%")
 
@@ -122,7 +123,7 @@ def test_pay_threshold_reason_at_and_below_the_line():
 def test_pay_threshold_exactly_at_a_line_finer_than_the_shown_score():
     # at_least 80.125%: 80.125 is exactly at it (参与), shown as 80.13; both read the same, so 80.13 is said
     got = decide("advisor-4s", {"pay_threshold": {"at_least": "80.125%"}}, rows_of({"P": ["80.125"] * 12}))
-    assert got["P"]["绩效资格"] == ("参与", "年度得分 80.13 / 100 = 80.13% ≥ 80.125%")
+    assert got["P"]["绩效资格"] == ("参与", "年度得分 80.13 / 100 = 80.13% ≥ 80.125%; 输入中没有各项得分 (只有总分), 各项不低于权重的 80% 的规定未判断")
 
 
 def test_pay_threshold_defaults():
@@ -139,7 +140,7 @@ def test_pay_threshold_on_a_scheme_of_fifty_points():
     scheme = dataclasses.replace(builtin_scheme("advisor-4s"), total=D(50))
     scheme = dataclasses.replace(scheme, decisions=parse_decisions({"pay_threshold": True}, facts_of(scheme)))
     people = {p.pid: p.decisions for p in roll_up(rows_of({"P": ["40"] * 12, "Q": ["39.99"] * 12}), scheme=scheme).people}
-    assert people["P"]["绩效资格"] == ("参与", "年度得分 40 / 50 = 80% ≥ 80%")
+    assert people["P"]["绩效资格"] == ("参与", "年度得分 40 / 50 = 80% ≥ 80%; 输入中没有各项得分 (只有总分), 各项不低于权重的 80% 的规定未判断")
     assert people["Q"]["绩效资格"] == ("不参与绩效考核", "年度得分 39.99 / 50 = 79.98% < 80%")
 
 

@@ -144,47 +144,53 @@ def _reasons_sheet(ws, result: Annual) -> None:
 
 
 def _trend_sheet(ws, result: Annual) -> None:
-    """Per department: a block of months down and people across (and the department's average), with a line
-    chart beside it."""
+    """Per department, on a page of its own: a table of people down and months across (and the department's
+    average), and a line chart of it below."""
+    from openpyxl.worksheet.pagebreak import Break
+
     months = _months(result)
     by_dept: dict[str, dict[str, PersonPeriod]] = {}
     for p in _people(result):
         by_dept.setdefault(p.dept or "未分部门", {}).setdefault(p.pid, p)
     row = 1
-    for dept, members in by_dept.items():
+    for number, (dept, members) in enumerate(by_dept.items()):
+        if number:
+            ws.row_breaks.append(Break(id=row - 1))
         people = list(members.values())
         ws.cell(row=row, column=1, value=f"{dept}: 各月总分").font = Font(bold=True)
         top = row + 1
-        ws.cell(row=top, column=1, value="月份").font = Font(bold=True)
-        for c, p in enumerate(people, start=2):
-            ws.cell(row=top, column=c, value=p.name or p.pid).font = Font(bold=True)
-        ws.cell(row=top, column=len(people) + 2, value="部门平均").font = Font(bold=True)
-        for r, m in enumerate(months, start=top + 1):
-            ws.cell(row=r, column=1, value=m)
-            values = []
-            for c, p in enumerate(people, start=2):
+        for c, head in enumerate(["姓名", *months], start=1):
+            ws.cell(row=top, column=c, value=head).font = Font(bold=True)
+        for r, p in enumerate(people, start=top + 1):
+            ws.cell(row=r, column=1, value=p.name or p.pid)
+            for c, m in enumerate(months, start=2):
                 v = p.months.get(m)
                 ws.cell(row=r, column=c, value=plain(v) if v is not None else None)
-                if v is not None:
-                    values.append(v)
+        average_row = top + len(people) + 1
+        ws.cell(row=average_row, column=1, value="部门平均").font = Font(bold=True)
+        for c, m in enumerate(months, start=2):
+            values = [p.months[m] for p in people if p.months.get(m) is not None]
             if values:
-                average = sum(values, Decimal(0)) / len(values)
-                ws.cell(row=r, column=len(people) + 2, value=float(round_half_up(average, 2)))
+                ws.cell(row=average_row, column=c, value=float(round_half_up(sum(values, Decimal(0)) / len(values), 2)))
         if months:
             chart = LineChart()
             chart.title = f"{dept} 各月总分"
             chart.y_axis.title = "总分"
-            chart.height, chart.width = 7.5, 16
-            chart.add_data(Reference(ws, min_col=2, max_col=len(people) + 2, min_row=top, max_row=top + len(months)),
-                           titles_from_data=True)
-            chart.set_categories(Reference(ws, min_col=1, min_row=top + 1, max_row=top + len(months)))
-            average_line = chart.series[-1]
-            average_line.graphicalProperties.line.width = 38100  # the department's average: a thick line
-            ws.add_chart(chart, f"{get_column_letter(len(people) + 4)}{row}")
-        row = top + max(len(months), 15) + 3  # room for the chart before the next department
-    fit_columns(ws, high=12)
+            chart.height, chart.width = 8, 22
+            chart.add_data(Reference(ws, min_col=1, max_col=len(months) + 1, min_row=top + 1, max_row=average_row),
+                           titles_from_data=True, from_rows=True)
+            chart.set_categories(Reference(ws, min_col=2, max_col=len(months) + 1, min_row=top, max_row=top))
+            chart.series[-1].graphicalProperties.line.width = 38100  # the department's average: a thick line
+            ws.add_chart(chart, f"A{average_row + 2}")
+        row = average_row + 2 + 17  # the chart's height in rows, then the next department
+    fit_columns(ws, low=7, high=12, header_row=2)
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape"
+    # one page wide by a scale (Excel leaves manual page breaks out when it fits to pages): the 12 months in view
+    width = sum(int((ws.column_dimensions[get_column_letter(c)].width or 8.43) * 7 + 5) * 0.75
+                for c in range(1, len(months) + 2))
+    # (0.8: room for a default font wider than Calibri, as where LibreOffice has no Carlito)
+    ws.page_setup.scale = max(40, min(100, int((842 - 2 * 72 * 0.75) / width * 100 * 0.8)))
 
 
 def _explained_sheet(ws, result: Annual) -> None:

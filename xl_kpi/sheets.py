@@ -429,7 +429,9 @@ def _totals(ws, scheme: Scheme, layout: Layout, row: int, udf: str | None, prefi
             result_row("pay|wage", "当月工资 = 岗位工资 + 提成 + 其他",
                        fx.wage_formula(wage_ref, c_ref, other), "#,##0.00")
     if scheme.pay_threshold is not None or scheme.pay_item_threshold is not None:
-        result_row("pay|threshold", threshold_label(scheme), fx.threshold_formula(scheme, total, cells.scores))
+        ref = result_row("pay|threshold", threshold_label(scheme), fx.threshold_formula(scheme, total, cells.scores))
+        # 不参与绩效考核 is wider than the score column: shrunk to fit its one line, never wrapped over the total above
+        ws[ref].alignment = Alignment(horizontal="center", vertical="center", shrink_to_fit=True, wrap_text=False)
     return row
 
 
