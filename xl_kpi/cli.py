@@ -197,7 +197,7 @@ def main() -> None:
 
 @main.command("schemes")
 def schemes_cmd() -> None:
-    """列出内置考核方案 (List the built-in schemes)."""
+    """列出内置考核方案."""
     from rich.table import Table
 
     from .scheme import builtin_ids, builtin_scheme
@@ -211,12 +211,12 @@ def schemes_cmd() -> None:
 
 @main.group("scheme", cls=KpiGroup)
 def scheme_group() -> None:
-    """查看或检查一个方案 (Show or check one scheme)."""
+    """查看或检查一个方案."""
 
 
 @scheme_group.command("show")
 @click.argument("scheme")
-@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出 (Print JSON).")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出.")
 @click.option("--lang", type=LANG, default="zh-Hans", show_default=True, help="简体或繁體标签.")
 def scheme_show(scheme: str, as_json: bool, lang: str) -> None:
     """显示方案的全部指标与规则. SCHEME 是方案 id 或方案文件路径."""
@@ -272,7 +272,7 @@ def scheme_show(scheme: str, as_json: bool, lang: str) -> None:
 @scheme_group.command("check")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 def scheme_check(path: str) -> None:
-    """检查改过的方案文件 (.yaml) 或模板工作簿 (.xlsx, 读取其「规则」工作表) 是否有效 (Validate an edited scheme)."""
+    """检查改过的方案文件 (.yaml) 或模板工作簿 (.xlsx, 读取其「规则」工作表) 是否有效."""
     from .scheme import load_scheme
 
     s = load_scheme(path)
@@ -516,7 +516,7 @@ def sample_cmd(roster, percent, seed, output) -> None:
 
 @main.group("templates", cls=KpiGroup)
 def templates_group() -> None:
-    """模板工作簿 (Template workbooks)."""
+    """模板工作簿."""
 
 
 @templates_group.command("build")
