@@ -296,3 +296,17 @@ def test_decisions_may_be_listed_by_kind():
     assert scheme.decisions.columns == ["调薪资格", "晋升竞聘"]
     with pytest.raises(Exception, match="decisions 应写成每行一个决定种类及其参数"):
         parse_scheme_text(base + "decisions: 5\n", source="mine.yaml")
+
+
+def test_advisor_levels_from_a_table_given_beside_the_summaries(tmp_path):
+    """consolidate's summaries carry no 顾问级别: every advisor got 没有顾问级别数据 with nothing said, and a table
+    of 工号/期间/顾问级别/新顾客数 was refused for want of 总分."""
+    months = table(tmp_path, {"A1": ["90", "90", "90"], "A2": ["90", "90", "90"]}, dept="钣喷")
+    alone = run_annual([months], tmp_path / "a.xlsx", scheme=builtin_scheme("advisor-4s"))
+    assert any("输入中没有「顾问级别」" in n.message for n in alone.notes)
+    levels = tmp_path / "顾问级别.csv"
+    levels.write_text("工号,期间,顾问级别,新顾客数\n" + "".join(f"A1,{m},专业顾问,2\n" for m in MONTHS[:3])
+                      + "".join(f"A2,{m},专业顾问,0\n" for m in MONTHS[:3]), encoding="utf-8")
+    people = {p.pid: p for p in run_annual([months, levels], tmp_path / "b.xlsx", scheme=builtin_scheme("advisor-4s")).people}
+    assert people["A1"].decisions["顾问级别"][0] == "专业顾问"  # 6 new customers in three months
+    assert people["A2"].decisions["顾问级别"][0] == "降为实习顾问"  # none

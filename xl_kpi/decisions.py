@@ -620,6 +620,14 @@ class Advisor(DecisionKind):
     }
     respects_gate = False
 
+    def notes(self, rows: list[MonthRow], all_months: list[str]) -> list[tuple[str, str]]:
+        if rows and not any("顾问级别" in r.extra for r in rows):
+            return [(self.label, "说明: 输入中没有「顾问级别」, 未判断顾问级别 (文件 003: 实习顾问 / 专业顾问的降级与晋级)。"
+                     "consolidate 的月度汇总不带这些数据: 需要时请另交一个有「工号」「期间」「顾问级别」「新顾客数」(可加「复试」"
+                     "「公司简介成绩」「产品知识成绩」「仪器操作成绩」) 的表, 与月度汇总一起交给 annual; 不需要时可从方案的 decisions "
+                     "中删去 advisor")]
+        return []
+
     def decide(self, p: PersonPeriod, period: Period) -> Verdict:
         """Document 003's advisor levels, as far as the document states them."""
         mine = period.by_person[p.pid]

@@ -210,6 +210,13 @@ def _merge_sales(supplied: list[tuple[Path, MonthRow]], seen: dict[tuple[str, st
         matched: dict[str, str] = {}  # spelling in the table -> the summary's
         for s in table:
             if s.sales is None:
+                if s.extra:  # a table of advisors' levels and tests: merged into the month's row of the same person
+                    same = by_key.get((_id_key(s.pid), s.month), [])
+                    if len(same) == 1:
+                        same[0].extra.update({k: v for k, v in s.extra.items() if k not in same[0].extra})
+                    else:
+                        issues.append(AnnualIssue(path.name, s.source.removeprefix(f"{path.name} "), s.pid,
+                                                  f"月度汇总中没有工号 {s.pid} 在 {s.month} 的记录, 这一行的顾问级别数据未计入"))
                 continue
             where = s.source.removeprefix(f"{path.name} ")
             if s.month not in summarized:
@@ -288,15 +295,16 @@ def _read_one(path: Path, scheme: Scheme | None, issues: list[AnnualIssue]) -> l
                 cols[key] = heads.index(normalize(name))
                 break
     sales_only = "总分" not in cols and "实际销售额" in cols  # a table of each month's sales, for 末位请辞
+    advisor_only = "总分" not in cols and not sales_only and "顾问级别" in cols  # advisors' levels and tests (003)
     item_cols: dict[str, int] = {}  # each indicator's points, as a monthly summary holds them (003's per-item rule)
     if scheme is not None:
         for ind in scheme.indicators:
             col = next((heads.index(n) for n in indicator_headers(ind) if n in heads), None)
             if col is not None:
                 item_cols[ind.id] = col
-    if "工号" not in cols or ("总分" not in cols and not sales_only):
+    if "工号" not in cols or ("总分" not in cols and not sales_only and not advisor_only):
         raise InputFileError(f"{path}: 应有 工号 和 总分 两列 (月度汇总的「公司总览」表或 工号/姓名/部门/期间/总分 表; "
-                             "只补实际销售额的表应有 工号、期间、实际销售额 三列)")
+                             "只补实际销售额的表应有 工号、期间、实际销售额 三列; 只补顾问级别的表应有 工号、期间、顾问级别、新顾客数)")
     file_month = month_from_name(path)
     if "期间" not in cols and file_month is None:
         raise InputFileError(f"{path}: 没有「期间」列, 文件名中也没有 YYYY-MM 形式的月份, 无法确定考核月份")
@@ -318,10 +326,13 @@ def _read_one(path: Path, scheme: Scheme | None, issues: list[AnnualIssue]) -> l
             issues.append(AnnualIssue(path.name, table.where(i, cols["期间"]), pid,
                                       f"期间应为 YYYY-MM (如 2026-03), 收到「{cell_text(get('期间'))}」; 本行未计入"))
             continue
-        if sales_only:
+        if sales_only or advisor_only:
             row = MonthRow(pid, cell_text(get("姓名")), cell_text(get("部门")), month, None, f"{path.name} {where}",
                            sales_only=True)
-            row.sales = _number(get("实际销售额"), "实际销售额", path, where, pid, issues)
+            if sales_only:
+                row.sales = _number(get("实际销售额"), "实际销售额", path, where, pid, issues)
+            else:
+                _advisor_columns(row, get, path, where, pid, issues)
             out.append(row)
             continue
         total = _number(get("总分"), "总分", path, table.where(i, cols["总分"]), pid, issues)
@@ -344,15 +355,20 @@ def _read_one(path: Path, scheme: Scheme | None, issues: list[AnnualIssue]) -> l
                     items[ind_id] = number
             if items:
                 row.extra["items"] = items
-        for key in ("顾问级别", "复试"):
-            if cell_text(get(key)):
-                row.extra[key] = cell_text(get(key))
-        for key in ("新顾客数", *_TESTS):
-            value = _number(get(key), key, path, where, pid, issues)
-            if value is not None:
-                row.extra[key] = value
+        _advisor_columns(row, get, path, where, pid, issues)
         out.append(row)
     return out
+
+
+def _advisor_columns(row: MonthRow, get: Any, path: Path, where: str, pid: str, issues: list[AnnualIssue]) -> None:
+    """Document 003's advisor columns (顾问级别, 新顾客数, 复试, the three test scores) into ``row.extra``."""
+    for key in ("顾问级别", "复试"):
+        if cell_text(get(key)):
+            row.extra[key] = cell_text(get(key))
+    for key in ("新顾客数", *_TESTS):
+        value = _number(get(key), key, path, where, pid, issues)
+        if value is not None:
+            row.extra[key] = value
 
 
 def _number(value: Any, what: str, path: Path, where: str, pid: str, issues: list[AnnualIssue]) -> Decimal | None:
