@@ -150,6 +150,19 @@ def os_error_message(exc: OSError) -> str:
     return f"读写文件时出错{where}: {exc.strerror or exc}"
 
 
+def _quiet_leftovers() -> None:
+    """Collect the objects a failed write left (openpyxl's unclosed ZipFile), whose own clean-up fails the same way
+    and would otherwise print 'Exception ignored in …' after our message."""
+    import gc
+
+    hook = sys.unraisablehook
+    sys.unraisablehook = lambda _: None
+    try:
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook
+
+
 def internal_error_message(exc: Exception) -> str:
     """A defect of xl-kpi: the user gets one line and a file with the details to send to the maintainers."""
     import tempfile
@@ -175,6 +188,7 @@ class KpiGroup(click.Group):
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, KeyboardInterrupt, SystemExit):
             raise
         except OSError as exc:  # a full disk, a file gone or locked underneath us: said, never a traceback
+            _quiet_leftovers()  # a half-written zip closing itself on a full disk would print its own traceback
             raise KpiUsageError(os_error_message(exc)) from None
         except Exception as exc:  # noqa: BLE001 - a defect of ours: one line for the user, the details in a file
             raise KpiUsageError(internal_error_message(exc)) from None
