@@ -123,7 +123,8 @@ def _table_sheet(ws, heads: list[str], rows: list[list[Any]], name: str, result:
         cell.font = Font(bold=True)
     ws.freeze_panes = "C2"  # the header row and 工号, 姓名 stay in view
     _number_formats(ws, heads, len(rows))
-    fit_columns(ws)
+    # 绩效资格原因 may name several items: wrapped in a column of its own width, not one line across the page
+    fit_columns(ws, wrapped={heads.index("绩效资格原因") + 1: 30} if "绩效资格原因" in heads else None)
     last = get_column_letter(len(heads))
     if rows:
         table = Table(displayName=_table_name(name), ref=f"A1:{last}{len(rows) + 1}")
