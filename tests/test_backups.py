@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from xl_kpi import tables
+from xl_kpi import files as tables
 from xl_kpi.cli import main
 from xl_kpi.consolidate import consolidate, find_workbooks
 

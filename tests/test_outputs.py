@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from xl_kpi import tables
+from xl_kpi import files as tables
 from xl_kpi.cli import main
 from xl_kpi.consolidate import consolidate
 from xl_kpi.generate import generate

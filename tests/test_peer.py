@@ -15,7 +15,7 @@ from xl_kpi.consolidate import consolidate
 from xl_kpi.fill import fill_workbook
 from xl_kpi.generate import generate
 from xl_kpi.scheme import get_scheme_with_text
-from xl_kpi.tables import atomic_path
+from xl_kpi.files import atomic_path
 
 PERIOD = "2026-10"
 EVIL = '=HYPERLINK("http://x","点我")'

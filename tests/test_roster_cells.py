@@ -75,7 +75,7 @@ def test_a_whole_number_id_is_read_as_its_format_shows_it(tmp_path, number, code
 @pytest.mark.parametrize("code", ["0.00", "#,##0", "0%", "yyyy-mm-dd", "[>100]000;00", "@", "General", "0.0E+00",
                                   "# ?/?", "[h]:mm"])
 def test_formats_with_decimals_dates_or_conditions_are_left_alone(tmp_path, code):
-    from xl_kpi.tables import shown_whole_number
+    from xl_kpi.number_formats import shown_whole_number
 
     assert shown_whole_number(1, code) is None
     roster = roster_xlsx(tmp_path / "花名册.xlsx", [[1, "王芳", "客服一部"], [2, "李娜", "客服一部"]], {0: code})

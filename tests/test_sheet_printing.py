@@ -13,7 +13,7 @@ from libreoffice import pdf_pages
 from xl_kpi.generate import generate
 from xl_kpi.reader import read_filled_workbook
 from xl_kpi.scheme import get_scheme_with_text
-from xl_kpi.tables import display_width
+from xl_kpi.sheet_style import display_width
 
 PAGES = {"cs-quant": 1, "cs-smart": 1, "cs-table": 2, "advisor-4s": 2}
 

@@ -10,7 +10,7 @@ from strategies import CS_QUANT_DOCUMENT_EXAMPLE as DOC
 from workbooks import filled_department
 from xl_kpi.consolidate import consolidate
 from xl_kpi.summary import write_summary
-from xl_kpi.tables import display_width
+from xl_kpi.sheet_style import display_width
 
 
 def _summary(tmp_path):

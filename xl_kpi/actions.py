@@ -51,7 +51,7 @@ class ImportedData:
 
 def ticket_files(sources: list[Path]) -> list[Path]:
     """The export files named, a folder standing for its .csv/.xlsx files (lock files and backups left out)."""
-    from .tables import is_backup
+    from .files import is_backup
 
     files: list[Path] = []
     for source in sources:
@@ -70,7 +70,7 @@ def ticket_files(sources: list[Path]) -> list[Path]:
 def import_data(options: ImportData, progress: Progress = _quiet) -> ImportedData:
     from .metrics import compute_metrics, write_metrics
     from .report import check_output, keep_output
-    from .tables import refuse_overwrite
+    from .files import refuse_overwrite
     from .tickets import load_mapping
 
     output = Path(options.output)

@@ -30,7 +30,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from . import vba
 from .errors import KpiError
 from .settings_sheet import ROSTER_HEADERS, ROSTER_SHEET, SETTINGS, SHEET, sheet_rows
-from .tables import atomic_path
+from .files import atomic_path
 
 HR_WORKBOOK = "KPI考核.xlsm"
 SHIPPED = Path(__file__).resolve().parent / "addin_files"  # the built files, shipped with the package

@@ -27,7 +27,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from .months import Annual, PersonPeriod, join
 from .numbers import plain, round_half_up
-from .tables import fit_columns, keep_text, print_a4_landscape, wrap_rows
+from .sheet_style import fit_columns, keep_text, print_a4_landscape, wrap_rows
 
 PAY_COLUMNS = ("绩效奖金", "岗位工资", "提成", "当月工资")
 DISMISSAL = ("resign_fail", "resign_last")

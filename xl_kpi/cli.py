@@ -317,7 +317,7 @@ def run_score(scheme_ref: str, input_path: str, output: str, sheet: str | None =
     from .batch import score_file
     from .report import check_output, check_report_output, keep_output, print_report, write_report
     from .scheme import get_scheme
-    from .tables import refuse_overwrite
+    from .files import refuse_overwrite
 
     refuse_overwrite(output, [input_path])
     check_report_output(output)

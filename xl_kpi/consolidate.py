@@ -32,7 +32,8 @@ from .payroll import PayInputs, has_post_wages, month_pay
 from .reader import OTHER_FORMATS, Cell, FilledWorkbook, MissingSheet, PersonSheet, read_filled_workbook
 from .rules_sheet import fingerprint, rules_scheme
 from .scheme import Scheme
-from .tables import TEMP_PREFIX, id_key, is_backup
+from .files import TEMP_PREFIX, is_backup
+from .tables import id_key
 
 TOLERANCE = Decimal("0.005")  # half a cent / half of 0.01 point: beyond display rounding
 

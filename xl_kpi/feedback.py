@@ -33,7 +33,9 @@ from .numbers import fmt, plain, round_half_up, to_decimal
 from .opener import open_book
 from .months import month_from_name, month_of
 from .scheme import Scheme, guess_scheme, header_forms, indicator_headers, normalize
-from .tables import atomic_path, cell_text, check_replaceable, keep_backup, keep_text, next_backup, read_table
+from .files import atomic_path, check_replaceable, keep_backup, next_backup
+from .sheet_style import keep_text
+from .tables import cell_text, read_table
 
 LABELS = {
     "zh-Hans": {
@@ -210,7 +212,7 @@ def build_workbook(forms: list[Form], scheme: Scheme, lang: str = "zh-Hans"):
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, Side
 
-    from .tables import print_a4_landscape
+    from .sheet_style import print_a4_landscape
 
     t = LABELS[lang]
     book = Workbook()

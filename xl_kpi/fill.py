@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .reader import read_filled_workbook
-from .tables import atomic_path
+from .files import atomic_path
 
 InputValues = dict[Any, Any]  # (indicator id, input id, assessor id) or "pay|bonus_base" -> value
 

@@ -32,8 +32,9 @@ from .numbers import Typed, fmt, plain
 from .rules_sheet import fingerprint, write_rules_sheet
 from .scheme import Scheme, normalize
 from .sheets import ValidationBook, write_person_sheet
-from .tables import (atomic_path, backup_path, cell_text, check_replaceable, id_key, keep_backup, next_backup,
-                     print_a4_landscape, read_tables, sheets_notice, Table)
+from .files import atomic_path, backup_path, check_replaceable, keep_backup, next_backup
+from .sheet_style import print_a4_landscape
+from .tables import cell_text, id_key, read_tables, sheets_notice, Table
 
 ROSTER_COLUMNS = ("工号", "姓名", "部门", "岗位", "直属主管")
 ROSTER_ALIASES = {

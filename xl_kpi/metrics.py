@@ -69,7 +69,7 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from .errors import InputFileError, InputValueError, KpiError as KpiErrorBase
-from .tables import refuse_overwrite
+from .files import refuse_overwrite
 from .tickets import (
     CATEGORY_FIELDS, FALSE_WORDS, FIELDS, NO_REPLY_WORDS, TIME_FORMATS, TRUE_WORDS, UNRATED_WORDS, Mapping, Schedule, Source,
     business_clock_expr, load_mapping, local_time_ms, open_sources, parse_peak, parse_period, parse_schedule,
@@ -1477,7 +1477,7 @@ def write_metrics(result: MetricsResult, output: str | Path) -> Path:
     """
     import zipfile
 
-    from .tables import atomic_path
+    from .files import atomic_path
 
     output = Path(output)
     if output.suffix.lower() != ".xlsx":
@@ -1649,7 +1649,7 @@ class _Sheet:
 
 @lru_cache(maxsize=None)
 def _letter(index: int) -> str:
-    from .tables import column_letter
+    from .number_formats import column_letter
 
     return column_letter(index)
 

@@ -41,7 +41,9 @@ from .rules import Rubric
 from .rules_sheet import fingerprint, write_rules_sheet
 from .scheme import Indicator, Scheme
 from .sheets import BOX, CENTER, HEAD_FILL, INPUT_FILL, UNLOCKED, SheetValidations, ValidationBook, _set_text
-from .tables import atomic_path, cell_text, print_a4_landscape
+from .files import atomic_path
+from .sheet_style import print_a4_landscape
+from .tables import cell_text
 
 PEER_INDICATORS = ("collaboration", "info_sharing")  # 内部协作配合度, 信息共享及时性 (cs-quant)
 PEER_WEIGHT = Decimal("0.4")  # peers' average; the supervisor's points get the rest (0.6)

@@ -47,7 +47,8 @@ from .numbers import fmt, to_decimal
 from .opener import open_book
 from .payroll import PayInputs, month_pay
 from .scheme import Scheme, builtin_ids, builtin_scheme, guess_scheme, indicator_headers, normalize
-from .tables import atomic_path, cell_text, id_key, keep_backup, read_table
+from .files import atomic_path, keep_backup
+from .tables import cell_text, id_key, read_table
 
 MISSING_MODES = ("skip", "zero", "fail")
 PAY_COLUMNS = ("绩效奖金", "岗位工资", "提成", "当月工资")

@@ -25,7 +25,8 @@ from .rules_sheet import fingerprint, rules_scheme
 from .rules_text import rules_text_from_rows
 from .opener import ZipReport, calamine_book, check_xlsx, guarded, sheet_rows
 from .scheme import Scheme
-from .tables import ShownNumbers, cell_text, column_letter
+from .number_formats import ShownNumbers, column_letter
+from .tables import cell_text
 
 NS = {
     "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",

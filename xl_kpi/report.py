@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import InputFileError
-from .tables import check_writable, keep_backup, next_backup, write_table
+from .files import check_writable, keep_backup, next_backup
+from .tables import write_table
 
 if TYPE_CHECKING:
     from .batch import ScoreReport

@@ -30,7 +30,8 @@ from typing import Any, Protocol
 
 from .errors import ExistingOutputError, KpiError
 from .settings_sheet import SHEET, Settings, parse_settings
-from .tables import atomic_path, cell_text, check_replaceable, is_backup, write_table
+from .files import atomic_path, check_replaceable, is_backup
+from .tables import cell_text, write_table
 
 ISSUES_SHEET = "问题"
 SUMMARY_SHEET = "汇总"

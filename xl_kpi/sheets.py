@@ -28,7 +28,7 @@ from .layout import (
 from .numbers import fmt
 from .rules import Rubric
 from .scheme import Indicator, Scheme
-from .tables import print_a4_landscape
+from .sheet_style import print_a4_landscape
 
 THIN = Side(style="thin", color="808080")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)

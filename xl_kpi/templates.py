@@ -11,7 +11,7 @@ from pathlib import Path
 from .generate import Person, build_workbook
 from .layout import layout_for
 from .scheme import builtin_ids, builtin_scheme, builtin_text
-from .tables import atomic_path
+from .files import atomic_path
 
 EXAMPLE = Person({"工号": "", "姓名": "示例", "部门": "", "岗位": "", "直属主管": ""}, {}, 0)
 

@@ -811,7 +811,7 @@ def _read_sheets(book: Any, path: Path, index: int, mapping: Mapping, category: 
     when no visible sheet holds tickets (a hidden sheet is most often a lookup list or an old copy)."""
     from python_calamine import SheetVisibleEnum
 
-    from .tables import ShownNumbers
+    from .number_formats import ShownNumbers
 
     shown = ShownNumbers(path)
     date1904 = _date1904(path)  # read once per workbook, for the serials of every sheet
