@@ -6,7 +6,8 @@ import openpyxl
 from click.testing import CliRunner
 
 from xl_kpi.cli import main
-from xl_kpi.consolidate import consolidate, relative_formula
+from xl_kpi.consolidate import consolidate
+from xl_kpi.expected_formulas import relative_formula
 from xl_kpi.generate import generate
 from xl_kpi.scheme import get_scheme_with_text
 

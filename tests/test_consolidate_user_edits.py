@@ -433,7 +433,7 @@ def test_a_row_inserted_between_the_two_inputs_of_an_indicator_is_not_an_edited_
 
 
 def test_shift_formula_moves_references_into_its_own_sheet_only():
-    from xl_kpi.consolidate import shift_formula
+    from xl_kpi.expected_formulas import shift_formula
 
     rows = {6: 6, 7: 7, 8: 9, 9: 10}
     assert shift_formula('=IF(COUNT(I6,I7,$I$8)=3,SUM(I6,I7,I8),"I8 未填完")', rows) == \

@@ -40,7 +40,8 @@ from openpyxl.utils.cell import coordinate_from_string
 
 from strategies import CS_QUANT_DOCUMENT_EXAMPLE, edges, typed
 from xl_kpi import udfs
-from xl_kpi.consolidate import PersonResult, evaluate_person
+from xl_kpi.consolidate import evaluate_person
+from xl_kpi.results import PersonResult
 from xl_kpi.engine import score_person
 from xl_kpi.fill import fill_workbook
 from xl_kpi.generate import generate

@@ -11,12 +11,10 @@ from __future__ import annotations
 
 import math
 import os
-import re
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from decimal import Decimal
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -25,13 +23,16 @@ from .engine import ItemScore, PersonScore, Problem, score_person
 from .errors import InputFileError, InputValueError, KpiError
 from .findings import NOTICE as NOTICE_SEVERITY
 from .findings import PROBLEM, Finding
-from .layout import SHEET_VERSION, layout_for
-from .numbers import Typed, fmt, plain, to_decimal
+from .layout import SHEET_VERSION
+from .numbers import Typed, fmt, to_decimal
 from .opener import open_book, shown_text
 from .payroll import PayInputs, has_post_wages, month_pay
+from .results import PAY_INPUT_NAMES, Consolidation, PersonResult
 from .reader import OTHER_FORMATS, Cell, FilledWorkbook, MissingSheet, PersonSheet, read_filled_workbook
-from .rules_sheet import fingerprint, rules_scheme
+from .rules_sheet import fingerprint
 from .scheme import Scheme
+from .copies import is_blank, settle_copies
+from .expected_formulas import _expected, moved_rows, relative_formula, shift_formula
 from .files import TEMP_PREFIX, is_backup
 from .tables import id_key
 
@@ -39,34 +40,6 @@ TOLERANCE = Decimal("0.005")  # half a cent / half of 0.01 point: beyond display
 
 
 Issue = Finding  # consolidate's findings: file, sheet, cell, message, person (xl_kpi.findings)
-
-
-@dataclass
-class PersonResult:
-    file: Path
-    sheet: str
-    identity: dict[str, str]
-    score: PersonScore
-    pay: dict[str, Any]
-    issues: list[Issue] = field(default_factory=list)
-    rank: int | None = None
-    period: str = ""  # from the workbook's meta
-    department: str = ""  # from the workbook's meta, else the sheet's 部门
-    supervisor_score: PersonScore | None = None  # before peer ratings were combined in (None: no peer ratings)
-    peer_ratings: dict[str, list[Decimal]] = field(default_factory=dict)  # indicator id -> peers' points
-    source: PersonSheet | None = field(default=None, repr=False, compare=False)
-    shown_file: str = ""  # how the summary and the issues name the file (see shown_names); "" -> its name
-
-
-@dataclass
-class Consolidation:
-    scheme: Scheme | None
-    people: list[PersonResult] = field(default_factory=list)
-    issues: list[Issue] = field(default_factory=list)
-    files_read: int = 0
-    files_failed: int = 0
-    files: list[Path] = field(default_factory=list)  # every input file found, read or not
-    period: str = ""  # the period consolidated (YYYY-MM); workbooks of other periods are left out
 
 
 # --------------------------------------------------------------------------- discovery
@@ -145,110 +118,7 @@ def is_summary(path: Path) -> bool:
 # --------------------------------------------------------------------------- expected formulas
 
 
-@dataclass(frozen=True)
-class Expected:
-    """The formulas of a fresh sheet: of each score cell ("score|<indicator>") and of the total ("total")."""
-
-    relative: dict[str, str]  # key -> formula with references relative to its own row (see relative_formula)
-    written: dict[str, str]  # key -> formula as written on the fresh sheet
-    rows: dict[tuple[str, ...], int]  # where the cells a person's sheet is read by are on the fresh sheet (_cell_rows)
-
-
-@lru_cache(maxsize=16)
-def _expected(rules: str, mode: str, lang: str) -> Expected:
-    from openpyxl import Workbook
-
-    from .sheets import ValidationBook, write_person_sheet
-
-    scheme = rules_scheme(rules)  # parsed already when the workbook was read (cached)
-    book = Workbook()
-    ws = book.active
-    cells = write_person_sheet(ws, scheme, layout_for(scheme), {}, period="2000-01", lang=lang, mode=mode, rules=rules,
-                               prefill={}, validations=ValidationBook(book), password=None, title="")
-    refs = {f"score|{ind}": ref for ind, ref in cells.scores.items()}
-    refs["total"] = cells.total
-    written = {key: str(ws[ref].value) for key, ref in refs.items()}
-    rows: dict[tuple[str, ...], int] = {("score", ind): _row(ref) for ind, ref in cells.scores.items()}
-    for key, ref in cells.inputs.items():  # input|<indicator>|<input>|<assessor> or pay|<input>
-        rows[tuple(key.split("|")) if key.startswith("input|") else ("pay", key[4:])] = _row(ref)
-    rows[("result", "total")] = _row(cells.total)
-    for key, ref in cells.extra.items():
-        rows[("result", key)] = _row(ref)
-    return Expected({key: relative_formula(written[key], ref) for key, ref in refs.items()}, written, rows)
-
-
-def _row(ref: str) -> int:
-    return int(re.sub(r"\D", "", ref))
-
-
-def _cell_rows(person: PersonSheet) -> dict[tuple[str, ...], int]:
-    """Where the cells the sheet was read by (found by their row keys) are now, keyed as Expected.rows."""
-    rows: dict[tuple[str, ...], int] = {("score", ind): _row(c.ref) for ind, c in person.scores.items()}
-    for (ind, spec, assessor), c in person.inputs.items():
-        rows[("input", ind, spec, assessor)] = _row(c.ref)
-    for key, c in person.pay_inputs.items():
-        rows[("pay", key)] = _row(c.ref)
-    for key, c in person.results.items():
-        rows[("result", key)] = _row(c.ref)
-    return rows
-
-
-def moved_rows(expected: Expected, person: PersonSheet) -> dict[int, int]:
-    """Row on a fresh sheet -> row on this sheet, for the rows the reader found by their keys, after rows
-    were inserted (or moved) by hand; a row whose cells went to different rows is left out."""
-    now = _cell_rows(person)
-    out: dict[int, int] = {}
-    torn: set[int] = set()
-    for key, was in expected.rows.items():
-        if key in now:
-            if out.setdefault(was, now[key]) != now[key]:
-                torn.add(was)
-    return {was: row for was, row in out.items() if was not in torn}
-
-
 # a string literal, a reference into another sheet (with its range), or a reference into this sheet
-_TOKEN = re.compile(r'"[^"]*"|(?:\'(?:[^\']|\'\')*\'|[^\W\d]\w*)!\$?[A-Z]{1,3}\$?\d+(?::\$?[A-Z]{1,3}\$?\d+)?'
-                    r'|(\$?[A-Z]{1,3})(\$?)(\d+)(?![\d(])')
-
-
-def shift_formula(text: str, rows: dict[int, int]) -> str | None:
-    """``text`` with each reference into its own sheet moved as Excel moves it when rows are inserted above
-    it: row r becomes rows[r].  None when it refers to a row ``rows`` does not know (nothing to compare)."""
-    unknown = False
-
-    def repl(m: re.Match) -> str:
-        nonlocal unknown
-        if m.group(1) is None:
-            return m.group(0)  # text, or a reference into another sheet (the 规则 sheet): inserting rows here leaves it
-        row = int(m.group(3))
-        if row not in rows:
-            unknown = True
-            return m.group(0)
-        return f"{m.group(1)}{m.group(2)}{rows[row]}"
-
-    shifted = _TOKEN.sub(repl, text)
-    return None if unknown else shifted
-
-
-_REF = re.compile(r'"[^"]*"|(\$?[A-Z]{1,3})\$?(\d+)(?![\d(])')
-
-
-@lru_cache(maxsize=4096)
-def relative_formula(text: str, own_ref: str) -> str:
-    """Normalised formula text with every row number written relative to the cell's own row.
-
-    =IF(H6="",…) in I6 and =IF(H9="",…) in I9 both become IF(H[0]="",…): a sheet whose
-    rows moved (Excel adjusts the references) compares equal; an edited formula does not.
-    """
-    base = int(re.sub(r"\D", "", own_ref))
-    body = text.lstrip("=").replace("_xlfn.", "").replace("$", "")
-
-    def repl(m: re.Match) -> str:
-        if m.group(1) is None:
-            return m.group(0)  # a string literal stays as it is
-        return f"{m.group(1)}[{int(m.group(2)) - base}]"
-
-    return "".join(_REF.sub(repl, body).split()).upper()
 
 
 # --------------------------------------------------------------------------- one person
@@ -409,7 +279,7 @@ def _check_formulas(book: FilledWorkbook, person: PersonSheet, score: PersonScor
         want = expected.get(key)
         if cell.formula is None:
             if want is not None:
-                if _blank(cell.value):  # the formula was deleted (Delete key), not replaced by a number
+                if is_blank(cell.value):  # the formula was deleted (Delete key), not replaced by a number
                     issue(cell.ref, f"{label}的得分公式被删除, 单元格为空")
                 else:
                     shown = fmt(to_decimal(cell.value)) if _cached_number(cell) is not None else cell.value
@@ -431,9 +301,6 @@ def _agrees(cell: Cell, value: Decimal | None) -> bool:
     if value is None:
         return cached is None
     return cached is not None and abs(cached - value) <= TOLERANCE
-
-
-PAY_INPUT_NAMES = {"bonus_base": "绩效奖金基数", "plan": "计划销售额", "actual": "实际销售额", "other": "其他"}
 
 
 def _pay(scheme: Scheme, person: PersonSheet, score: PersonScore, issue: Callable) -> dict[str, Any]:
@@ -584,7 +451,7 @@ def consolidate(
             unread.setdefault(gone.person_id, []).append(pr)
     told: dict[int, list[Issue]] = {}
     for same in copies.values():
-        kept, issues = _settle_copies(same, shown, result.scheme)
+        kept, issues = settle_copies(same, shown, result.scheme)
         result.people.append(kept)
         told.update(issues)
     by_id = {id_key(p.identity.get("工号", "")): p for p in result.people}
@@ -651,136 +518,6 @@ def _below(file: Path, given: list[Path]) -> str:
 # --------------------------------------------------------------------------- copies of one person's sheet
 
 
-def _settle_copies(copies: list[PersonResult], shown: dict[Path, str],
-                  scheme: Scheme | None) -> tuple[PersonResult, dict[int, list[Issue]]]:
-    """The copy of a person's sheet that counts, and the issues to report in each copy's place (by id()).
-
-    Copies come from a file sent twice, a corrected copy beside the old one, or a department workbook
-    returned by two team leads who each filled only their own people.  A copy that adds nothing to
-    another (nothing typed, or only what the other holds too, such as the data generate pre-filled)
-    is left out quietly with its issues: its 整张考核表未填写 or 为空 beside a filled copy would be
-    wrong, and comparing it would leave the person unscored.  The other copies are compared with the
-    first one left (_copy_issue); when any scores differently, the person is left without a total."""
-    typed = [_typed(c) for c in copies]
-    counted = [c for i, c in enumerate(copies) if not _adds_nothing(i, typed)]
-    kept = counted[0]
-    told: dict[int, list[Issue]] = {id(c): [] for c in copies}
-    told[id(kept)] = list(kept.issues)
-    conflicts: list[str] = []
-    for other in counted[1:]:
-        issue, differs = _copy_issue(kept, other, shown, scheme)
-        told[id(other)] = [*other.issues, issue]
-        kept.issues.append(issue)  # on the kept row too, so its 问题数 shows it
-        if differs:
-            conflicts.append(issue.message)
-    if conflicts:
-        _unscore(kept, conflicts)
-    return kept, told
-
-
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def _typed(pr: PersonResult) -> dict[Any, Any]:
-    """What a person's sheet holds in its input cells, by input key ("pay|bonus_base" for a pay input)."""
-    if pr.source is None:
-        return {}
-    cells = {**pr.source.inputs, **{f"pay|{k}": c for k, c in pr.source.pay_inputs.items()}}
-    # a formula never calculated is something typed (not a blank to be filled from another copy)
-    return {key: f"={cell.formula}" if cell.uncalculated else cell.value for key, cell in cells.items()
-            if cell.uncalculated or not _blank(cell.value)}
-
-
-def _adds_nothing(i: int, typed: list[dict[Any, Any]]) -> bool:
-    """Copy i holds nothing that another copy lacks: every value it holds is in that copy too, which
-    holds more; or, among blank copies, it is not the first."""
-    mine = typed[i]
-    for j, theirs in enumerate(typed):
-        if j != i and all(key in theirs and theirs[key] == value for key, value in mine.items()):
-            if len(theirs) > len(mine) or (not mine and j < i):
-                return True
-    return False
-
-
-def _same_result(a: PersonResult, b: PersonResult) -> bool:
-    """Two sheets of one person that score alike: every indicator, the total and the pay."""
-    return (a.score.total == b.score.total and a.pay == b.pay
-            and [i.points for i in a.score.items] == [i.points for i in b.score.items])
-
-
-def _copy_issue(kept: PersonResult, other: PersonResult, shown: dict[Path, str],
-                scheme: Scheme | None) -> tuple[Issue, bool]:
-    """The issue for another sheet of a person already read, and whether the two score differently.
-
-    When they do, neither can be trusted: whichever copy was picked, the amount paid could be the
-    wrong one; the message says what differs, as a total alike (86 and 86) says nothing."""
-    pid = kept.identity.get("工号", "")
-    where = f"{shown.get(kept.file, kept.file.name)} 工作表「{kept.sheet}」"
-    other_file = shown.get(other.file, other.file.name)
-    same = _same_result(kept, other)
-    if same:
-        message = f"工号 {pid} 重复: 与 {where} 计分相同, 只计一次; 请删除多余的一份"
-    else:
-        def total(p: PersonResult) -> str:
-            return f"总分 {plain(p.score.total)}" if p.score.total is not None else "未得出总分"
-
-        differ = _differences(_typed(kept), _typed(other), scheme)
-        message = (f"工号 {pid} 重复, 两份计分不同: {where}{total(kept)}, "
-                   f"{other_file} 工作表「{other.sheet}」{total(other)}"
-                   f"{f' (不同之处: {differ})' if differ else ''}; 不知以哪份为准, 未计分, "
-                   f"请只保留正确的一份后重新汇总")
-    return Issue(other_file, other.sheet, "B2", message, pid), not same
-
-
-def _differences(a: dict[Any, Any], b: dict[Any, Any], scheme: Scheme | None, most: int = 3) -> str:
-    """The inputs two copies hold differently, by name: "绩效奖金基数 1000 与 1200"."""
-    keys = [k for k in {**a, **b} if a.get(k) != b.get(k)]
-    shown = [f"{_input_name(scheme, k)} {_input_value(scheme, k, a.get(k))} 与 {_input_value(scheme, k, b.get(k))}"
-             for k in keys[:most]]
-    return "; ".join(shown) + (f" 等 {len(keys)} 处" if len(keys) > most else "")
-
-
-def _input_spec(scheme: Scheme | None, key: Any) -> tuple[Any, Any, Any]:
-    """(indicator, input, assessor) of a scored input's key; Nones where the scheme does not know them."""
-    if scheme is None or isinstance(key, str):
-        return None, None, None
-    try:
-        ind = scheme.indicator(key[0])
-    except KpiError:
-        return None, None, None
-    spec = next((s for s in ind.inputs if s.id == key[1]), None)
-    return ind, spec, next((a for a in scheme.assessors if a.id == key[2]), None)
-
-
-def _input_name(scheme: Scheme | None, key: Any) -> str:
-    if isinstance(key, str):
-        return PAY_INPUT_NAMES.get(key[4:], key[4:])
-    ind, spec, assessor = _input_spec(scheme, key)
-    if ind is None:
-        return key[1]
-    name = f"{ind.name}/{spec.name}" if spec is not None and len(ind.inputs) > 1 else ind.name
-    return f"{name}({assessor.name})" if assessor else name
-
-
-def _input_value(scheme: Scheme | None, key: Any, value: Any) -> str:
-    """A cell's value as the person typed it: 0.3% for a percentage, 「…」 around text, 空 for nothing."""
-    if _blank(value):
-        return "空"
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
-        number = to_decimal(value)
-        _ind, spec, _assessor = _input_spec(scheme, key)
-        return spec.show(number) if spec is not None else fmt(number)
-    return f"「{value}」"
-
-
-def _unscore(kept: PersonResult, conflicts: list[str]) -> None:
-    """No total, grade, rank or pay for a person whose copies disagree, until only one copy is left."""
-    kept.score = PersonScore([ItemScore(i.indicator, None) for i in kept.score.items],
-                             [*kept.score.problems, *(Problem(m) for m in conflicts)], None, None)
-    kept.pay = {}
-
-
 def period_counts(books: list[FilledWorkbook]) -> Counter:
     """How many assessment workbooks there are of each period (peer-review workbooks only when there are none)."""
     counts = Counter(b.meta.get("period", "") for b in books if not peermod.is_peer_meta(b.meta)) \
@@ -817,5 +554,3 @@ def _rank(people: list[PersonResult]) -> None:
                 p.rank = 1 + sum(1 for t in totals if t > p.score.total)
 
 
-def as_cell(value: Any) -> Any:
-    return plain(value) if isinstance(value, Decimal) else value

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from .consolidate import Consolidation, consolidate
+from .consolidate import consolidate
+from .results import Consolidation
 from .fill import fill_workbook
 from .generate import GenerateResult, generate
 from .scheme import get_scheme_with_text

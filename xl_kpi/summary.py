@@ -20,7 +20,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
-from .consolidate import Consolidation, PersonResult, as_cell
+from .results import Consolidation, PersonResult, as_cell
 from .errors import InputFileError
 from .names import safe_sheet_name
 from .files import atomic_path, check_writable, next_backup, same_file
