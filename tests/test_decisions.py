@@ -310,3 +310,66 @@ def test_advisor_levels_from_a_table_given_beside_the_summaries(tmp_path):
     people = {p.pid: p for p in run_annual([months, levels], tmp_path / "b.xlsx", scheme=builtin_scheme("advisor-4s")).people}
     assert people["A1"].decisions["顾问级别"][0] == "专业顾问"  # 6 new customers in three months
     assert people["A2"].decisions["顾问级别"][0] == "降为实习顾问"  # none
+
+
+# --------------------------------------------------------------------------- edges the second mutation run found open
+
+
+def _advisor_summaries(tmp_path, values: dict[str, dict[str, float]], months=MONTHS[:3], levels: bool = False):
+    """Monthly summaries of advisor-4s with every item at its weight except ``values`` (工号 -> item id -> points)."""
+    scheme = builtin_scheme("advisor-4s")
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    files = []
+    for m in months:
+        book = openpyxl.Workbook()
+        ws = book.active
+        ws.title = "公司总览"
+        ws.append(["工号", "姓名", "部门", "岗位", *[ind.name for ind in scheme.indicators], "总分",
+                   *(["顾问级别", "新顾客数"] if levels else [])])
+        for pid, changed in values.items():
+            points = {ind.id: float(ind.weight) for ind in scheme.indicators} | changed
+            total = float(sum(D(str(v)) for v in points.values()))
+            ws.append([pid, pid, "钣喷", "顾问", *points.values(), total, *(["专业顾问", 2] if levels else [])])
+        files.append(tmp_path / f"{m}-汇总.xlsx")
+        book.save(files[-1])
+    return files
+
+
+def test_per_item_rule_at_exactly_eighty_percent_and_its_reasons(tmp_path):
+    scheme = builtin_scheme("advisor-4s")
+    name = scheme.indicator("collection_rate").name
+    files = _advisor_summaries(tmp_path, {"AT": {"collection_rate": 1.6}, "TWO": {"collection_rate": 1.585, "customer_base": 1.5},
+                                          "OK": {}})
+    people = {p.pid: p for p in run_annual(files, tmp_path / "年度.xlsx").people}
+    assert people["AT"].decisions["绩效资格"] == ("参与", people["AT"].decisions["绩效资格"][1])  # 1.6 / 2 is exactly 80%
+    assert people["AT"].decisions["绩效资格"][1].endswith("; 各项平均得分均不低于权重的 80%")
+    value, reason = people["TWO"].decisions["绩效资格"]
+    assert value == "不参与绩效考核"
+    assert reason == f"{name} 平均 1.59 / 2 = 79.25% < 80%; 客户保有数 平均 1.5 / 3 = 50% < 80%"  # shown to the cent
+    assert not any(n.where == "顾问级别" for n in run_annual(
+        _advisor_summaries(tmp_path / "lv", {"OK": {}}, levels=True), tmp_path / "lv.xlsx").notes)
+
+
+def test_first_place_is_within_the_scope_and_every_scope_is_ranked(tmp_path):
+    """一部 with one person comes first in the rows: 二部 is still ranked; department and company firsts differ."""
+    rows = table(tmp_path, {"S": ["99"] * 4}, dept="一部")
+    more = tmp_path / "more.csv"
+    more.write_text("工号,姓名,部门,期间,总分\n" + "".join(f"A,甲,二部,{m},90\nB,乙,二部,{m},80\n" for m in MONTHS[:4])
+                    + "".join(f"C,丙,三部,{m},95\nD,丁,三部,{m},60\n" for m in MONTHS[:4]), encoding="utf-8")
+    people = {p.pid: p for p in run_annual([rows, more], tmp_path / "a.xlsx", scheme=builtin_scheme("cs-table")).people}
+    assert people["A"].decisions["连续第一奖励"] == (D(400), "2026-01、2026-02 连续两个月部门排名第一 (90, 90); "
+                                                "2026-03、2026-04 连续两个月部门排名第一 (90, 90); 奖励 2 × 200 元")
+    assert people["S"].decisions["连续第一奖励"][0] == 0  # alone in 一部
+    rows2, issues = read_monthly([rows, more])
+    scheme = builtin_scheme("cs-table")
+    company = dataclasses.replace(scheme, decisions=parse_decisions({"first_bonus": {"scope": "company"}}, facts_of(scheme)))
+    by_company = {p.pid: p for p in roll_up(rows2, scheme=company, issues=issues).people}
+    assert by_company["S"].decisions["连续第一奖励"][0] == D(400) and by_company["A"].decisions["连续第一奖励"][0] == 0
+
+
+def test_absent_person_takes_no_last_place_verdict_and_quarters_say_why_no_pay_cut(tmp_path):
+    people = decided(tmp_path, "cs-table", {"A": [None] * 3 + ["50"] * 9, "B": ["80"] * 12})
+    assert people["A"].decisions["末位请辞"] == ("", "缺岗超过规定月数, 不参与当期考评")
+    q = run_annual([table(tmp_path, {"P": ["59", "70", "59"]}, name="q.csv")], tmp_path / "q.xlsx",
+                   scheme=builtin_scheme("cs-quant"), by="quarter").people[0]
+    assert q.decisions["降薪"] == ("", "无连续三个月 <60; 按季度汇总: 年度平均得分的条件只在年度汇总时判断")
