@@ -373,3 +373,11 @@ def test_absent_person_takes_no_last_place_verdict_and_quarters_say_why_no_pay_c
     q = run_annual([table(tmp_path, {"P": ["59", "70", "59"]}, name="q.csv")], tmp_path / "q.xlsx",
                    scheme=builtin_scheme("cs-quant"), by="quarter").people[0]
     assert q.decisions["降薪"] == ("", "无连续三个月 <60; 按季度汇总: 年度平均得分的条件只在年度汇总时判断")
+
+
+def test_a_tied_department_does_not_stop_the_next_from_being_ranked(tmp_path):
+    tied = tmp_path / "tied.csv"
+    tied.write_text("工号,姓名,部门,期间,总分\n" + "".join(f"T1,甲,一部,{m},80\nT2,乙,一部,{m},80\n" for m in MONTHS[:2])
+                    + "".join(f"A,丙,二部,{m},90\nB,丁,二部,{m},70\n" for m in MONTHS[:2]), encoding="utf-8")
+    people = {p.pid: p for p in run_annual([tied], tmp_path / "a.xlsx", scheme=builtin_scheme("cs-table")).people}
+    assert people["T1"].decisions["连续第一奖励"][0] == 0 and people["A"].decisions["连续第一奖励"][0] == D(200)
