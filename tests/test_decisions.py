@@ -41,6 +41,24 @@ def table(tmp: Path, people: dict[str, list[str | None]], dept: str = "客服一
     return path
 
 
+def overviews(tmp: Path, scheme_id: str, rows: list[list], months=MONTHS[:3], extra: tuple[str, ...] = ()) -> list[Path]:
+    """Monthly summaries as consolidate writes them (公司总览: identity, each indicator, 总分, and ``extra`` columns),
+    the same ``rows`` every month."""
+    scheme = builtin_scheme(scheme_id)
+    tmp.mkdir(parents=True, exist_ok=True)
+    files = []
+    for m in months:
+        book = openpyxl.Workbook()
+        ws = book.active
+        ws.title = "公司总览"
+        ws.append(["工号", "姓名", "部门", "岗位", *[ind.name for ind in scheme.indicators], "总分", *extra])
+        for row in rows:
+            ws.append(row)
+        files.append(tmp / f"{m}-汇总.xlsx")
+        book.save(files[-1])
+    return files
+
+
 def decided(tmp: Path, scheme_id: str, people: dict[str, list[str | None]], **kw) -> dict:
     result = run_annual([table(tmp, people)], tmp / "annual.xlsx", scheme=builtin_scheme(scheme_id), **kw)
     return {p.pid: p for p in result.people}
@@ -186,15 +204,7 @@ def test_cs_smart_makes_no_decisions(tmp_path):
 
 def test_annual_without_scheme_knows_it_from_the_summaries_columns(tmp_path):
     scheme = builtin_scheme("cs-quant")
-    files = []
-    for m in MONTHS[:3]:
-        book = openpyxl.Workbook()
-        ws = book.active
-        ws.title = "公司总览"
-        ws.append(["工号", "姓名", "部门", "岗位", *[ind.name for ind in scheme.indicators], "总分"])
-        ws.append(["K1", "甲", "一部", "客服", *[1] * len(scheme.indicators), 60])
-        files.append(tmp_path / f"{m}-汇总.xlsx")
-        book.save(files[-1])
+    files = overviews(tmp_path, "cs-quant", [["K1", "甲", "一部", "客服", *[1] * len(scheme.indicators), 60]])
     out = tmp_path / "年度.xlsx"
     res = CliRunner().invoke(main, ["annual", *map(str, files), "-o", str(out)])
     assert res.exit_code == 0, res.output
@@ -268,18 +278,10 @@ def test_advisor_per_item_rule_holds_in_the_year_as_in_each_month(tmp_path):
     """Monthly summaries said 不参与绩效考核 for 回款率 79% of its weight every month; the annual 绩效资格 looked at the
     total alone (103.58%) and said 参与."""
     scheme = builtin_scheme("advisor-4s")
-    files = []
-    for m in MONTHS[:3]:
-        book = openpyxl.Workbook()
-        ws = book.active
-        ws.title = "公司总览"
-        ws.append(["工号", "姓名", "部门", "岗位", *[ind.name for ind in scheme.indicators], "总分"])
-        full = {ind.id: float(ind.weight) for ind in scheme.indicators}
-        low = {**full, "collection_rate": 1.58}
-        ws.append(["V1", "甲", "钣喷", "顾问", *low.values(), float(sum(D(str(v)) for v in low.values()))])
-        ws.append(["V2", "乙", "钣喷", "顾问", *full.values(), float(sum(D(str(v)) for v in full.values()))])
-        files.append(tmp_path / f"{m}-汇总.xlsx")
-        book.save(files[-1])
+    full = {ind.id: float(ind.weight) for ind in scheme.indicators}
+    low = {**full, "collection_rate": 1.58}
+    files = overviews(tmp_path, "advisor-4s", [["V1", "甲", "钣喷", "顾问", *low.values(), float(sum(D(str(v)) for v in low.values()))],
+                                               ["V2", "乙", "钣喷", "顾问", *full.values(), float(sum(D(str(v)) for v in full.values()))]])
     people = {p.pid: p for p in run_annual(files, tmp_path / "年度.xlsx").people}
     value, reason = people["V1"].decisions["绩效资格"]
     name = scheme.indicator("collection_rate").name
@@ -315,24 +317,15 @@ def test_advisor_levels_from_a_table_given_beside_the_summaries(tmp_path):
 # --------------------------------------------------------------------------- edges the second mutation run found open
 
 
-def _advisor_summaries(tmp_path, values: dict[str, dict[str, float]], months=MONTHS[:3], levels: bool = False):
-    """Monthly summaries of advisor-4s with every item at its weight except ``values`` (工号 -> item id -> points)."""
+def _advisor_summaries(tmp_path, values: dict[str, dict[str, float]], levels: bool = False):
+    """advisor-4s summaries with every item at its weight except ``values`` (工号 -> item id -> points)."""
     scheme = builtin_scheme("advisor-4s")
-    tmp_path.mkdir(parents=True, exist_ok=True)
-    files = []
-    for m in months:
-        book = openpyxl.Workbook()
-        ws = book.active
-        ws.title = "公司总览"
-        ws.append(["工号", "姓名", "部门", "岗位", *[ind.name for ind in scheme.indicators], "总分",
-                   *(["顾问级别", "新顾客数"] if levels else [])])
-        for pid, changed in values.items():
-            points = {ind.id: float(ind.weight) for ind in scheme.indicators} | changed
-            total = float(sum(D(str(v)) for v in points.values()))
-            ws.append([pid, pid, "钣喷", "顾问", *points.values(), total, *(["专业顾问", 2] if levels else [])])
-        files.append(tmp_path / f"{m}-汇总.xlsx")
-        book.save(files[-1])
-    return files
+    rows = []
+    for pid, changed in values.items():
+        points = {ind.id: float(ind.weight) for ind in scheme.indicators} | changed
+        rows.append([pid, pid, "钣喷", "顾问", *points.values(), float(sum(D(str(v)) for v in points.values())),
+                     *(["专业顾问", 2] if levels else [])])
+    return overviews(tmp_path, "advisor-4s", rows, extra=("顾问级别", "新顾客数") if levels else ())
 
 
 def test_per_item_rule_at_exactly_eighty_percent_and_its_reasons(tmp_path):
