@@ -27,9 +27,9 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from .months import Annual, PersonPeriod, join
 from .numbers import plain, round_half_up
-from .sheet_style import fit_columns, keep_text, print_a4_landscape, wrap_rows
+from .payroll import PAY_FIGURES
+from .sheet_style import column_points, fit_columns, keep_text, print_a4_landscape, wrap_rows
 
-PAY_COLUMNS = ("绩效奖金", "岗位工资", "提成", "当月工资")
 DISMISSAL = ("resign_fail", "resign_last")
 CAVEAT = ("文件 002 的「自动请辞」与劳动法的要求不同: 依《劳动合同法》第四十条, 员工不能胜任工作的, 须经过培训或调整工作岗位, "
           "仍不能胜任的, 用人单位方可解除合同并提前三十日书面通知或支付一个月工资; 考核末位不等于不能胜任工作 (最高人民法院"
@@ -53,7 +53,7 @@ def annual_headers(result: Annual) -> list[str]:
 
 
 def _summary_heads(result: Annual) -> list[str]:
-    pays = [f"{k}合计" for k in PAY_COLUMNS if any(k in p.pay for p in result.people)]
+    pays = [f"{k}合计" for k in PAY_FIGURES if any(k in p.pay for p in result.people)]
     return ["工号", "姓名", "部门", "期间", *_months(result), _score_head(result), "缺考月份", *pays, *result.decision_columns]
 
 
@@ -187,8 +187,7 @@ def _trend_sheet(ws, result: Annual) -> None:
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape"
     # one page wide by a scale (Excel leaves manual page breaks out when it fits to pages): the 12 months in view
-    width = sum(int((ws.column_dimensions[get_column_letter(c)].width or 8.43) * 7 + 5) * 0.75
-                for c in range(1, len(months) + 2))
+    width = sum(column_points(ws.column_dimensions[get_column_letter(c)].width) for c in range(1, len(months) + 2))
     # (0.8: room for a default font wider than Calibri, as where LibreOffice has no Carlito)
     ws.page_setup.scale = max(40, min(100, int((842 - 2 * 72 * 0.75) / width * 100 * 0.8)))
 

@@ -26,6 +26,7 @@ parse_decisions raises ValueError with a Chinese message naming the place; schem
 from __future__ import annotations
 
 import math
+from functools import cached_property
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -73,7 +74,7 @@ class Period:
     def kind(self) -> str:
         return "季度" if "Q" in self.label else "年度"
 
-    @property
+    @cached_property
     def indices(self) -> set[int]:
         return {index(m) for m in self.months}
 

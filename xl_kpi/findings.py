@@ -43,11 +43,3 @@ class Finding:
         """One line for the terminal: 「问题 where: message」 or 「提示 where: message」."""
         where = self.location()
         return f"{self.severity} {where}: {self.text()}" if where else f"{self.severity} {self.text()}"
-
-
-def problems(findings: list[Finding]) -> list[Finding]:
-    return [f for f in findings if f.is_problem]
-
-
-def notices(findings: list[Finding]) -> list[Finding]:
-    return [f for f in findings if not f.is_problem]

@@ -23,6 +23,7 @@ import re
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -242,12 +243,28 @@ def guarded(path: str | Path, call: Callable[[], T], what: str = "无法读取�
         raise InputFileError(f"{shown_name(path)}: {what} ({detail})") from None
 
 
+def checked(path: str | Path) -> ZipReport:
+    """``check_xlsx`` once per file as it is on disk: the readers that open one workbook several times (its sheet
+    names, then its table, then its number formats) do not decompress it again each time."""
+    path = Path(path)
+    try:
+        stat = path.stat()
+    except OSError:
+        return check_xlsx(path)  # says why it cannot be read
+    return _checked(str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+
+
+@lru_cache(maxsize=256)
+def _checked(path: str, size: int, mtime_ns: int) -> ZipReport:  # size and time: a file changed is checked again
+    return check_xlsx(path)
+
+
 def open_book(path: str | Path) -> Any:
     """A python-calamine workbook, after ``check_xlsx`` for .xlsx/.xlsm files; any failure an InputFileError."""
     path = Path(path)
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         try:
-            check_xlsx(path)
+            checked(path)
         except InputFileError as exc:
             raise InputFileError(f"{shown_name(path)}: {exc}") from None
     return guarded(path, lambda: calamine_book(path), "无法打开工作簿")
@@ -296,7 +313,3 @@ def visible_text(text: str) -> str:
     if not _ILLEGAL.search(text):
         return text
     return _ILLEGAL.sub(lambda m: chr(0x2400 + ord(m.group())), text)
-
-
-def has_control_characters(text: str) -> bool:
-    return bool(_ILLEGAL.search(text))

@@ -25,6 +25,7 @@ from .pay import HUNDRED, Grade
 from .scheme import Scheme
 
 ZERO = Decimal(0)
+PAY_FIGURES = ("绩效奖金", "岗位工资", "提成", "当月工资")  # the money columns of every output, in this order
 TAKING_PART, LEFT_OUT = "参与", "不参与绩效考核"
 
 
@@ -55,8 +56,7 @@ class MonthPay:
     def figures(self) -> dict[str, Decimal | str]:
         """The summary's and the score table's columns, in their order, only those computed."""
         out: dict[str, Decimal | str] = {}
-        for key, value in (("绩效奖金", self.bonus), ("岗位工资", self.post_wage), ("提成", self.commission),
-                           ("当月工资", self.wage)):
+        for key, value in zip(PAY_FIGURES, (self.bonus, self.post_wage, self.commission, self.wage)):
             if value is not None:
                 out[key] = value
         if self.eligibility is not None:

@@ -45,13 +45,13 @@ from .months import (Annual, AnnualIssue, AnnualNote, MonthRow, PersonPeriod, in
 from .months import month as month_at
 from .numbers import fmt, to_decimal
 from .opener import open_book
-from .payroll import PayInputs, month_pay
+from .payroll import PAY_FIGURES, PayInputs, month_pay
 from .scheme import Scheme, builtin_ids, builtin_scheme, guess_scheme, indicator_headers, normalize
 from .files import atomic_path, keep_backup
 from .tables import cell_text, id_key, read_table
 
 MISSING_MODES = ("skip", "zero", "fail")
-PAY_COLUMNS = ("绩效奖金", "岗位工资", "提成", "当月工资")
+PAY_COLUMNS = PAY_FIGURES  # a monthly summary's money columns, summed over the period
 _ALIASES = {
     "工号": ("工号", "员工编号", "id"),
     "姓名": ("姓名",),

@@ -23,7 +23,7 @@ from .errors import InputFileError, KpiError
 from .layout import COVER_SHEET, KEY_COLUMN, LISTS_SHEET, META_SHEET, RULES_SHEET, IDENTITY_CELLS, layout_for
 from .rules_sheet import fingerprint, rules_scheme
 from .rules_text import rules_text_from_rows
-from .opener import ZipReport, calamine_book, check_xlsx, guarded, sheet_rows
+from .opener import ZipReport, calamine_book, checked, guarded, sheet_rows
 from .scheme import Scheme
 from .number_formats import ShownNumbers, column_letter
 from .tables import cell_text
@@ -185,7 +185,7 @@ def read_filled_workbook(path: str | Path, scheme: Scheme | None = None) -> Fill
     """
     path = Path(path)
     format_notice = check_format(path)
-    report = check_xlsx(path)  # reported without the file's name: consolidate names the file in its own column
+    report = checked(path)  # reported without the file's name: consolidate names the file in its own column
     try:
         book = guarded(path, lambda: calamine_book(path), "无法打开工作簿")
     except InputFileError as exc:

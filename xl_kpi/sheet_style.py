@@ -76,6 +76,11 @@ def wrap_rows(ws: Any, widths: dict[int, float], first_row: int = 2) -> None:
         ws.row_dimensions[r].height = max(15, 15.5 * lines)
 
 
+def column_points(width: float | None) -> float:
+    """A column's width in points, as Excel draws a width of ``width`` characters (Calibri 11: 7 px each + 5)."""
+    return int((width if width is not None else 8.43) * 7 + 5) * 0.75
+
+
 def print_a4_landscape(ws: Any, title_rows: str) -> None:
     """A4 landscape, one page wide, with the title rows repeated on every page."""
     ws.page_setup.paperSize = ws.PAPERSIZE_A4

@@ -28,7 +28,7 @@ from .layout import (
 from .numbers import fmt
 from .rules import Rubric
 from .scheme import Indicator, Scheme
-from .sheet_style import print_a4_landscape
+from .sheet_style import column_points, print_a4_landscape
 
 THIN = Side(style="thin", color="808080")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -496,11 +496,6 @@ MARGINS = (0.4, 0.5, 0.25)  # inches: left/right, top/bottom, header/footer
 ONE_PAGE = 0.62  # the smallest scale at which a whole sheet on one page still reads (about 7 pt text)
 
 
-def _column_points(width: float | None) -> float:
-    """A column's width in points, as Excel draws a width of ``width`` characters (Calibri 11: 7 px each + 5)."""
-    return int((width if width is not None else 8.43) * 7 + 5) * 0.75
-
-
 def plan_pages(ws: Worksheet, last_col: int, starts: list[int], groups: set[int]) -> tuple[int, int | None]:
     """Print the sheet on one A4 page when it reads at that scale, else on two, broken before the indicator
     (a group's first preferred) that leaves the two pages most even, so that the total, grade, pay and
@@ -512,7 +507,7 @@ def plan_pages(ws: Worksheet, last_col: int, starts: list[int], groups: set[int]
     ws.page_margins.header = ws.page_margins.footer = MARGINS[2]
     page_w = A4_LANDSCAPE[0] - 2 * 72 * MARGINS[0]
     page_h = A4_LANDSCAPE[1] - 2 * 72 * MARGINS[1]
-    width = sum(_column_points(ws.column_dimensions[get_column_letter(c)].width) for c in range(1, last_col + 1)
+    width = sum(column_points(ws.column_dimensions[get_column_letter(c)].width) for c in range(1, last_col + 1)
                 if not ws.column_dimensions[get_column_letter(c)].hidden)
     last = ws.max_row
     heights = {r: float(ws.row_dimensions[r].height or 15) for r in range(1, last + 1)}

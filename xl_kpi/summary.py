@@ -24,11 +24,12 @@ from .results import Consolidation, PersonResult, as_cell
 from .errors import InputFileError
 from .names import safe_sheet_name
 from .files import atomic_path, check_writable, next_backup, same_file
+from .payroll import PAY_FIGURES
 from .sheet_style import fit_columns, keep_text, print_a4_landscape
 from .files import keep_backup as keep_backup_copy
 
 GRADE_COLOURS = ["C6EFCE", "DDEBF7", "FFF2CC", "FCE4D6", "FFC7CE"]  # best to worst
-PAY_ORDER = ("绩效奖金", "岗位工资", "提成", "当月工资", "绩效资格", "绩效资格原因")
+PAY_ORDER = (*PAY_FIGURES, "绩效资格", "绩效资格原因")
 OVERVIEW = "公司总览"
 CALIBRATION = "等级分布"
 ISSUES = "问题"
