@@ -1,10 +1,10 @@
 """Benchmark: consolidating N filled assessment sheets (default 1,000 people in 10 departments).
 
 Prepare (not timed): generate the department workbooks (scheme cs-quant) and fill every
-person's input cells with valid values through xl_kpi.fill.fill_workbook.
+person's input cells with valid values through xl_kpi.excel.fill.fill_workbook.
 
-Ours:      xl_kpi.consolidate.consolidate([dir])   -- read every file, recompute every score
-           xl_kpi.summary.write_summary(result, out) -- write the summary workbook
+Ours:      xl_kpi.workflow.consolidate.consolidate([dir])   -- read every file, recompute every score
+           xl_kpi.workflow.summary.write_summary(result, out) -- write the summary workbook
            (timed separately and together)
 Baseline:  pandas.read_excel(path, sheet_name=None) for every file -- the straightforward way
            to read everything (with pandas' current default engine for .xlsx, openpyxl,
@@ -37,8 +37,24 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import (  # noqa: E402
-    DEPARTMENTS, PERIOD, Timing, best, best_cpu, current_rss_mb, eprint, fmt_times, git_state, load, pair_ratios,
-    peak_rss_mb, print_header, profile, reset_peak_rss, table, timed, write_roster,
+    DEPARTMENTS,
+    PERIOD,
+    Timing,
+    best,
+    best_cpu,
+    current_rss_mb,
+    eprint,
+    fmt_times,
+    git_state,
+    load,
+    pair_ratios,
+    peak_rss_mb,
+    print_header,
+    profile,
+    reset_peak_rss,
+    table,
+    timed,
+    write_roster,
 )
 
 SCHEME = "cs-quant"
@@ -67,9 +83,9 @@ EXPECTED_BONUS = Decimal(860)
 def prepare(work: Path, people: int, departments: int) -> Path:
     """Generated + filled workbooks in work/filled (reused if a previous run left the same set,
     made by the same code as far as git can tell)."""
-    from xl_kpi.fill import fill_workbook
-    from xl_kpi.generate import generate
-    from xl_kpi.scheme import get_scheme_with_text
+    from xl_kpi.excel.fill import fill_workbook
+    from xl_kpi.schemes.scheme import get_scheme_with_text
+    from xl_kpi.workflow.generate import generate
 
     filled = work / "filled"
     marker = work / "prepared.json"
@@ -100,13 +116,13 @@ def prepare(work: Path, people: int, departments: int) -> Path:
 
 
 def ours_consolidate(folder: Path):
-    from xl_kpi.consolidate import consolidate
+    from xl_kpi.workflow.consolidate import consolidate
 
     return consolidate([folder])
 
 
 def ours_summary(result, out: Path) -> None:
-    from xl_kpi.summary import write_summary
+    from xl_kpi.workflow.summary import write_summary
 
     write_summary(result, out, keep_backup=False)
 
@@ -155,10 +171,11 @@ def child(kind: str, folder: Path, out: Path, trace: bool) -> None:
     import tracemalloc
 
     if kind == "ours":
-        import xl_kpi.consolidate  # noqa: F401
-        import xl_kpi.summary  # noqa: F401
-        from python_calamine import CalamineWorkbook  # noqa: F401
         from openpyxl import Workbook  # noqa: F401
+        from python_calamine import CalamineWorkbook  # noqa: F401
+
+        import xl_kpi.workflow.consolidate  # noqa: F401
+        import xl_kpi.workflow.summary  # noqa: F401
     else:
         import openpyxl  # noqa: F401
         import pandas  # noqa: F401
@@ -211,8 +228,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     import pandas  # noqa: F401  (import cost not timed)
-    import xl_kpi.consolidate  # noqa: F401
-    import xl_kpi.summary  # noqa: F401
+
+    import xl_kpi.workflow.consolidate  # noqa: F401
+    import xl_kpi.workflow.summary  # noqa: F401
 
     load_before = load()
     work = args.workdir or Path(tempfile.mkdtemp(prefix="xlkpi-bench-consolidate-"))

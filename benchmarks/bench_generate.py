@@ -1,9 +1,9 @@
 """Benchmark: generating assessment sheets for N people (default 1,000 in 10 departments).
 
-Ours:      xl_kpi.generate.generate(scheme, yaml_text, roster, "2026-10", out_dir)
+Ours:      xl_kpi.workflow.generate.generate(scheme, yaml_text, roster, "2026-10", out_dir)
            (one workbook per department: a sheet per person + cover, rules, hidden meta)
 Baseline:  "openpyxl per person" -- for each person a new openpyxl Workbook with one
-           sheet written by xl_kpi.sheets.write_person_sheet, saved as its own file.
+           sheet written by xl_kpi.excel.sheets.write_person_sheet, saved as its own file.
 
 Both run in the same process, on the same synthetic roster, alternating per repetition;
 the best of --repeat runs is reported.  Target: 1,000 sheets generated in under 30 seconds.
@@ -23,17 +23,27 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import (  # noqa: E402
-    DEPARTMENTS, PERIOD, best, best_cpu, eprint, fmt_times, load, pair_ratios, print_header, profile, table, timed,
+    DEPARTMENTS,
+    PERIOD,
+    best,
+    best_cpu,
+    eprint,
+    fmt_times,
+    load,
+    pair_ratios,
+    print_header,
+    profile,
+    table,
+    timed,
     write_roster,
 )
-
 from openpyxl import Workbook  # noqa: E402
 
-from xl_kpi.describe import label  # noqa: E402
-from xl_kpi.generate import generate, read_roster  # noqa: E402
-from xl_kpi.layout import layout_for  # noqa: E402
-from xl_kpi.scheme import get_scheme_with_text  # noqa: E402
-from xl_kpi.sheets import ValidationBook, write_person_sheet  # noqa: E402
+from xl_kpi.excel.layout import layout_for  # noqa: E402
+from xl_kpi.excel.sheets import ValidationBook, write_person_sheet  # noqa: E402
+from xl_kpi.schemes.describe import label  # noqa: E402
+from xl_kpi.schemes.scheme import get_scheme_with_text  # noqa: E402
+from xl_kpi.workflow.generate import generate, read_roster  # noqa: E402
 
 TARGET_SECONDS_PER_1000 = 30.0
 

@@ -4,9 +4,9 @@
     python docs/gen_reference.py --check   # exit 1, naming the stale files, when they differ
 
 Sources: the click command line (``xl_kpi.cli.main``), the Excel functions (``xl_kpi.udfs.CATALOG``,
-``CATEGORY``), the rule kinds (``xl_kpi.rules.KINDS``), the decision kinds (``xl_kpi.decisions.KINDS``),
-the built-in schemes (``xl_kpi.scheme.builtin_ids`` / ``builtin_scheme``) and the legal caveat of the
-annual workbook (``xl_kpi.annual_book.CAVEAT``).  Hand-written pages may carry generated blocks between
+``CATEGORY``), the rule kinds (``xl_kpi.schemes.rules.KINDS``), the decision kinds (``xl_kpi.schemes.decisions.KINDS``),
+the built-in schemes (``xl_kpi.schemes.scheme.builtin_ids`` / ``builtin_scheme``) and the legal caveat of the
+annual workbook (``xl_kpi.workflow.annual_book.CAVEAT``).  Hand-written pages may carry generated blocks between
 ``<!-- generated: NAME -->`` and ``<!-- end generated -->``; they are rewritten too.
 
 tests/test_docs.py runs ``pages()`` and fails when a committed page differs from what it writes now.
@@ -23,12 +23,13 @@ from typing import Any
 
 import click
 
-from xl_kpi import decisions, rules, udfs
-from xl_kpi.addin import MESSAGES, UNDO  # the HR workbook's 使用说明 says the same
-from xl_kpi.annual_book import CAVEAT
+from xl_kpi import udfs
+from xl_kpi.addin.build import MESSAGES, UNDO  # the HR workbook's 使用说明 says the same
+from xl_kpi.base.numbers import fmt
 from xl_kpi.cli import main
-from xl_kpi.numbers import fmt
-from xl_kpi.scheme import Scheme, builtin_ids, builtin_scheme
+from xl_kpi.schemes import decisions, rules
+from xl_kpi.schemes.scheme import Scheme, builtin_ids, builtin_scheme
+from xl_kpi.workflow.annual_book import CAVEAT
 
 DOCS = Path(__file__).resolve().parent
 REFERENCE = DOCS / "reference"
@@ -139,7 +140,7 @@ def _doc(cls: type) -> str:
 
 def rules_page() -> str:
     out = [HEADER, "# Rule kinds 计分规则种类\n\n",
-           "The `kind:` of an indicator's `rule:` in a scheme file, from the registry `xl_kpi.rules.KINDS`. "
+           "The `kind:` of an indicator's `rule:` in a scheme file, from the registry `xl_kpi.schemes.rules.KINDS`. "
            "Fields and worked examples: [方案](../schemes.md).\n\n"]
     out.append(table(["kind", "名称", "inputs"], [[f"`{k}`", c.label, getattr(c, "input_count", 1)]
                                                  for k, c in rules.KINDS.items()]) + "\n")
@@ -165,7 +166,7 @@ def _users(kind: str) -> list[str]:
 
 def decisions_page() -> str:
     out = [HEADER, "# Decision kinds 人事决定种类\n\n",
-           "The people decisions `xl-kpi annual` can make, from the registry `xl_kpi.decisions.KINDS`. A scheme "
+           "The people decisions `xl-kpi annual` can make, from the registry `xl_kpi.schemes.decisions.KINDS`. A scheme "
            "makes only those its `decisions:` lists (e.g. `decisions: {resign_fail: {months: 2, below: 60}}`); "
            "every number is a parameter. What HR does with them: [年度汇总与人事决定](../guide/annual.md).\n\n"]
     out.append(table(["kind", "名称", "内置方案", "依据"],
@@ -242,7 +243,7 @@ def schemes_index() -> str:
         rows.append([f"[`{sid}`](scheme-{sid}.md)", s.name, s.source[:3], len(s.indicators),
                      "、".join(r.label for r in s.decisions.rules) or "-"])
     return (HEADER + "# Built-in schemes 内置方案\n\n"
-            "Each built-in scheme as the code holds it (`xl_kpi.scheme.builtin_scheme`), one page each.\n\n"
+            "Each built-in scheme as the code holds it (`xl_kpi.schemes.scheme.builtin_scheme`), one page each.\n\n"
             + table(["方案", "名称", "文件", "指标数", "人事决定"], rows))
 
 

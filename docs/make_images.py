@@ -20,7 +20,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from xl_kpi.addin import HR_WORKBOOK, SHIPPED
+from xl_kpi.addin.build import HR_WORKBOOK, SHIPPED
 from xl_kpi.cli import main
 
 IMAGES = Path(__file__).resolve().parent / "images"

@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).parent))  # test helpers: libreoffice.py, 
 @pytest.fixture
 def locked(monkeypatch):
     """Files named here behave as on Windows while Excel holds them open: opening them for writing fails."""
-    from xl_kpi import files as tables  # where outputs are opened for writing
+    from xl_kpi.base import files as tables  # where outputs are opened for writing
 
     names: set[str] = set()
 

@@ -31,8 +31,8 @@ def run_uno(script: str, folder: Path, *args: str) -> subprocess.CompletedProces
     """Run the Python ``script`` (its text, written to ``folder``) with LibreOffice's UNO bindings, as
     ``script PACKAGE_DIR SOFFICE *args`` (the package folder, for ``lo_vba_export.running``); its output is
     captured.  Without UNO Python: fails on CI, skips elsewhere."""
-    from xl_kpi import addin
-    from xl_kpi.errors import KpiError
+    from xl_kpi.addin import build as addin
+    from xl_kpi.base.errors import KpiError
 
     office = soffice()
     try:

@@ -11,9 +11,9 @@ from decimal import Decimal
 
 from hypothesis import strategies as st
 
-from xl_kpi.inputs import InputSpec
-from xl_kpi.rules import Attainment, Bands, Deduction, Direct, Limits, Rubric
-from xl_kpi.scheme import Indicator, Scheme
+from xl_kpi.schemes.inputs import InputSpec
+from xl_kpi.schemes.rules import Attainment, Bands, Deduction, Direct, Limits, Rubric
+from xl_kpi.schemes.scheme import Indicator, Scheme
 
 NUDGES = [Decimal(0), Decimal("0.0001"), Decimal("-0.0001"), Decimal("0.01"), Decimal("-0.01")]
 

@@ -3,13 +3,13 @@
 import json
 from pathlib import Path
 
+import click
 import openpyxl
 import pytest
-import click
 from click.testing import CliRunner
 
 from xl_kpi.cli import main
-from xl_kpi.tables import read_table
+from xl_kpi.excel.tables import read_table
 
 QUANT_HEAD = ["工号", "姓名", "部门", "客户投诉率", "客户满意度", "平均响应时间", "问题解决率",
               "业务知识掌握程度", "技能应用能力", "内部协作配合度", "信息共享及时性"]
@@ -167,8 +167,8 @@ def test_cs_table_missing_self_assessment(write_csv, tmp_path):
 
 
 def test_advisor_threshold_column(write_csv, tmp_path):
-    from xl_kpi.scheme import builtin_scheme
-    from xl_kpi.batch import input_headers
+    from xl_kpi.schemes.scheme import builtin_scheme
+    from xl_kpi.workflow.batch import input_headers
 
     scheme = builtin_scheme("advisor-4s")
     head, values = ["工号"], ["A1"]
@@ -218,7 +218,7 @@ def test_schemes_and_show(tmp_path):
 def test_unknown_scheme_is_exit_2():
     result = run("scheme", "show", "nope")
     assert result.exit_code == 2
-    from xl_kpi.scheme import builtin_ids
+    from xl_kpi.schemes.scheme import builtin_ids
 
     assert f"错误: 没有方案「nope」; 可用: {', '.join(builtin_ids())}" in result.output
 
@@ -236,16 +236,17 @@ def test_output_written_atomically(write_csv, tmp_path):
     bad = run("score", "--scheme", "cs-quant", src, "-o", tmp_path / "out.pdf")
     assert bad.exit_code == 2 and "输出文件应为 .csv 或 .xlsx" in bad.output
     assert run("score", "--scheme", "cs-quant", src, "-o", out).exit_code == 0
-    # no temp files left; the result replaced is kept (tests/test_backups.py)
+    # no temp files left; the result replaced is kept (tests/base/test_backups.py)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv", "out.xlsx", "out.备份.xlsx"]
     assert (tmp_path / "out.备份.xlsx").read_bytes() == b"old"
 
 
 def test_scheme_check_reports_file_place_and_value(tmp_path):
-    from xl_kpi.scheme import builtin_ids
     from importlib import resources
 
-    text = (resources.files("xl_kpi") / "schemes" / "cs-quant.yaml").read_text(encoding="utf-8")
+    from xl_kpi.schemes.scheme import builtin_ids
+
+    text = (resources.files("xl_kpi.schemes") / "builtin" / "cs-quant.yaml").read_text(encoding="utf-8")
     broken = tmp_path / "mine.yaml"
     broken.write_text(text.replace("weight: 20\n        definition: 统计客户投诉", "weight: 25\n        definition: 统计客户投诉"),
                       encoding="utf-8")
@@ -282,7 +283,7 @@ def test_scheme_check_accepts_a_template_workbook():
 
 
 def test_score_help_lists_every_builtin_scheme():
-    from xl_kpi.scheme import builtin_ids
+    from xl_kpi.schemes.scheme import builtin_ids
 
     text = " ".join(run("score", "--help").output.split())
     assert f"方案 id ({' / '.join(builtin_ids())}) 或方案文件" in text
@@ -428,7 +429,7 @@ def test_score_refuses_an_output_type_before_scoring_and_keeps_nothing(write_csv
     def never(*_, **__):
         raise AssertionError("INPUT was scored")
 
-    monkeypatch.setattr("xl_kpi.batch.score_file", never)
+    monkeypatch.setattr("xl_kpi.workflow.batch.score_file", never)
     bad = run("score", "--scheme", "cs-quant", src, "-o", tmp_path / "out.pdf")
     assert bad.exit_code == 2 and "输出文件应为 .csv 或 .xlsx, 收到 out.pdf" in bad.output, bad.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv", "out.pdf"]
@@ -460,12 +461,12 @@ def test_a_full_disk_is_a_message_not_a_traceback(write_csv, tmp_path, monkeypat
 
 
 def test_an_internal_error_is_one_line_and_a_file(write_csv, tmp_path, monkeypatch):
-    import xl_kpi.batch
+    import xl_kpi.workflow.batch
 
     def broken(*_a, **_k):
         raise ZeroDivisionError("division by zero")
 
-    monkeypatch.setattr(xl_kpi.batch, "score_file", broken)
+    monkeypatch.setattr(xl_kpi.workflow.batch, "score_file", broken)
     src = write_csv("in.csv", [["工号", "客户投诉率"], ["K1", "0.3%"]])
     result = run("score", "--scheme", "cs-quant", src, "-o", tmp_path / "o.csv")
     assert result.exit_code == 2 and "xl-kpi 内部错误 (ZeroDivisionError)" in result.output, result.output

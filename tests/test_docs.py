@@ -12,12 +12,12 @@ import click
 import openpyxl
 import pytest
 
-from xl_kpi.addin import BUTTONS, HR_WORKBOOK, SHIPPED
-from xl_kpi.annual_book import CAVEAT
+from xl_kpi.addin.build import BUTTONS, HR_WORKBOOK, SHIPPED
+from xl_kpi.addin.settings_sheet import SETTINGS
 from xl_kpi.cli import main
-from xl_kpi.engine import score_indicator
-from xl_kpi.scheme import parse_scheme_text
-from xl_kpi.settings_sheet import SETTINGS
+from xl_kpi.engine.score import score_indicator
+from xl_kpi.schemes.scheme import parse_scheme_text
+from xl_kpi.workflow.annual_book import CAVEAT
 
 ROOT = Path(__file__).parent.parent
 DOCS = ROOT / "docs"
@@ -103,7 +103,7 @@ def test_scheme_examples_load():
     for block in whole:
         parse_scheme_text(block, source="docs/schemes.md")
     decisions = next(b for b in blocks if b.startswith("decisions:"))
-    table = (ROOT / "xl_kpi" / "schemes" / "cs-table.yaml").read_text(encoding="utf-8")
+    table = (ROOT / "xl_kpi" / "schemes" / "builtin" / "cs-table.yaml").read_text(encoding="utf-8")
     edited = parse_scheme_text(table[:table.index("\ndecisions:")] + "\n" + decisions, source="docs/schemes.md")
     assert [r.kind for r in edited.decisions.rules] == ["absence", "first_bonus"]
 

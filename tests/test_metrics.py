@@ -17,13 +17,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from xl_kpi import metrics
+from xl_kpi.base.errors import InputFileError, InputValueError, OutputFileError
 from xl_kpi.cli import main
-from xl_kpi.errors import InputFileError, InputValueError, OutputFileError
+from xl_kpi.engine.score import score_indicator
+from xl_kpi.excel.reader import read_filled_workbook
+from xl_kpi.excel.tables import read_table
 from xl_kpi.metrics import compute_metrics, write_metrics
-from xl_kpi.reader import read_filled_workbook
-from xl_kpi.scheme import builtin_scheme
-from xl_kpi.engine import score_indicator
-from xl_kpi.tables import read_table
+from xl_kpi.schemes.scheme import builtin_scheme
 from xl_kpi.tickets import Schedule, business_clock_expr, business_minutes, parse_peak, parse_schedule
 
 HANS = ["工单编号", "客服工号", "客户ID", "创建时间", "首次回复时间", "是否解决", "是否投诉", "满意度"]

@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from xl_kpi import udfs
 from xl_kpi.cli import main
-from xl_kpi.rules import KINDS
+from xl_kpi.schemes.rules import KINDS
 
 ROOT = Path(__file__).parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -11,8 +11,8 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
+from xl_kpi.base.errors import InputFileError
 from xl_kpi.cli import main
-from xl_kpi.errors import InputFileError
 from xl_kpi.metrics import compute_metrics
 from xl_kpi.tickets import Mapping
 

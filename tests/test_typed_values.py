@@ -15,18 +15,18 @@ from pathlib import Path
 import openpyxl
 import pytest
 from click.testing import CliRunner
-
 from workbooks import filled_department
+
 from xl_kpi import udfs
-from xl_kpi.batch import score_file
+from xl_kpi.base.errors import InputValueError, SchemeError
+from xl_kpi.base.numbers import FORMAT, PLAIN, SIGN, Typed, read_number, to_decimal
 from xl_kpi.cli import main
-from xl_kpi.consolidate import consolidate, evaluate_person
-from xl_kpi.engine import score_indicator, score_indicator_noted
-from xl_kpi.errors import InputValueError, SchemeError
-from xl_kpi.numbers import FORMAT, PLAIN, SIGN, Typed, read_number, to_decimal
-from xl_kpi.reader import read_filled_workbook
-from xl_kpi.scheme import get_scheme, parse_scheme_text
-from xl_kpi.tables import read_table
+from xl_kpi.engine.score import score_indicator, score_indicator_noted
+from xl_kpi.excel.reader import read_filled_workbook
+from xl_kpi.excel.tables import read_table
+from xl_kpi.schemes.scheme import get_scheme, parse_scheme_text
+from xl_kpi.workflow.batch import score_file
+from xl_kpi.workflow.consolidate import consolidate, evaluate_person
 
 D = Decimal
 QUANT = get_scheme("cs-quant")
@@ -155,7 +155,7 @@ def test_plausible_max_is_for_rates_only():
 
 
 def get_scheme_text_with(old: str, new: str) -> str:
-    from xl_kpi.scheme import builtin_text
+    from xl_kpi.schemes.scheme import builtin_text
 
     text = builtin_text("cs-quant")
     assert old in text
@@ -341,7 +341,7 @@ def test_generated_sheets_guide_how_to_type(tmp_path):
 
 
 def test_every_prompt_fits_excel(tmp_path):
-    from xl_kpi.sheets import PROMPT_LIMIT, input_prompt
+    from xl_kpi.excel.sheets import PROMPT_LIMIT, input_prompt
 
     for sid in ("cs-quant", "cs-table", "advisor-4s", "cs-smart"):
         for ind in get_scheme(sid).indicators:
@@ -387,9 +387,9 @@ def test_libreoffice_computes_what_the_engine_does_for_typed_percentages(tmp_pat
 def test_libreoffice_refuses_a_percentage_for_a_score_out_of_5(tmp_path):
     from libreoffice import recalc
 
-    from xl_kpi.fill import fill_workbook
-    from xl_kpi.generate import generate
-    from xl_kpi.scheme import get_scheme_with_text
+    from xl_kpi.excel.fill import fill_workbook
+    from xl_kpi.schemes.scheme import get_scheme_with_text
+    from xl_kpi.workflow.generate import generate
 
     scheme, text = get_scheme_with_text("cs-smart")
     roster = tmp_path / "roster.csv"
@@ -426,8 +426,8 @@ def test_libreoffice_refuses_a_percentage_for_a_score_out_of_5(tmp_path):
 
 
 def test_generate_prefills_a_score_formatted_as_a_percentage_as_its_points(tmp_path):
-    from xl_kpi.generate import generate
-    from xl_kpi.scheme import get_scheme_with_text
+    from xl_kpi.schemes.scheme import get_scheme_with_text
+    from xl_kpi.workflow.generate import generate
 
     roster = tmp_path / "roster.csv"
     roster.write_text("工号,姓名,部门\nK1,甲,一部\nK2,乙,一部\n", encoding="utf-8")

@@ -6,7 +6,8 @@ import types
 
 import pytest
 
-from xl_kpi import udfs, vba
+from xl_kpi import udfs
+from xl_kpi.addin import vba
 
 NAMES = ["KPI_COMPLAINT", "KPI_SATISFACTION", "KPI_RESPONSE", "KPI_RESOLUTION", "KPI_KNOWLEDGE", "KPI_SCORE",
          "KPI_BLEND", "KPI_GRADE", "KPI_POST_WAGE", "KPI_BONUS", "KPI_COMMISSION", "KPI_ADVISOR_RATING"]
@@ -20,7 +21,7 @@ def test_every_function_the_issue_names_exists():
 @pytest.fixture
 def windows_xlwings():
     """xlwings' own UDF machinery (xlwings.udfs) over a copy of xl_kpi.udfs, as Excel's xlwings
-    server would see it on Windows: pywin32's modules stubbed where missing (xl_kpi.vba.windows_udfs,
+    server would see it on Windows: pywin32's modules stubbed where missing (xl_kpi.addin.vba.windows_udfs,
     the same code the add-in build uses to write the VBA wrappers)."""
     with vba.windows_udfs() as pair:
         yield pair
@@ -84,8 +85,8 @@ def test_a_rules_range_is_the_scheme():
     """Generated sheets of a company's own scheme hand the functions their 规则 sheet
     ('规则'!$A$1:$A$N, one YAML line per cell, as xlwings passes a column: a list of rows).
     It is one scheme, never a range to go through cell by cell; a value range beside it still is."""
-    from xl_kpi.rules_text import NOTE
-    from xl_kpi.scheme import builtin_text
+    from xl_kpi.schemes.rules_text import NOTE
+    from xl_kpi.schemes.scheme import builtin_text
 
     def column(yaml_text: str) -> list[list]:
         return [[NOTE]] + [[line or None] for line in yaml_text.rstrip("\n").split("\n")]

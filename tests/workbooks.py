@@ -7,9 +7,9 @@ from pathlib import Path
 
 import openpyxl
 
-from xl_kpi.fill import fill_workbook
-from xl_kpi.generate import generate
-from xl_kpi.scheme import get_scheme_with_text
+from xl_kpi.excel.fill import fill_workbook
+from xl_kpi.schemes.scheme import get_scheme_with_text
+from xl_kpi.workflow.generate import generate
 
 
 def filled_department(tmp: Path, values: dict[str, dict], period: str = "2026-10", dept: str = "测试部",
@@ -38,8 +38,8 @@ def sheet_records(path: Path, name: str) -> list[dict]:
 def every_decision_text(base: str = "cs-table") -> str:
     """A company's own scheme (the built-in ``base`` with its decisions replaced) that lists every decision
     kind with the documents' numbers: the annual tests exercise each kind's edges on one set of data."""
-    from xl_kpi.decisions import KINDS
-    from xl_kpi.scheme import builtin_text
+    from xl_kpi.schemes.decisions import KINDS
+    from xl_kpi.schemes.scheme import builtin_text
 
     text = builtin_text(base)
     if "\ndecisions:" in text:  # the built-in's own block is the file's last
@@ -48,7 +48,7 @@ def every_decision_text(base: str = "cs-table") -> str:
 
 
 def every_decision(base: str = "cs-table"):
-    from xl_kpi.scheme import parse_scheme_text
+    from xl_kpi.schemes.scheme import parse_scheme_text
 
     return parse_scheme_text(every_decision_text(base), source="every-decision.yaml")
 

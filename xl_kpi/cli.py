@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from .errors import KpiError
+from xl_kpi.base.errors import KpiError
 
 # click's own words in --help, in Chinese like the rest of the help (click looks them up through gettext's
 # ``_`` in these modules at the time it prints, and in ``decorators`` when an option is declared)
@@ -32,7 +32,7 @@ def _click_in_chinese(text: str) -> str:
 
 for _module in (click.core, click.formatting, click.decorators):
     _module._ = _click_in_chinese  # type: ignore[attr-defined]
-from .ribbon import LABELS  # light: the buttons' names, for `addin run`
+from xl_kpi.ribbon import LABELS  # light: the buttons' names, for `addin run`
 
 LANG = click.Choice(["zh-Hans", "zh-Hant"])
 
@@ -130,7 +130,7 @@ class SchemeOption(click.Option):
     """--scheme whose help names the built-in schemes ({ids}), listed only when help is shown."""
 
     def get_help_record(self, ctx: click.Context):
-        from .scheme import builtin_ids
+        from xl_kpi.schemes.scheme import builtin_ids
 
         template, self.help = self.help, self.help.format(ids=" / ".join(builtin_ids()))
         try:
@@ -214,7 +214,7 @@ def schemes_cmd() -> None:
     """列出内置考核方案."""
     from rich.table import Table
 
-    from .scheme import builtin_ids, builtin_scheme
+    from xl_kpi.schemes.scheme import builtin_ids, builtin_scheme
 
     table = Table("id", "方案", "指标数", "满分", "来源文件")
     for sid in builtin_ids():
@@ -234,9 +234,9 @@ def scheme_group() -> None:
 @click.option("--lang", type=LANG, default="zh-Hans", show_default=True, help="简体或繁體标签.")
 def scheme_show(scheme: str, as_json: bool, lang: str) -> None:
     """显示方案的全部指标与规则. SCHEME 是方案 id 或方案文件路径."""
-    from .describe import indicator_rows, label, scheme_dict
-    from .hant import in_lang
-    from .scheme import get_scheme
+    from xl_kpi.base.hant import in_lang
+    from xl_kpi.schemes.describe import indicator_rows, label, scheme_dict
+    from xl_kpi.schemes.scheme import get_scheme
 
     s = get_scheme(scheme)
     if as_json:
@@ -287,7 +287,7 @@ def scheme_show(scheme: str, as_json: bool, lang: str) -> None:
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 def scheme_check(path: str) -> None:
     """检查改过的方案文件 (.yaml) 或模板工作簿 (.xlsx, 读取其「规则」工作表) 是否有效."""
-    from .scheme import load_scheme
+    from xl_kpi.schemes.scheme import load_scheme
 
     s = load_scheme(path)
     click.echo(f"方案 {s.id} 有效: {len(s.indicators)} 项指标, 满分 {s.total}")
@@ -314,10 +314,10 @@ def score_cmd(scheme_ref: str, input_path: str, output: str, sheet: str | None) 
 
 
 def run_score(scheme_ref: str, input_path: str, output: str, sheet: str | None = None, *, quiet: bool = False) -> int:
-    from .batch import score_file
-    from .report import check_output, check_report_output, keep_output, print_report, write_report
-    from .scheme import get_scheme
-    from .files import refuse_overwrite
+    from xl_kpi.base.files import refuse_overwrite
+    from xl_kpi.schemes.scheme import get_scheme
+    from xl_kpi.workflow.batch import score_file
+    from xl_kpi.workflow.report import check_output, check_report_output, keep_output, print_report, write_report
 
     refuse_overwrite(output, [input_path])
     check_report_output(output)
@@ -367,8 +367,8 @@ def _progress(label: str):
               help="输出文件夹中已有同名工作簿时重新生成; 原文件保留为 ….备份.xlsx (默认不写入并报错).")
 def generate_cmd(scheme_ref, roster, period, out_dir, data, split, mode, lang, password, peer, overwrite) -> None:
     """按花名册为每人生成一张考核表."""
-    from .generate import generate
-    from .scheme import get_scheme_with_text
+    from xl_kpi.schemes.scheme import get_scheme_with_text
+    from xl_kpi.workflow.generate import generate
 
     scheme, text = get_scheme_with_text(scheme_ref)
     bar, update = _progress("生成考核表")
@@ -394,8 +394,8 @@ def generate_cmd(scheme_ref, roster, period, out_dir, data, split, mode, lang, p
 @click.option("--period", default=None, help="只汇总这一期 (YYYY-MM) 的考核表 (默认: 多数文件所属的期间); 其他期间的文件列为问题.")
 def consolidate_cmd(inputs, output, scheme_ref, period) -> None:
     """汇总交回的考核表 (递归读取文件夹), 生成部门汇总和问题清单."""
-    from .actions import ConsolidateMonth, consolidate_month
-    from .scheme import get_scheme
+    from xl_kpi.schemes.scheme import get_scheme
+    from xl_kpi.workflow.actions import ConsolidateMonth, consolidate_month
 
     options = ConsolidateMonth(tuple(Path(i) for i in inputs), Path(output),
                                scheme=get_scheme(scheme_ref) if scheme_ref else None, period=period)
@@ -444,8 +444,8 @@ def metrics_cmd(tickets, period, output, mapping, roster, median, hours, workday
     """
     from rich.console import Console
 
-    from .actions import ImportData, import_data
-    from .metrics import report_to
+    from xl_kpi.metrics import report_to
+    from xl_kpi.workflow.actions import ImportData, import_data
 
     options = ImportData(
         tickets=tuple(Path(t) for t in tickets), period=period, output=Path(output), roster=Path(roster) if roster else None,
@@ -470,8 +470,8 @@ def metrics_cmd(tickets, period, output, mapping, roster, median, hours, workday
               help="方案 id 或方案文件: 人事决定只按该方案 decisions 中列出的规则 (默认按月度汇总的指标列认出内置方案).")
 def annual_cmd(inputs, output, by, missing, scheme_ref) -> None:
     """由月度汇总 (consolidate 的结果) 或 工号/姓名/部门/期间/总分 表计算年度 (季度) 得分与调薪、降薪、晋升、奖励、请辞等决定."""
-    from .actions import AnnualRollUp, annual_roll_up
-    from .scheme import get_scheme
+    from xl_kpi.schemes.scheme import get_scheme
+    from xl_kpi.workflow.actions import AnnualRollUp, annual_roll_up
 
     done = annual_roll_up(AnnualRollUp(tuple(Path(i) for i in inputs), Path(output), by=by, missing=missing,
                                        scheme=get_scheme(scheme_ref) if scheme_ref else None))
@@ -492,8 +492,8 @@ def annual_cmd(inputs, output, by, missing, scheme_ref) -> None:
 @click.option("--lang", type=LANG, default=None, help="简体或繁體 (默认与汇总表相同: 繁體表头的汇总写繁體, 否则简体).")
 def feedback_cmd(summary, out_dir, scheme_ref, lang) -> None:
     """由月度汇总为每人生成绩效面谈反馈表: 可打印的 HTML (A4, 每人一页) 和每人一张工作表的工作簿."""
-    from .feedback import write_feedback
-    from .scheme import get_scheme
+    from xl_kpi.schemes.scheme import get_scheme
+    from xl_kpi.workflow.feedback import write_feedback
 
     scheme = get_scheme(scheme_ref) if scheme_ref else None
     result = write_feedback(summary, out_dir, scheme=scheme, lang=lang)
@@ -513,8 +513,8 @@ def feedback_cmd(summary, out_dir, scheme_ref, lang) -> None:
 @click.option("-o", "--output", default=None, type=click.Path(dir_okay=False), help="写入抽样名单 (.xlsx/.csv); 默认打印.")
 def sample_cmd(roster, percent, seed, output) -> None:
     """随机考核: 从花名册按比例随机抽取员工 (可重复)."""
-    from .sampling import sample_staff
-    from .tables import write_table
+    from xl_kpi.excel.tables import write_table
+    from xl_kpi.workflow.sampling import sample_staff
 
     notices: list[str] = []
     headers, rows = sample_staff(roster, percent, seed, notices=notices)
@@ -537,7 +537,7 @@ def templates_group() -> None:
 @click.option("-o", "--output", "--out", "out_dir", default="workbook_templates", show_default=True, type=click.Path(file_okay=False))
 def templates_build(out_dir: str) -> None:
     """由内置方案生成模板工作簿 (每个方案一个, 带「规则」工作表)."""
-    from .templates import build_templates
+    from xl_kpi.workflow.templates import build_templates
 
     for path in build_templates(out_dir):
         click.echo(f"已生成 {path}")
@@ -558,8 +558,8 @@ def addin_group() -> None:
               help="VBA 与功能区源文件所在文件夹 (默认仓库的 macros/).")
 def addin_build(out_dir: str, macros_dir: str | None) -> None:
     """由 macros/ 中的文本源文件构建 xl_kpi.xlam 和 HR 工作簿 KPI考核.xlsm (需要 LibreOffice)."""
-    from . import vba
-    from .addin import build
+    from xl_kpi.addin import vba
+    from xl_kpi.addin.build import build
 
     result = build(out_dir, macros_dir=Path(macros_dir) if macros_dir else vba.MACROS_DIR,
                    progress=lambda text: click.echo(text, err=True))
@@ -575,7 +575,7 @@ def addin_build(out_dir: str, macros_dir: str | None) -> None:
               help="复制到此文件夹 (默认 Excel 的 XLSTART 启动文件夹).")
 def addin_install(source: str | None, target_dir: str | None) -> None:
     """安装加载项: 复制到 Excel 的启动文件夹, 并记下本 Python 供 Excel 调用 (同 xlwings addin install)."""
-    from .addin import install
+    from xl_kpi.addin.build import install
 
     target, config = install(Path(source) if source else None, target_dir=target_dir)
     click.echo(f"已安装 {target}")
@@ -592,7 +592,7 @@ def addin_run(action: str, workbook: str) -> None:
     用于 macOS、WPS 或计划任务. 关闭 Excel 中的该工作簿后再运行.
     退出码与对应的命令相同: 列出问题时为 1 (提示不算问题), 按钮未能完成时为 2.
     """
-    from . import ribbon
+    from xl_kpi import ribbon
 
     names = {label: name for name, label in LABELS.items()}
     outcome = ribbon.run_button(names.get(action, action), ribbon.FileBook(workbook))
@@ -613,7 +613,7 @@ def addin_run(action: str, workbook: str) -> None:
 @click.option("-o", "--output", "--out", "out_dir", default="demo-output", show_default=True, type=click.Path(file_okay=False))
 def demo_cmd(out_dir: str) -> None:
     """用内置示例数据跑完一个月: 花名册 → 考核表 → 主管填写 → 部门汇总."""
-    from .demo import run_demo
+    from xl_kpi.workflow.demo import run_demo
 
     run = run_demo(out_dir)
     people = len(run.result.people)

@@ -68,12 +68,30 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from .errors import InputFileError, InputValueError, KpiError as KpiErrorBase
-from .files import refuse_overwrite
-from .tickets import (
-    CATEGORY_FIELDS, FALSE_WORDS, FIELDS, NO_REPLY_WORDS, TIME_FORMATS, TRUE_WORDS, UNRATED_WORDS, Mapping, Schedule, Source,
-    business_clock_expr, load_mapping, local_time_ms, open_sources, parse_peak, parse_period, parse_schedule,
-    read_problem, reopen_gb18030, time_text,
+from xl_kpi.base.errors import InputFileError, InputValueError
+from xl_kpi.base.errors import KpiError as KpiErrorBase
+from xl_kpi.base.files import refuse_overwrite
+from xl_kpi.tickets import (
+    CATEGORY_FIELDS,
+    FALSE_WORDS,
+    FIELDS,
+    NO_REPLY_WORDS,
+    TIME_FORMATS,
+    TRUE_WORDS,
+    UNRATED_WORDS,
+    Mapping,
+    Schedule,
+    Source,
+    business_clock_expr,
+    load_mapping,
+    local_time_ms,
+    open_sources,
+    parse_peak,
+    parse_period,
+    parse_schedule,
+    read_problem,
+    reopen_gb18030,
+    time_text,
 )
 
 MS_PER_MINUTE = 60_000
@@ -275,7 +293,7 @@ class _Person:
 
 
 def _read_roster(path: str | Path) -> tuple[list[_Person], list[str], list[str]]:
-    from .generate import load_roster
+    from xl_kpi.workflow.generate import load_roster
 
     people, problems, notices = load_roster(path, skipped="此行未读入")
     return [_Person(p.id, p.fields.get("姓名", ""), p.fields.get("部门", "")) for p in people], problems, notices
@@ -615,7 +633,7 @@ class _Work:
         the row checks are made again on the rows concerned."""
         import polars as pl
 
-        from .numbers import to_decimal
+        from xl_kpi.base.numbers import to_decimal
 
         fields = [f for f in PARSED_FIELDS if f"fail_{f}" in df.columns]
         rows = df["retry"].arg_true()
@@ -731,8 +749,8 @@ class _Work:
             people, roster_problems, roster_notices = self.people
             self.notices += roster_notices  # which sheets of the roster were read, as generate and sample say
             self.notices += [f"花名册 {p}" for p in roster_problems]
-            from .generate import leading_zeros_hint
-            from .tables import id_key
+            from xl_kpi.excel.tables import id_key
+            from xl_kpi.workflow.generate import leading_zeros_hint
 
             by_id = {id_key(p.id): i for i, p in enumerate(people)}  # Ｋ004 typed in full width is K004
             by_name: dict[str, list[int]] = {}
@@ -1477,7 +1495,7 @@ def write_metrics(result: MetricsResult, output: str | Path) -> Path:
     """
     import zipfile
 
-    from .files import atomic_path
+    from xl_kpi.base.files import atomic_path
 
     output = Path(output)
     if output.suffix.lower() != ".xlsx":
@@ -1649,7 +1667,7 @@ class _Sheet:
 
 @lru_cache(maxsize=None)
 def _letter(index: int) -> str:
-    from .number_formats import column_letter
+    from xl_kpi.excel.number_formats import column_letter
 
     return column_letter(index)
 

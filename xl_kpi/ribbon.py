@@ -28,10 +28,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Protocol
 
-from .errors import ExistingOutputError, KpiError
-from .settings_sheet import SHEET, Settings, parse_settings
-from .files import atomic_path, check_replaceable, is_backup
-from .tables import cell_text, write_table
+from xl_kpi.addin.settings_sheet import SHEET, Settings, parse_settings
+from xl_kpi.base.errors import ExistingOutputError, KpiError
+from xl_kpi.base.files import atomic_path, check_replaceable, is_backup
+from xl_kpi.excel.tables import cell_text, write_table
 
 ISSUES_SHEET = "问题"
 SUMMARY_SHEET = "汇总"
@@ -155,7 +155,7 @@ class FileBook:
     def done(self) -> None:
         if not self.changed:
             return
-        from .addin import UI_PART, package_macros
+        from xl_kpi.addin.build import UI_PART, package_macros
 
         with atomic_path(self.path) as tmp:
             self.book.save(tmp)
@@ -273,8 +273,8 @@ def _summary_path(settings: Settings) -> Path:
 
 
 def _generate(book: HrBook, settings: Settings) -> tuple[str, list[Issue], list[Issue]]:
-    from .generate import generate
-    from .scheme import get_scheme_with_text
+    from xl_kpi.schemes.scheme import get_scheme_with_text
+    from xl_kpi.workflow.generate import generate
 
     period = settings.need_period()
     scheme, text = get_scheme_with_text(str(_scheme_ref(settings)))
@@ -297,8 +297,8 @@ def _generate(book: HrBook, settings: Settings) -> tuple[str, list[Issue], list[
 
 def _import_data(book: HrBook, settings: Settings) -> tuple[str, list[Issue], list[Issue]]:
     """导入数据: the action of `xl-kpi metrics --roster`, with the 设置 sheet's values for its options."""
-    from .actions import ImportData, import_data, ticket_files
-    from .tables import read_table
+    from xl_kpi.excel.tables import read_table
+    from xl_kpi.workflow.actions import ImportData, import_data, ticket_files
 
     period = settings.need_period()
     sources = settings.paths("tickets")
@@ -338,8 +338,8 @@ def _import_data(book: HrBook, settings: Settings) -> tuple[str, list[Issue], li
 
 def _consolidate(book: HrBook, settings: Settings) -> tuple[str, list[Issue], list[Issue]]:
     """一键汇总: the action of `xl-kpi consolidate`, on the 回收文件夹 for the 考核期间."""
-    from .actions import ConsolidateMonth, consolidate_month
-    from .summary import person_row, summary_headers
+    from xl_kpi.workflow.actions import ConsolidateMonth, consolidate_month
+    from xl_kpi.workflow.summary import person_row, summary_headers
 
     folder = settings.path("returned_dir")
     if not folder.is_dir():
@@ -359,9 +359,9 @@ def _consolidate(book: HrBook, settings: Settings) -> tuple[str, list[Issue], li
 
 def _annual(book: HrBook, settings: Settings) -> tuple[str, list[Issue], list[Issue]]:
     """年度汇总: the action of `xl-kpi annual`, on the monthly summaries of the 汇总文件夹, by the 考核方案."""
-    from .actions import AnnualRollUp, annual_roll_up
-    from .annual_book import annual_headers, annual_row
-    from .scheme import get_scheme
+    from xl_kpi.schemes.scheme import get_scheme
+    from xl_kpi.workflow.actions import AnnualRollUp, annual_roll_up
+    from xl_kpi.workflow.annual_book import annual_headers, annual_row
 
     folder = settings.path("summary_dir")
     inputs = sorted(p for p in folder.glob("汇总-*.xlsx") if not is_backup(p)) if folder.is_dir() else []
@@ -383,8 +383,8 @@ def _annual(book: HrBook, settings: Settings) -> tuple[str, list[Issue], list[Is
 
 
 def _feedback(book: HrBook, settings: Settings) -> tuple[str, list[Issue], list[Issue]]:
-    from .feedback import write_feedback
-    from .scheme import get_scheme
+    from xl_kpi.schemes.scheme import get_scheme
+    from xl_kpi.workflow.feedback import write_feedback
 
     summary = _summary_path(settings)
     if not summary.exists():
@@ -399,7 +399,7 @@ def _feedback(book: HrBook, settings: Settings) -> tuple[str, list[Issue], list[
 
 
 def _check(book: HrBook, settings: Settings) -> tuple[str, list[Issue], list[Issue]]:
-    from .scheme import get_scheme_with_text
+    from xl_kpi.schemes.scheme import get_scheme_with_text
 
     scheme, _ = get_scheme_with_text(str(_scheme_ref(settings)))
     issues: list[tuple[str, str]] = []

@@ -38,9 +38,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .errors import InputFileError, InputValueError
-from .months import need_period
-from .opener import open_book, sheet_rows
+from xl_kpi.base.errors import InputFileError, InputValueError
+from xl_kpi.base.months import need_period
+from xl_kpi.base.opener import open_book, sheet_rows
 
 # --------------------------------------------------------------------------- fields
 
@@ -227,7 +227,7 @@ def load_mapping(path: str | Path | None) -> Mapping:
         return Mapping()
     import yaml
 
-    from .scheme import yaml_problem
+    from xl_kpi.schemes.scheme import yaml_problem
 
     path = Path(path)
     if not path.is_file():
@@ -811,7 +811,7 @@ def _read_sheets(book: Any, path: Path, index: int, mapping: Mapping, category: 
     when no visible sheet holds tickets (a hidden sheet is most often a lookup list or an old copy)."""
     from python_calamine import SheetVisibleEnum
 
-    from .number_formats import ShownNumbers
+    from xl_kpi.excel.number_formats import ShownNumbers
 
     shown = ShownNumbers(path)
     date1904 = _date1904(path)  # read once per workbook, for the serials of every sheet

@@ -18,15 +18,16 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
-from . import pay, payroll
-from .engine import blend, score_indicator
-from .errors import KpiError
-from .inputs import InputSpec
-from .numbers import plain, to_decimal
-from .rules import Deduction
-from .rules_sheet import rules_scheme
-from .rules_text import rules_text_from_rows
-from .scheme import Scheme, get_scheme
+from xl_kpi.base.errors import KpiError
+from xl_kpi.base.numbers import plain, to_decimal
+from xl_kpi.engine import payroll
+from xl_kpi.engine.score import blend, score_indicator
+from xl_kpi.excel.rules_sheet import rules_scheme
+from xl_kpi.schemes import pay
+from xl_kpi.schemes.inputs import InputSpec
+from xl_kpi.schemes.rules import Deduction
+from xl_kpi.schemes.rules_text import rules_text_from_rows
+from xl_kpi.schemes.scheme import Scheme, get_scheme
 
 try:  # xlwings is a dependency; without it the functions still work from Python.
     import xlwings as xw
