@@ -9,6 +9,7 @@ from functools import lru_cache
 from xl_kpi.excel.layout import layout_for
 from xl_kpi.excel.reader import PersonSheet
 from xl_kpi.excel.rules_sheet import rules_scheme
+from xl_kpi.excel.sheets import ValidationBook, write_person_sheet
 
 _TOKEN = re.compile(r'"[^"]*"|(?:\'(?:[^\']|\'\')*\'|[^\W\d]\w*)!\$?[A-Z]{1,3}\$?\d+(?::\$?[A-Z]{1,3}\$?\d+)?'
                     r'|(\$?[A-Z]{1,3})(\$?)(\d+)(?![\d(])')
@@ -28,7 +29,6 @@ class Expected:
 def _expected(rules: str, mode: str, lang: str) -> Expected:
     from openpyxl import Workbook
 
-    from xl_kpi.excel.sheets import ValidationBook, write_person_sheet
 
     scheme = rules_scheme(rules)  # parsed already when the workbook was read (cached)
     book = Workbook()

@@ -21,9 +21,10 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 
 from xl_kpi.base.numbers import fmt
+from xl_kpi.excel.rules_sheet import fingerprint, rules_range
 from xl_kpi.schemes.inputs import InputSpec
 from xl_kpi.schemes.rules import Attainment, Bands, Count, Deduction, Direct, Limits, Rubric, Rule
-from xl_kpi.schemes.scheme import Indicator, Scheme
+from xl_kpi.schemes.scheme import Indicator, Scheme, builtin_ids, builtin_text
 
 EPS_DIGITS = 9  # decimals kept before INT / comparisons, to drop binary noise
 
@@ -281,8 +282,6 @@ def scheme_argument(scheme: Scheme, rules: str) -> str:
     规则 sheet, so that a company's own scheme (or a built-in one with a rule changed) is scored by
     the rules the workbook carries, not looked up by an id the add-in does not know, or knows with
     other rules."""
-    from xl_kpi.excel.rules_sheet import fingerprint, rules_range
-    from xl_kpi.schemes.scheme import builtin_ids, builtin_text
 
     if scheme.id in builtin_ids() and fingerprint(rules) == fingerprint(builtin_text(scheme.id)):
         return text(scheme.id)

@@ -11,6 +11,9 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from xl_kpi.base.opener import MAX_TOTAL_BYTES
+from xl_kpi.schemes.scheme import normalize
+
 
 def column_letter(index: int) -> str:
     """0 -> A, 25 -> Z, 26 -> AA."""
@@ -66,7 +69,6 @@ class ShownNumbers:
     gives it."""
 
     def __init__(self, path: Path, required: Mapping[str, Iterable[str]] | None = None) -> None:
-        from xl_kpi.schemes.scheme import normalize
 
         self.path = path
         required = required or {}
@@ -79,7 +81,6 @@ class ShownNumbers:
     def apply(self, rows: list[list[Any]], start: int, sheet: str) -> None:
         """Replace, in ``rows`` below the header row ``start``, each whole number of the 工号 columns by the text
         its number format shows."""
-        from xl_kpi.schemes.scheme import normalize
 
         if not self.spellings:
             return
@@ -104,7 +105,6 @@ class ShownNumbers:
                 rows[r][c] = text
 
     def _read(self, archive: Any, name: str) -> bytes:
-        from xl_kpi.base.opener import MAX_TOTAL_BYTES
 
         if archive.getinfo(name).file_size > MAX_TOTAL_BYTES:
             raise ValueError(name)

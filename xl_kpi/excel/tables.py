@@ -19,6 +19,7 @@ from xl_kpi.base.files import atomic_path
 from xl_kpi.base.opener import open_book, sheet_rows, visible_text
 from xl_kpi.excel.number_formats import ShownNumbers, _filled, column_letter
 from xl_kpi.excel.sheet_style import keep_text
+from xl_kpi.schemes.scheme import normalize
 
 
 @dataclass
@@ -178,7 +179,6 @@ def _lacking(rows: list[list[Any]], required: Mapping[str, Iterable[str]]) -> li
 def _candidates(rows: list[list[Any]], required: Mapping[str, Iterable[str]]) -> Iterator[tuple[int, list[str]]]:
     """(index, the required columns it lacks) of each of the first HEADER_SEARCH_ROWS non-empty rows; columns are
     matched by any of their spellings, as ``scheme.normalize`` writes them."""
-    from xl_kpi.schemes.scheme import normalize  # here: scheme's own imports must not come round to tables
 
     wanted = {name: {normalize(a) for a in (name, *aliases)} for name, aliases in required.items()}
     filled = (i for i, row in enumerate(rows) if any(_filled(v) for v in row))

@@ -12,6 +12,12 @@ from pathlib import Path
 from typing import Any
 
 from xl_kpi.base.errors import InputFileError, KpiError
+from xl_kpi.base.files import is_backup, refuse_overwrite
+from xl_kpi.base.months import is_period, month_from_name
+from xl_kpi.workflow.annual import run_annual
+from xl_kpi.workflow.consolidate import consolidate
+from xl_kpi.workflow.report import check_output, keep_output
+from xl_kpi.workflow.summary import write_summary
 
 Progress = Callable[[str], None]
 
@@ -51,7 +57,6 @@ class ImportedData:
 
 def ticket_files(sources: list[Path]) -> list[Path]:
     """The export files named, a folder standing for its .csv/.xlsx files (lock files and backups left out)."""
-    from xl_kpi.base.files import is_backup
 
     files: list[Path] = []
     for source in sources:
@@ -68,10 +73,8 @@ def ticket_files(sources: list[Path]) -> list[Path]:
 
 
 def import_data(options: ImportData, progress: Progress = _quiet) -> ImportedData:
-    from xl_kpi.base.files import refuse_overwrite
     from xl_kpi.metrics import compute_metrics, write_metrics
     from xl_kpi.tickets import load_mapping
-    from xl_kpi.workflow.report import check_output, keep_output
 
     output = Path(options.output)
     refuse_overwrite(output, [*options.tickets, *([options.roster] if options.roster else [])], "数据文件")
@@ -118,10 +121,6 @@ class Consolidated:
 
 
 def consolidate_month(options: ConsolidateMonth, progress: Callable[..., None] | None = None) -> Consolidated:
-    from xl_kpi.base.months import is_period, month_from_name
-    from xl_kpi.workflow.consolidate import consolidate
-    from xl_kpi.workflow.report import check_output
-    from xl_kpi.workflow.summary import write_summary
 
     output = Path(options.output)
     if output.suffix.lower() != ".xlsx":
@@ -162,8 +161,6 @@ class RolledUp:
 
 
 def annual_roll_up(options: AnnualRollUp) -> RolledUp:
-    from xl_kpi.workflow.annual import run_annual
-    from xl_kpi.workflow.report import check_output
 
     backup = check_output(options.output)  # now, rather than after reading every summary; run_annual keeps it
     result = run_annual(list(options.inputs), options.output, by=options.by, missing=options.missing,

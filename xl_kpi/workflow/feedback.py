@@ -32,7 +32,7 @@ from xl_kpi.base.months import month_from_name, month_of
 from xl_kpi.base.numbers import fmt, plain, round_half_up, to_decimal
 from xl_kpi.base.opener import open_book
 from xl_kpi.excel.names import safe_file_stem, safe_sheet_name
-from xl_kpi.excel.sheet_style import keep_text
+from xl_kpi.excel.sheet_style import keep_text, print_a4_landscape
 from xl_kpi.excel.tables import cell_text, read_table
 from xl_kpi.schemes.describe import label, written_hant
 from xl_kpi.schemes.scheme import Scheme, guess_scheme, header_forms, indicator_headers, normalize
@@ -212,7 +212,6 @@ def build_workbook(forms: list[Form], scheme: Scheme, lang: str = "zh-Hans"):
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, Side
 
-    from xl_kpi.excel.sheet_style import print_a4_landscape
 
     t = LABELS[lang]
     book = Workbook()

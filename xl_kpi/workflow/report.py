@@ -9,14 +9,12 @@ in Excel/WPS, or a backup that could not be written, stops the run before anythi
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from xl_kpi.base.errors import InputFileError
 from xl_kpi.base.files import check_writable, keep_backup, next_backup
 from xl_kpi.excel.tables import write_table
-
-if TYPE_CHECKING:
-    from xl_kpi.workflow.batch import ScoreReport
+from xl_kpi.workflow.batch import ScoreReport
 
 REPORT_SUFFIXES = (".csv", ".xlsx")
 
