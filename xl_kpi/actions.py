@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputFileError, KpiError
+from .tickets import compute_metrics, load_mapping, write_metrics
 
 Progress = Callable[[str], None]
 
@@ -44,7 +45,7 @@ class ImportData:
 
 @dataclass
 class ImportedData:
-    result: Any  # metrics.MetricsResult
+    result: Any  # tickets.MetricsResult
     output: Path
     backup: Path | None  # the DATA file replaced, kept as ….备份.xlsx
 
@@ -68,10 +69,8 @@ def ticket_files(sources: list[Path]) -> list[Path]:
 
 
 def import_data(options: ImportData, progress: Progress = _quiet) -> ImportedData:
-    from .metrics import compute_metrics, write_metrics
     from .report import check_output, keep_output
     from .files import refuse_overwrite
-    from .tickets import load_mapping
 
     output = Path(options.output)
     refuse_overwrite(output, [*options.tickets, *([options.roster] if options.roster else [])], "数据文件")

@@ -15,6 +15,7 @@ from pathlib import Path
 import click
 
 from .errors import KpiError
+from .tickets import report_to
 
 # click's own words in --help, in Chinese like the rest of the help (click looks them up through gettext's
 # ``_`` in these modules at the time it prints, and in ``decorators`` when an option is declared)
@@ -445,7 +446,6 @@ def metrics_cmd(tickets, period, output, mapping, roster, median, hours, workday
     from rich.console import Console
 
     from .actions import ImportData, import_data
-    from .metrics import report_to
 
     options = ImportData(
         tickets=tuple(Path(t) for t in tickets), period=period, output=Path(output), roster=Path(roster) if roster else None,
