@@ -80,7 +80,7 @@ def compute_metrics(
                 progress(f"打开 {Path(path).name}")
             # a Source per file, or per sheet of a workbook whose tickets are on several: numbered in order
             sources += open_sources(path, len(sources), options.mapping, categories)
-        result = _run(sources, period, options, people, categories, progress or (lambda step: None))
+        result = _run(sources, period, options, people, categories, progress or (lambda _: None))
         result.inputs = inputs
         return result
     finally:
