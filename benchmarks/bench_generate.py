@@ -40,10 +40,11 @@ from _common import (  # noqa: E402
 from openpyxl import Workbook  # noqa: E402
 
 from xl_kpi.excel.layout import layout_for  # noqa: E402
+from xl_kpi.excel.roster import read_roster  # noqa: E402
 from xl_kpi.excel.sheets import ValidationBook, write_person_sheet  # noqa: E402
 from xl_kpi.schemes.describe import label  # noqa: E402
 from xl_kpi.schemes.scheme import get_scheme_with_text  # noqa: E402
-from xl_kpi.workflow.generate import generate, read_roster  # noqa: E402
+from xl_kpi.workflow.generate import generate  # noqa: E402
 
 TARGET_SECONDS_PER_1000 = 30.0
 

@@ -8,7 +8,7 @@ Polars itself and cached in the work folder (default: the system temp folder).  
 contender runs in its own process, so that its peak memory is its own:
 
   read      Polars reads every column of the file as text (pl.read_csv): the floor;
-  ours      xl_kpi.metrics.compute_metrics + write_metrics, end to end (DATA.xlsx written);
+  ours      xl_kpi.tickets.compute_metrics + write_metrics, end to end (DATA.xlsx written);
   baseline  a straightforward pandas program: read_csv, then groupby('agent').apply(a
             per-agent function computing the same figures).
 
@@ -97,7 +97,7 @@ def run_read(path: Path) -> dict:
 
 
 def run_ours(path: Path) -> dict:
-    from xl_kpi.metrics import compute_metrics, write_metrics
+    from xl_kpi.tickets import compute_metrics, write_metrics
 
     result = compute_metrics([path], PERIOD, satisfaction_scale=5)
     with tempfile.TemporaryDirectory() as tmp:

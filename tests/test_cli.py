@@ -167,8 +167,8 @@ def test_cs_table_missing_self_assessment(write_csv, tmp_path):
 
 
 def test_advisor_threshold_column(write_csv, tmp_path):
+    from xl_kpi.excel.columns import input_headers
     from xl_kpi.schemes.scheme import builtin_scheme
-    from xl_kpi.workflow.batch import input_headers
 
     scheme = builtin_scheme("advisor-4s")
     head, values = ["工号"], ["A1"]

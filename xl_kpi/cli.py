@@ -444,7 +444,7 @@ def metrics_cmd(tickets, period, output, mapping, roster, median, hours, workday
     """
     from rich.console import Console
 
-    from xl_kpi.metrics import report_to
+    from xl_kpi.tickets import report_to
     from xl_kpi.workflow.actions import ImportData, import_data
 
     options = ImportData(

@@ -377,7 +377,7 @@ def test_a_data_file_open_in_excel_stops_import_data_before_reading(tmp_path, lo
     def never(*_, **__):
         raise AssertionError("the tickets were read before the data file was found locked")
 
-    monkeypatch.setattr("xl_kpi.metrics.compute_metrics", never)
+    monkeypatch.setattr("xl_kpi.workflow.actions.compute_metrics", never)
     message = ribbon.import_data(ribbon.FileBook(path))
     assert message.startswith("导入数据未完成") and f"无法写入 {data}" in message, message
     run = addin_run("导入数据", path)

@@ -214,7 +214,7 @@ def test_metrics_score_and_annual_keep_the_output_they_replace(tmp_path, command
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary file left behind
 
 
-READERS = {"metrics": "xl_kpi.metrics.compute_metrics", "score": "xl_kpi.workflow.batch.score_file",
+READERS = {"metrics": "xl_kpi.workflow.actions.compute_metrics", "score": "xl_kpi.workflow.batch.score_file",
            "score-csv": "xl_kpi.workflow.batch.score_file", "annual": "xl_kpi.workflow.annual.read_monthly"}
 
 
@@ -250,7 +250,7 @@ def test_metrics_refuses_another_output_type_before_reading(tmp_path, monkeypatc
     def never(*_, **__):
         raise AssertionError("the tickets were read")
 
-    monkeypatch.setattr("xl_kpi.metrics.compute_metrics", never)
+    monkeypatch.setattr("xl_kpi.workflow.actions.compute_metrics", never)
     result = run("metrics", source, "--period", "2026-10", "-o", tmp_path / "数据.csv")
     assert result.exit_code == 2 and "输出文件应为 .xlsx" in result.output, result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["工单.csv", "数据.csv"]

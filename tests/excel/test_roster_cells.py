@@ -13,11 +13,12 @@ import pytest
 from click.testing import CliRunner
 
 from xl_kpi.cli import main
+from xl_kpi.excel.columns import IDENTITY_ALIASES, input_headers
 from xl_kpi.excel.reader import read_filled_workbook
+from xl_kpi.excel.roster import ROSTER_ALIASES, load_roster
 from xl_kpi.excel.tables import read_table
 from xl_kpi.schemes.scheme import builtin_ids, builtin_scheme, get_scheme_with_text, normalize
-from xl_kpi.workflow.batch import IDENTITY_ALIASES, input_headers
-from xl_kpi.workflow.generate import ROSTER_ALIASES, generate, load_roster
+from xl_kpi.workflow.generate import generate
 
 COMPLAINTS = ("complaint_rate", "complaint_rate", "")
 

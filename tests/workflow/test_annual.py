@@ -19,7 +19,7 @@ from workbooks import EVERY, EVERY_FILE, annual_records, every_decision_text
 from xl_kpi.base.errors import SchemeError
 from xl_kpi.cli import main
 from xl_kpi.schemes.decisions import parse_decisions
-from xl_kpi.schemes.scheme import builtin_scheme, builtin_text, parse_scheme_text
+from xl_kpi.schemes.scheme import builtin_scheme, parse_scheme_text
 from xl_kpi.workflow.annual import read_monthly, roll_up, run_annual
 
 MONTHS = [f"2026-{m:02d}" for m in range(1, 13)]

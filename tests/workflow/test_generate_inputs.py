@@ -16,9 +16,10 @@ from libreoffice import recalc, run_uno
 from xl_kpi.base.errors import InputFileError
 from xl_kpi.cli import main
 from xl_kpi.excel.reader import read_filled_workbook
+from xl_kpi.excel.roster import load_roster, read_roster
 from xl_kpi.excel.tables import read_table, read_tables
 from xl_kpi.schemes.scheme import get_scheme_with_text
-from xl_kpi.workflow.generate import generate, load_roster, read_roster
+from xl_kpi.workflow.generate import generate
 from xl_kpi.workflow.sampling import sample_staff
 
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"

@@ -10,16 +10,16 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
-from hypothesis import strategies as st
 from strategies import person_values
 
 from xl_kpi.base.numbers import to_decimal
 from xl_kpi.engine.payroll import LEFT_OUT, TAKING_PART, eligibility
 from xl_kpi.engine.score import score_person
+from xl_kpi.excel.columns import input_headers
 from xl_kpi.excel.fill import fill_workbook
 from xl_kpi.schemes.scheme import builtin_scheme, get_scheme_with_text
 from xl_kpi.workflow.annual import run_annual
-from xl_kpi.workflow.batch import input_headers, score_file
+from xl_kpi.workflow.batch import score_file
 from xl_kpi.workflow.consolidate import consolidate
 from xl_kpi.workflow.generate import generate
 

@@ -37,8 +37,6 @@ from xl_kpi.schemes import decision_kinds  # noqa: F401  (the kinds register the
 from xl_kpi.schemes.decision_kind import KINDS, DecisionKind, Param, Period, SchemeFacts
 
 
-
-
 @dataclass(frozen=True)
 class Decisions:
     """The decisions a scheme makes, in the order its file lists them (gates first when deciding)."""

@@ -14,6 +14,7 @@ from typing import Any
 from xl_kpi.base.errors import InputFileError, KpiError
 from xl_kpi.base.files import is_backup, refuse_overwrite
 from xl_kpi.base.months import is_period, month_from_name
+from xl_kpi.tickets import compute_metrics, load_mapping, write_metrics
 from xl_kpi.workflow.annual import run_annual
 from xl_kpi.workflow.consolidate import consolidate
 from xl_kpi.workflow.report import check_output, keep_output
@@ -50,7 +51,7 @@ class ImportData:
 
 @dataclass
 class ImportedData:
-    result: Any  # metrics.MetricsResult
+    result: Any  # tickets.MetricsResult
     output: Path
     backup: Path | None  # the DATA file replaced, kept as ….备份.xlsx
 
@@ -73,8 +74,6 @@ def ticket_files(sources: list[Path]) -> list[Path]:
 
 
 def import_data(options: ImportData, progress: Progress = _quiet) -> ImportedData:
-    from xl_kpi.metrics import compute_metrics, write_metrics
-    from xl_kpi.tickets import load_mapping
 
     output = Path(options.output)
     refuse_overwrite(output, [*options.tickets, *([options.roster] if options.roster else [])], "数据文件")

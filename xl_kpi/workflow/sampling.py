@@ -13,9 +13,9 @@ from pathlib import Path
 
 from xl_kpi.base.errors import KpiError
 from xl_kpi.base.numbers import parse_config_number
+from xl_kpi.excel.columns import IDENTITY_ALIASES
 from xl_kpi.excel.tables import cell_text, read_tables, sheets_notice
 from xl_kpi.schemes.scheme import normalize
-from xl_kpi.workflow.batch import IDENTITY_ALIASES
 
 
 def sample_staff(roster: str | Path, percent: str, seed: int, *,

@@ -10,8 +10,9 @@ from pathlib import Path
 
 from xl_kpi.base.files import atomic_path
 from xl_kpi.excel.layout import layout_for
+from xl_kpi.excel.roster import Person
 from xl_kpi.schemes.scheme import builtin_ids, builtin_scheme, builtin_text
-from xl_kpi.workflow.generate import Person, build_workbook
+from xl_kpi.workflow.generate import build_workbook
 
 EXAMPLE = Person({"工号": "", "姓名": "示例", "部门": "", "岗位": "", "直属主管": ""}, {}, 0)
 

@@ -16,15 +16,15 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from xl_kpi import metrics
 from xl_kpi.base.errors import InputFileError, InputValueError, OutputFileError
 from xl_kpi.cli import main
 from xl_kpi.engine.score import score_indicator
 from xl_kpi.excel.reader import read_filled_workbook
 from xl_kpi.excel.tables import read_table
-from xl_kpi.metrics import compute_metrics, write_metrics
 from xl_kpi.schemes.scheme import builtin_scheme
-from xl_kpi.tickets import Schedule, business_clock_expr, business_minutes, parse_peak, parse_schedule
+from xl_kpi.tickets import compute_metrics, customers, write_metrics
+from xl_kpi.tickets.hours import Schedule, business_clock_expr, business_minutes, parse_schedule
+from xl_kpi.tickets.times import parse_peak
 
 HANS = ["工单编号", "客服工号", "客户ID", "创建时间", "首次回复时间", "是否解决", "是否投诉", "满意度"]
 HANT = ["工單編號", "客服工號", "客戶ID", "建立時間", "首次回覆時間", "是否解決", "是否投訴", "滿意度"]
@@ -292,9 +292,9 @@ def test_reported_rows_are_still_contacts_of_their_customer(tmp_path, monkeypatc
     assert (result.counted, result.outside) == (12, 1)
     assert by_id(compute_metrics([path], "2026-10", roster=roster, fcr_days=10))["K1"]["首次解决数"] == 4  # A19 too
     # the same figures in blocks of one key, and on the customer texts (the path taken after a hash collision)
-    with mock.patch.object(metrics, "CUSTOMER_BLOCK", 1):
+    with mock.patch.object(customers, "CUSTOMER_BLOCK", 1):
         assert compute_metrics([path], "2026-10", roster=roster).rows == result.rows
-    monkeypatch.setattr(metrics._Work, "_by_customer", lambda self, keys, layout: None)
+    monkeypatch.setattr(customers, "by_customer", lambda keys, layout, fcr_days: None)
     assert compute_metrics([path], "2026-10", roster=roster).rows == result.rows
 
 
@@ -311,10 +311,10 @@ def test_tickets_outside_the_window_change_no_figure(tmp_path, monkeypatch):
                       encoding="utf-8")
     expected = compute_metrics([plain], "2026-10", roster=roster)
 
-    def no_texts(self, valid):
+    def no_texts(valid, sources, fcr_days):
         raise AssertionError("counted on the customer texts")
 
-    monkeypatch.setattr(metrics._Work, "_by_customer_exact", no_texts)
+    monkeypatch.setattr(customers, "by_customer_exact", no_texts)
     result = compute_metrics([mixed], "2026-10", roster=roster)
     assert result.rows == expected.rows and result.kind_counts == expected.kind_counts
     assert (result.counted, result.outside) == (expected.counted, expected.outside + 3)
@@ -828,9 +828,9 @@ def test_counts_add_up_to_rows_read_minus_rows_reported(rows, tmp_path):
         assert (rec["服务客户数"], rec["投诉客户数"], rec["问题总数"], rec["已解决数"], rec["首次解决数"]) == \
             (len(ref["customers"]), len(ref["complained"]), ref["raised"], ref["resolved"], ref["fcr"])
     # customers are counted in blocks of whole customers: blocks of one or two tickets give the same figures
-    with mock.patch.object(metrics, "CUSTOMER_BLOCK", 1):
+    with mock.patch.object(customers, "CUSTOMER_BLOCK", 1):
         assert compute_metrics([path], "2026-10").rows == result.rows
-    with mock.patch.object(metrics, "CUSTOMER_BLOCK", 2):
+    with mock.patch.object(customers, "CUSTOMER_BLOCK", 2):
         assert compute_metrics([path], "2026-10").rows == result.rows
 
 
@@ -844,10 +844,8 @@ def test_write_is_atomic_and_keeps_text_as_text(tmp_path):
 
 
 def test_exact_path_after_a_hash_collision_gives_the_same_figures(log, monkeypatch):
-    from xl_kpi import metrics
-
     expected = compute_metrics([log], "2026-10", satisfaction_scale=5).rows
-    monkeypatch.setattr(metrics._Work, "_by_customer", lambda self, valid, n: None)  # as if two customers collided
+    monkeypatch.setattr(customers, "by_customer", lambda keys, layout, fcr_days: None)  # as if two customers collided
     assert compute_metrics([log], "2026-10", satisfaction_scale=5).rows == expected
 
 

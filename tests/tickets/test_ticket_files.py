@@ -13,8 +13,7 @@ from click.testing import CliRunner
 
 from xl_kpi.base.errors import InputFileError
 from xl_kpi.cli import main
-from xl_kpi.metrics import compute_metrics
-from xl_kpi.tickets import Mapping
+from xl_kpi.tickets import Mapping, compute_metrics
 
 HANS = ["工单编号", "客服工号", "客户ID", "创建时间", "首次回复时间", "是否解决", "是否投诉", "满意度"]
 HANT = ["工單編號", "客服工號", "客戶ID", "建立時間", "首次回覆時間", "是否解決", "是否投訴", "滿意度"]
@@ -412,7 +411,7 @@ def test_a_broken_csv_is_named_in_chinese(tmp_path):
 def test_lines_ended_by_a_lone_carriage_return_are_all_read(tmp_path, endings):
     """A CSV whose lines end in CRLF, LF and a lone CR (pasted together from several exports, or saved by an
     old Mac program): polars glued the CR lines onto the next, losing a third of 200 tickets."""
-    from xl_kpi.metrics import compute_metrics
+    from xl_kpi.tickets import compute_metrics
 
     head = "工单编号,客服工号,客户ID,创建时间,首次回复时间,是否解决,是否投诉,满意度"
     lines = [head] + [f"T{i},K{i % 4},C{i},2026-10-{1 + i % 28:02d} 10:00:00,2026-10-{1 + i % 28:02d} 10:05:00,是,否,90"
