@@ -218,11 +218,13 @@ def sheet_code_names(package: zipfile.ZipFile) -> tuple[str | None, list[str | N
     return workbook.find(f"{ns}workbookPr").get("codeName"), sheets
 
 
+@pytest.mark.parametrize("shipped", [False, True], ids=["built", "shipped"])
 @pytest.mark.parametrize("name", [vba.ADDIN_NAME, addin.HR_WORKBOOK])
-def test_document_modules_agree_with_the_workbook_parts(built, name):
+def test_document_modules_agree_with_the_workbook_parts(built, name, shipped):
     """Excel ties ThisWorkbook and each sheet's module to the workbook by code name: workbookPr and
-    sheetPr codeName must name the document modules of the project, and the project must list them."""
-    path = built.addin if name == vba.ADDIN_NAME else built.workbook
+    sheetPr codeName must name the document modules of the project, and the project must list them
+    (in a fresh build and in the copies shipped in xl_kpi/addin_files)."""
+    path = addin.SHIPPED / name if shipped else built.addin if name == vba.ADDIN_NAME else built.workbook
     with zipfile.ZipFile(path) as package:
         workbook, sheets = sheet_code_names(package)
         project = olefile.OleFileIO(package.read("xl/vbaProject.bin"))
