@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -27,23 +28,34 @@ def soffice() -> str:
              "LibreOffice not installed (apt-get install libreoffice-calc-nogui)")
 
 
+def uno_python(office: str) -> str:
+    """A Python with LibreOffice's UNO bindings: $XL_KPI_UNO_PYTHON, this one, the system's, LibreOffice's
+    own; none fails the run on CI (CI=true, .ci/run installs python3-uno) and skips elsewhere."""
+    program = Path(office).resolve().parent
+    candidates = [os.environ.get("XL_KPI_UNO_PYTHON"), sys.executable, "/usr/bin/python3",
+                  str(program / "python.exe"), str(program / "python")]
+    for candidate in candidates:
+        if candidate and Path(candidate).exists():
+            probe = subprocess.run([candidate, "-c", "import uno"], capture_output=True, env=UNO_ENV)
+            if probe.returncode == 0:
+                return candidate
+    _missing("no Python with LibreOffice's UNO bindings: .ci/run installs python3-uno",
+             "no Python with LibreOffice's UNO bindings (apt-get install python3-uno, or set XL_KPI_UNO_PYTHON)")
+
+
+UNO_ENV = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}  # the UNO Python is not our venv's
+
+
 def run_uno(script: str, folder: Path, *args: str) -> subprocess.CompletedProcess:
     """Run the Python ``script`` (its text, written to ``folder``) with LibreOffice's UNO bindings, as
-    ``script PACKAGE_DIR SOFFICE *args`` (the package folder, for ``lo_vba_export.running``); its output is
+    ``script TESTS_DIR SOFFICE *args`` (the tests folder, for ``lo_uno.running``); its output is
     captured.  Without UNO Python: fails on CI, skips elsewhere."""
-    from xl_kpi.addin import build as addin
-    from xl_kpi.base.errors import KpiError
-
     office = soffice()
-    try:
-        python = addin.find_uno_python(office)
-    except KpiError as exc:
-        _missing(str(exc), str(exc))
+    python = uno_python(office)
     path = folder / "uno_script.py"
     path.write_text(script, encoding="utf-8")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}  # UNO Python has its own
-    return subprocess.run([python, str(path), str(Path(addin.__file__).parent), office, *args],
-                          capture_output=True, text=True, timeout=300, env=env)
+    return subprocess.run([python, str(path), str(Path(__file__).parent), office, *args],
+                          capture_output=True, text=True, timeout=300, env=UNO_ENV)
 
 
 def recalc(files: list[Path], out_dir: Path, infilter: str | None = None) -> list[Path]:

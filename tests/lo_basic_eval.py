@@ -2,7 +2,7 @@
 
     python3 lo_basic_eval.py SOFFICE MODULE.bas FUNCTION ARG
 
-Run under a Python with LibreOffice's UNO bindings (see xl_kpi.addin.build.find_uno_python); used by
+Run under a Python with LibreOffice's UNO bindings (see uno_python in tests/libreoffice.py); used by
 tests/addin/test_addin.py to check VBA helpers in a Basic interpreter, not only by reading them.
 """
 
@@ -10,8 +10,8 @@ import json
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "xl_kpi" / "addin"))
-import lo_vba_export as lo  # noqa: E402  (the exporter's own LibreOffice start-up)
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import lo_uno as lo  # noqa: E402
 from com.sun.star.script import ModuleInfo  # noqa: E402
 from com.sun.star.script.ModuleType import NORMAL  # noqa: E402
 

@@ -557,7 +557,7 @@ def addin_group() -> None:
 @click.option("--macros", "macros_dir", default=None, type=click.Path(exists=True, file_okay=False),
               help="VBA 与功能区源文件所在文件夹 (默认仓库的 macros/).")
 def addin_build(out_dir: str, macros_dir: str | None) -> None:
-    """由 macros/ 中的文本源文件构建 xl_kpi.xlam 和 HR 工作簿 KPI考核.xlsm (需要 LibreOffice)."""
+    """由 macros/ 中的文本源文件构建 xl_kpi.xlam 和 HR 工作簿 KPI考核.xlsm (VBA 工程由 Python 写出, 无需 Excel 或 LibreOffice)."""
     from xl_kpi.addin import vba
     from xl_kpi.addin.build import build
 

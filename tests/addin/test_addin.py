@@ -1,24 +1,26 @@
 """The Excel add-in, checked without Excel.
 
-The add-in and the HR workbook are built from macros/ by `xl-kpi addin build` (LibreOffice
+The add-in and the HR workbook are built from macros/ by `xl-kpi addin build` (xl_kpi/vba_project.py
 writes the VBA project) and read back with independent parsers: oletools' olevba for the VBA,
-defusedxml for the ribbon and the package parts, LibreOffice for opening both files.
+defusedxml for the ribbon and the package parts, LibreOffice for opening both files and their macros.
 """
 
 from __future__ import annotations
 
 import importlib
 import inspect
+import json
 import re
 import zipfile
 from pathlib import Path
 
+import olefile
 import pytest
 import xlwings
 from defusedxml.ElementTree import fromstring
-from oletools.olevba import VBA_Parser
+from oletools.olevba import VBA_Parser, VBA_Project
 
-from tests.libreoffice import recalc, soffice
+from tests.libreoffice import UNO_ENV, recalc, soffice, uno_python
 from xl_kpi import udfs
 from xl_kpi.addin import build as addin
 from xl_kpi.addin import vba
@@ -42,11 +44,12 @@ ALLOWED = {
 }
 CALLBACKS = {"onAction": 1, "onLoad": 1, "getVisible": 2, "getLabel": 2, "getEnabled": 2}  # VBA parameters
 RIBBON = vba.MACROS_DIR / vba.RIBBON_XML
+DOCUMENTS = {vba.ADDIN_NAME: ["ThisWorkbook", "Sheet1"],  # the workbook's and each sheet's module
+             addin.HR_WORKBOOK: ["ThisWorkbook", "Sheet1", "Sheet2", "Sheet3"]}
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    soffice()  # fails on CI, skips elsewhere, if LibreOffice is missing
     out = tmp_path_factory.mktemp("addin")
     result = addin.build(out)
     return result
@@ -115,7 +118,7 @@ def test_the_whitelist_check_can_fail(tmp_path):
 def test_every_ribbon_callback_is_a_macro_that_runs_existing_python(built, name):
     path = built.addin if name == vba.ADDIN_NAME else built.workbook
     code = macros(path)
-    assert set(code) == {"xlwings", "KpiRibbon", "KpiFunctions"}
+    assert set(code) == {"xlwings", "KpiRibbon", "KpiFunctions"} | set(DOCUMENTS[name])
     subs = {}
     for module in code.values():
         subs.update(procedures(module))
@@ -203,6 +206,88 @@ def test_package_parts_are_declared(built, name, main_type):
     assert "xl/vbaProject.bin" in names and addin.UI_PART in names
 
 
+def sheet_code_names(package: zipfile.ZipFile) -> tuple[str | None, list[str | None]]:
+    """The workbook's codeName (workbookPr) and each sheet's (sheetPr), in the workbook's order."""
+    ns = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    rel_id = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    workbook = fromstring(package.read("xl/workbook.xml"))
+    targets = {r.get("Id"): r.get("Target") for r in fromstring(package.read("xl/_rels/workbook.xml.rels"))}
+    sheets = []
+    for sheet in workbook.iter(f"{ns}sheet"):
+        target = targets[sheet.get(rel_id)].lstrip("/").removeprefix("xl/")
+        properties = fromstring(package.read(f"xl/{target}")).find(f"{ns}sheetPr")
+        sheets.append(None if properties is None else properties.get("codeName"))
+    return workbook.find(f"{ns}workbookPr").get("codeName"), sheets
+
+
+@pytest.mark.parametrize("shipped", [False, True], ids=["built", "shipped"])
+@pytest.mark.parametrize("name", [vba.ADDIN_NAME, addin.HR_WORKBOOK])
+def test_document_modules_agree_with_the_workbook_parts(built, name, shipped):
+    """Excel ties ThisWorkbook and each sheet's module to the workbook by code name: workbookPr and
+    sheetPr codeName must name the document modules of the project, and the project must list them
+    (in a fresh build and in the copies shipped in xl_kpi/addin_files)."""
+    path = addin.SHIPPED / name if shipped else built.addin if name == vba.ADDIN_NAME else built.workbook
+    with zipfile.ZipFile(path) as package:
+        workbook, sheets = sheet_code_names(package)
+        project = olefile.OleFileIO(package.read("xl/vbaProject.bin"))
+    try:
+        text = project.openstream("PROJECT").read().decode("cp1252")
+        parsed = VBA_Project(project, "", "PROJECT", "VBA/dir", relaxed=False)
+        list(parsed.parse_modules())
+    finally:
+        project.close()
+    assert [workbook, *sheets] == DOCUMENTS[name]
+    assert re.findall(r"^Document=(\w+)/&H00000000\r$", text, re.M) == DOCUMENTS[name]
+    assert parsed.codepage == 1252
+    assert [m.name for m in parsed.modules if m.type == 0x22] == DOCUMENTS[name]
+    assert [m.name for m in parsed.modules if m.type == 0x21] == [m.name for m in vba.project_modules(name)]
+
+
+UNO_MODULES = r'''
+import json, sys
+from pathlib import Path
+sys.path.insert(0, sys.argv[1])
+import lo_uno as lo
+
+out = {}
+with lo.running(sys.argv[2]) as desktop:
+    for path in sys.argv[3:]:
+        doc = desktop.loadComponentFromURL(Path(path).resolve().as_uri(), "_blank", 0,
+                                           (lo.prop("Hidden", True), lo.prop("FilterName", "Calc MS Excel 2007 VBA XML")))
+        library = doc.BasicLibraries.getByName("VBAProject")
+        out[Path(path).name] = {
+            "modules": {n: [library.getModuleInfo(n).ModuleType, library.getByName(n)] for n in library.getElementNames()},
+            "code_names": [doc.Sheets.getByIndex(i).CodeName for i in range(doc.Sheets.Count)],
+        }
+        doc.close(True)
+print(json.dumps(out))
+'''
+
+
+def test_libreoffice_reads_the_macros_of_both_files(built, tmp_path):
+    """LibreOffice's own VBA import (the other program that reads the project) finds every module, the
+    document modules as such (ModuleType.DOCUMENT = 4, NORMAL = 1) tied to the sheets by code name, and
+    each standard module's source as written."""
+    from libreoffice import run_uno
+
+    copies = []
+    for path in (built.addin, built.workbook):  # copies: LibreOffice leaves no lock file next to the build
+        copies.append(tmp_path / path.name)
+        copies[-1].write_bytes(path.read_bytes())
+    run = run_uno(UNO_MODULES, tmp_path, *map(str, copies))
+    assert run.returncode == 0, run.stderr
+    seen = json.loads(run.stdout.strip().splitlines()[-1])
+    for name, found in seen.items():
+        documents = DOCUMENTS[name]
+        assert found["code_names"] == documents[1:]
+        assert {n: kind for n, (kind, _) in found["modules"].items()} == {
+            **{d: 4 for d in documents}, **{m.name: 1 for m in vba.project_modules(name)}}
+        for module in vba.project_modules(name):
+            lines = found["modules"][module.name][1].split("\n")
+            assert lines[:2] == ["Rem Attribute VBA_ModuleType=VBAModule", "Option VBASupport 1"]
+            assert "\n".join(lines[2:]).strip("\n") == module.code.strip("\n"), module.name
+
+
 def test_libreoffice_opens_both_files(built, tmp_path):
     from python_calamine import CalamineWorkbook
 
@@ -264,11 +349,10 @@ def test_ribbon_source_must_stay_ascii(tmp_path):
 
 def test_the_vba_text_function_decodes_in_a_basic_interpreter(tmp_path):
     """KpiText, as written into the add-in, run by LibreOffice Basic in VBA mode on every CATALOG text."""
-    import json
     import subprocess
 
     office = soffice()
-    python = addin.find_uno_python(office)
+    python = uno_python(office)
     module = tmp_path / "probe.bas"
     helper = vba._TEXT_FUNCTION.replace("Private Function KpiText", "Public Function KpiText")
     assert helper != vba._TEXT_FUNCTION
@@ -277,7 +361,7 @@ def test_the_vba_text_function_decodes_in_a_basic_interpreter(tmp_path):
     text = "|".join(texts) + "|繁體 滿意度 ≥ 90%"
     units = "".join(re.findall(r'KpiText\("([0-9A-F]+)"\)', vba.vba_text(text)))
     run = subprocess.run([python, str(Path(__file__).resolve().parents[1] / "lo_basic_eval.py"), office, str(module), "KpiText", units],
-                         capture_output=True, text=True, timeout=300)
+                         capture_output=True, text=True, timeout=300, env=UNO_ENV)
     assert run.returncode == 0, run.stderr
     assert json.loads(run.stdout.strip().splitlines()[-1]) == text
 

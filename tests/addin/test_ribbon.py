@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from oletools.olevba import VBA_Parser
+from openpyxl import load_workbook
 
 from xl_kpi import ribbon
 from xl_kpi.addin import build as addin
@@ -75,7 +76,10 @@ def still_has_macros_and_ribbon(path: Path) -> None:
         names = {Path(n).stem for _, _, n, _ in parser.extract_macros()}
     finally:
         parser.close()
-    assert names == {"xlwings", "KpiRibbon", "KpiFunctions"}
+    assert names == {"xlwings", "KpiRibbon", "KpiFunctions", "ThisWorkbook", "Sheet1", "Sheet2", "Sheet3"}
+    book = load_workbook(path)
+    codes = [book.code_name] + [book[name].sheet_properties.codeName for name in ("设置", "花名册", "使用说明")]
+    assert codes == ["ThisWorkbook", "Sheet1", "Sheet2", "Sheet3"], "the document modules keep their sheets"
     with zipfile.ZipFile(path) as package:
         assert addin.UI_PART in package.namelist()
         assert addin.UI_REL.encode() in package.read("_rels/.rels")

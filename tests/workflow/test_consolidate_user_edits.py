@@ -342,7 +342,7 @@ UNO_EDIT = r'''
 import json, sys
 from pathlib import Path
 sys.path.insert(0, sys.argv[1])
-import lo_vba_export as lo
+import lo_uno as lo
 
 src, dst, ops = sys.argv[3], sys.argv[4], json.loads(sys.argv[5])
 with lo.running(sys.argv[2]) as desktop:

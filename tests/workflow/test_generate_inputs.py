@@ -432,7 +432,7 @@ UNO_LINKS = r'''
 import json, sys
 from pathlib import Path
 sys.path.insert(0, sys.argv[1])
-import lo_vba_export as lo
+import lo_uno as lo
 
 with lo.running(sys.argv[2]) as desktop:
     doc = desktop.loadComponentFromURL(Path(sys.argv[3]).resolve().as_uri(), "_blank", 0, (lo.prop("Hidden", True),))

@@ -1,7 +1,8 @@
 """Builds and installs the Excel add-in (xl_kpi.xlam) and the HR workbook (KPI考核.xlsm).
 
 Both files are assembled from text: the sheets by openpyxl, the VBA project by
-LibreOffice's VBA exporter from the modules of xl_kpi/addin/vba.py, the ribbon from
+xl_kpi/addin/vba_project.py from the modules of xl_kpi/addin/vba.py (with a document module for the
+workbook and each sheet, named by the sheets' code names), the ribbon from
 macros/customUI14.xml.  The built files are put together here, part by part, as the
 Office Open XML packaging rules ask: vbaProject.bin with its relationship and content
 type, the ribbon with its relationship, and the add-in's own main content type.
@@ -10,12 +11,8 @@ type, the ribbon with its relationship, and the add-in's own main content type.
 from __future__ import annotations
 
 import io
-import json
-import os
 import shutil
-import subprocess
 import sys
-import tempfile
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,7 +24,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from xl_kpi.addin import vba
+from xl_kpi.addin import vba, vba_project
 from xl_kpi.addin.settings_sheet import ROSTER_HEADERS, ROSTER_SHEET, SETTINGS, SHEET, sheet_rows
 from xl_kpi.base.errors import KpiError
 from xl_kpi.base.files import atomic_path
@@ -52,55 +49,6 @@ class BuildResult:
     addin: Path
     workbook: Path
     modules: list[vba.Module]
-
-
-# --------------------------------------------------------------------------- LibreOffice
-
-
-def find_soffice() -> str:
-    """LibreOffice's soffice: $XL_KPI_SOFFICE, the PATH, or the usual install folders."""
-    candidates = [os.environ.get("XL_KPI_SOFFICE"), shutil.which("soffice"), shutil.which("libreoffice"),
-                  r"C:\Program Files\LibreOffice\program\soffice.exe",
-                  "/Applications/LibreOffice.app/Contents/MacOS/soffice"]
-    for candidate in candidates:
-        if candidate and Path(candidate).exists():
-            return candidate
-    raise KpiError("找不到 LibreOffice (soffice): 构建 VBA 工程需要它. 请安装 LibreOffice, "
-                   "或用环境变量 XL_KPI_SOFFICE 指明 soffice 的位置")
-
-
-def find_uno_python(soffice: str) -> str:
-    """A Python with LibreOffice's UNO bindings: $XL_KPI_UNO_PYTHON, this one, the system's, LibreOffice's."""
-    program = Path(soffice).resolve().parent
-    candidates = [os.environ.get("XL_KPI_UNO_PYTHON"), sys.executable, "/usr/bin/python3",
-                  str(program / "python.exe"), str(program / "python")]
-    for candidate in candidates:
-        if candidate and Path(candidate).exists():
-            probe = subprocess.run([candidate, "-c", "import uno"], capture_output=True)
-            if probe.returncode == 0:
-                return candidate
-    raise KpiError("找不到带 LibreOffice UNO 接口的 Python (Debian/Ubuntu: apt-get install python3-uno; "
-                   "Windows: LibreOffice 自带 program\\python.exe), 或用环境变量 XL_KPI_UNO_PYTHON 指明")
-
-
-def export_vba_project(modules: list[vba.Module], *, soffice: str | None = None) -> bytes:
-    """vbaProject.bin holding these standard modules, written by LibreOffice."""
-    soffice = soffice or find_soffice()
-    python = find_uno_python(soffice)
-    with tempfile.TemporaryDirectory(prefix="xlkpi-vba-") as tmp:
-        job = Path(tmp) / "job.json"
-        out = Path(tmp) / "project.xlsm"
-        job.write_text(json.dumps({"soffice": soffice, "out": str(out), "project": "VBAProject",
-                                   "modules": [[m.name, m.code] for m in modules]}), encoding="utf-8")
-        script = Path(__file__).with_name("lo_vba_export.py")
-        env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}  # our venv is not LibreOffice's
-        run = subprocess.run([python, str(script), str(job)], capture_output=True, text=True, timeout=300, env=env)
-        if run.returncode != 0 or not out.exists():
-            raise KpiError(f"LibreOffice 未能写出 VBA 工程: {(run.stderr or run.stdout).strip()[-2000:]}")
-        with zipfile.ZipFile(out) as package:
-            if "xl/vbaProject.bin" not in package.namelist():
-                raise KpiError("LibreOffice 保存的文件中没有 xl/vbaProject.bin")
-            return package.read("xl/vbaProject.bin")
 
 
 # --------------------------------------------------------------------------- packaging
@@ -332,7 +280,21 @@ def _workbook_bytes(book: Workbook) -> bytes:
     return buffer.getvalue()
 
 
-def build(out_dir: str | Path, *, macros_dir: Path = vba.MACROS_DIR, soffice: str | None = None,
+def document_modules(book: Workbook) -> list[vba.Module]:
+    """The workbook's and each sheet's document module, as Excel makes them: ThisWorkbook, Sheet1, Sheet2, …
+
+    The code names are written into the workbook too (workbookPr and each sheetPr codeName), so the
+    project's document modules and the workbook's parts agree.
+    """
+    book.code_name = "ThisWorkbook"
+    modules = [vba.Module(book.code_name, "", vba.WORKBOOK_BASE)]
+    for number, ws in enumerate(book.worksheets, start=1):
+        ws.sheet_properties.codeName = f"Sheet{number}"
+        modules.append(vba.Module(ws.sheet_properties.codeName, "", vba.WORKSHEET_BASE))
+    return modules
+
+
+def build(out_dir: str | Path, *, macros_dir: Path = vba.MACROS_DIR,
           progress: Callable[[str], None] = lambda _: None) -> BuildResult:
     """xl_kpi.xlam and KPI考核.xlsm in out_dir, from the text sources."""
     out = Path(out_dir)
@@ -341,9 +303,8 @@ def build(out_dir: str | Path, *, macros_dir: Path = vba.MACROS_DIR, soffice: st
     fromstring(ribbon)  # well-formed, or stop here
     results = {}
     for name, book in ((vba.ADDIN_NAME, addin_workbook()), (HR_WORKBOOK, hr_workbook())):
-        progress(f"VBA 工程 ({name}): LibreOffice 导出中")
         modules = vba.project_modules(name, macros_dir)
-        project = export_vba_project(modules, soffice=soffice)
+        project = vba_project.build(document_modules(book) + modules)
         target = out / name
         write_package(target, package_macros(_workbook_bytes(book), target, vba_project=project, ribbon=ribbon))
         for module in modules:  # the sources next to the binaries, for review

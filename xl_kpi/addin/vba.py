@@ -40,12 +40,21 @@ RIBBON_XML = "customUI14.xml"
 _NAME_LINE = re.compile(r'^Attribute VB_Name = "([^"]+)"\r?\n', re.M)
 
 
+WORKBOOK_BASE = "0{00020819-0000-0000-C000-000000000046}"  # VB_Base of ThisWorkbook: Excel's Workbook class
+WORKSHEET_BASE = "0{00020820-0000-0000-C000-000000000046}"  # VB_Base of a sheet's module: Excel's Worksheet
+
+
 @dataclass(frozen=True)
 class Module:
-    """A standard VBA module: its name and its code (LF line ends, no Attribute VB_Name line)."""
+    """A VBA module: its name and its code (LF line ends, no Attribute lines).
+
+    base is empty for a standard module; a document module (the workbook's or a sheet's, 0x22 in
+    [MS-OVBA] 2.3.4.2.3.2.8) names the class it extends, its Attribute VB_Base.
+    """
 
     name: str
     code: str
+    base: str = ""
 
 
 def split_name(text: str, source: str) -> Module:
