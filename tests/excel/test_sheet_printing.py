@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 from libreoffice import pdf_pages
 
+from xl_kpi.excel.layout import IDENTITY_CELLS
 from xl_kpi.excel.reader import read_filled_workbook
 from xl_kpi.excel.sheet_style import display_width
 from xl_kpi.schemes.scheme import get_scheme_with_text
@@ -48,6 +49,8 @@ def test_page_setup_of_each_person_sheet(tmp_path, scheme_id):
         for key, cell in person.pay_inputs.items():  # 1,234,567.89 shows in full
             letter = "".join(ch for ch in cell.ref if ch.isalpha())
             assert ws.column_dimensions[letter].width > display_width(1234567.89, "#,##0.00"), key
+        for label, _value, name in IDENTITY_CELLS:  # 姓名： stands next to 张三, not across a wide column from it
+            assert ws[label].alignment.horizontal == "right", name
 
 
 def test_printed_pages_through_libreoffice(tmp_path):

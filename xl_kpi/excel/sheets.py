@@ -43,6 +43,7 @@ THIN = Side(style="thin", color="808080")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 WRAP = Alignment(wrap_text=True, vertical="center")
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+LABEL = Alignment(horizontal="right", vertical="center")  # 姓名： next to its value, even in a wide column
 INPUT_FILL = PatternFill("solid", fgColor="FFF9DB")
 HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 SCORE_FILL = PatternFill("solid", fgColor="E2EFDA")
@@ -221,7 +222,7 @@ def write_person_sheet(
     ws.row_dimensions[1].height = 28
     for label_ref, value_ref, name in IDENTITY_CELLS:
         ws[label_ref] = name + "："  # 繁體 at the end (sheet_in_lang)
-        ws[label_ref].font = BOLD
+        ws[label_ref].font, ws[label_ref].alignment = BOLD, LABEL
         _set_text(ws, value_ref, period if name == "考核期间" else person.get(name, ""))
 
     # header
