@@ -291,7 +291,7 @@ def test_score_help_lists_every_builtin_scheme():
 
 @pytest.mark.parametrize("args, expected", [
     (["metrics", "a.csv"], "错误: 缺少选项 --period"),
-    (["metrics", "--period", "2026-10"], "错误: 缺少参数 TICKETS..."),
+    (["metrics", "--period", "2026-10"], "错误: 缺少参数 工单导出..."),
     (["metrics", "a.csv", "--period"], "错误: 选项 --period 后面要写一个值"),
     (["metrics", "a.csv", "--period", "2026-10", "--fcr-days", "七"], "错误: --fcr-days 的值不对: 「七」不是整数"),
     (["generate", "--split", "dept"], "错误: --split 的值不对: 「dept」不是可选的值, 可选: 'department', 'person'"),
@@ -491,3 +491,23 @@ def test_every_output_option_is_o_or_output_and_help_is_chinese():
 def test_an_extra_argument_is_said_in_chinese(tmp_path):
     result = run("score", "--scheme", "cs-quant", "a.csv", "b.csv", "-o", tmp_path / "x.csv")
     assert result.exit_code == 2 and "多了参数: b.csv" in result.output and "unexpected" not in result.output
+
+
+def _commands(group, prefix=()):
+    for name, command in group.commands.items():
+        yield (*prefix, name)
+        if isinstance(command, click.Group):
+            yield from _commands(command, (*prefix, name))
+
+
+def test_every_help_page_is_in_chinese_with_no_word_of_click_left():
+    import re
+
+    pages = [()] + list(_commands(main))
+    assert len(pages) > 12
+    for args in pages:
+        result = CliRunner().invoke(main, [*args, "--help"])
+        assert result.exit_code == 0, args
+        english = set(re.findall(r"\[OPTIONS\]|COMMAND|\bARGS\b|\b(?:TEXT|FILE|DIRECTORY|INTEGER|PATH|INPUTS?|TICKETS"
+                                 r"|OUTPUT|SCHEME|ROSTER)\b|Usage|Options|Show this", result.output))
+        assert not english, (args, english)

@@ -233,7 +233,7 @@ def scheme_group() -> None:
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出.")
 @click.option("--lang", type=LANG, default="zh-Hans", show_default=True, help="简体或繁體标签.")
 def scheme_show(scheme: str, as_json: bool, lang: str) -> None:
-    """显示方案的全部指标与规则. SCHEME 是方案 id 或方案文件路径."""
+    """显示方案的全部指标与规则. 方案是方案 id 或方案文件路径."""
     from xl_kpi.base.hant import in_lang
     from xl_kpi.schemes.describe import indicator_rows, label, scheme_dict
     from xl_kpi.schemes.scheme import get_scheme
@@ -298,14 +298,14 @@ def scheme_check(path: str) -> None:
 
 @main.command("score")
 @click.option("--scheme", "scheme_ref", required=True, cls=SchemeOption, help="方案 id ({ids}) 或方案文件.")
-@click.argument("input_path", metavar="INPUT", type=click.Path(dir_okay=False))
+@click.argument("input_path", type=click.Path(dir_okay=False))
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="结果文件 (.xlsx 或 .csv).")
 @click.option("--sheet", default=None,
               help="只读取这张工作表 (默认: 所有表头含「工号」和方案指标列的工作表, 依次读取).")
 def score_cmd(scheme_ref: str, input_path: str, output: str, sheet: str | None) -> None:
-    """按方案为 INPUT 中每一行打分, 写入 OUTPUT.
+    """按方案为输入文件中每一行打分, 结果写入 -o 指定的文件.
 
-    INPUT 有表头行: 工号 (必需)、姓名、部门, 以及每项指标一列 (表头写指标 id 或文件中的名称); 表头上方可以有标题行.
+    输入文件有表头行: 工号 (必需)、姓名、部门, 以及每项指标一列 (表头写指标 id 或文件中的名称); 表头上方可以有标题行.
     .xlsx 按部门分成几张工作表时依次读取, 并提示读了哪些表.
     任何一行有问题时退出码为 1, 其余行照常打分.
     """
@@ -438,7 +438,7 @@ def consolidate_cmd(inputs, output, scheme_ref, period) -> None:
 @click.option("--sheet", default=None, help=".xlsx 中工单所在的工作表 (默认: 所有表头能识别的工作表).")
 def metrics_cmd(tickets, period, output, mapping, roster, median, hours, workdays, peak, fcr_days, satisfaction_scale,
                 encoding, sheet) -> None:
-    """由客服系统导出的工单 (TICKETS: .csv/.xlsx) 计算每位客服的客观指标, 写入数据文件.
+    """由客服系统导出的工单 (.csv/.xlsx) 计算每位客服的客观指标, 写入数据文件.
 
     有问题的行 (时间无法识别、回复早于提问、未知客服、重复工单……) 列在数据文件的「问题」表, 退出码为 1.
     """
@@ -626,6 +626,46 @@ def demo_cmd(out_dir: str) -> None:
         click.echo(f"   问题 {issue.file} 工作表「{issue.sheet}」{issue.cell}: {issue.message}")
     if run.result.issues:
         click.echo("   (示例中 K1010 的技能应用能力故意填成文字「很好」, 演示问题如何报告; 其余各人照常计分.)")
+
+
+# --------------------------------------------------------------------------- help in Chinese
+
+# what a value is, in the help's 用法 line and option list: click writes TEXT, FILE, DIRECTORY, INTEGER, [OPTIONS]
+_ARGUMENT_NAMES = {"inputs": "文件或文件夹", "tickets": "工单导出", "input_path": "输入文件", "path": "方案文件",
+                   "scheme": "方案", "roster": "花名册"}
+
+
+def _value_word(param: click.Parameter) -> str | None:
+    kind = param.type
+    if isinstance(kind, click.Path):
+        return "文件夹" if not kind.file_okay else "文件" if not kind.dir_okay else "路径"
+    if isinstance(kind, click.types.IntParamType):
+        return "整数"
+    if isinstance(kind, click.types.StringParamType):
+        return "文本"
+    return None  # a choice shows its values: [year|quarter]
+
+
+def _help_in_chinese(command: click.Command) -> None:
+    command.options_metavar = "[选项]"
+    if isinstance(command, click.Group):
+        command.subcommand_metavar = "命令 [参数]..."
+        for sub in command.commands.values():
+            _help_in_chinese(sub)
+    for param in command.params:
+        if param.metavar is not None or getattr(param, "is_flag", False):
+            continue
+        word = _ARGUMENT_NAMES.get(param.name or "") if isinstance(param, click.Argument) else None
+        word = word or _value_word(param)
+        if word is None:
+            continue
+        if isinstance(param, click.Argument):
+            word = word if param.required else f"[{word}]"
+            word += "..." if param.nargs != 1 else ""
+        param.metavar = word
+
+
+_help_in_chinese(main)
 
 
 if __name__ == "__main__":  # pragma: no cover
