@@ -368,13 +368,14 @@ def _progress(label: str):
 def generate_cmd(scheme_ref, roster, period, out_dir, data, split, mode, lang, password, peer, overwrite) -> None:
     """按花名册为每人生成一张考核表."""
     from xl_kpi.schemes.scheme import get_scheme_with_text
-    from xl_kpi.workflow.generate import generate
+    from xl_kpi.workflow.actions import GenerateSheets, generate_sheets
 
     scheme, text = get_scheme_with_text(scheme_ref)
+    options = GenerateSheets(scheme, text, Path(roster), period, Path(out_dir), data=Path(data) if data else None,
+                             split=split, formulas=mode, lang=lang, password=password, peer=peer, overwrite=overwrite)
     bar, update = _progress("生成考核表")
     with bar:
-        result = generate(scheme, text, roster, period, out_dir, data=data, split=split, mode=mode, lang=lang,
-                          password=password, progress=update, peer=peer, overwrite=overwrite)
+        result = generate_sheets(options, progress=update)
     for notice in result.notices:
         click.echo(f"提示 {notice}", err=True)
     for problem in result.problems:
@@ -493,10 +494,10 @@ def annual_cmd(inputs, output, by, missing, scheme_ref) -> None:
 def feedback_cmd(summary, out_dir, scheme_ref, lang) -> None:
     """由月度汇总为每人生成绩效面谈反馈表: 可打印的 HTML (A4, 每人一页) 和每人一张工作表的工作簿."""
     from xl_kpi.schemes.scheme import get_scheme
-    from xl_kpi.workflow.feedback import write_feedback
+    from xl_kpi.workflow.actions import WriteFeedback, write_feedback_forms
 
-    scheme = get_scheme(scheme_ref) if scheme_ref else None
-    result = write_feedback(summary, out_dir, scheme=scheme, lang=lang)
+    result = write_feedback_forms(WriteFeedback(Path(summary), Path(out_dir), lang=lang,
+                                                scheme=get_scheme(scheme_ref) if scheme_ref else None))
     for problem in result.problems:
         click.echo(f"问题 {problem}", err=True)
     if result.backups:

@@ -49,3 +49,12 @@ class ExistingOutputError(OutputFileError):
     def __init__(self, message: str, paths: list) -> None:
         super().__init__(message)
         self.paths = paths
+
+
+class OptionError(KpiError):
+    """An action's option has a value it cannot use; ``option`` names the options field, so that each edge can
+    say where it was given (a command-line flag, a 设置 cell) without the action knowing the edges."""
+
+    def __init__(self, option: str, message: str) -> None:
+        super().__init__(message)
+        self.option = option
