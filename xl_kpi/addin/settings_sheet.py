@@ -41,12 +41,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("回收文件夹", "returned_dir", "回收/{期间}", "主管交回的考核表放在这里; 「一键汇总」读取其中全部工作簿"),
     Setting("汇总文件夹", "summary_dir", "汇总", "月度汇总写为 汇总-{期间}.xlsx; 「年度汇总」读取其中全部月度汇总"),
     Setting("面谈表文件夹", "feedback_dir", "面谈表/{期间}", "「生成面谈表」的输出文件夹"),
-    Setting("公式", "formulas", "native", "native: 普通 Excel 公式 (Excel/WPS/LibreOffice 都能算); udf: =KPI_*() 函数 (需加载项)",
+    Setting("公式", "formulas", "native", "native: 普通 Excel 公式 (Excel/WPS/LibreOffice 都能算); udf: =KPI_*() 函数 (需加载项) (同 generate --formulas)",
             ("native", "udf")),
-    Setting("拆分", "split", "department", "department: 每部门一个工作簿; person: 每人一个工作簿", ("department", "person")),
-    Setting("语言", "lang", "zh-Hans", "zh-Hans 简体 / zh-Hant 繁體: 考核表和面谈表的文字", ("zh-Hans", "zh-Hant")),
-    Setting("年度汇总方式", "by", "year", "year 按年 / quarter 按季度", ("year", "quarter")),
-    Setting("缺考月份", "missing", "skip", "skip 按已有月份平均 / zero 按 0 分计 / fail 不计算并列入问题", ("skip", "zero", "fail")),
+    Setting("拆分", "split", "department", "department: 每部门一个工作簿; person: 每人一个工作簿 (同 generate --split)", ("department", "person")),
+    Setting("语言", "lang", "zh-Hans", "zh-Hans 简体 / zh-Hant 繁體: 考核表和面谈表的文字 (同 generate --lang)", ("zh-Hans", "zh-Hant")),
+    Setting("年度汇总方式", "by", "year", "year 按年 / quarter 按季度 (同 annual --by)", ("year", "quarter")),
+    Setting("缺考月份", "missing", "skip", "skip 按已有月份平均 / zero 按 0 分计 / fail 不计算并列入问题 (同 annual --missing)", ("skip", "zero", "fail")),
     # 「导入数据」的选项 (同 xl-kpi metrics), 放在最后: 已有工作簿中上面各行的位置不变
     Setting("列名映射文件", "mapping", "", "「导入数据」: 工单导出的列名或状态写法认不出时, 写一个映射文件 (.yaml) 的路径 (同 metrics --map)"),
     Setting("满意度满分", "satisfaction_scale", "", "「导入数据」: 导出中满意度评分的满分; 5 分制写 5 (×20 换算为百分制), 百分制写 100, "
