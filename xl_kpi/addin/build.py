@@ -28,6 +28,7 @@ from xl_kpi.addin import vba, vba_project
 from xl_kpi.addin.settings_sheet import ROSTER_HEADERS, ROSTER_SHEET, SETTINGS, SHEET, sheet_rows
 from xl_kpi.base.errors import KpiError
 from xl_kpi.base.files import atomic_path
+from xl_kpi.excel.sheet_style import print_a4_landscape, wrap_rows
 
 HR_WORKBOOK = "KPI考核.xlsm"
 SHIPPED = Path(__file__).resolve().parents[1] / "addin_files"  # the built files, shipped with the package
@@ -131,10 +132,11 @@ def hr_workbook() -> Workbook:
     ws.title = SHEET
     for row in sheet_rows():
         ws.append(row)
-    _header(ws, {"A": 16, "B": 34, "C": 90})
+    _header(ws, {"A": 20, "B": 34})
+    wrap_rows(ws, {3: 90})  # each 说明 as tall as its text, so that none runs into the next row
     for row in ws.iter_rows(min_row=2):
         row[1].fill = PatternFill("solid", fgColor="FFF2CC")  # the cells HR edits
-        row[2].alignment = Alignment(wrap_text=True, vertical="top")
+    print_a4_landscape(ws, "1:1")  # the three columns on one page width
     for number, spec in enumerate(SETTINGS, start=2):
         if spec.choices:
             rule = DataValidation(type="list", formula1='"' + ",".join(spec.choices) + '"', allow_blank=True,
