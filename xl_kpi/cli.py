@@ -8,13 +8,12 @@ command-line errors are told in Chinese too.  No scoring logic lives here.
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 
 import click
 
-from xl_kpi.base.errors import KpiError
+from xl_kpi.base.errors import KpiError, internal_error_message, os_error_message
 
 # click's own words in --help, in Chinese like the rest of the help (click looks them up through gettext's
 # ``_`` in these modules at the time it prints, and in ``decorators`` when an option is declared)
@@ -139,17 +138,6 @@ class SchemeOption(click.Option):
             self.help = template
 
 
-def os_error_message(exc: OSError) -> str:
-    import errno
-
-    where = f" ({exc.filename})" if exc.filename else ""
-    if exc.errno == errno.ENOSPC:
-        return f"磁盘空间已满, 无法写入{where}; 请清理磁盘后重试 (已写好的文件未被改动)"
-    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return f"没有权限读写{where}; 请检查文件夹权限, 或换一个文件夹"
-    return f"读写文件时出错{where}: {exc.strerror or exc}"
-
-
 def _quiet_leftovers() -> None:
     """Collect the objects a failed write left (openpyxl's unclosed ZipFile), whose own clean-up fails the same way
     and would otherwise print 'Exception ignored in …' after our message."""
@@ -161,18 +149,6 @@ def _quiet_leftovers() -> None:
         gc.collect()
     finally:
         sys.unraisablehook = hook
-
-
-def internal_error_message(exc: Exception) -> str:
-    """A defect of xl-kpi: the user gets one line and a file with the details to send to the maintainers."""
-    import tempfile
-    import traceback
-
-    fd, path = tempfile.mkstemp(prefix="xl-kpi-错误-", suffix=".txt")
-    with os.fdopen(fd, "w", encoding="utf-8") as log:
-        log.write("".join(traceback.format_exception(exc)))
-    return (f"xl-kpi 内部错误 ({type(exc).__name__}), 这不是您的输入造成的; 已写好的文件未被改动。"
-            f"请把 {path} 发给维护者")
 
 
 class KpiGroup(click.Group):

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from xl_kpi.addin.settings_sheet import SHEET, Settings, parse_settings
-from xl_kpi.base.errors import ExistingOutputError, KpiError, OptionError
+from xl_kpi.base.errors import ExistingOutputError, KpiError, OptionError, internal_error_message, os_error_message
 from xl_kpi.base.files import atomic_path, check_replaceable, is_backup
 from xl_kpi.excel.tables import cell_text, write_table
 
@@ -217,6 +217,11 @@ def _counted(problems: list[Issue], notices: list[Issue]) -> str:
     return f"\n{', '.join(said)}, 见「{ISSUES_SHEET}」工作表." if said else ""
 
 
+def _stopped(book: HrBook, action: str, text: str) -> Outcome:
+    book.write(ISSUES_SHEET, _issue_rows(action, [("", text)], book.read(ISSUES_SHEET)))
+    return Outcome(f"{action}未完成:\n{text}", [("", text)], stopped=True)
+
+
 def perform(action: str, work: Work, book: HrBook | None = None) -> Outcome:
     """Run one button's work on the book; write its problems and notices to 问题; say how it went."""
     book = book or _caller()
@@ -231,8 +236,11 @@ def perform(action: str, work: Work, book: HrBook | None = None) -> Outcome:
         book.write(ISSUES_SHEET, _issue_rows(action, problems + notices, book.read(ISSUES_SHEET)))
         outcome = Outcome(summary + _counted(problems, notices), problems, notices)
     except KpiError as exc:
-        book.write(ISSUES_SHEET, _issue_rows(action, [("", str(exc))], book.read(ISSUES_SHEET)))
-        outcome = Outcome(f"{action}未完成:\n{exc}", [("", str(exc))], stopped=True)
+        outcome = _stopped(book, action, str(exc))
+    except OSError as exc:  # a full disk, a file locked or gone underneath us: said as the command says it
+        outcome = _stopped(book, action, os_error_message(exc))
+    except Exception as exc:  # noqa: BLE001 - a defect of ours: one line in the message box, the details in a file
+        outcome = _stopped(book, action, internal_error_message(exc))
     finally:
         book.status(None)
     book.tell(outcome.message)

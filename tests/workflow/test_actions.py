@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from xl_kpi import ribbon
 from xl_kpi.addin import build as addin
 from xl_kpi.addin.settings_sheet import SETTINGS, parse_settings, sheet_rows
+from xl_kpi.base.errors import KpiError
 from xl_kpi.cli import main
 from xl_kpi.excel.tables import read_table
 from xl_kpi.workflow.actions import AnnualRollUp, ConsolidateMonth, GenerateSheets, ImportData, WriteFeedback
@@ -76,15 +77,15 @@ PARITY = [
     }, required={
         "inputs": ("inputs", "汇总文件夹"), "output": ("--output", "汇总文件夹"),
     }, workbook={
-        "scheme": ("--scheme", "考核方案", "the command knows a built-in scheme by the summaries' columns; the workbook "
-                   "has its 考核方案, which may be an edited template no column gives away"),
+        "scheme": ("--scheme", "考核方案", ("the command knows a built-in scheme by the summaries' columns; the workbook "
+                    "has its 考核方案, which may be an edited template no column gives away")),
     }),
     Parity(WriteFeedback, "feedback", same={}, required={
         "summary": ("summary", "汇总文件夹"), "output": ("--output", "面谈表文件夹"),
     }, workbook={
         "scheme": ("--scheme", "考核方案", "as annual: the workbook's own scheme"),
-        "lang": ("--lang", "语言", "the command writes the summary's language; the workbook writes its 语言, as its "
-                 "考核表 are written (一键汇总's summary is in 简体 either way)"),
+        "lang": ("--lang", "语言", ("the command writes the summary's language; the workbook writes its 语言, as its "
+                  "考核表 are written (一键汇总's summary is in 简体 either way)")),
     }),
 ]
 
@@ -299,9 +300,34 @@ def test_consolidate_checks_against_the_scheme_only_when_asked(tmp_path, monkeyp
     from xl_kpi.workflow import actions
 
     given = []
-    monkeypatch.setattr(actions, "consolidate_month", lambda options, progress=None: given.append(options) or 1 / 0)
+
+    def seen(options, progress=None):
+        given.append(options)
+        raise KpiError("只看选项")
+
+    monkeypatch.setattr(actions, "consolidate_month", seen)
     (tmp_path / "回收" / "2026-10").mkdir(parents=True)
     book_path = _hr_book(tmp_path, {"考核期间": "2026-10", "汇总按考核方案核对": value})
-    with pytest.raises(ZeroDivisionError):
-        ribbon.run_button("consolidate_month", ribbon.FileBook(book_path))
+    assert ribbon.run_button("consolidate_month", ribbon.FileBook(book_path)).stopped
     assert (given[0].scheme.id if given[0].scheme else None) == scheme
+
+
+@pytest.mark.parametrize(("failure", "said"), [
+    (PermissionError(13, "Permission denied", "考核表/2026-10/2026-10-客服一部.xlsx"), "没有权限读写 (考核表/2026-10/"),
+    (RuntimeError("a defect"), "xl-kpi 内部错误 (RuntimeError)"),
+])
+def test_a_button_stopped_by_something_else_than_the_input_says_one_line_as_the_command_does(
+        tmp_path, monkeypatch, failure, said):
+    """No traceback in Excel's message box: a system failure, or a defect of ours, is one Chinese line, as the
+    command prints it (the defect's details go to a file to send to the maintainers)."""
+    from xl_kpi.workflow import actions
+
+    def fails(options, progress=None):
+        raise failure
+
+    monkeypatch.setattr(actions, "generate_sheets", fails)
+    book_path = _hr_book(tmp_path, {"考核期间": "2026-10"})
+    outcome = ribbon.run_button("generate_sheets", ribbon.FileBook(book_path))
+    assert outcome.stopped and outcome.exit_code == 2 and outcome.message.startswith("生成考核表未完成")
+    assert said in outcome.message and "Traceback" not in outcome.message
+    assert any(said in str(row[3]) for row in ribbon.FileBook(book_path).read("问题")[1:])
