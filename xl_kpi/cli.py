@@ -8,13 +8,12 @@ command-line errors are told in Chinese too.  No scoring logic lives here.
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 
 import click
 
-from xl_kpi.base.errors import KpiError
+from xl_kpi.base.errors import KpiError, internal_error_message, os_error_message
 
 # click's own words in --help, in Chinese like the rest of the help (click looks them up through gettext's
 # ``_`` in these modules at the time it prints, and in ``decorators`` when an option is declared)
@@ -139,17 +138,6 @@ class SchemeOption(click.Option):
             self.help = template
 
 
-def os_error_message(exc: OSError) -> str:
-    import errno
-
-    where = f" ({exc.filename})" if exc.filename else ""
-    if exc.errno == errno.ENOSPC:
-        return f"磁盘空间已满, 无法写入{where}; 请清理磁盘后重试 (已写好的文件未被改动)"
-    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return f"没有权限读写{where}; 请检查文件夹权限, 或换一个文件夹"
-    return f"读写文件时出错{where}: {exc.strerror or exc}"
-
-
 def _quiet_leftovers() -> None:
     """Collect the objects a failed write left (openpyxl's unclosed ZipFile), whose own clean-up fails the same way
     and would otherwise print 'Exception ignored in …' after our message."""
@@ -161,18 +149,6 @@ def _quiet_leftovers() -> None:
         gc.collect()
     finally:
         sys.unraisablehook = hook
-
-
-def internal_error_message(exc: Exception) -> str:
-    """A defect of xl-kpi: the user gets one line and a file with the details to send to the maintainers."""
-    import tempfile
-    import traceback
-
-    fd, path = tempfile.mkstemp(prefix="xl-kpi-错误-", suffix=".txt")
-    with os.fdopen(fd, "w", encoding="utf-8") as log:
-        log.write("".join(traceback.format_exception(exc)))
-    return (f"xl-kpi 内部错误 ({type(exc).__name__}), 这不是您的输入造成的; 已写好的文件未被改动。"
-            f"请把 {path} 发给维护者")
 
 
 class KpiGroup(click.Group):
@@ -368,13 +344,14 @@ def _progress(label: str):
 def generate_cmd(scheme_ref, roster, period, out_dir, data, split, mode, lang, password, peer, overwrite) -> None:
     """按花名册为每人生成一张考核表."""
     from xl_kpi.schemes.scheme import get_scheme_with_text
-    from xl_kpi.workflow.generate import generate
+    from xl_kpi.workflow.actions import GenerateSheets, generate_sheets
 
     scheme, text = get_scheme_with_text(scheme_ref)
+    options = GenerateSheets(scheme, text, Path(roster), period, Path(out_dir), data=Path(data) if data else None,
+                             split=split, formulas=mode, lang=lang, password=password, peer=peer, overwrite=overwrite)
     bar, update = _progress("生成考核表")
     with bar:
-        result = generate(scheme, text, roster, period, out_dir, data=data, split=split, mode=mode, lang=lang,
-                          password=password, progress=update, peer=peer, overwrite=overwrite)
+        result = generate_sheets(options, progress=update)
     for notice in result.notices:
         click.echo(f"提示 {notice}", err=True)
     for problem in result.problems:
@@ -493,10 +470,10 @@ def annual_cmd(inputs, output, by, missing, scheme_ref) -> None:
 def feedback_cmd(summary, out_dir, scheme_ref, lang) -> None:
     """由月度汇总为每人生成绩效面谈反馈表: 可打印的 HTML (A4, 每人一页) 和每人一张工作表的工作簿."""
     from xl_kpi.schemes.scheme import get_scheme
-    from xl_kpi.workflow.feedback import write_feedback
+    from xl_kpi.workflow.actions import WriteFeedback, write_feedback_forms
 
-    scheme = get_scheme(scheme_ref) if scheme_ref else None
-    result = write_feedback(summary, out_dir, scheme=scheme, lang=lang)
+    result = write_feedback_forms(WriteFeedback(Path(summary), Path(out_dir), lang=lang,
+                                                scheme=get_scheme(scheme_ref) if scheme_ref else None))
     for problem in result.problems:
         click.echo(f"问题 {problem}", err=True)
     if result.backups:

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from xl_kpi.addin.settings_sheet import SHEET, Settings, parse_settings
-from xl_kpi.base.errors import ExistingOutputError, KpiError
+from xl_kpi.base.errors import ExistingOutputError, KpiError, OptionError, internal_error_message, os_error_message
 from xl_kpi.base.files import atomic_path, check_replaceable, is_backup
 from xl_kpi.excel.tables import cell_text, write_table
 
@@ -217,6 +217,11 @@ def _counted(problems: list[Issue], notices: list[Issue]) -> str:
     return f"\n{', '.join(said)}, 见「{ISSUES_SHEET}」工作表." if said else ""
 
 
+def _stopped(book: HrBook, action: str, text: str) -> Outcome:
+    book.write(ISSUES_SHEET, _issue_rows(action, [("", text)], book.read(ISSUES_SHEET)))
+    return Outcome(f"{action}未完成:\n{text}", [("", text)], stopped=True)
+
+
 def perform(action: str, work: Work, book: HrBook | None = None) -> Outcome:
     """Run one button's work on the book; write its problems and notices to 问题; say how it went."""
     book = book or _caller()
@@ -231,8 +236,11 @@ def perform(action: str, work: Work, book: HrBook | None = None) -> Outcome:
         book.write(ISSUES_SHEET, _issue_rows(action, problems + notices, book.read(ISSUES_SHEET)))
         outcome = Outcome(summary + _counted(problems, notices), problems, notices)
     except KpiError as exc:
-        book.write(ISSUES_SHEET, _issue_rows(action, [("", str(exc))], book.read(ISSUES_SHEET)))
-        outcome = Outcome(f"{action}未完成:\n{exc}", [("", str(exc))], stopped=True)
+        outcome = _stopped(book, action, str(exc))
+    except OSError as exc:  # a full disk, a file locked or gone underneath us: said as the command says it
+        outcome = _stopped(book, action, os_error_message(exc))
+    except Exception as exc:  # noqa: BLE001 - a defect of ours: one line in the message box, the details in a file
+        outcome = _stopped(book, action, internal_error_message(exc))
     finally:
         book.status(None)
     book.tell(outcome.message)
@@ -265,6 +273,14 @@ def _roster_file(book: HrBook, settings: Settings, tmp: Path) -> Path:
     return path
 
 
+def _in_cell(exc: OptionError, settings: Settings, rows: dict[str, str], hint: str = "") -> KpiError:
+    """An action's option refused, said at the 设置 cell it came from (``rows``: option -> Settings attr, for
+    the options whose row is named otherwise), with what to do about it when the button knows."""
+    attr = rows.get(exc.option, exc.option)
+    text = f"{settings.where(attr)}: {exc}" if attr in settings.cells else str(exc)
+    return KpiError(f"{text}; {hint}" if hint else text)
+
+
 def _summary_path(settings: Settings) -> Path:
     return settings.path("summary_dir") / f"汇总-{settings.need_period()}.xlsx"
 
@@ -273,25 +289,33 @@ def _summary_path(settings: Settings) -> Path:
 
 
 def _generate(book: HrBook, settings: Settings) -> tuple[str, list[Issue], list[Issue]]:
+    """生成考核表: the action of `xl-kpi generate`, with the 设置 sheet's values for its options."""
     from xl_kpi.schemes.scheme import get_scheme_with_text
-    from xl_kpi.workflow.generate import generate
+    from xl_kpi.workflow.actions import GenerateSheets, few, generate_sheets
 
     period = settings.need_period()
     scheme, text = get_scheme_with_text(str(_scheme_ref(settings)))
     data = settings.path("data") if settings.data else None
+    data = data if data and data.exists() else None  # the 客观数据文件 pre-fills once 导入数据 has written it
     out_dir = settings.path("sheets_dir")
     with tempfile.TemporaryDirectory(prefix="xlkpi-roster-") as tmp:
-        roster = _roster_file(book, settings, Path(tmp))
+        options = GenerateSheets(scheme, text, _roster_file(book, settings, Path(tmp)), period, out_dir, data=data,
+                                 split=settings.split, formulas=settings.formulas, lang=settings.lang,
+                                 password=settings.password or None, peer=settings.flag("peer"),
+                                 overwrite=settings.flag("overwrite"))
         try:
-            result = generate(scheme, text, roster, period, out_dir, data=data if data and data.exists() else None,
-                              split=settings.split, mode=settings.formulas, lang=settings.lang,
-                              progress=_progress(book, "生成考核表"))
+            result = generate_sheets(options, progress=_progress(book, "生成考核表"))
+        except OptionError as exc:
+            raise _in_cell(exc, settings, {"output": "sheets_dir"}) from None
         except ExistingOutputError as exc:
-            names = "、".join(p.name for p in exc.paths[:3]) + (f" 等 {len(exc.paths)} 个" if len(exc.paths) > 3 else "")
-            raise KpiError(f"{settings.where('sheets_dir')}: {out_dir} 中已有 {names}, 可能已由主管填写; 为免覆盖, "
-                           "未生成任何考核表。请在设置中换一个输出文件夹, 或把这些文件移走后再点「生成考核表」") from None
-    prefilled = f", 已从 {data.name} 预填客观数据" if data and data.exists() else ""
-    return (f"已为 {result.people} 人生成 {len(result.files)} 个工作簿{prefilled}, 位于 {out_dir}",
+            raise KpiError(f"{settings.where('sheets_dir')}: {out_dir} 中已有 {few(exc.paths)}, 可能已由主管填写; 为免覆盖, "
+                           "未生成任何考核表。请在设置中换一个考核表文件夹, 或把这些文件移走, 或把「覆盖已有考核表」"
+                           f"({settings.where('overwrite')}) 改为 是 (原文件保留为 ….备份.xlsx), 再点「生成考核表」") from None
+    prefilled = f", 已从 {data.name} 预填客观数据" if data else ""
+    peers = f"; 另有 {len(result.peer_files)} 份互评表" if settings.flag("peer") else ""
+    kept = (f"; 原有的 {len(result.backups)} 个同名工作簿已备份为 ….备份.xlsx (如 {result.backups[0].name})"
+            if result.backups else "")
+    return (f"已为 {result.people} 人生成 {len(result.files)} 个工作簿{prefilled}, 位于 {out_dir}{peers}{kept}",
             [("花名册", p) for p in result.problems], [("", n) for n in result.notices])
 
 
@@ -338,6 +362,7 @@ def _import_data(book: HrBook, settings: Settings) -> tuple[str, list[Issue], li
 
 def _consolidate(book: HrBook, settings: Settings) -> tuple[str, list[Issue], list[Issue]]:
     """一键汇总: the action of `xl-kpi consolidate`, on the 回收文件夹 for the 考核期间."""
+    from xl_kpi.schemes.scheme import get_scheme
     from xl_kpi.workflow.actions import ConsolidateMonth, consolidate_month
     from xl_kpi.workflow.summary import person_row, summary_headers
 
@@ -345,7 +370,8 @@ def _consolidate(book: HrBook, settings: Settings) -> tuple[str, list[Issue], li
     if not folder.is_dir():
         raise KpiError(f"{settings.where('returned_dir')}: 回收文件夹 {folder} 不存在; 请把交回的考核表放进去")
     output = _summary_path(settings)
-    done = consolidate_month(ConsolidateMonth((folder,), output, period=settings.need_period()),
+    scheme = get_scheme(str(_scheme_ref(settings))) if settings.flag("consolidate_scheme") else None
+    done = consolidate_month(ConsolidateMonth((folder,), output, scheme=scheme, period=settings.need_period()),
                              progress=_progress(book, "一键汇总"))
     result, kept = done.result, done.backup
     heads = summary_headers(result)
@@ -383,15 +409,19 @@ def _annual(book: HrBook, settings: Settings) -> tuple[str, list[Issue], list[Is
 
 
 def _feedback(book: HrBook, settings: Settings) -> tuple[str, list[Issue], list[Issue]]:
+    """生成面谈表: the action of `xl-kpi feedback`, on this period's summary, in the workbook's 方案 and 语言."""
     from xl_kpi.schemes.scheme import get_scheme
-    from xl_kpi.workflow.feedback import write_feedback
+    from xl_kpi.workflow.actions import WriteFeedback, write_feedback_forms
 
     summary = _summary_path(settings)
-    if not summary.exists():
-        raise KpiError(f"找不到本期汇总 {summary}; 请先「一键汇总」")
     out_dir = settings.path("feedback_dir")
     book.status("生成面谈表")
-    result = write_feedback(summary, out_dir, scheme=get_scheme(str(_scheme_ref(settings))), lang=settings.lang)
+    try:
+        result = write_feedback_forms(WriteFeedback(summary, out_dir, scheme=get_scheme(str(_scheme_ref(settings))),
+                                                    lang=settings.lang))
+    except OptionError as exc:  # no summary yet: the button that makes it is named
+        raise _in_cell(exc, settings, {"summary": "summary_dir", "output": "feedback_dir"},
+                       "请先「一键汇总」" if exc.option == "summary" else "") from None
     kept = (f"; 文件夹中原有的 {len(result.backups)} 个同名文件已先备份: " + "、".join(p.name for p in result.backups)
             if result.backups else "")
     return (f"已为 {len(result.forms)} 人生成面谈反馈表, 位于 {out_dir} (全部.html 可一次打印){kept}",

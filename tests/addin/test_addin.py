@@ -382,3 +382,22 @@ def test_the_udf_module_declares_the_app_constant_as_xlwings_import_does():
     assert '#Const App = "Microsoft Excel"' in functions and '#If App = "Microsoft Excel" Then' in functions
     ribbon = (Path(__file__).resolve().parents[2] / "macros" / "customUI14.xml").read_text(encoding="utf-8")
     assert "CalendarMonthDetailsSplit" not in ribbon  # an Outlook icon, not one of Excel's
+
+
+def test_the_settings_sheet_prints_on_one_page_width_with_every_explanation_whole():
+    """A 说明 longer than its column wraps onto lines of its own row: LibreOffice and Excel keep a row opened
+    from a file as tall as it was written, so a row left at one line let its text run into the next."""
+    from openpyxl import load_workbook
+
+    from xl_kpi.addin.settings_sheet import SETTINGS
+    from xl_kpi.excel.sheet_style import display_width
+
+    ws = load_workbook(addin.SHIPPED / addin.HR_WORKBOOK)["设置"]
+    assert int(ws.page_setup.paperSize) == 9 and ws.page_setup.orientation == "landscape"
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
+    width = ws.column_dimensions["C"].width
+    for number, spec in enumerate(SETTINGS, start=2):
+        lines = -(-display_width(spec.help) // (int(width) - 1))
+        assert (ws.row_dimensions[number].height or 15) >= 15 * lines, spec.key
+        assert ws.cell(number, 3).alignment.wrap_text, spec.key
+    assert ws.column_dimensions["A"].width >= max(display_width(s.key) for s in SETTINGS)

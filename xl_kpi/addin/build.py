@@ -28,6 +28,7 @@ from xl_kpi.addin import vba, vba_project
 from xl_kpi.addin.settings_sheet import ROSTER_HEADERS, ROSTER_SHEET, SETTINGS, SHEET, sheet_rows
 from xl_kpi.base.errors import KpiError
 from xl_kpi.base.files import atomic_path
+from xl_kpi.excel.sheet_style import print_a4_landscape, wrap_rows
 
 HR_WORKBOOK = "KPI考核.xlsm"
 SHIPPED = Path(__file__).resolve().parents[1] / "addin_files"  # the built files, shipped with the package
@@ -131,10 +132,11 @@ def hr_workbook() -> Workbook:
     ws.title = SHEET
     for row in sheet_rows():
         ws.append(row)
-    _header(ws, {"A": 16, "B": 34, "C": 90})
+    _header(ws, {"A": 20, "B": 34})
+    wrap_rows(ws, {3: 90})  # each 说明 as tall as its text, so that none runs into the next row
     for row in ws.iter_rows(min_row=2):
         row[1].fill = PatternFill("solid", fgColor="FFF2CC")  # the cells HR edits
-        row[2].alignment = Alignment(wrap_text=True, vertical="top")
+    print_a4_landscape(ws, "1:1")  # the three columns on one page width
     for number, spec in enumerate(SETTINGS, start=2):
         if spec.choices:
             rule = DataValidation(type="list", formula1='"' + ",".join(spec.choices) + '"', allow_blank=True,
@@ -177,6 +179,7 @@ EXAMPLES = {
     "workdays": "1-6 (周一到周六)",
     "peak": "2026-11-11..2026-11-12",
     "fcr_days": "7",
+    "password": "kpi2026 (撤销工作表保护时要输入它; 请另行保管)",
 }
 MESSAGES = [
     ("…请填数字, 单元格中是文字「…」", "主管在数字格里写了文字 (或带空格的数字)。请主管改成数字, 或您在交回的文件中改好, 再点「一键汇总」。"),
@@ -207,7 +210,8 @@ RESULTS = [
     "「设置」中的相对路径以本工作簿所在文件夹为准, 所以整个文件夹可以复制给同事。交回的考核表只读不改。",
 ]
 UNDO = [
-    "「生成考核表」不会悄悄替换已有的考核表 (可能已由主管填写): 有同名文件时不写入任何文件并说明原因。",
+    ("「生成考核表」不会悄悄替换已有的考核表 (可能已由主管填写): 有同名文件时不写入任何文件并说明原因; "
+     "「覆盖已有考核表」为 是 时才重新生成, 原文件先保留为 ….备份.xlsx。"),
     "「导入数据」「一键汇总」「年度汇总」「生成面谈表」替换文件前, 先把原文件保留为 ….备份.xlsx (面谈表 .html 为 ….备份.html; 已有备份时为 ….备份2.xlsx、….备份3.xlsx …, 旧备份不会被替换)。",
     "要撤销: 关闭 Excel 中的该文件, 删除新文件, 把 ….备份.xlsx 改回原来的名字 (去掉「.备份」)。汇总时不读备份文件。",
 ]

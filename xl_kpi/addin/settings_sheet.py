@@ -41,12 +41,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("回收文件夹", "returned_dir", "回收/{期间}", "主管交回的考核表放在这里; 「一键汇总」读取其中全部工作簿"),
     Setting("汇总文件夹", "summary_dir", "汇总", "月度汇总写为 汇总-{期间}.xlsx; 「年度汇总」读取其中全部月度汇总"),
     Setting("面谈表文件夹", "feedback_dir", "面谈表/{期间}", "「生成面谈表」的输出文件夹"),
-    Setting("公式", "formulas", "native", "native: 普通 Excel 公式 (Excel/WPS/LibreOffice 都能算); udf: =KPI_*() 函数 (需加载项)",
+    Setting("公式", "formulas", "native", "native: 普通 Excel 公式 (Excel/WPS/LibreOffice 都能算); udf: =KPI_*() 函数 (需加载项) (同 generate --formulas)",
             ("native", "udf")),
-    Setting("拆分", "split", "department", "department: 每部门一个工作簿; person: 每人一个工作簿", ("department", "person")),
-    Setting("语言", "lang", "zh-Hans", "zh-Hans 简体 / zh-Hant 繁體", ("zh-Hans", "zh-Hant")),
-    Setting("年度汇总方式", "by", "year", "year 按年 / quarter 按季度", ("year", "quarter")),
-    Setting("缺考月份", "missing", "skip", "skip 按已有月份平均 / zero 按 0 分计 / fail 不计算并列入问题", ("skip", "zero", "fail")),
+    Setting("拆分", "split", "department", "department: 每部门一个工作簿; person: 每人一个工作簿 (同 generate --split)", ("department", "person")),
+    Setting("语言", "lang", "zh-Hans", "zh-Hans 简体 / zh-Hant 繁體: 考核表和面谈表的文字 (同 generate --lang)", ("zh-Hans", "zh-Hant")),
+    Setting("年度汇总方式", "by", "year", "year 按年 / quarter 按季度 (同 annual --by)", ("year", "quarter")),
+    Setting("缺考月份", "missing", "skip", "skip 按已有月份平均 / zero 按 0 分计 / fail 不计算并列入问题 (同 annual --missing)", ("skip", "zero", "fail")),
     # 「导入数据」的选项 (同 xl-kpi metrics), 放在最后: 已有工作簿中上面各行的位置不变
     Setting("列名映射文件", "mapping", "", "「导入数据」: 工单导出的列名或状态写法认不出时, 写一个映射文件 (.yaml) 的路径 (同 metrics --map)"),
     Setting("满意度满分", "satisfaction_scale", "", "「导入数据」: 导出中满意度评分的满分; 5 分制写 5 (×20 换算为百分制), 百分制写 100, "
@@ -57,6 +57,15 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("首次解决天数", "fcr_days", "7", "「导入数据」: 首次解决 = 同一客户多少天内没有再来 (0-366, 同 --fcr-days)"),
     Setting("响应时间取中位数", "median", "否", "「导入数据」: 是: 平均响应时间改用中位数 (同 --median)", ("是", "否")),
     Setting("工单编码", "encoding", "auto", "「导入数据」: CSV 的编码; auto 自动识别 (同 --encoding)", ("auto", "utf-8", "gb18030", "big5")),
+    # 「生成考核表」「一键汇总」的其余选项 (同 xl-kpi generate / consolidate), 也放在最后
+    Setting("工作表保护密码", "password", "", "「生成考核表」: 考核表的工作表保护密码, 主管只能填黄色单元格; 空: 保护但不设密码 "
+            "(同 --password)"),
+    Setting("互评表", "peer", "否", "「生成考核表」: 是: 另为每人生成团队协作互评表 (互评-期间-部门-工号-姓名.xlsx), "
+            "方案须有互评的指标 (同 --peer)", ("是", "否")),
+    Setting("覆盖已有考核表", "overwrite", "否", "「生成考核表」: 是: 考核表文件夹中已有同名工作簿时重新生成, 原文件保留为 "
+            "….备份.xlsx; 否: 一个也不写并说明 (同 --overwrite)", ("是", "否")),
+    Setting("汇总按考核方案核对", "consolidate_scheme", "否", "「一键汇总」: 是: 按「考核方案」计分, 交回文件自带的「规则」与它不同时"
+            "按文件自身规则计分并列入问题; 否: 按各文件「规则」表计分 (同 consolidate --scheme)", ("是", "否")),
 )
 FIRST_ROW = 2  # row of the first setting (row 1 holds the headers)
 
@@ -86,6 +95,10 @@ class Settings:
     lang: str = "zh-Hans"
     by: str = "year"
     missing: str = "skip"
+    password: str = ""
+    peer: str = "否"
+    overwrite: str = "否"
+    consolidate_scheme: str = "否"
     cells: dict[str, str] = field(default_factory=dict)  # attr -> "设置!B3", for messages
 
     def path(self, attr: str) -> Path:
@@ -110,6 +123,10 @@ class Settings:
             key = next(s.key for s in SETTINGS if s.attr == attr)
             raise KpiError(f"{self.where(attr)}: {key}应为 {low}-{high} 的整数, 现为「{text}」")
         return int(float(text))
+
+    def flag(self, attr: str) -> bool:
+        """A 是/否 setting (parse_settings has refused any other value)."""
+        return getattr(self, attr) == "是"
 
     def need_period(self) -> str:
         return need_period(self.period, self.where("period"))

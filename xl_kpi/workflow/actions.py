@@ -11,12 +11,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from xl_kpi.base.errors import InputFileError, KpiError
+from xl_kpi.base.errors import InputFileError, KpiError, OptionError
 from xl_kpi.base.files import is_backup, refuse_overwrite
-from xl_kpi.base.months import is_period, month_from_name
+from xl_kpi.base.months import month_from_name, need_period
 from xl_kpi.tickets import compute_metrics, load_mapping, write_metrics
 from xl_kpi.workflow.annual import run_annual
 from xl_kpi.workflow.consolidate import consolidate
+from xl_kpi.workflow.feedback import FeedbackResult, write_feedback
+from xl_kpi.workflow.generate import GenerateResult, generate
 from xl_kpi.workflow.report import check_output, keep_output
 from xl_kpi.workflow.summary import write_summary
 
@@ -25,6 +27,91 @@ Progress = Callable[[str], None]
 
 def _quiet(_: str) -> None:
     pass
+
+
+def _period(period: str) -> str:
+    try:
+        return need_period(period)
+    except KpiError as exc:
+        raise OptionError("period", str(exc)) from None
+
+
+def _folder(path: Path, what: str) -> Path:
+    """An output folder: it may not exist yet, but it may not be a file."""
+    path = Path(path)
+    if path.exists() and not path.is_dir():
+        raise OptionError("output", f"{what}应为文件夹, {path} 却是一个文件")
+    return path
+
+
+def _choice(options: Any, name: str, what: str, choices: tuple[Any, ...]) -> None:
+    value = getattr(options, name)
+    if value not in choices:
+        said = " / ".join("空" if c is None else str(c) for c in choices)
+        raise OptionError(name, f"{what}应为 {said} 之一, 收到「{value}」")
+
+
+def few(paths: list[Path]) -> str:
+    """Up to three file names, and how many there are in all: 「a.xlsx、b.xlsx、c.xlsx 等 5 个」."""
+    return "、".join(Path(p).name for p in paths[:3]) + (f" 等 {len(paths)} 个" if len(paths) > 3 else "")
+
+
+# --------------------------------------------------------------------------- 生成考核表 / xl-kpi generate
+
+
+@dataclass(frozen=True)
+class GenerateSheets:
+    """The roster -> one assessment sheet per person, in a workbook per department (or per person)."""
+
+    scheme: Any  # the Scheme the sheets are scored by
+    scheme_text: str  # its YAML, written into each workbook's 规则 sheet (consolidate scores by it)
+    roster: Path  # 工号、姓名、部门、岗位、直属主管 (.xlsx/.csv)
+    period: str  # YYYY-MM
+    output: Path  # the folder the workbooks go to (made when missing)
+    data: Path | None = None  # objective figures to pre-fill (the DATA file of 导入数据, or a table like score's input)
+    split: str = "department"  # department: a workbook per department / person: a workbook per person
+    formulas: str = "native"  # native: plain Excel formulas / udf: =KPI_*() (needs the add-in)
+    lang: str = "zh-Hans"  # labels in 简体 (zh-Hans) or 繁體 (zh-Hant)
+    password: str | None = None  # sheet protection password (None: protected without one)
+    peer: bool = False  # also a teamwork peer-review workbook per reviewer (互评-期间-部门-工号-姓名.xlsx)
+    overwrite: bool = False  # replace workbooks already in the folder, keeping each as ….备份.xlsx (else: stop)
+
+
+def generate_sheets(options: GenerateSheets, progress: Callable[[int, int], None] | None = None) -> GenerateResult:
+    """Write the sheets; ExistingOutputError (naming the workbooks, ``paths``) when some are already there and
+    ``overwrite`` is off: nothing is written then, since a supervisor may have filled them in."""
+
+    period = _period(options.period)
+    output = _folder(options.output, "考核表的输出")
+    _choice(options, "split", "拆分方式", ("department", "person"))
+    _choice(options, "formulas", "公式", ("native", "udf"))
+    _choice(options, "lang", "语言", ("zh-Hans", "zh-Hant"))
+    return generate(options.scheme, options.scheme_text, options.roster, period, output, data=options.data,
+                    split=options.split, mode=options.formulas, lang=options.lang, password=options.password or None,
+                    progress=progress, peer=options.peer, overwrite=options.overwrite)
+
+
+# --------------------------------------------------------------------------- 生成面谈表 / xl-kpi feedback
+
+
+@dataclass(frozen=True)
+class WriteFeedback:
+    """A month's summary -> a feedback form per person: printable HTML (A4, a page each) and a workbook."""
+
+    summary: Path  # the monthly summary (汇总-YYYY-MM.xlsx, as 一键汇总 / consolidate wrote it)
+    output: Path  # the folder the forms go to (made when missing; files replaced are kept as ….备份)
+    scheme: Any = None  # a Scheme (None: the built-in scheme known from the summary's indicator columns)
+    lang: str | None = None  # zh-Hans / zh-Hant (None: the summary's own: 繁體 headers give 繁體 forms)
+
+
+def write_feedback_forms(options: WriteFeedback) -> FeedbackResult:
+
+    summary = Path(options.summary)
+    if not summary.is_file():
+        raise OptionError("summary", f"找不到月度汇总 {summary}")
+    _choice(options, "lang", "语言", (None, "zh-Hans", "zh-Hant"))
+    output = _folder(options.output, "面谈表的输出")
+    return write_feedback(summary, output, scheme=options.scheme, lang=options.lang)
 
 
 # --------------------------------------------------------------------------- 导入数据 / xl-kpi metrics
@@ -124,8 +211,8 @@ def consolidate_month(options: ConsolidateMonth, progress: Callable[..., None] |
     output = Path(options.output)
     if output.suffix.lower() != ".xlsx":
         raise KpiError(f"汇总文件应为 .xlsx, 收到 {output}")
-    if options.period is not None and not is_period(options.period):
-        raise KpiError(f"考核期间应写成 YYYY-MM (如 2026-10), 收到「{options.period}」")
+    if options.period is not None:
+        _period(options.period)
     check_output(output)  # now, rather than after reading every file
     result = consolidate(list(options.inputs), scheme=options.scheme, progress=progress, exclude=[output],
                          period=options.period)
