@@ -82,6 +82,12 @@ def test_w_as_typed_with_a_thousands_separator_moves_the_upper_tier():
     assert c.amount(D("120000"), D("100000")) == D("1440.00")
 
 
+def test_sales_kept_in_wan_yuan_take_w_of_1():
+    c = parse_commission({"w": 1, "tiers": [{"at_least": "X+5W", "rate": "1.2%"}, *TWO]})  # X, Y and W in 万元
+    assert c.rate(D("15"), D("10")) == D("0.012")
+    assert c.rate(D("14.99"), D("10")) == D("0.01")
+
+
 @pytest.mark.parametrize("raw, message", [
     ({"w": 10000}, "commission 应写 w (W 的金额) 和 tiers"),
     ("X+5W: 1.2%", "commission 应写 w (W 的金额) 和 tiers"),
@@ -91,6 +97,8 @@ def test_w_as_typed_with_a_thousands_separator_moves_the_upper_tier():
      "第1档应写 at_least 或 above (如 \"X+5W\") 和 rate, 收到 {'at_least': 'X'}"),
     ({"tiers": ["above X+5W", {"otherwise": "0.5%"}]},
      "第1档应写 at_least 或 above (如 \"X+5W\") 和 rate, 收到 'above X+5W'"),
+    ({"tiers": ["above X+5W, rate 1.2%", {"otherwise": "0.5%"}]},
+     "第1档应写 at_least 或 above (如 \"X+5W\") 和 rate, 收到 'above X+5W, rate 1.2%'"),
     ({"tiers": [{"at_least": "Y+5W", "rate": "1%"}, {"otherwise": "0.5%"}]},
      "第1档的门槛应写成 X 或 X+5W 的样子, 收到 'Y+5W'"),
     ({"tiers": [{"at_least": "X", "rate": "一个点"}, {"otherwise": "0.5%"}]}, "第1档 rate 应为数字, 收到 '一个点'"),
