@@ -37,3 +37,22 @@ def locked(monkeypatch):
 
     monkeypatch.setattr(tables, "open", fake_open, raising=False)
     return names
+
+
+def _under_mutmut() -> bool:
+    """mutmut runs the tests against its copy of the package in mutants/."""
+    import xl_kpi
+
+    return "mutants" in Path(xl_kpi.__file__).parts
+
+
+@pytest.fixture(autouse=_under_mutmut())
+def _fresh_schemes_under_mutmut():
+    """Built-in schemes and scheme files are parsed once (lru_cache); mutmut forks each
+    mutant's run from a process that has already filled the caches, so the parsers
+    (grades, pay, rules, inputs) would never run under the mutated code. Parse afresh."""
+    from xl_kpi.schemes import scheme
+
+    scheme.builtin_scheme.cache_clear()
+    scheme._scheme_file.cache_clear()
+    yield

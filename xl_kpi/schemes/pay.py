@@ -48,12 +48,6 @@ class GradeTable:
                 return row
         return self.rows[-1]  # pragma: no cover - the last row has no lower bound
 
-    def describe(self) -> str:
-        return "; ".join(
-            f"{row.grade} ≥{fmt(row.at_least)}" if row.at_least is not None else f"{row.grade} 其余"
-            for row in self.rows
-        )
-
 
 def parse_grades(raw: Any) -> GradeTable:
     if not isinstance(raw, list) or len(raw) < 2:
@@ -134,11 +128,12 @@ def parse_commission(raw: Any) -> Commission:
     if not isinstance(raw, dict) or "tiers" not in raw:
         raise ValueError("commission 应写 w (W 的金额) 和 tiers")
     tiers_raw = raw["tiers"]
-    if not isinstance(tiers_raw, list) or len(tiers_raw) < 2 or "otherwise" not in tiers_raw[-1]:
+    if (not isinstance(tiers_raw, list) or len(tiers_raw) < 2 or not isinstance(tiers_raw[-1], dict)
+            or "otherwise" not in tiers_raw[-1]):
         raise ValueError("tiers 应为列表, 最后一档写 {otherwise: 比例}")
     tiers = []
     for i, item in enumerate(tiers_raw[:-1], start=1):
-        ops = [k for k in ("at_least", "above") if k in item]
+        ops = [k for k in ("at_least", "above") if k in item] if isinstance(item, dict) else []
         if len(ops) != 1 or "rate" not in item:
             raise ValueError(f"第{i}档应写 at_least 或 above (如 \"X+5W\") 和 rate, 收到 {item!r}")
         match = _TIER.match(str(item[ops[0]]))
@@ -149,8 +144,11 @@ def parse_commission(raw: Any) -> Commission:
     for high, low in zip(tiers, tiers[1:]):
         if not low.plus_w < high.plus_w:
             raise ValueError("提成档次应从高到低排列, 门槛不重复")
+    w = _number(raw.get("w", 10000), "w")
+    if w <= 0:
+        raise ValueError(f"w (W 的金额) 应大于 0, 收到 {fmt(w)}")
     return Commission(
-        w=_number(raw.get("w", 10000), "w"),
+        w=w,
         tiers=tuple(tiers),
         otherwise=_number(tiers_raw[-1]["otherwise"], "otherwise"),
     )
@@ -182,18 +180,27 @@ class Rating:
 def parse_rating(raw: Any) -> Rating:
     if not isinstance(raw, dict) or "levels" not in raw or "scores" not in raw:
         raise ValueError("rating 应写 scores (几项得分的名称) 和 levels")
+    scores = raw["scores"]
+    if not isinstance(scores, list) or not scores:
+        raise ValueError(f"rating 的 scores 应为几项得分名称的列表, 收到 {scores!r}")
     levels = []
     items = raw["levels"]
+    if not isinstance(items, list) or len(items) < 2:
+        raise ValueError("rating 的 levels 应为至少两级的列表")
     for i, item in enumerate(items, start=1):
+        if not isinstance(item, dict) or "name" not in item:
+            raise ValueError(f"rating 第{i}级应写 name 和 at_least (最后一级写 otherwise: true), 收到 {item!r}")
         last = i == len(items)
         if last:
             if not item.get("otherwise"):
                 raise ValueError("rating 的最后一级应写 otherwise: true")
             levels.append((str(item["name"]), None))
+        elif item.get("otherwise"):
+            raise ValueError(f"rating 第{i}级: 只有最后一级写 otherwise: true, 其余写 at_least")
         else:
             levels.append((str(item["name"]), _number(item.get("at_least"), f"rating 第{i}级 at_least")))
     bounds = [b for _, b in levels[:-1]]
     for high, low in zip(bounds, bounds[1:]):
         if not low < high:  # type: ignore[operator]
             raise ValueError("rating 各级分数线应从高到低且不重复")
-    return Rating(names=tuple(str(s) for s in raw["scores"]), levels=tuple(levels))
+    return Rating(names=tuple(str(s) for s in scores), levels=tuple(levels))
