@@ -7,6 +7,12 @@ import unicodedata
 from typing import Any
 
 
+def text_width(text: str, latin: float = 1.0) -> float:
+    """The width of a line of text in Excel's column units: a CJK or full-width character is two digits wide, any
+    other ``latin`` (1.1 where text wraps in a proportional font and must not be cut)."""
+    return sum(2.0 if unicodedata.east_asian_width(ch) in ("W", "F") else latin for ch in text)
+
+
 def display_width(value: Any, number_format: str = "General") -> int:
     """The width a value takes in a cell, in Excel's column units: CJK and full-width characters count two;
     a number as its format shows it (#,##0.00: 1,000.00)."""
@@ -22,7 +28,7 @@ def display_width(value: Any, number_format: str = "General") -> int:
     else:
         text = str(value)
     longest = max(text.split("\n"), key=len) if text else ""
-    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in longest)
+    return int(text_width(longest))
 
 
 def fit_columns(ws: Any, *, header_row: int = 1, first_row: int | None = None, low: float = 5, high: float = 40,

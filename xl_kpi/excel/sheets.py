@@ -33,7 +33,7 @@ from xl_kpi.excel.layout import (
     row_key,
     what_text,
 )
-from xl_kpi.excel.sheet_style import column_points, print_a4_landscape
+from xl_kpi.excel.sheet_style import column_points, print_a4_landscape, text_width
 from xl_kpi.schemes.describe import written_hant
 from xl_kpi.schemes.inputs import InputSpec
 from xl_kpi.schemes.rules import Rubric
@@ -470,11 +470,6 @@ def _signatures(ws, scheme: Scheme, layout: Layout, row: int) -> None:
         ws.row_dimensions[row + i].height = 24
 
 
-def text_width(text: str) -> float:
-    """Width in Excel column units: a CJK character is about two digits wide."""
-    return sum(2.0 if ord(ch) > 0x2E80 else 1.1 for ch in text)
-
-
 def fit_row_heights(ws: Worksheet, widths: list[float], first: int, last: int, line: float = 15.0) -> None:
     """Set row heights so wrapped text shows in full (openpyxl does not measure text).
 
@@ -489,7 +484,7 @@ def fit_row_heights(ws: Worksheet, widths: list[float], first: int, last: int, l
             value = ws.cell(row=r, column=col).value
             if not isinstance(value, str) or value.startswith("="):
                 continue
-            lines = sum(max(1, -(-int(text_width(part)) // max(1, int(width - 1)))) for part in value.split("\n"))
+            lines = sum(max(1, -(-int(text_width(part, latin=1.1)) // max(1, int(width - 1)))) for part in value.split("\n"))
             rows = spans.get((r, col), 1)
             per_row = lines * line / rows
             need[r] = max(need.get(r, line), per_row)
