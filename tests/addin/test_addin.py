@@ -401,3 +401,26 @@ def test_the_settings_sheet_prints_on_one_page_width_with_every_explanation_whol
         assert (ws.row_dimensions[number].height or 15) >= 15 * lines, spec.key
         assert ws.cell(number, 3).alignment.wrap_text, spec.key
     assert ws.column_dimensions["A"].width >= max(display_width(s.key) for s in SETTINGS)
+
+
+def test_the_guide_sheet_rows_are_as_tall_as_their_text_and_the_roster_keeps_ids_as_text():
+    """使用说明 rendered with its rows at one line let each wrapped paragraph overlap the next (LibreOffice) or be
+    cut off (Excel); 花名册's 工号 column is text, so 001 typed by HR stays 001."""
+    from openpyxl import load_workbook
+    from openpyxl.utils import get_column_letter
+
+    from xl_kpi.excel.sheet_style import display_width
+
+    book = load_workbook(addin.SHIPPED / addin.HR_WORKBOOK)
+    guide = book["使用说明"]
+    tall = 0
+    for row in guide.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str):
+                width = guide.column_dimensions[get_column_letter(cell.column)].width
+                lines = -(-display_width(cell.value) // (int(width) - 1))
+                assert (guide.row_dimensions[cell.row].height or 15) >= 15 * lines, (cell.coordinate, cell.value)
+                tall += lines > 1
+    assert tall >= 5  # the check looked at wrapped rows, not only one-liners
+    roster = book["花名册"]
+    assert roster.column_dimensions["A"].number_format == "@" and roster.page_setup.orientation == "landscape"

@@ -67,3 +67,14 @@ def test_a_score_from_1_to_5_typed_as_a_percentage_says_1_to_5():
 def test_a_rate_typed_as_a_plain_number_above_100_percent_gets_the_hint_up_to_100(typed, message):
     spec = InputSpec("fcr", "一次解决率", "一次解決率", "percent", D(0), D(1))
     assert _refusal(spec, typed) == message
+
+
+def test_a_computed_rate_above_the_plausible_range_is_shown_rounded_without_a_typing_hint():
+    from xl_kpi.schemes.scheme import builtin_scheme
+
+    spec = builtin_scheme("cs-quant").indicator("complaint_rate").inputs[0]
+    assert spec.read(0.08823529411764706)[1] == "客户投诉率 8.82% 高于常见的 5%, 已按此计分; 请核对这个数据是否有误"
+    assert spec.read(D("0.1234567"))[1] == "客户投诉率 12.35% 高于常见的 5%, 已按此计分; 请核对这个数据是否有误"
+    # six decimals is still what a person types (12.3456%): the typing hint stays
+    assert spec.read(D("0.123456"))[1] == ("客户投诉率 0.123456 即 12.3456%, 高于常见的 5%, 已按 12.3456% 计分; "
+                                                 "如要填 0.123456%, 请输入 0.123456%")

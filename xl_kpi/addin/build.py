@@ -21,7 +21,7 @@ from xml.etree import ElementTree as ET
 
 from defusedxml.ElementTree import fromstring
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from xl_kpi.addin import vba, vba_project
@@ -148,6 +148,8 @@ def hr_workbook() -> Workbook:
     roster = book.create_sheet(ROSTER_SHEET)
     roster.append(ROSTER_HEADERS + ["绩效奖金基数", "计划销售额", "实际销售额", "其他"])
     _header(roster, {c: 14 for c in "ABCDEFGHI"})
+    roster.column_dimensions["A"].number_format = "@"  # 工号 as text: 001 typed stays 001, not 1
+    print_a4_landscape(roster, "1:1")
     _write_guide(book.create_sheet("使用说明"))
     return book
 
@@ -194,7 +196,9 @@ MESSAGES = [
     ("未交回互评表", "用了互评时, 这位员工没有交回互评表; 补交后放进回收文件夹, 再汇总。"),
     ("… 正在 Excel/WPS/LibreOffice 中打开", "要替换的文件还开着。关掉它再点按钮; 程序在改动任何文件之前就停下了。"),
     ("设置!B3: 考核期间应为 YYYY-MM", "「设置」的某一格写错了, 消息指出了单元格。按本表「设置」一节改好再点按钮。"),
-    ("提示: … / 说明: …", "只是告诉您程序怎么处理了 (如数据文件里有方案不用的列), 不是问题, 不用处理。"),
+    ("提示: …", "已照常计分或处理, 但请看一眼是否是原意: 如「客户投诉率 30% 高于常见的 5%」多半是把 0.3% 填成了 0.3; "
+     "有误时改好交回的文件再「一键汇总」。"),
+    ("说明: …", "只是告诉您程序怎么处理了 (如数据文件里有方案不用的列), 不是问题, 不用处理。"),
 ]
 GUIDE = [
     ("xl-kpi 考核工作簿", "功能区「KPI考核」选项卡上的按钮按「设置」工作表的参数工作。先填「设置」和「花名册」, 再从左到右点按钮。"),
@@ -253,11 +257,7 @@ def _write_guide(ws) -> None:
     section("撤销: 备份文件")
     for text in UNDO:
         ws.append(["", text])
-    for column, width in zip("ABCD", (26, 80, 18, 30)):
-        ws.column_dimensions[column].width = width
-    for row in ws.iter_rows():
-        for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    wrap_rows(ws, {1: 26, 2: 80, 3: 18, 4: 30}, first_row=1)  # each row as tall as its text: nothing overlaps
     ws.sheet_view.showGridLines = False
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape"

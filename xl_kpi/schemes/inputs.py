@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from xl_kpi.base.errors import InputValueError
-from xl_kpi.base.numbers import FORMAT, PLAIN, SIGN, fmt, fmt_percent, read_number
+from xl_kpi.base.numbers import FORMAT, PLAIN, SIGN, fmt, fmt_percent, read_number, round_half_up
 
 # unit -> (Chinese description, default minimum, default maximum, whole numbers only)
 UNITS: dict[str, tuple[str, Decimal | None, Decimal | None, bool]] = {
@@ -119,11 +119,17 @@ class InputSpec:
             return ""
         meant = f"{fmt(value)}%"
         shown = fmt_percent(value)
+        if -value.normalize().as_tuple().exponent > TYPED_DIGITS:  # 0.08823529411764706: computed, not typed
+            return (f"{self.name} {fmt(round_half_up(value * 100, 2))}% 高于常见的 {fmt_percent(limit)}, "
+                    "已按此计分; 请核对这个数据是否有误")
         if how == FORMAT:  # Excel turns 0.3 typed into a cell formatted as a percentage into 30%
             return (f"{self.name} {shown} 高于常见的 {fmt_percent(limit)}, 已按 {shown} 计分; "
                     f"如要填 {meant}, 请输入 {meant} (带 %)")
         return (f"{self.name} {fmt(value)} 即 {shown}, 高于常见的 {fmt_percent(limit)}, 已按 {shown} 计分; "
                 f"如要填 {meant}, 请输入 {meant}")
+
+
+TYPED_DIGITS = 6  # a rate a person types has at most this many decimals (0.0035 for 0.35%); more: computed
 
 
 def _hundredfold(value: Decimal) -> Decimal:
