@@ -31,7 +31,7 @@ from typing import Any, Protocol
 from xl_kpi.addin.settings_sheet import SHEET, Settings, parse_settings
 from xl_kpi.base.errors import ExistingOutputError, KpiError, OptionError, internal_error_message, os_error_message
 from xl_kpi.base.files import atomic_path, check_replaceable, is_backup
-from xl_kpi.base.findings import Finding
+from xl_kpi.base.findings import NOTICE, Finding
 from xl_kpi.excel.tables import cell_text, write_table
 
 ISSUES_SHEET = "问题"
@@ -313,7 +313,7 @@ def _generate(book: HrBook, settings: Settings) -> tuple[str, list[Finding]]:
     kept = (f"; 原有的 {len(result.backups)} 个同名工作簿已备份为 ….备份.xlsx (如 {result.backups[0].name})"
             if result.backups else "")
     return (f"已为 {result.people} 人生成 {len(result.files)} 个工作簿{prefilled}, 位于 {out_dir}{peers}{kept}",
-            [*result.problems, *result.notices])
+            [*_said(result.problems, subject="花名册"), *_said(result.notices, severity=NOTICE)])
 
 
 def _import_data(book: HrBook, settings: Settings) -> tuple[str, list[Finding]]:
@@ -348,7 +348,7 @@ def _import_data(book: HrBook, settings: Settings) -> tuple[str, list[Finding]]:
     result = done.result
     table = read_table(output, DATA_SHEET)
     book.write(DATA_SHEET, [table.headers] + table.rows)
-    issues = list(result.notices)
+    issues = _said(result.notices, severity=NOTICE)
     if result.problem_count:  # the tickets' problems, as the data file's 问题 sheet holds them (文件, 行, 问题, 说明)
         for row in read_table(output, "问题").rows:
             line = cell_text(row[1]) if len(row) > 1 else ""
@@ -420,7 +420,7 @@ def _feedback(book: HrBook, settings: Settings) -> tuple[str, list[Finding]]:
     kept = (f"; 文件夹中原有的 {len(result.backups)} 个同名文件已先备份: " + "、".join(p.name for p in result.backups)
             if result.backups else "")
     return (f"已为 {len(result.forms)} 人生成面谈反馈表, 位于 {out_dir} (全部.html 可一次打印){kept}",
-            result.problems)
+            _said(result.problems, file=summary.name))
 
 
 def _check(book: HrBook, settings: Settings) -> tuple[str, list[Finding]]:
@@ -437,6 +437,12 @@ def _check(book: HrBook, settings: Settings) -> tuple[str, list[Finding]]:
     weights = sum((ind.weight for ind in scheme.indicators), Decimal(0))
     return (f"方案「{scheme.name}」有效: {len(scheme.indicators)} 项指标, 权重合计 {weights}"
             + ("; 设置无误" if not issues else ""), issues)
+
+
+def _said(texts: list[str], **where: str) -> list[Finding]:
+    """Findings of the actions that still give their findings as text with the place in it (generate, feedback,
+    import's notices): the text is the message, ``where`` what the button knows of the place."""
+    return [Finding(message=text, **where) for text in texts]
 
 
 def _setting(settings: Settings, attr: str, message: str) -> Finding:
