@@ -301,8 +301,8 @@ def test_consolidate_reads_a_score_cell_formatted_as_a_percentage(tmp_path):
     (issue,) = [i for i in people["P2"].issues if i.cell == ref]
     assert issue.message == "客户满意度 应填 0~100 的分数, 收到 0.9; 如是 90%, 请填 90"
     assert people["P3"].score.total == D(72)  # scored as typed, with a notice naming the cell
-    (notice,) = [i for i in people["P3"].issues if i.message.startswith("提示")]
-    assert notice.message == "提示: 客户投诉率 30% 高于常见的 5%, 已按 30% 计分; 如要填 0.3%, 请输入 0.3% (带 %)"
+    (notice,) = [i for i in people["P3"].issues if not i.is_problem]
+    assert notice.severity == "提示" and notice.message == "客户投诉率 30% 高于常见的 5%, 已按 30% 计分; 如要填 0.3%, 请输入 0.3% (带 %)"
     assert notice.sheet.startswith("P3-") and notice.cell == "H6" and notice.file == filled.name
 
 

@@ -316,10 +316,8 @@ def annual_cmd(inputs, output, by, missing, scheme_ref) -> None:
     done = annual_roll_up(AnnualRollUp(tuple(Path(i) for i in inputs), Path(output), by=by, missing=missing,
                                        scheme=get_scheme(scheme_ref) if scheme_ref else None))
     result, backup = done.result, done.backup
-    for issue in result.issues:
-        click.echo(f"问题 {' '.join(x for x in (issue.file, issue.where, issue.person) if x)}: {issue.message}", err=True)
-    for note in result.notes:  # also in the 问题 sheet; not problems of the input (exit status unchanged)
-        click.echo(f"说明 {note.where}: {note.message.removeprefix('说明: ')}", err=True)
+    for finding in [*result.issues, *result.notes]:  # notes: also in the 问题 sheet; no problems (exit status unchanged)
+        click.echo(finding.line(person=True), err=True)
     click.echo(f"{len(result.people)} 人次, 期间 {', '.join(result.periods)}, {len(result.issues)} 个问题; 已写入 {output}"
                + (f" (原年度汇总已备份为 {backup.name})" if backup else ""), err=True)
     sys.exit(1 if result.issues else 0)
@@ -436,12 +434,9 @@ def addin_run(action: str, workbook: str) -> None:
 
     names = {label: name for name, label in LABELS.items()}
     outcome = ribbon.run_button(names.get(action, action), ribbon.FileBook(workbook))
-    for where, problem in outcome.problems:  # a button that could not run: `错误: …`, as a command says it
-        word = "错误:" if outcome.stopped else "问题"
-        click.echo(f"{word} {where}: {problem}" if where else f"{word} {problem}", err=True)
-    for where, notice in outcome.notices:  # "提示: …" / "说明: …", said as the commands say them
-        word, _, text = notice.partition(": ")
-        click.echo(f"{word} {where}: {text}" if where else f"{word} {text}", err=True)
+    for finding in [*outcome.problems, *outcome.notices]:  # said as the commands say them
+        # a button that could not run: `错误: …`, as a command says it
+        click.echo(f"错误: {finding.message}" if outcome.stopped else finding.line(), err=True)
     click.echo(outcome.message)
     sys.exit(outcome.exit_code)
 

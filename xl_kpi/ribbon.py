@@ -31,13 +31,14 @@ from typing import Any, Protocol
 from xl_kpi.addin.settings_sheet import SHEET, Settings, parse_settings
 from xl_kpi.base.errors import ExistingOutputError, KpiError, OptionError, internal_error_message, os_error_message
 from xl_kpi.base.files import atomic_path, check_replaceable, is_backup
+from xl_kpi.base.findings import NOTICE, Finding
 from xl_kpi.excel.tables import cell_text, write_table
 
 ISSUES_SHEET = "问题"
 SUMMARY_SHEET = "汇总"
 DATA_SHEET = "数据"
 ANNUAL_SHEET = "年度汇总"
-ISSUE_HEADERS = ["时间", "操作", "位置", "问题"]
+ISSUE_HEADERS = ["时间", "操作", "类别", "地点", "工号", "问题"]  # 地点: file, sheet and cell or row
 
 
 class HrBook(Protocol):
@@ -175,9 +176,7 @@ def _caller() -> HrBook:
     return ExcelBook(xw.Book.caller())
 
 
-Issue = tuple[str, str]  # (位置, text): a problem's text, or a notice's with its word first ("提示: …", "说明: …")
-Work = Callable[[HrBook, Settings], tuple[str, list[Issue], list[Issue]]]  # -> (summary, problems, notices)
-NOTICE_WORDS = ("提示", "说明")
+Work = Callable[[HrBook, Settings], tuple[str, list[Finding]]]  # -> (summary, its problems, notices and notes)
 
 
 @dataclass
@@ -186,8 +185,8 @@ class Outcome:
     counts them), the notices (said, never counted), and whether it stopped before doing its work."""
 
     message: str
-    problems: list[Issue] = field(default_factory=list)
-    notices: list[Issue] = field(default_factory=list)
+    problems: list[Finding] = field(default_factory=list)
+    notices: list[Finding] = field(default_factory=list)
     stopped: bool = False
 
     @property
@@ -196,21 +195,17 @@ class Outcome:
         return 2 if self.stopped else 1 if self.problems else 0
 
 
-def _issue_rows(action: str, issues: list[Issue], before: list[list[Any]] | None = None) -> list[list[Any]]:
+def _issue_rows(action: str, findings: list[Finding], before: list[list[Any]] | None = None) -> list[list[Any]]:
     """The 问题 sheet after a run of ``action``: the rows other buttons wrote are kept (one button never wipes
-    another's list); this button's earlier rows are replaced by its new ones, each with the time of the run."""
+    another's list); this button's earlier rows are replaced by its new ones, each with the time of the run and
+    its 类别 (问题, 提示, 说明: a notice is never read as a problem)."""
     stamp = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
     kept = [list(r) for r in (before or [])[1:]
             if len(r) > 1 and r[1] not in (None, "", action) and any(v not in (None, "") for v in r)]
-    return [ISSUE_HEADERS] + kept + [[stamp, action, where, message] for where, message in issues]
+    return [ISSUE_HEADERS] + kept + [[stamp, action, *f.columns(ISSUE_HEADERS[2:])] for f in findings]
 
 
-def _notice(where: str, text: str) -> Issue:
-    """A notice as the 问题 sheet shows it: its word first (提示 unless it has one), so it is not read as a problem."""
-    return where, text if text.startswith(tuple(f"{w}: " for w in NOTICE_WORDS)) else f"提示: {text}"
-
-
-def _counted(problems: list[Issue], notices: list[Issue]) -> str:
+def _counted(problems: list[Finding], notices: list[Finding]) -> str:
     said = [f"有 {len(problems)} 个问题"] if problems else []
     if notices:
         said.append(f"{'另有' if problems else '有'} {len(notices)} 条提示 (不是问题)")
@@ -218,8 +213,9 @@ def _counted(problems: list[Issue], notices: list[Issue]) -> str:
 
 
 def _stopped(book: HrBook, action: str, text: str) -> Outcome:
-    book.write(ISSUES_SHEET, _issue_rows(action, [("", text)], book.read(ISSUES_SHEET)))
-    return Outcome(f"{action}未完成:\n{text}", [("", text)], stopped=True)
+    stop = Finding(message=text, kind="stopped")
+    book.write(ISSUES_SHEET, _issue_rows(action, [stop], book.read(ISSUES_SHEET)))
+    return Outcome(f"{action}未完成:\n{text}", [stop], stopped=True)
 
 
 def perform(action: str, work: Work, book: HrBook | None = None) -> Outcome:
@@ -231,8 +227,9 @@ def perform(action: str, work: Work, book: HrBook | None = None) -> Outcome:
         if rows is None:
             raise KpiError(f"本工作簿没有「{SHEET}」工作表; 请用 xl-kpi addin build 生成的 KPI考核.xlsm, 或照其格式添加")
         settings = parse_settings(rows, book.folder)
-        summary, problems, notices = work(book, settings)
-        notices = [_notice(where, text) for where, text in notices]
+        summary, findings = work(book, settings)
+        problems = [f for f in findings if f.is_problem]
+        notices = [f for f in findings if not f.is_problem]
         book.write(ISSUES_SHEET, _issue_rows(action, problems + notices, book.read(ISSUES_SHEET)))
         outcome = Outcome(summary + _counted(problems, notices), problems, notices)
     except KpiError as exc:
@@ -288,7 +285,7 @@ def _summary_path(settings: Settings) -> Path:
 # --------------------------------------------------------------------------- the buttons
 
 
-def _generate(book: HrBook, settings: Settings) -> tuple[str, list[Issue], list[Issue]]:
+def _generate(book: HrBook, settings: Settings) -> tuple[str, list[Finding]]:
     """生成考核表: the action of `xl-kpi generate`, with the 设置 sheet's values for its options."""
     from xl_kpi.schemes.scheme import get_scheme_with_text
     from xl_kpi.workflow.actions import GenerateSheets, few, generate_sheets
@@ -316,10 +313,10 @@ def _generate(book: HrBook, settings: Settings) -> tuple[str, list[Issue], list[
     kept = (f"; 原有的 {len(result.backups)} 个同名工作簿已备份为 ….备份.xlsx (如 {result.backups[0].name})"
             if result.backups else "")
     return (f"已为 {result.people} 人生成 {len(result.files)} 个工作簿{prefilled}, 位于 {out_dir}{peers}{kept}",
-            [("花名册", p) for p in result.problems], [("", n) for n in result.notices])
+            [*_said(result.problems, subject="花名册"), *_said(result.notices, severity=NOTICE)])
 
 
-def _import_data(book: HrBook, settings: Settings) -> tuple[str, list[Issue], list[Issue]]:
+def _import_data(book: HrBook, settings: Settings) -> tuple[str, list[Finding]]:
     """导入数据: the action of `xl-kpi metrics --roster`, with the 设置 sheet's values for its options."""
     from xl_kpi.excel.tables import read_table
     from xl_kpi.workflow.actions import ImportData, import_data, ticket_files
@@ -351,16 +348,18 @@ def _import_data(book: HrBook, settings: Settings) -> tuple[str, list[Issue], li
     result = done.result
     table = read_table(output, DATA_SHEET)
     book.write(DATA_SHEET, [table.headers] + table.rows)
-    issues = []
-    if result.problem_count:
-        problems = read_table(output, "问题")
-        issues = [(" ".join(cell_text(v) for v in row[:2] if cell_text(v)), " ".join(cell_text(v) for v in row[2:] if cell_text(v)))
-                  for row in problems.rows]
+    issues = _said(result.notices, severity=NOTICE)
+    if result.problem_count:  # the tickets' problems, as the data file's 问题 sheet holds them (文件, 行, 问题, 说明)
+        for row in read_table(output, "问题").rows:
+            line = cell_text(row[1]) if len(row) > 1 else ""
+            issues.append(Finding(cell_text(row[0]), row=int(line) if line.isdigit() else None,
+                                  subject="" if line.isdigit() else line,
+                                  message=" ".join(cell_text(v) for v in row[2:] if cell_text(v))))
     return (f"已由 {len(files)} 个文件计算 {len(table.rows)} 位客服的客观指标, 写入 {output} 和「{DATA_SHEET}」工作表"
-            + (f" (原数据文件已备份为 {done.backup.name})" if done.backup else ""), issues, [("", n) for n in result.notices])
+            + (f" (原数据文件已备份为 {done.backup.name})" if done.backup else ""), issues)
 
 
-def _consolidate(book: HrBook, settings: Settings) -> tuple[str, list[Issue], list[Issue]]:
+def _consolidate(book: HrBook, settings: Settings) -> tuple[str, list[Finding]]:
     """一键汇总: the action of `xl-kpi consolidate`, on the 回收文件夹 for the 考核期间."""
     from xl_kpi.schemes.scheme import get_scheme
     from xl_kpi.workflow.actions import ConsolidateMonth, consolidate_month
@@ -377,13 +376,11 @@ def _consolidate(book: HrBook, settings: Settings) -> tuple[str, list[Issue], li
     heads = summary_headers(result)
     book.write(SUMMARY_SHEET, [heads] + [person_row(p, heads, result.period) for p in result.people])
     scored = sum(1 for p in result.people if p.score.total is not None)
-    problems = [(f.location(), f.message) for f in result.issues if f.is_problem]
-    notices = [(f.location(), f.message) for f in result.issues if not f.is_problem]  # 「提示: …」, said, not counted
     return (f"读取 {result.files_read} 个文件, {len(result.people)} 人, {scored} 人得出总分; 汇总已写入 {output}"
-            + (f" (原汇总已备份为 {kept.name})" if kept else "") + f", 总览见「{SUMMARY_SHEET}」工作表", problems, notices)
+            + (f" (原汇总已备份为 {kept.name})" if kept else "") + f", 总览见「{SUMMARY_SHEET}」工作表", result.issues)
 
 
-def _annual(book: HrBook, settings: Settings) -> tuple[str, list[Issue], list[Issue]]:
+def _annual(book: HrBook, settings: Settings) -> tuple[str, list[Finding]]:
     """年度汇总: the action of `xl-kpi annual`, on the monthly summaries of the 汇总文件夹, by the 考核方案."""
     from xl_kpi.schemes.scheme import get_scheme
     from xl_kpi.workflow.actions import AnnualRollUp, annual_roll_up
@@ -401,14 +398,12 @@ def _annual(book: HrBook, settings: Settings) -> tuple[str, list[Issue], list[Is
     result, backup = done.result, done.backup
     heads = annual_headers(result)
     book.write(ANNUAL_SHEET, [heads] + [annual_row(p, heads, result) for p in result.people])
-    issues = [(" ".join(x for x in (i.file, i.where, i.person) if x), i.message) for i in result.issues]
-    notes = [(" ".join(x for x in (i.file, i.where, i.person) if x), "说明: " + i.message.removeprefix("说明: "))
-             for i in result.notes]  # as `xl-kpi annual` says them: not problems of the input
     return (f"{len(inputs)} 个月度汇总, 期间 {', '.join(result.periods)}; 已写入 {output}"
-            + (f" (原年度汇总已备份为 {backup.name})" if backup else "") + f", 见「{ANNUAL_SHEET}」工作表", issues, notes)
+            + (f" (原年度汇总已备份为 {backup.name})" if backup else "") + f", 见「{ANNUAL_SHEET}」工作表",
+            [*result.issues, *result.notes])  # notes: as `xl-kpi annual` says them, not problems of the input
 
 
-def _feedback(book: HrBook, settings: Settings) -> tuple[str, list[Issue], list[Issue]]:
+def _feedback(book: HrBook, settings: Settings) -> tuple[str, list[Finding]]:
     """生成面谈表: the action of `xl-kpi feedback`, on this period's summary, in the workbook's 方案 and 语言."""
     from xl_kpi.schemes.scheme import get_scheme
     from xl_kpi.workflow.actions import WriteFeedback, write_feedback_forms
@@ -425,23 +420,35 @@ def _feedback(book: HrBook, settings: Settings) -> tuple[str, list[Issue], list[
     kept = (f"; 文件夹中原有的 {len(result.backups)} 个同名文件已先备份: " + "、".join(p.name for p in result.backups)
             if result.backups else "")
     return (f"已为 {len(result.forms)} 人生成面谈反馈表, 位于 {out_dir} (全部.html 可一次打印){kept}",
-            [(summary.name, p) for p in result.problems], [])
+            _said(result.problems, file=summary.name))
 
 
-def _check(book: HrBook, settings: Settings) -> tuple[str, list[Issue], list[Issue]]:
+def _check(book: HrBook, settings: Settings) -> tuple[str, list[Finding]]:
     from xl_kpi.schemes.scheme import get_scheme_with_text
 
     scheme, _ = get_scheme_with_text(str(_scheme_ref(settings)))
-    issues: list[tuple[str, str]] = []
+    issues: list[Finding] = []
     try:
         settings.need_period()
     except KpiError as exc:
-        issues.append((settings.where("period"), str(exc)))
+        issues.append(_setting(settings, "period", str(exc)))
     if book.read(settings.roster) is None and not settings.path("roster").exists():
-        issues.append((settings.where("roster"), f"花名册「{settings.roster}」既不是本工作簿的工作表, 也不是存在的文件"))
+        issues.append(_setting(settings, "roster", f"花名册「{settings.roster}」既不是本工作簿的工作表, 也不是存在的文件"))
     weights = sum((ind.weight for ind in scheme.indicators), Decimal(0))
     return (f"方案「{scheme.name}」有效: {len(scheme.indicators)} 项指标, 权重合计 {weights}"
-            + ("; 设置无误" if not issues else ""), issues, [])
+            + ("; 设置无误" if not issues else ""), issues)
+
+
+def _said(texts: list[str], **where: str) -> list[Finding]:
+    """Findings of the actions that still give their findings as text with the place in it (generate, feedback,
+    import's notices): the text is the message, ``where`` what the button knows of the place."""
+    return [Finding(message=text, **where) for text in texts]
+
+
+def _setting(settings: Settings, attr: str, message: str) -> Finding:
+    """A problem of a 设置 cell: sheet and cell as data (设置 B3)."""
+    sheet, _, cell = settings.where(attr).partition("!")
+    return Finding(sheet=sheet, cell=cell, message=message, kind="setting")
 
 
 def _scheme_ref(settings: Settings) -> str | Path:

@@ -120,8 +120,8 @@ def test_the_month_from_the_ribbon(tmp_path):
         else:
             assert total == pytest.approx(float(person.score.total), abs=0), person.identity["工号"]
     issues = sheet(path, "问题")
-    assert issues[0] == ["时间", "操作", "位置", "问题"]
-    assert any("K1010" in str(r) or "工作表" in str(r[2]) for r in issues[1:]), "the bad cell is listed with its place"
+    assert issues[0] == ["时间", "操作", "类别", "地点", "工号", "问题"]
+    assert any("K1010" in str(r) or "工作表" in str(r[3]) for r in issues[1:]), "the bad cell is listed with its place"
     assert all(r[1] == "一键汇总" for r in issues[1:])
 
     message = ribbon.feedback_forms(ribbon.FileBook(path))
@@ -172,7 +172,7 @@ def test_bad_settings_say_which_cell_and_stop_nothing_else(tmp_path, settings, w
     message = ribbon.generate_sheets(ribbon.FileBook(path))
     assert message.startswith("生成考核表未完成") and text in message and where in message
     issues = sheet(path, "问题")
-    assert text in issues[1][3]
+    assert issues[1][2] == "问题" and text in issues[1][5]
     assert not (tmp_path / "考核表").exists()
     still_has_macros_and_ribbon(path)
 
@@ -303,7 +303,7 @@ def test_excel_book_speaks_xlwings(tmp_path):
     assert alerts == [("xl-kpi", message)]
     assert any(isinstance(s, str) and s.startswith("生成考核表 ") for s in statuses) and statuses[-1] is False
     issues = next(s for s in sheets if s.name == "问题")
-    assert issues.cells[0] == ["时间", "操作", "位置", "问题"]
+    assert issues.cells[0] == ["时间", "操作", "类别", "地点", "工号", "问题"]
 
     unsaved = type("Book", (), {"fullname": "工作簿1", "sheets": sheets, "app": app})()
     with pytest.raises(ribbon.KpiError, match="请先把本工作簿保存"):
@@ -405,7 +405,7 @@ def test_a_notice_is_no_problem_for_the_buttons_as_for_the_commands(tmp_path):
     assert "个问题" not in run.output and not [x for x in run.output.splitlines() if x.startswith("问题")], run.output
     assert "提示 数据.csv: 以下列不是方案" in run.output and "有 1 条提示 (不是问题)" in run.output
     rows = sheet(path, "问题")
-    assert len(rows) == 2 and rows[1][3].startswith("提示: 数据.csv: 以下列不是方案"), rows
+    assert len(rows) == 2 and rows[1][2] == "提示" and rows[1][5].startswith("数据.csv: 以下列不是方案"), rows
 
     shutil.rmtree(tmp_path / "考核表")
     outcome = ribbon.run_button("generate_sheets", ribbon.FileBook(path))
@@ -438,8 +438,8 @@ def test_import_data_and_annual_count_problems_as_the_commands(tmp_path):
     run = addin_run("导入数据", path)
     assert run.exit_code == command.exit_code, run.output
     rows = sheet(path, "问题")[1:]
-    assert [r[3] for r in rows if r[3].startswith("提示: ")] == [x.replace("提示 ", "提示: ", 1) for x in notices]
-    assert len([r for r in rows if not r[3].startswith("提示: ")]) == len(problems)
+    assert [f"提示 {r[3]}: {r[5]}" if r[3] else f"提示 {r[5]}" for r in rows if r[2] == "提示"] == notices
+    assert len([r for r in rows if r[2] == "问题"]) == len(problems) == len(rows) - len(notices)
     assert f"有 1 个问题, 另有 {len(notices)} 条提示 (不是问题)" in run.output, run.output
     outcome = ribbon.run_button("import_data", ribbon.FileBook(path))
     assert (len(outcome.problems), len(outcome.notices), outcome.exit_code) == (1, len(notices), 1)
@@ -454,7 +454,7 @@ def test_import_data_and_annual_count_problems_as_the_commands(tmp_path):
     assert [x for x in run.output.splitlines() if x.startswith("说明 ")] and "问题 " not in run.output
     everything = sheet(path, "问题")[1:]
     rows = [r for r in everything if r[1] == "年度汇总"]
-    assert len(rows) == len(said) and all(r[3].startswith("说明: ") for r in rows), rows
+    assert len(rows) == len(said) and all(r[2] == "说明" for r in rows), rows
     # 导入数据's list is still there (a button never wipes another's); run again, its rows are replaced, not added
     imported = [r for r in everything if r[1] == "导入数据"]
     assert len(imported) == 1 + len(notices), everything

@@ -340,7 +340,7 @@ def test_per_item_rule_at_exactly_eighty_percent_and_its_reasons(tmp_path):
     value, reason = people["TWO"].decisions["绩效资格"]
     assert value == "不参与绩效考核"
     assert reason == f"{name} 平均 1.59 / 2 = 79.25% < 80%; 客户保有数 平均 1.5 / 3 = 50% < 80%"  # shown to the cent
-    assert not any(n.where == "顾问级别" for n in run_annual(
+    assert not any(n.subject == "顾问级别" for n in run_annual(
         _advisor_summaries(tmp_path / "lv", {"OK": {}}, levels=True), tmp_path / "lv.xlsx").notes)
 
 

@@ -279,8 +279,8 @@ def test_feedback_through_the_ribbon_as_through_the_command(tmp_path, demo_summa
     book_path = _hr_book(tmp_path, {"考核期间": "2026-10", **rows})
     outcome = ribbon.run_button("feedback_forms", ribbon.FileBook(book_path))
     assert outcome.exit_code == command.exit_code, outcome.message
-    assert [p for _, p in outcome.problems] == [line.removeprefix("问题 ") for line in command.output.splitlines()
-                                               if line.startswith("问题 ")]
+    assert [p.message for p in outcome.problems] == [line.removeprefix("问题 ") for line in command.output.splitlines()
+                                                     if line.startswith("问题 ")]
     made = _contents(tmp_path / "面谈表" / "2026-10")
     assert made and made == _contents(command_dir)
     assert ("考核期間" in made["全部.html"] or "績效" in made["全部.html"]) == bool(flags)
@@ -330,4 +330,4 @@ def test_a_button_stopped_by_something_else_than_the_input_says_one_line_as_the_
     outcome = ribbon.run_button("generate_sheets", ribbon.FileBook(book_path))
     assert outcome.stopped and outcome.exit_code == 2 and outcome.message.startswith("生成考核表未完成")
     assert said in outcome.message and "Traceback" not in outcome.message
-    assert any(said in str(row[3]) for row in ribbon.FileBook(book_path).read("问题")[1:])
+    assert any(said in str(row[5]) for row in ribbon.FileBook(book_path).read("问题")[1:])  # 时间 操作 类别 地点 工号 问题

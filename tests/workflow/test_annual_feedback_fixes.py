@@ -116,7 +116,7 @@ def test_last_place_without_sales_is_said_once_with_what_hr_must_supply(tmp_path
     notes = [r for r in issues if r["位置"] == "末位请辞"]
     assert len(issues) == 1 and len(notes) == 1  # once, not per person or per month
     text = notes[0]["问题"]
-    assert text.startswith("说明: 输入的各月没有「实际销售额」, 这些月份未判断末位请辞")
+    assert text.startswith("输入的各月没有「实际销售额」, 这些月份未判断末位请辞")
     assert "第十二条" in text and "「提成」" in text and "不表示不请辞" in text
     assert "「工号」「期间」(YYYY-MM)「实际销售额」三列的表" in text and "decisions 中删去 resign_last" in text
     assert res.output.count("未判断末位请辞") == 1
@@ -139,12 +139,12 @@ def test_last_place_decided_from_a_sales_table_given_with_the_summaries(tmp_path
     people = {p.pid: p for p in result.people}
     assert people["K2"].decisions["末位请辞"] == ("请辞", "2026-01 总分 (60) 与实际销售额 (1000) 均为部门最后")
     assert people["K1"].decisions["末位请辞"] == ("", "没有总分与实际销售额同月均为部门最后的月份 (2026-03 没有实际销售额, 未判断)")
-    messages = [(i.where, i.person, i.message) for i in result.issues]
+    messages = [(i.in_sheet(), i.person, i.message) for i in result.issues]
     assert ("第8行", "K2", "工号 K2 的 2026-02 实际销售额重复: 已在 2026-实际销售额.csv 第6行 出现, 本行未计入") in messages
     assert ("第9行", "K9", "月度汇总中没有工号 K9 在 2026-02 的记录, 这一行的实际销售额未计入") in messages
     assert len(result.issues) == 2
-    [note] = [n for n in result.notes if n.where == "末位请辞"]
-    assert note.message.startswith("说明: 2026-03 没有「实际销售额」, 这些月份未判断末位请辞")
+    [note] = [n for n in result.notes if n.subject == "末位请辞"]
+    assert note.message.startswith("2026-03 没有「实际销售额」, 这些月份未判断末位请辞")
     assert [p.pid for p in result.people] == ["K1", "K2", "K3"]  # the sales table adds no people or months
 
 
@@ -153,7 +153,7 @@ def test_no_note_when_every_month_has_sales_or_the_rule_is_off(tmp_path):
     sold = _months(tmp_path / "a", data, Q1, extra={"实际销售额": {"K1": {m: 9 for m in Q1}, "K2": {m: 1 for m in Q1}}})
     rows, issues = read_monthly(sold)
     result = roll_up(rows, scheme=EVERY, issues=issues)
-    assert [n for n in result.notes if n.where != "顾问级别"] == []
+    assert [n for n in result.notes if n.subject != "顾问级别"] == []
     assert next(p for p in result.people if p.pid == "K2").decisions["末位请辞"][0] == "请辞"
     rows, issues = read_monthly(_months(tmp_path / "b", data, Q1))
     off = dataclasses.replace(builtin_scheme("cs-table"), decisions=parse_decisions({"resign_last": False}))
@@ -194,8 +194,8 @@ def test_last_place_is_not_decided_from_a_sales_table_that_leaves_people_out(tmp
     assert people["K2"].decisions["末位请辞"] == ("", "没有总分与实际销售额同月均为部门最后的月份 "
                                                  "(2026-02 客服一部 K1 员工K1 没有实际销售额, 无法排出部门最后, 未判断)")
     assert result.issues == []
-    [note] = [n for n in result.notes if n.where == "末位请辞"]  # once for 2026-02 客服一部; 二部 is complete
-    assert note.message.startswith("说明: 2026-02 客服一部有总分的 3 人中 1 人没有「实际销售额」: K1 员工K1。")
+    [note] = [n for n in result.notes if n.subject == "末位请辞"]  # once for 2026-02 客服一部; 二部 is complete
+    assert note.message.startswith("2026-02 客服一部有总分的 3 人中 1 人没有「实际销售额」: K1 员工K1。")
     assert "无人因该月请辞" in note.message and "第十二条" in note.message
     # only February's list is short: K3 is not dismissed for February
     only_feb = _sales(tmp_path / "feb.csv", [("K2", "2026-02", 800), ("K3", "2026-02", 100)])
@@ -205,11 +205,11 @@ def test_last_place_is_not_decided_from_a_sales_table_that_leaves_people_out(tmp
         "", "2026-01 没有实际销售额, 未判断; 2026-02 客服一部 K1 员工K1 没有实际销售额, 无法排出部门最后, 未判断")
     assert people["K4"].decisions["末位请辞"] == (
         "", "2026-01 没有实际销售额, 未判断; 2026-02 客服二部 无人有实际销售额, 无法排出部门最后, 未判断")
-    notes = [n.message for n in result.notes if n.where == "末位请辞"]
+    notes = [n.message for n in result.notes if n.subject == "末位请辞"]
     assert len(notes) == 3  # 2026-01 (no sales at all), 2026-02 客服一部, 2026-02 客服二部
-    assert notes[0].startswith("说明: 2026-01 没有「实际销售额」")
-    assert notes[1].startswith("说明: 2026-02 客服一部有总分的 3 人中 1 人没有「实际销售额」: K1 员工K1。")
-    assert notes[2].startswith("说明: 2026-02 客服二部有总分的 2 人都没有「实际销售额」: K4 员工K4、K5 员工K5。")
+    assert notes[0].startswith("2026-01 没有「实际销售额」")
+    assert notes[1].startswith("2026-02 客服一部有总分的 3 人中 1 人没有「实际销售额」: K1 员工K1。")
+    assert notes[2].startswith("2026-02 客服二部有总分的 2 人都没有「实际销售额」: K4 员工K4、K5 员工K5。")
 
 
 def test_a_mistyped_id_in_the_sales_table_dismisses_nobody(tmp_path):
@@ -240,7 +240,7 @@ def test_a_person_without_total_is_said_as_not_compared(tmp_path):
     assert people["K3"].decisions["末位请辞"] == ("", "2026-01 没有总分, 未参与排名")
     assert people["K1"].decisions["末位请辞"][1].endswith("(2026-01 只比较了部门内有总分的 2 人; "
                                                        "K3 员工K3 (实际销售额 10) 当月没有总分, 未参与比较)")
-    assert [n for n in result.notes if n.where == "末位请辞"] == []  # everyone ranked has sales
+    assert [n for n in result.notes if n.subject == "末位请辞"] == []  # everyone ranked has sales
 
 
 def test_company_scope_needs_everyone_of_the_company(tmp_path):
@@ -252,8 +252,8 @@ def test_company_scope_needs_everyone_of_the_company(tmp_path):
     people = {p.pid: p for p in result.people}
     assert people["K5"].decisions["末位请辞"] == ("", "2026-01 公司 K5 员工K5 没有实际销售额, 无法排出公司最后, 未判断")
     assert people["K3"].decisions["末位请辞"][0] == ""  # last of 一部, but K5 (二部, lower 总分) has no sales
-    [note] = [n.message for n in result.notes if n.where == "末位请辞"]
-    assert note.startswith("说明: 2026-01 公司有总分的 5 人中 1 人没有「实际销售额」: K5 员工K5。")
+    [note] = [n.message for n in result.notes if n.subject == "末位请辞"]
+    assert note.startswith("2026-01 公司有总分的 5 人中 1 人没有「实际销售额」: K5 员工K5。")
 
 
 def test_sales_table_with_a_title_row_above_its_header(tmp_path):

@@ -65,7 +65,7 @@ def test_sales_of_months_without_summary_are_said_once_per_file(tmp_path):
     out = tmp_path / "年度.xlsx"
     res = CliRunner().invoke(main, ["annual", "--scheme", str(EVERY_FILE), *map(str, files), str(sales), "-o", str(out)])
     assert res.exit_code == 1, res.output  # a problem of the input (summaries may be missing), said once
-    problems = [r for r in sheet_records(out, "问题") if not str(r["问题"]).startswith("说明")]
+    problems = [r for r in sheet_records(out, "问题") if r["类别"] == "问题"]
     assert len(problems) == 1, problems  # was 300: one per row of March to December
     [p] = problems
     assert p["文件"] == "销售表.xlsx" and p["位置"] == "工作表「Sheet」第62行 等 300 行" and p["工号"] in (None, "")
@@ -81,7 +81,7 @@ def test_two_months_without_summary_are_named(tmp_path):
     files = [_summary(tmp_path / "2026-01-汇总.xlsx", "2026-01", [("K001", "甲", 90), ("K002", "乙", 70)])]
     sales = _year_of_sales(tmp_path, ["K001", "K002"], ["2026-01", "2026-03", "2026-04"])
     result = run_annual([*files, sales], tmp_path / "年度.xlsx", scheme=EVERY)
-    assert [(i.file, i.where, i.message) for i in result.issues] == [(
+    assert [(i.file, i.in_sheet(), i.message) for i in result.issues] == [(
         "销售表.xlsx", "工作表「Sheet」第4行 等 4 行",
         "2026-03、2026-04 没有月度汇总 (已交的月度汇总为 2026-01), 这 2 个月的 4 行实际销售额未使用; "
         "如漏交了这些月份的汇总, 请补上后重新运行")]
@@ -92,7 +92,7 @@ def test_rows_with_a_problem_of_their_own_are_still_said_per_row(tmp_path):
     sales = _sales(tmp_path / "销售表.xlsx", [("K001", "2026-01", 900), ("K002", "2026-01", "一百"),
                                             ("K009", "2026-01", 5), ("K009", "2026-02", 5)])
     result = run_annual([*files, sales], tmp_path / "年度.xlsx", scheme=EVERY)
-    said = [(i.where, i.person, i.message) for i in result.issues]
+    said = [(i.in_sheet(), i.person, i.message) for i in result.issues]
     assert len(said) == 3, said
     assert said[0][:2] == ("工作表「Sheet」第3行", "K002") and "一百" in said[0][2]  # unreadable amount
     assert ("工作表「Sheet」第4行", "K009", "月度汇总中没有工号 K009 在 2026-01 的记录, 这一行的实际销售额未计入") in said
@@ -107,7 +107,7 @@ def test_many_unknown_ids_are_said_together(tmp_path):
     result = run_annual([*files, sales], tmp_path / "年度.xlsx", scheme=EVERY)
     [unknown, unsummarized] = result.issues
     assert unsummarized.message.startswith("2026-02 没有月度汇总")
-    assert (unknown.file, unknown.where, unknown.person) == ("销售表.xlsx", "工作表「Sheet」第4行 等 25 行", "")
+    assert (unknown.file, unknown.in_sheet(), unknown.person) == ("销售表.xlsx", "工作表「Sheet」第4行 等 25 行", "")
     text = unknown.message
     assert text.startswith("月度汇总中没有这 25 个工号在所列月份的记录, 这 25 行的实际销售额未计入: X001 (2026-01)、X002 (2026-01)")
     assert "X025 (2026-01)" in text and "如 Excel 把 001 存成了 1" in text
@@ -131,8 +131,8 @@ def test_sales_id_in_another_case_is_matched_and_said_once(tmp_path):
     assert rows["CS002"]["末位请辞"] == "请辞"
     assert rows["CS002"]["末位请辞原因"] == "2026-01 总分 (70) 与实际销售额 (100) 均为部门最后"
     [note] = [r for r in sheet_records(out, "问题") if r["位置"] != "顾问级别"]  # (EVERY lists advisor: its own note)
-    assert note["文件"] == "销售表.xlsx"
-    assert note["问题"] == ("说明: 销售表.xlsx 中 3 个工号与月度汇总的写法只差大小写或全角/半角, 已按月度汇总的工号计入实际销售额: "
+    assert (note["文件"], note["类别"]) == ("销售表.xlsx", "说明")
+    assert note["问题"] == ("3 个工号与月度汇总的写法只差大小写或全角/半角, 已按月度汇总的工号计入实际销售额: "
                            "Cs002 → CS002、cs001 → CS001、ＣＳ００３ → CS003。如不是同一人, 请改正工号后重新运行")
     assert res.output.count("只差大小写") == 1
 
@@ -143,7 +143,7 @@ def test_sales_id_matching_two_people_is_not_merged(tmp_path):
     sales = _sales(tmp_path / "销售表.xlsx", [("CS001", "2026-01", 900), ("Cs001", "2026-01", 100)])
     result = run_annual([*files, sales], tmp_path / "年度.xlsx", scheme=EVERY)
     assert sorted(p.pid for p in result.people) == ["CS001", "cs001"]
-    said = [(i.file, i.where, i.person, i.message) for i in result.issues]
+    said = [(i.file, i.in_sheet(), i.person, i.message) for i in result.issues]
     assert said == [
         ("", "工号", "CS001、cs001",
          "工号 CS001 (2026-01-汇总.xlsx 工作表「公司总览」第2行)、cs001 (2026-01-汇总.xlsx 工作表「公司总览」第3行) "
@@ -161,7 +161,7 @@ def test_sales_id_in_another_case_with_another_name_is_not_matched(tmp_path):
     files = [_summary(tmp_path / "2026-01-汇总.xlsx", "2026-01", [("CS001", "甲", 90), ("CS002", "乙", 70)])]
     sales = _sales(tmp_path / "销售表.xlsx", [("CS001", "甲", "2026-01", 900), ("cs002", "丁", "2026-01", 100)])
     result = run_annual([*files, sales], tmp_path / "年度.xlsx", scheme=EVERY)
-    assert [(i.where, i.person, i.message) for i in result.issues] == [(
+    assert [(i.in_sheet(), i.person, i.message) for i in result.issues] == [(
         "工作表「Sheet」第3行", "cs002", "工号 cs002 (丁) 与 2026-01 月度汇总中的 CS002 (乙) 只差大小写或全角/半角, "
         "但姓名不同, 这一行的实际销售额未计入; 请核对工号")]
 
@@ -180,9 +180,9 @@ def test_one_id_in_another_case_across_summaries_is_one_person(tmp_path):
     assert rows["CS001"]["考评资格原因"] == "各月均有考核记录"
     notes = [(r["文件"], r["问题"]) for r in sheet_records(out, "问题") if r["位置"] == "工号"]
     assert notes == [
-        ("2026-03-汇总.xlsx", "说明: 2026-03-汇总.xlsx 中 1 个工号与其他月份的写法只差大小写或全角/半角, 已视为同一人合并: "
+        ("2026-03-汇总.xlsx", "1 个工号与其他月份的写法只差大小写或全角/半角, 已视为同一人合并: "
                               "cs001 → CS001。如不是同一人, 请改正工号后重新运行"),
-        ("销售表.xlsx", "说明: 销售表.xlsx 中 1 个工号与月度汇总的写法只差大小写或全角/半角, 已按月度汇总的工号计入实际销售额: "
+        ("销售表.xlsx", "1 个工号与月度汇总的写法只差大小写或全角/半角, 已按月度汇总的工号计入实际销售额: "
                        "cs001 → CS001。如不是同一人, 请改正工号后重新运行")]
     assert rows["CS002"]["末位请辞原因"].startswith("2026-03 总分 (72) 与实际销售额 (100) 均为部门最后")
 
@@ -218,7 +218,7 @@ def test_a_file_given_twice_is_read_once(tmp_path):
     res = CliRunner().invoke(main, ["annual", "--scheme", str(EVERY_FILE), *map(str, files), str(sales), str(sales), "-o", str(out)])
     assert res.exit_code == 0, res.output
     [note] = [r for r in sheet_records(out, "问题") if r["位置"] != "顾问级别"]  # (EVERY lists advisor: its own note)
-    assert (note["文件"], note["位置"]) == ("销售表.xlsx", "输入文件") and note["问题"].endswith("给了不止一次, 只读取一次")
+    assert (note["文件"], note["位置"], note["类别"], note["问题"]) == ("销售表.xlsx", None, "说明", "此文件给了不止一次, 只读取一次")
 
 
 def test_pay_uses_the_sales_of_a_separate_sales_table(tmp_path):

@@ -36,7 +36,7 @@ from xl_kpi.schemes.scheme import get_scheme_with_text
 from xl_kpi.workflow.generate import generate
 
 PERIOD = "2026-10"
-ISSUE_HEADS = ["文件", "工作表", "单元格", "工号", "问题"]
+ISSUE_HEADS = ["文件", "工作表", "单元格", "工号", "类别", "问题"]
 
 # --------------------------------------------------------------------------- values a supervisor types
 

@@ -75,5 +75,6 @@ def test_the_issues_sheet_wraps_its_messages_and_prints_one_page_wide(tmp_path):
     out = tmp_path / "汇总.xlsx"
     write_summary(consolidate([filled.parent]), out)
     ws = openpyxl.load_workbook(out)["问题"]
-    assert ws["E2"].alignment.wrap_text and ws.column_dimensions["E"].width == 70
+    assert ws["F2"].alignment.wrap_text and ws.column_dimensions["F"].width == 70  # 问题, after 类别
+    assert (ws["E1"].value, ws["E2"].value, ws["F1"].value) == ("类别", "问题", "问题")
     assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1 and ws.print_title_rows == "$1:$1"

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from xl_kpi.base.errors import InputValueError
-from xl_kpi.base.findings import NOTE, PROBLEM, Finding
+from xl_kpi.base.findings import Finding
 from xl_kpi.base.numbers import fmt
 
 _CN = {1: "一", 2: "两", 3: "三", 4: "四", 5: "五", 6: "六", 7: "七", 8: "八", 9: "九", 10: "十", 11: "十一", 12: "十二"}
@@ -35,6 +35,8 @@ class MonthRow:
     pay: dict[str, Any] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)  # advisor columns, as read
     sales_only: bool = False  # from a table of 工号/期间/实际销售额 without 总分: merged into the month's row
+    sheet: str = ""  # where it was read: the workbook's sheet ("" for a .csv) and row, for findings about it
+    row: int | None = None
 
 
 @dataclass
@@ -168,33 +170,13 @@ def exact_text(value: Fraction) -> str:
     return fmt(Decimal(int(value * 10**6)).scaleb(-6)) + "…"
 
 
-class AnnualIssue(Finding):
-    """A finding of the annual roll-up: ``where`` is the row or the subject it is about (第3行, 缺少的月份, 工号,
-    a decision's name), shown in the 问题 sheet's 位置 column."""
-
-    def __init__(self, file: str, where: str, person: str, message: str, severity: str = PROBLEM) -> None:
-        super().__init__(file=file, cell=where, message=message, person=person, severity=severity)
-
-    @property
-    def where(self) -> str:
-        return self.cell
-
-
-class AnnualNote(AnnualIssue):
-    """Said in 问题 like an issue but no problem of the input (the exit status is unchanged): read_monthly
-    lists it among its issues, roll_up moves it to ``Annual.notes``."""
-
-    def __init__(self, file: str, where: str, person: str, message: str) -> None:
-        super().__init__(file, where, person, message, severity=NOTE)
-
-
 @dataclass
 class Annual:
     by: str
     missing_mode: str
     periods: dict[str, list[str]]  # period label -> its months present in the inputs
     people: list[PersonPeriod]
-    issues: list[AnnualIssue]
+    issues: list[Finding]  # problems of the input (exit 1)
     decision_columns: list[str]
-    notes: list[AnnualIssue] = field(default_factory=list)  # said once in 问题, not problems of the input (exit 0)
+    notes: list[Finding] = field(default_factory=list)  # said once in 问题, not problems of the input (exit 0)
     rules: tuple[Any, ...] = ()  # the scheme's decision kinds (xl_kpi.schemes.decisions), explained in the 说明 sheet

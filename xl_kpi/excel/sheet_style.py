@@ -106,3 +106,29 @@ def keep_text(ws: Any) -> None:
         for cell in row:
             if cell.data_type in ("f", "e") and isinstance(cell.value, str):  # "=…" or "#N/A" typed as text
                 cell.data_type = "s"
+
+
+FINDING_HEADS = ("文件", "工作表", "单元格", "工号", "类别", "问题")  # a 问题 sheet: the findings' columns
+
+
+def findings_sheet(ws: Any, findings: list[Any], heads: tuple[str, ...] | list[str] = FINDING_HEADS, *,
+                   high: float = 36, wrap: float = 70) -> None:
+    """A 问题 sheet: one row per finding (xl_kpi.base.findings) under ``heads`` (its columns: Finding.columns),
+    the message wrapped in the last column, bold header kept in view, a striped table, A4 landscape one page
+    wide.  类别 says 问题, 提示 or 说明: a notice is never read as a problem."""
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.table import Table, TableStyleInfo
+
+    ws.append(list(heads))
+    for finding in findings:
+        ws.append(finding.columns(heads))
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    fit_columns(ws, high=high, wrapped={len(heads): wrap})
+    ws.freeze_panes = "A2"
+    print_a4_landscape(ws, "1:1")
+    if findings:
+        table = Table(displayName="T_issues", ref=f"A1:{get_column_letter(len(heads))}{len(findings) + 1}")
+        table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
+        ws.add_table(table)

@@ -16,6 +16,7 @@ from typing import Any
 
 from xl_kpi.base.errors import InputFileError
 from xl_kpi.base.files import atomic_path
+from xl_kpi.base.findings import Finding
 from xl_kpi.base.opener import open_book, sheet_rows, visible_text
 from xl_kpi.excel.number_formats import ShownNumbers, _filled, column_letter
 from xl_kpi.excel.sheet_style import keep_text
@@ -47,6 +48,14 @@ class Table:
         if self.sheet:
             text = f"工作表「{self.sheet}」{text}"
         return text
+
+
+    def finding(self, index: int, column: int | None = None, message: str = "", **more: Any) -> Finding:
+        """A finding about row ``index`` (and ``column``) of this table: worded as ``where`` words it, with the
+        file's name before it (Finding.location)."""
+        row = self.first_row + index
+        cell = f"{column_letter(column)}{row}" if column is not None else ""
+        return Finding(file=self.path.name, sheet=self.sheet or "", cell=cell, row=row, message=message, **more)
 
 
 HEADER_SEARCH_ROWS = 10  # with ``required``: the header may follow a title, a date line, a note…

@@ -221,7 +221,7 @@ class ResignLast(DecisionKind):
                 commission = ("; 汇总中的「提成」按计划销售额分档计算, 不能据此推出实际销售额的排名"
                               if any("提成" in r.pay for r in rows if r.month in unsold) else "")
                 out.append((self.label, (
-                    f"说明: {which}没有「实际销售额」, 这些月份未判断末位请辞 (文件 002 第十二条: 当月绩效考核和实际销售额都排名最后的, "
+                    f"{which}没有「实际销售额」, 这些月份未判断末位请辞 (文件 002 第十二条: 当月绩效考核和实际销售额都排名最后的, "
                     f"自动请辞; 总分和实际销售额两项缺一不可。consolidate 的月度汇总不带实际销售额{commission})。"
                     "「末位请辞」一栏为空不表示不请辞。需要此项决定时, 请人事补交各人每月的实际销售额: 做一个有「工号」「期间」(YYYY-MM)"
                     "「实际销售额」三列的表 (.xlsx 或 .csv), 与月度汇总一起交给 annual (如 xl-kpi annual 2026-*-汇总.xlsx "
@@ -241,7 +241,7 @@ class ResignLast(DecisionKind):
                 place = self._place(key)
                 count = "都没有" if len(unsold) == len(scored) else f"中 {len(unsold)} 人没有"
                 out.append((self.label, (
-                    f"说明: {m} {place}有总分的 {len(scored)} 人{count}「实际销售额」: {_who(unsold)}。"
+                    f"{m} {place}有总分的 {len(scored)} 人{count}「实际销售额」: {_who(unsold)}。"
                     f"名单不全就排不出实际销售额的最后一名 (文件 002 第十二条: 当月绩效考核和实际销售额都排名最后的, 自动请辞), "
                     f"因此 {m} {place}未判断末位请辞, 无人因该月请辞。请补交这些人 {m} 的实际销售额 "
                     "(表中若有这些人的行, 请核对工号是否写错) 后重新运行")))
@@ -488,7 +488,7 @@ class Advisor(DecisionKind):
 
     def notes(self, rows: list[MonthRow], all_months: list[str]) -> list[tuple[str, str]]:
         if rows and not any("顾问级别" in r.extra for r in rows):
-            return [(self.label, "说明: 输入中没有「顾问级别」, 未判断顾问级别 (文件 003: 实习顾问 / 专业顾问的降级与晋级)。"
+            return [(self.label, "输入中没有「顾问级别」, 未判断顾问级别 (文件 003: 实习顾问 / 专业顾问的降级与晋级)。"
                      "consolidate 的月度汇总不带这些数据: 需要时请另交一个有「工号」「期间」「顾问级别」「新顾客数」(可加「复试」"
                      "「公司简介成绩」「产品知识成绩」「仪器操作成绩」) 的表, 与月度汇总一起交给 annual; 不需要时可从方案的 decisions "
                      "中删去 advisor")]

@@ -17,7 +17,7 @@ no sales, so a table of 工号, 期间 (or the month in its name) and 实际销�
 them (its header may stand below a title row): its sales are merged into those months' rows (its rows of
 months no summary holds are said once per file, not per row).  A 工号 written otherwise only in letter case or
 full-/half-width (cs001, CS001) is the same person when unambiguous, across months and in the sales table:
-matched under the summary's spelling and said once per file (``AnnualNote``).  Months
+matched under the summary's spelling and said once per file (a 说明 finding).  Months
 without any sales are said once in 问题 (``Annual.notes``: notes, not problems), as are calendar months
 no input holds.  A month is judged for 末位请辞, per department (or company), only when everyone ranked
 there by 总分 also has 实际销售额: a last place taken from an incomplete list could dismiss the wrong
@@ -31,6 +31,7 @@ value and a Chinese sentence with its reason.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from fractions import Fraction
 from itertools import combinations
@@ -39,11 +40,10 @@ from typing import Any
 
 from xl_kpi.base.errors import InputFileError, InputValueError, KpiError
 from xl_kpi.base.files import atomic_path, keep_backup
+from xl_kpi.base.findings import NOTE, Finding
 from xl_kpi.base.months import (
     Annual,
-    AnnualIssue,
-    AnnualNote,
-    MonthRow,
+        MonthRow,
     PersonPeriod,
     index,
     join,
@@ -97,20 +97,20 @@ def _join(months: list[str]) -> str:
 # --------------------------------------------------------------------------- reading
 
 
-def read_monthly(paths: list[str | Path], scheme: Scheme | None = None) -> tuple[list[MonthRow], list[AnnualIssue]]:
+def read_monthly(paths: list[str | Path], scheme: Scheme | None = None) -> tuple[list[MonthRow], list[Finding]]:
     """Every month row of every input; problems (no 工号, bad total, duplicates) are listed, not raised.
 
     工号 written differently only in letter case or full-/half-width (cs001, CS001, ＣＳ００１) are one
     person when that is unambiguous (``_same_ids``, ``_merge_sales``); each file where that happened is
-    said once by an ``AnnualNote`` among the issues (roll_up moves it to ``Annual.notes``)."""
+    said once by a 说明 finding (severity NOTE) among the issues (roll_up moves it to ``Annual.notes``)."""
     rows: list[tuple[Path, MonthRow]] = []
-    issues: list[AnnualIssue] = []
+    issues: list[Finding] = []
     seen: dict[tuple[str, str], MonthRow] = {}
     supplied: list[tuple[Path, MonthRow]] = []
     given: set[Path] = set()
     for path in map(Path, paths):
         if path.is_file() and path.resolve() in given:  # e.g. matched by a wildcard and named again
-            issues.append(AnnualNote(path.name, "输入文件", "", f"说明: {path} 给了不止一次, 只读取一次"))
+            issues.append(Finding(path.name, message="此文件给了不止一次, 只读取一次", kind="input-twice", severity=NOTE))
             continue
         given.add(path.resolve())
         for row in _read_one(path, scheme, issues):
@@ -119,8 +119,8 @@ def read_monthly(paths: list[str | Path], scheme: Scheme | None = None) -> tuple
                 continue
             key = (row.pid, row.month)
             if key in seen:
-                issues.append(AnnualIssue(path.name, row.source, row.pid,
-                                          f"工号 {row.pid} 的 {row.month} 重复: 已在 {seen[key].source} 出现, 本行未计入"))
+                issues.append(_at(row, path, f"工号 {row.pid} 的 {row.month} 重复: 已在 {seen[key].source} 出现, 本行未计入",
+                                  kind="duplicate-month"))
                 continue
             seen[key] = row
             rows.append((path, row))
@@ -156,7 +156,13 @@ def _spans(months: list[str]) -> str:
     return _join(parts)
 
 
-def _same_ids(rows: list[tuple[Path, MonthRow]], issues: list[AnnualIssue]) -> None:
+def _at(row: MonthRow, path: Path, message: str = "", **more: Any) -> Finding:
+    """A problem about the input row ``row`` was read from (its file, sheet and row; its 工号)."""
+    return Finding(**{"file": path.name, "sheet": row.sheet, "row": row.row, "person": row.pid, "message": message,
+                      **more})
+
+
+def _same_ids(rows: list[tuple[Path, MonthRow]], issues: list[Finding]) -> None:
     """One 工号 written in several ways (differing only in letter case or full-/half-width) across the
     monthly inputs: the rows are one person under the spelling of most months (the latest on a tie),
     said once per file whose spelling was changed.  The spellings are different people, and stay apart
@@ -181,7 +187,7 @@ def _same_ids(rows: list[tuple[Path, MonthRow]], issues: list[AnnualIssue]) -> N
                 break
         if why:
             each = "、".join(f"{s} ({v[0][1].source})" for s, v in sorted(spellings.items()))
-            issues.append(AnnualIssue("", "工号", "、".join(sorted(spellings)), (
+            issues.append(Finding(subject="工号", person="、".join(sorted(spellings)), kind="id-spellings", message=(
                 f"工号 {each} 只差大小写或全角/半角, 但{why}, 不能确定是同一人: 未合并, 按不同工号分别计算; "
                 "如是同一人, 请在各月汇总中统一工号后重新运行")))
             continue
@@ -192,13 +198,13 @@ def _same_ids(rows: list[tuple[Path, MonthRow]], issues: list[AnnualIssue]) -> N
                     r.pid = kept
                     renamed.setdefault(path.name, {})[s] = kept
     for name, pairs in renamed.items():
-        issues.append(AnnualNote(name, "工号", "", (
-            f"说明: {name} 中 {len(pairs)} 个工号与其他月份的写法只差大小写或全角/半角, 已视为同一人合并: "
+        issues.append(Finding(name, subject="工号", kind="id-merged", severity=NOTE, message=(
+            f"{len(pairs)} 个工号与其他月份的写法只差大小写或全角/半角, 已视为同一人合并: "
             f"{_listed([f'{a} → {b}' for a, b in sorted(pairs.items())])}。如不是同一人, 请改正工号后重新运行")))
 
 
 def _merge_sales(supplied: list[tuple[Path, MonthRow]], seen: dict[tuple[str, str], MonthRow],
-                 issues: list[AnnualIssue]) -> None:
+                 issues: list[Finding]) -> None:
     """实际销售额 from tables without 总分 (工号, 期间, 实际销售额) into the month rows of the summaries:
     the monthly summaries written by consolidate carry no sales, which 末位请辞 needs.
 
@@ -216,8 +222,8 @@ def _merge_sales(supplied: list[tuple[Path, MonthRow]], seen: dict[tuple[str, st
     for path, s in supplied:
         files.setdefault(path, []).append(s)
     for path, table in files.items():
-        unsummarized: dict[str, list[str]] = {}  # month -> rows
-        unknown: list[tuple[MonthRow, str]] = []
+        unsummarized: dict[str, list[MonthRow]] = {}  # month -> rows
+        unknown: list[MonthRow] = []
         matched: dict[str, str] = {}  # spelling in the table -> the summary's
         for s in table:
             if s.sales is None:
@@ -226,37 +232,36 @@ def _merge_sales(supplied: list[tuple[Path, MonthRow]], seen: dict[tuple[str, st
                     if len(same) == 1:
                         same[0].extra.update({k: v for k, v in s.extra.items() if k not in same[0].extra})
                     else:
-                        issues.append(AnnualIssue(path.name, s.source.removeprefix(f"{path.name} "), s.pid,
-                                                  f"月度汇总中没有工号 {s.pid} 在 {s.month} 的记录, 这一行的顾问级别数据未计入"))
+                        issues.append(_at(s, path, f"月度汇总中没有工号 {s.pid} 在 {s.month} 的记录, 这一行的顾问级别数据未计入",
+                                          kind="unknown-id"))
                 continue
-            where = s.source.removeprefix(f"{path.name} ")
             if s.month not in summarized:
-                unsummarized.setdefault(s.month, []).append(where)
+                unsummarized.setdefault(s.month, []).append(s)
                 continue
             row, alias = seen.get((s.pid, s.month)), False
             if row is None:
                 alike = sorted(by_key.get((_id_key(s.pid), s.month), []), key=lambda r: r.pid)
                 if len(alike) > 1:
-                    issues.append(AnnualIssue(path.name, where, s.pid, (
+                    issues.append(_at(s, path, kind="ambiguous-id", message=(
                         f"工号 {s.pid} 与 {s.month} 月度汇总中的 {_join([r.pid for r in alike])} 都只差大小写或全角/半角, "
                         "不能确定是哪一人, 这一行的实际销售额未计入; 请按月度汇总的写法改正工号")))
                     continue
                 if alike and s.name and alike[0].name and s.name != alike[0].name:
-                    issues.append(AnnualIssue(path.name, where, s.pid, (
+                    issues.append(_at(s, path, kind="id-names-differ", message=(
                         f"工号 {s.pid} ({s.name}) 与 {s.month} 月度汇总中的 {alike[0].pid} ({alike[0].name}) 只差大小写或"
                         "全角/半角, 但姓名不同, 这一行的实际销售额未计入; 请核对工号")))
                     continue
                 if not alike:
-                    unknown.append((s, where))
+                    unknown.append(s)
                     continue
                 row, alias = alike[0], True
             key = (row.pid, s.month)
             if key in taken:
-                issues.append(AnnualIssue(path.name, where, s.pid,
-                                          f"工号 {s.pid} 的 {s.month} 实际销售额重复: 已在 {taken[key].source} 出现, 本行未计入"))
+                issues.append(_at(s, path, kind="duplicate-sales", message=
+                                  f"工号 {s.pid} 的 {s.month} 实际销售额重复: 已在 {taken[key].source} 出现, 本行未计入"))
             elif row.sales is not None and row.sales != s.sales:
-                issues.append(AnnualIssue(path.name, where, s.pid,
-                                          f"{s.month} 的实际销售额 {fmt(s.sales)} 与 {row.source} 的 {fmt(row.sales)} 不同; "
+                issues.append(_at(s, path, kind="sales-differ", message=
+                                  f"{s.month} 的实际销售额 {fmt(s.sales)} 与 {row.source} 的 {fmt(row.sales)} 不同; "
                                           "按后者计算, 请核对"))
             else:
                 taken[key] = s
@@ -264,14 +269,14 @@ def _merge_sales(supplied: list[tuple[Path, MonthRow]], seen: dict[tuple[str, st
                 if alias:
                     matched[s.pid] = row.pid
         if len(unknown) <= _PER_ROW:
-            for s, where in unknown:
-                issues.append(AnnualIssue(path.name, where, s.pid,
-                                          f"月度汇总中没有工号 {s.pid} 在 {s.month} 的记录, 这一行的实际销售额未计入"))
+            for s in unknown:
+                issues.append(_at(s, path, kind="unknown-id", message=
+                                  f"月度汇总中没有工号 {s.pid} 在 {s.month} 的记录, 这一行的实际销售额未计入"))
         else:
             pids: dict[str, list[str]] = {}
-            for s, _ in unknown:
+            for s in unknown:
                 pids.setdefault(s.pid, []).append(s.month)
-            issues.append(AnnualIssue(path.name, f"{unknown[0][1]} 等 {len(unknown)} 行", "", (
+            issues.append(_at(unknown[0], path, person="", subject=f"等 {len(unknown)} 行", kind="unknown-ids", message=(
                 f"月度汇总中没有这 {len(pids)} 个工号在所列月份的记录, 这 {len(unknown)} 行的实际销售额未计入: "
                 f"{_listed([f'{p} ({_spans(ms)})' for p, ms in pids.items()])}。请核对工号是否与月度汇总一致 "
                 "(如 Excel 把 001 存成了 1), 或这些人是否不在考核范围内")))
@@ -280,16 +285,16 @@ def _merge_sales(supplied: list[tuple[Path, MonthRow]], seen: dict[tuple[str, st
             count = sum(len(w) for w in unsummarized.values())
             have = f"已交的月度汇总为 {_spans(summarized)}" if summarized else "没有交月度汇总"
             first = next(w[0] for w in unsummarized.values())  # the first such row of the table
-            issues.append(AnnualIssue(path.name, f"{first} 等 {count} 行", "", (
+            issues.append(_at(first, path, person="", subject=f"等 {count} 行", kind="unsummarized-months", message=(
                 f"{_spans(months)} 没有月度汇总 ({have}), 这 {len(months)} 个月的 {count} 行实际销售额未使用; "
                 "如漏交了这些月份的汇总, 请补上后重新运行")))
         if matched:
-            issues.append(AnnualNote(path.name, "工号", "", (
-                f"说明: {path.name} 中 {len(matched)} 个工号与月度汇总的写法只差大小写或全角/半角, 已按月度汇总的工号计入"
+            issues.append(Finding(path.name, subject="工号", kind="id-merged", severity=NOTE, message=(
+                f"{len(matched)} 个工号与月度汇总的写法只差大小写或全角/半角, 已按月度汇总的工号计入"
                 f"实际销售额: {_listed([f'{a} → {b}' for a, b in sorted(matched.items())])}。如不是同一人, 请改正工号后重新运行")))
 
 
-def _read_one(path: Path, scheme: Scheme | None, issues: list[AnnualIssue]) -> list[MonthRow]:
+def _read_one(path: Path, scheme: Scheme | None, issues: list[Finding]) -> list[MonthRow]:
     if not path.is_file():
         raise InputFileError(f"找不到文件 {path}")
     sheet = None
@@ -322,6 +327,7 @@ def _read_one(path: Path, scheme: Scheme | None, issues: list[AnnualIssue]) -> l
     out = []
     for i, raw in enumerate(table.rows):
         where = table.where(i)
+        at = table.finding(i)
 
         def get(key: str) -> Any:
             return raw[cols[key]] if key in cols and cols[key] < len(raw) else None
@@ -329,66 +335,69 @@ def _read_one(path: Path, scheme: Scheme | None, issues: list[AnnualIssue]) -> l
         if not any(v is not None and cell_text(v) for v in raw):
             continue
         pid = cell_text(get("工号"))
+        at = replace(at, person=pid)
         if not pid:
-            issues.append(AnnualIssue(path.name, where, "", "缺少工号, 本行未计入"))
+            issues.append(replace(at, message="缺少工号, 本行未计入", kind="missing-id"))
             continue
         month = month_of(get("期间")) if "期间" in cols else file_month
         if month is None:
-            issues.append(AnnualIssue(path.name, table.where(i, cols["期间"]), pid,
-                                      f"期间应为 YYYY-MM (如 2026-03), 收到「{cell_text(get('期间'))}」; 本行未计入"))
+            issues.append(table.finding(i, cols["期间"], person=pid, kind="bad-period", message=
+                                        f"期间应为 YYYY-MM (如 2026-03), 收到「{cell_text(get('期间'))}」; 本行未计入"))
             continue
         if sales_only or advisor_only:
             row = MonthRow(pid, cell_text(get("姓名")), cell_text(get("部门")), month, None, f"{path.name} {where}",
-                           sales_only=True)
+                           sales_only=True, sheet=table.sheet or "", row=table.first_row + i)
             if sales_only:
-                row.sales = _number(get("实际销售额"), "实际销售额", path, where, pid, issues)
+                row.sales = _number(get("实际销售额"), "实际销售额", at, issues)
             else:
-                _advisor_columns(row, get, path, where, pid, issues)
+                _advisor_columns(row, get, at, issues)
             out.append(row)
             continue
-        total = _number(get("总分"), "总分", path, table.where(i, cols["总分"]), pid, issues)
+        total = _number(get("总分"), "总分", table.finding(i, cols["总分"], person=pid), issues)
         if total is None and cell_text(get("总分")) == "":
-            issues.append(AnnualIssue(path.name, where, pid, f"{month} 没有总分 (该月按缺考处理)"))
-        row = MonthRow(pid, cell_text(get("姓名")), cell_text(get("部门")), month, total, f"{path.name} {where}")
-        row.sales = _number(get("实际销售额"), "实际销售额", path, where, pid, issues)
+            issues.append(replace(at, message=f"{month} 没有总分 (该月按缺考处理)", kind="missing-total"))
+        row = MonthRow(pid, cell_text(get("姓名")), cell_text(get("部门")), month, total, f"{path.name} {where}",
+                       sheet=table.sheet or "", row=table.first_row + i)
+        row.sales = _number(get("实际销售额"), "实际销售额", at, issues)
         for key in PAY_COLUMNS:
-            value = _number(get(key), key, path, where, pid, issues)
+            value = _number(get(key), key, at, issues)
             if value is not None:
                 row.pay[key] = value
         if scheme is not None and total is not None:  # computed once the sales tables are merged (read_monthly)
-            row.extra["amounts"] = {k: _number(get(k), k, path, where, pid, issues) for k in ("绩效奖金基数", "计划销售额", "其他")}
+            row.extra["amounts"] = {k: _number(get(k), k, at, issues) for k in ("绩效奖金基数", "计划销售额", "其他")}
         if scheme is not None and item_cols:
             items = {}
             for ind_id, col in item_cols.items():
                 value = raw[col] if col < len(raw) else None
-                number = _number(value, scheme.indicator(ind_id).name, path, where, pid, issues) if cell_text(value) else None
+                number = _number(value, scheme.indicator(ind_id).name, at, issues) if cell_text(value) else None
                 if number is not None:
                     items[ind_id] = number
             if items:
                 row.extra["items"] = items
-        _advisor_columns(row, get, path, where, pid, issues)
+        _advisor_columns(row, get, at, issues)
         out.append(row)
     return out
 
 
-def _advisor_columns(row: MonthRow, get: Any, path: Path, where: str, pid: str, issues: list[AnnualIssue]) -> None:
+def _advisor_columns(row: MonthRow, get: Any, at: Finding, issues: list[Finding]) -> None:
     """Document 003's advisor columns (顾问级别, 新顾客数, 复试, the three test scores) into ``row.extra``."""
     for key in ("顾问级别", "复试"):
         if cell_text(get(key)):
             row.extra[key] = cell_text(get(key))
     for key in ("新顾客数", *_TESTS):
-        value = _number(get(key), key, path, where, pid, issues)
+        value = _number(get(key), key, at, issues)
         if value is not None:
             row.extra[key] = value
 
 
-def _number(value: Any, what: str, path: Path, where: str, pid: str, issues: list[AnnualIssue]) -> Decimal | None:
+def _number(value: Any, what: str, at: Finding, issues: list[Finding]) -> Decimal | None:
+    """``value`` as a number; a problem at ``at`` (its row) when it is none, and None."""
     if value is None or cell_text(value) == "":
         return None
     try:
         return to_decimal(value, what=what)
     except InputValueError as exc:
-        issues.append(AnnualIssue(path.name, where, pid, f"{exc}; 按空白处理"))
+        issues.append(replace(at, message=f"{exc}; 按空白处理", kind="not-a-number"))
         return None
 
 
@@ -407,7 +416,7 @@ def _compute_pay(row: MonthRow, scheme: Scheme, amounts: dict[str, Decimal | Non
 
 
 def roll_up(rows: list[MonthRow], *, by: str = "year", missing: str = "skip", scheme: Scheme | None = None,
-            issues: list[AnnualIssue] | None = None) -> Annual:
+            issues: list[Finding] | None = None) -> Annual:
     """The period scores, and the scheme's own decisions (none without a scheme, or when it lists none).
 
     The period score is kept exact (``PersonPeriod.exact``, a fraction) for every comparison and shown
@@ -417,8 +426,8 @@ def roll_up(rows: list[MonthRow], *, by: str = "year", missing: str = "skip", sc
     if missing not in MISSING_MODES:
         raise KpiError(f"--missing 应为 {' / '.join(MISSING_MODES)}, 收到 {missing}")
     issues = list(issues or [])
-    read_notes = [i for i in issues if isinstance(i, AnnualNote)]
-    issues = [i for i in issues if not isinstance(i, AnnualNote)]
+    read_notes = [i for i in issues if not i.is_problem]
+    issues = [i for i in issues if i.is_problem]
     decisions = scheme.decisions if scheme is not None else NONE
     decimals = scheme.decimals if scheme is not None else 2
     weights = decisions.month_weights
@@ -444,7 +453,8 @@ def roll_up(rows: list[MonthRow], *, by: str = "year", missing: str = "skip", sc
             absent = [m for m in months if m not in mine]
             exact = None
             if missing == "fail" and miss:
-                issues.append(AnnualIssue("", label, pid, f"缺考 {_join(miss)}: 按 --missing fail 不计算{label}得分"))
+                issues.append(Finding(subject=label, person=pid, kind="missing-months",
+                                      message=f"缺考 {_join(miss)}: 按 --missing fail 不计算{label}得分"))
             else:
                 parts = [(weights.get(int(m[5:7]), Decimal(1)), totals[m] if totals[m] is not None else Decimal(0))
                          for m in months if totals[m] is not None or missing == "zero"]
@@ -461,7 +471,8 @@ def roll_up(rows: list[MonthRow], *, by: str = "year", missing: str = "skip", sc
     for label, months in periods.items():
         group = [p for p in people if p.period == label]
         decide(decisions, group, Period(label, months, by_person, by_month))
-    notes = [AnnualNote("", where, "", message) for rule in decisions.rules for where, message in rule.notes(rows, all_months)]
+    notes = [Finding(subject=subject, message=message, kind=rule.kind, severity=NOTE)
+             for rule in decisions.rules for subject, message in rule.notes(rows, all_months)]
     return Annual(by, missing, periods, people, issues, decisions.columns,
                   read_notes + _gaps(rows, all_months, decisions) + notes, decisions.rules)
 
@@ -475,7 +486,7 @@ def _decimal(value: Fraction, places: int) -> Decimal:
     return Decimal(whole).scaleb(-places)
 
 
-def _gaps(rows: list[MonthRow], all_months: list[str], decisions: Decisions) -> list[AnnualIssue]:
+def _gaps(rows: list[MonthRow], all_months: list[str], decisions: Decisions) -> list[Finding]:
     """Calendar months no input holds, said once: they break "连续" runs but are nobody's 缺考."""
     if not all_months:
         return []
@@ -484,8 +495,8 @@ def _gaps(rows: list[MonthRow], all_months: list[str], decisions: Decisions) -> 
         return []
     runs = [r.label for r in decisions.rules if r.uses_runs]
     broken = f", 但会中断「连续」月份 ({'、'.join(runs)})" if runs else ""
-    return [AnnualNote("", "缺少的月份", "", (
-        f"说明: 输入中没有 {_join(gaps)} 的月度汇总 (对所有人都没有), 这些月份不计入任何人的缺考月份和缺岗{broken}; "
+    return [Finding(subject="缺少的月份", kind="month-gap", severity=NOTE, message=(
+        f"输入中没有 {_join(gaps)} 的月度汇总 (对所有人都没有), 这些月份不计入任何人的缺考月份和缺岗{broken}; "
         "如漏交了该月汇总, 请补上后重新运行"))]
 
 
@@ -528,8 +539,8 @@ def run_annual(inputs: list[str | Path], output: str | Path, *, by: str = "year"
         scheme = scheme_of_summaries(list(inputs))
     rows, issues = read_monthly(list(inputs), scheme)
     if guessed:
-        issues.insert(0, AnnualNote("", "方案", "", (
-            f"说明: 按月度汇总的指标列认作方案 {scheme.id} ({scheme.name}), 按它的人事决定计算"
+        issues.insert(0, Finding(subject="方案", kind="scheme-guessed", severity=NOTE, message=(
+            f"按月度汇总的指标列认作方案 {scheme.id} ({scheme.name}), 按它的人事决定计算"
             f" ({'、'.join(scheme.decisions.columns) or '该方案没有人事决定'}); 用其他方案时请加 --scheme")))
     result = roll_up(rows, by=by, missing=missing, scheme=scheme, issues=issues)
     book = build_annual(result)

@@ -7,7 +7,7 @@
 - 趋势: each department's people month by month, and a native line chart per department with its average.
 - 说明: what each decision of the scheme means (the document's words and the numbers used), how to read the
   workbook, and the legal caveat on document 002's dismissal rules.
-- 问题: the problems of the input, and the notes said once for the whole run (说明: …), wrapped.
+- 问题: the problems of the input, and the notes said once for the whole run (类别 说明), wrapped.
 
 ``annual_headers`` / ``annual_row`` give the full table (verdicts and reasons side by side), which the ribbon
 writes into the HR workbook.
@@ -28,7 +28,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from xl_kpi.base.months import Annual, PersonPeriod, join
 from xl_kpi.base.numbers import plain, round_half_up
 from xl_kpi.engine.payroll import PAY_FIGURES
-from xl_kpi.excel.sheet_style import column_points, fit_columns, keep_text, print_a4_landscape, wrap_rows
+from xl_kpi.excel.sheet_style import column_points, findings_sheet, fit_columns, keep_text, print_a4_landscape, wrap_rows
 
 DISMISSAL = ("resign_fail", "resign_last")
 CAVEAT = ("文件 002 的「自动请辞」与劳动法的要求不同: 依《劳动合同法》第四十条, 员工不能胜任工作的, 须经过培训或调整工作岗位, "
@@ -216,13 +216,5 @@ def _explained_sheet(ws, result: Annual) -> None:
 
 
 def _issues_sheet(ws, result: Annual) -> None:
-    heads = ["文件", "位置", "工号", "问题"]
-    ws.append(heads)
-    listed = [*result.issues, *result.notes]
-    for issue in listed:
-        ws.append([issue.file, issue.where, issue.person, issue.message])
-    _bold_header(ws)
-    fit_columns(ws, high=30, wrapped={4: 80})
-    _table(ws, "T_issues", len(listed), len(heads), "TableStyleLight9")
-    ws.freeze_panes = "A2"
-    print_a4_landscape(ws, "1:1")
+    # the problems, then the notes said once for the run; 类别 tells them apart (问题 / 说明)
+    findings_sheet(ws, [*result.issues, *result.notes], ("文件", "位置", "工号", "类别", "问题"), high=30, wrap=80)

@@ -20,8 +20,7 @@ from typing import Any
 
 from xl_kpi.base.errors import InputFileError, InputValueError, KpiError
 from xl_kpi.base.files import TEMP_PREFIX, is_backup
-from xl_kpi.base.findings import NOTICE as NOTICE_SEVERITY
-from xl_kpi.base.findings import PROBLEM, Finding
+from xl_kpi.base.findings import NOTICE, PROBLEM, Finding
 from xl_kpi.base.numbers import Typed, fmt, to_decimal
 from xl_kpi.base.opener import open_book, shown_text
 from xl_kpi.engine.payroll import PayInputs, has_post_wages, month_pay
@@ -170,15 +169,15 @@ def evaluate_person(book: FilledWorkbook, person: PersonSheet, *, file: str | No
     gone = set(person.missing_rows)
     told: set[tuple[str, str, str]] = set()
 
-    def tell(key: tuple[str, str, str], message: str, word: str = "") -> None:
+    def tell(key: tuple[str, str, str], message: str, severity: str = PROBLEM) -> None:
         ind = scheme.indicator(key[0])
         assessor = next((a for a in scheme.assessors if a.id == key[2]), None)
         who = f"({assessor.name})" if assessor else ""
         if message.startswith(ind.name):
             message = message[len(ind.name):].lstrip(": ")
         cell = person.inputs.get(key)
-        issues.append(Finding(file, person.sheet, cell.ref if cell else "", f"{word}{ind.name}{who} {message}", pid,
-                              severity=NOTICE_SEVERITY if word else PROBLEM))
+        issues.append(Finding(file, person.sheet, cell.ref if cell else "", f"{ind.name}{who} {message}", pid,
+                              severity=severity))
 
     def tell_texts(ind_id: str, assessor_id: str) -> None:
         for key in texts:
@@ -208,7 +207,6 @@ def evaluate_person(book: FilledWorkbook, person: PersonSheet, *, file: str | No
 
 
 TEXT_MESSAGE = "请填数字, 单元格中是文字"
-NOTICE = "提示: "  # an issue that is no problem: the value was scored, as typed
 UNCALCULATED_MESSAGE = "公式没有计算结果, 请在 Excel/WPS 中打开并保存后再汇总"
 
 

@@ -25,7 +25,7 @@ from xl_kpi.base.files import atomic_path, check_writable, next_backup, same_fil
 from xl_kpi.base.files import keep_backup as keep_backup_copy
 from xl_kpi.engine.payroll import PAY_FIGURES
 from xl_kpi.excel.names import safe_sheet_name
-from xl_kpi.excel.sheet_style import fit_columns, keep_text, print_a4_landscape
+from xl_kpi.excel.sheet_style import findings_sheet, fit_columns, keep_text, print_a4_landscape
 from xl_kpi.workflow.results import Consolidation, PersonResult, as_cell
 
 GRADE_COLOURS = ["C6EFCE", "DDEBF7", "FFF2CC", "FCE4D6", "FFC7CE"]  # best to worst
@@ -220,16 +220,4 @@ def _calibration_sheet(ws, result: Consolidation, departments: dict[str, list[Pe
 
 
 def _issues_sheet(ws, result: Consolidation) -> None:
-    heads = ["文件", "工作表", "单元格", "工号", "问题"]
-    ws.append(heads)
-    for issue in result.issues:
-        ws.append([issue.file, issue.sheet, issue.cell, issue.person, issue.message])
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    fit_columns(ws, high=36, wrapped={5: 70})  # the message wraps: the sheet prints one page wide
-    ws.freeze_panes = "A2"
-    print_a4_landscape(ws, "1:1")
-    if result.issues:
-        table = Table(displayName="T_issues", ref=f"A1:E{len(result.issues) + 1}")
-        table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
-        ws.add_table(table)
+    findings_sheet(ws, result.issues)  # 文件, 工作表, 单元格, 工号, 类别, 问题

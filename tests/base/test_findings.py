@@ -1,0 +1,83 @@
+"""One finding type (#18): the place is data, worded by Finding.location; messages carry neither place nor
+severity word, and every library result that returns findings keeps to that."""
+
+from __future__ import annotations
+
+from xl_kpi.base.findings import NOTE, NOTICE, PROBLEM, SEVERITIES, Finding
+from xl_kpi.excel.tables import read_table
+from xl_kpi.schemes.scheme import builtin_scheme
+from xl_kpi.workflow.annual import run_annual
+from xl_kpi.workflow.demo import run_demo
+
+
+def test_file_only():
+    f = Finding("花名册.xlsx", message="花名册没有「部门」列, 所有人归入「未分部门」")
+    assert f.location() == "花名册.xlsx"
+    assert f.line() == "问题 花名册.xlsx: 花名册没有「部门」列, 所有人归入「未分部门」"
+
+
+def test_file_sheet_and_cell():
+    f = Finding("2026-10-一部.xlsx", "K1-张三", "H7", "客户投诉率 30% 高于常见的 5%", "K1", severity=NOTICE)
+    assert f.location() == "2026-10-一部.xlsx 工作表「K1-张三」 H7" and f.column == "H" and not f.is_problem
+    assert f.line() == "提示 2026-10-一部.xlsx 工作表「K1-张三」 H7: 客户投诉率 30% 高于常见的 5%"
+    assert f.columns(["文件", "工作表", "单元格", "工号", "类别", "问题"]) == [
+        "2026-10-一部.xlsx", "K1-张三", "H7", "K1", "提示", "客户投诉率 30% 高于常见的 5%"]
+
+
+def test_file_and_row_worded_as_tables_are():
+    assert Finding("roster.csv", row=3, message="工号为空").location() == "roster.csv 第3行"
+    f = Finding("数据.xlsx", "客服二部", "B5", "工号 K2 重复", row=5)
+    assert f.location() == "数据.xlsx 工作表「客服二部」第5行 B列"  # as Table.where says it
+    assert f.line(person=False) == "问题 数据.xlsx 工作表「客服二部」第5行 B列: 工号 K2 重复"
+    more = Finding("销售表.xlsx", "Sheet", row=4, subject="等 25 行", message="…")
+    assert more.location() == "销售表.xlsx 工作表「Sheet」第4行 等 25 行"
+    assert more.columns(["位置"]) == ["工作表「Sheet」第4行 等 25 行"]
+
+
+def test_table_finding_is_where_the_table_says(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("工号,姓名\nK1,张三\n,李四\n", encoding="utf-8")
+    table = read_table(path)
+    f = table.finding(1, 0, "工号为空", kind="missing-id")
+    assert (f.file, f.sheet, f.row, f.cell, f.message) == ("t.csv", "", 3, "A3", "工号为空")
+    assert f.location() == f"t.csv {table.where(1, 0)}" == "t.csv 第3行 A列"
+
+
+def test_no_location():
+    f = Finding(message="输入中没有 2026-02 的月度汇总", severity=NOTE)
+    assert f.location() == "" and f.line() == "说明 输入中没有 2026-02 的月度汇总"
+    assert Finding(subject="上半年", person="K1", message="缺考 2026-03").line(person=True) == "问题 上半年 K1: 缺考 2026-03"
+
+
+def _clean(findings: list[Finding]) -> None:
+    """Every finding has a severity, and a message that starts with neither a severity word nor a file name."""
+    assert findings
+    for f in findings:
+        assert f.severity in SEVERITIES and f.message, f
+        assert not f.message.startswith(tuple(f"{w}:" for w in SEVERITIES)), f
+        assert not f.message.startswith(tuple(f"{w} " for w in SEVERITIES)), f
+        assert not (f.file and f.message.startswith(f.file)), f
+
+
+def test_demo_findings_are_clean(tmp_path):
+    run = run_demo(tmp_path / "demo")
+    _clean(run.result.issues)
+    assert [f.severity for f in run.result.issues] == [PROBLEM]  # K1010's 很好 in a number cell
+    assert run.result.issues[0].cell and run.result.issues[0].person == "K1010"
+
+
+def test_annual_findings_are_clean(tmp_path):
+    """An annual with a gap (2026-02: a 说明), a row without total and a bad period (problems at their rows)."""
+    data = tmp_path / "月度.csv"
+    data.write_text("工号,姓名,期间,总分\nK1,张三,2026-01,80\nK1,张三,2026-03,\nK2,李四,2026-13,70\n"
+                    "K2,李四,2026-03,90\n", encoding="utf-8")
+    result = run_annual([data, data], tmp_path / "年度.xlsx", scheme=builtin_scheme("cs-quant"))
+    _clean([*result.issues, *result.notes])
+    [total] = [f for f in result.issues if f.kind == "missing-total"]
+    assert (total.file, total.row, total.cell, total.person) == ("月度.csv", 3, "", "K1")
+    assert total.line() == "问题 月度.csv 第3行: 2026-03 没有总分 (该月按缺考处理)"
+    [period] = [f for f in result.issues if f.kind == "bad-period"]
+    assert (period.row, period.cell, period.location()) == (4, "C4", "月度.csv 第4行 C列")
+    assert {f.kind: f.severity for f in result.notes} == {"input-twice": NOTE, "month-gap": NOTE}
+    [gap] = [f for f in result.notes if f.kind == "month-gap"]
+    assert gap.subject == "缺少的月份" and gap.message.startswith("输入中没有 2026-02 的月度汇总")
