@@ -42,7 +42,7 @@ class SchemeOption(click.Option):
 @click.group(cls=KpiGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="xl-kpi")
 def main() -> None:
-    """xl-kpi: 客服人员 KPI 考核 (scoring customer-service staff in Excel)."""
+    """xl-kpi: 客服人员 KPI 考核 (在 Excel 中为客服人员打分)."""
 
 
 # --------------------------------------------------------------------------- schemes

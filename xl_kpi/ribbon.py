@@ -29,9 +29,17 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from xl_kpi.addin.settings_sheet import SHEET, Settings, parse_settings
-from xl_kpi.base.errors import ExistingOutputError, KpiError, OptionError, internal_error_message, os_error_message
+from xl_kpi.base.errors import (
+    ExistingOutputError,
+    InputFileError,
+    KpiError,
+    OptionError,
+    internal_error_message,
+    os_error_message,
+)
 from xl_kpi.base.files import atomic_path, check_replaceable, is_backup
 from xl_kpi.base.findings import NOTICE, Finding
+from xl_kpi.base.opener import checked
 from xl_kpi.excel.tables import cell_text, write_table
 
 ISSUES_SHEET = "问题"
@@ -126,7 +134,14 @@ class FileBook:
         check_replaceable(self.path)  # open in Excel/WPS/LibreOffice: stop before any work, as the README says
         self.folder = self.path.resolve().parent
         self.macros = self.path.suffix.lower() == ".xlsm"
-        self.book = load_workbook(self.path, keep_vba=self.macros)
+        try:
+            checked(self.path)  # the guarded door first: a damaged or foreign file is said, not a traceback
+            self.book = load_workbook(self.path, keep_vba=self.macros)
+        except InputFileError as exc:
+            raise KpiError(f"HR 工作簿打不开: {exc}") from None
+        except (zipfile.BadZipFile, KeyError, ValueError, TypeError) as exc:  # openpyxl on a part it cannot read
+            raise KpiError(f"HR 工作簿 {self.path.name} 打不开 (不是完好的 Excel 工作簿: {type(exc).__name__}); "
+                           "请用 Excel 打开并另存为 .xlsm 后再试") from None
         self.messages: list[str] = []
         self.statuses: list[str] = []
         self.changed = False

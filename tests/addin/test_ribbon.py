@@ -188,6 +188,17 @@ def test_a_date_typed_as_period_is_understood(tmp_path):
     assert "已为 12 人生成" in ribbon.generate_sheets(ribbon.FileBook(path))
 
 
+def test_a_period_stored_as_a_number_is_refused_not_read_as_january(tmp_path):
+    path = hr_book(tmp_path)
+    book = ribbon.FileBook(path)
+    book.book["设置"]["B3"] = 2026.1  # 2026.10 typed into a cell not formatted as text
+    book.changed = True
+    book.done()
+    message = ribbon.generate_sheets(ribbon.FileBook(path))
+    assert message.startswith("生成考核表未完成") and "设置!B3: 考核期间是数字 2026.1, 看不出是几月" in message
+    assert not (tmp_path / "考核表").exists()
+
+
 def test_a_second_generate_click_keeps_the_sheets_already_there(tmp_path):
     path = hr_book(tmp_path, 考核期间=PERIOD)
     assert "已为 12 人生成" in ribbon.generate_sheets(ribbon.FileBook(path))
@@ -474,3 +485,15 @@ def test_addin_run_stops_when_the_hr_workbook_is_open(tmp_path, lock):
     assert result.exit_code == 2, result.output
     assert "正在 Excel/WPS/LibreOffice 中打开" in result.output and "请先关闭它再重试" in result.output
     assert path.read_bytes() == before
+
+
+def test_a_damaged_hr_workbook_is_said_as_such_not_as_an_internal_error(tmp_path):
+    from click.testing import CliRunner
+
+    from xl_kpi.cli import main
+
+    junk = tmp_path / "KPI考核.xlsm"
+    junk.write_bytes(b"junk")
+    result = CliRunner().invoke(main, ["addin", "run", "一键汇总", str(junk)])
+    assert result.exit_code == 2 and "HR 工作簿打不开: 不是 Excel 工作簿" in result.output, result.output
+    assert "内部错误" not in result.output and junk.read_bytes() == b"junk"

@@ -466,3 +466,23 @@ def test_libreoffice_follows_each_cover_link_to_its_sheet(apostrophes, tmp_path)
         "K2-O'Brien": ["K2-O'Brien", 0, 0],
         "K3-D''Arcy": ["K3-D''Arcy", 0, 0],
     }
+
+
+def test_a_roster_given_as_the_hr_workbook_is_its_roster_sheet_only(tmp_path):
+    """The HR workbook's 数据, 汇总 and 年度汇总 sheets have 工号 and 姓名 columns too: read as roster sheets they made
+    duplicates of everyone, and a sheet for someone no longer on the 花名册."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    roster = book.active
+    roster.title = "花名册"
+    roster.append(["工号", "姓名", "部门"])
+    roster.append(["K1", "张三", "一部"])
+    data = book.create_sheet("数据")
+    data.append(["工号", "姓名", "部门", "客户投诉率"])
+    data.append(["K1", "张三", "一部", 0.003])
+    data.append(["K6", "杨磊", "一部", 0.002])  # left the company: not on the 花名册 any more
+    path = tmp_path / "KPI考核.xlsx"
+    book.save(path)
+    people, problems, notices = load_roster(path)
+    assert [p.id for p in people] == ["K1"] and problems == [] and notices == []

@@ -141,3 +141,14 @@ def test_backup_name_is_the_summary_one():
     assert tables.backup_path(Path("a") / "汇总.xlsx") == Path("a") / "汇总.备份.xlsx"
     assert not tables.same_file("no-such-file", "no-such-file")
     assert tables.same_file(__file__, os.path.join(os.path.dirname(__file__), ".", os.path.basename(__file__)))
+
+
+def test_an_output_under_a_file_says_that_file_is_not_a_folder(tmp_path):
+    from xl_kpi.base.errors import OutputFileError
+    from xl_kpi.base.files import atomic_path
+
+    (tmp_path / "报表").write_text("x", encoding="utf-8")
+    with pytest.raises(OutputFileError) as caught:
+        with atomic_path(tmp_path / "报表" / "汇总.xlsx"):
+            pass
+    assert str(caught.value) == f"无法写入 {tmp_path / '报表' / '汇总.xlsx'}: {tmp_path / '报表'} 是一个文件, 不是文件夹; 请换一个输出位置"

@@ -14,10 +14,11 @@ from typing import Any
 
 from xl_kpi.base.errors import KpiError
 from xl_kpi.base.months import month_of, need_period
+from xl_kpi.excel.roster import ROSTER_SHEET
 from xl_kpi.excel.tables import cell_text
 
 SHEET = "设置"
-ROSTER_SHEET = "花名册"
+
 ROSTER_HEADERS = ["工号", "姓名", "部门", "岗位", "直属主管"]
 
 
@@ -150,6 +151,11 @@ def parse_settings(rows: list[list[Any]], folder: Path) -> Settings:
             continue
         spec = by_key[key]
         value = cell_text(cells[1]).strip()
+        if spec.attr == "period" and isinstance(cells[1], (int, float)) and not isinstance(cells[1], bool):
+            # 2026.10 typed into a cell not formatted as text is the number 2026.1: October or January?
+            problems.append(f"{SHEET}!B{number}: 考核期间是数字 {value}, 看不出是几月 (2026.10 存为数字即 2026.1); "
+                            "请把该单元格设为文本格式后写 YYYY-MM, 如 2026-10")
+            continue
         if spec.attr == "period" and value:  # a date typed into the cell (Excel made it 2026-10-01), 2026/10 …
             value = month_of(value) or value
         settings.cells[spec.attr] = f"B{number}"

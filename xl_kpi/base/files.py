@@ -4,6 +4,7 @@ open in Excel/WPS/LibreOffice, keeping the output replaced as a numbered backup 
 from __future__ import annotations
 
 import filecmp
+import errno
 import os
 import re
 import shutil
@@ -164,8 +165,12 @@ def _temp_next_to(target: Path) -> Path:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{target.stem}-", suffix=target.suffix, dir=target.parent)
     except OSError as exc:
+        if exc.errno in (errno.EEXIST, errno.ENOTDIR):  # a part of the folder's path is a file
+            blocker = next((p for p in [target.parent, *target.parent.parents] if p.exists() and not p.is_dir()), None)
+            raise OutputFileError(f"无法写入 {target}: {blocker or target.parent} 是一个文件, 不是文件夹; "
+                                  "请换一个输出位置") from None
         raise OutputFileError(
-            f"无法写入 {target}: 文件夹 {os.path.abspath(target.parent)} 不能写入 (只读或没有权限, {exc.strerror or exc}), "
+            f"无法写入 {target}: 文件夹 {os.path.abspath(target.parent)} 不能写入 (只读或没有权限), "
             "请换一个文件夹或请管理员开放写权限"
         ) from None
     os.close(fd)

@@ -10,9 +10,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from xl_kpi.base.errors import InputValueError
+from xl_kpi.base.errors import InputFileError, InputValueError
 from xl_kpi.base.numbers import fmt, plain
-from xl_kpi.base.opener import CONTROL_PICTURES
+from xl_kpi.base.opener import CONTROL_PICTURES, open_book
 from xl_kpi.excel.columns import IDENTITY_ALIASES, PAY_INPUTS
 from xl_kpi.excel.tables import Table, cell_text, id_key, read_tables, sheets_notice
 from xl_kpi.schemes.inputs import InputSpec
@@ -68,6 +68,21 @@ def read_roster(path: str | Path) -> tuple[list[Person], list[str]]:
     return people, problems
 
 
+ROSTER_SHEET = "花名册"  # the HR workbook's roster sheet; its 数据, 汇总 and 年度汇总 sheets have 工号 and 姓名 too
+
+
+def _roster_sheet(path: str | Path) -> str | None:
+    """「花名册」 when the workbook has a sheet of that name (the HR workbook: only it is the roster), else None:
+    every sheet with a roster header is read (a roster kept as one sheet per department)."""
+    if Path(path).suffix.lower() not in (".xlsx", ".xlsm"):
+        return None
+    try:
+        names = open_book(path).sheet_names
+    except InputFileError:
+        return None  # read_tables says what is wrong with the file
+    return ROSTER_SHEET if ROSTER_SHEET in names else None
+
+
 def load_roster(path: str | Path, skipped: str = "此行未生成考核表", *, shown: Iterable[str] = (),
                 normalized: str = "已按半角查重, 照花名册原样书写") -> tuple[list[Person], list[str], list[str]]:
     """(people, problems, notices) of a roster (.csv or .xlsx); ``skipped`` ends the problem of a row left
@@ -85,8 +100,8 @@ def load_roster(path: str | Path, skipped: str = "此行未生成考核表", *, 
     columns (「名字」 for 「姓名」).  A 工号 already read, on this sheet or an earlier one,
     is a duplicate.  When more than one sheet is read, a notice says which."""
     incomplete: list[tuple[str, list[str]]] = []
-    tables = read_tables(path, required={name: ROSTER_ALIASES[name] for name in ("工号", "姓名")}, what="花名册",
-                         incomplete=incomplete)
+    tables = read_tables(path, _roster_sheet(path), required={name: ROSTER_ALIASES[name] for name in ("工号", "姓名")},
+                         what="花名册", incomplete=incomplete)
     lookup = {normalize(a): name for name, aliases in ROSTER_ALIASES.items() for a in aliases}
     people: list[Person] = []
     problems: list[str] = []
