@@ -285,9 +285,10 @@ def test_a_file_in_another_format_named_on_the_command_line_gets_the_same_messag
     for name, said in (("一部copy.ods", "是 OpenDocument 表格 (.ods)"), ("二部.et", "是 WPS 表格格式 (.et)")):
         out = tmp_path / f"汇总-{name}.xlsx"
         run = CliRunner().invoke(main, ["consolidate", str(folder / name), "-o", str(out)])
-        assert run.exit_code == 1, run.output
+        # the only file given cannot be read: no summary is written (an empty one would replace last month's)
+        assert run.exit_code == 2 and not out.exists(), run.output
+        assert run.output.lstrip("\n").startswith("错误: 1 个文件中没有一个计入汇总, 未写入汇总:\n")
         assert f"问题 {name}: {said}" in run.output and SAVE_AS in run.output
-        assert "另有 1 个无法读取" in run.output
 
 
 def test_an_excel_workbook_named_et_is_read_and_said_so(tmp_path):
@@ -299,3 +300,20 @@ def test_an_excel_workbook_named_et_is_read_and_said_so(tmp_path):
     assert result.files_read == 1 and result.people[0].score.total == 86
     assert [(i.file, i.message) for i in result.issues] == [
         ("二部.et", "文件扩展名是 .et, 但内容是 Excel 工作簿 (.xlsx), 已照常读取; 建议改名为 .xlsx")]
+
+
+def test_no_summary_when_no_file_is_taken_in(tmp_path):
+    """Every returned file of another scheme (设置's 考核方案 cs-table, sheets of cs-quant): before, an empty summary
+    replaced the last one (读取 0 个文件, 0 人)."""
+    from click.testing import CliRunner
+
+    from xl_kpi.cli import main
+
+    folder = tmp_path / "交回"
+    folder.mkdir()
+    shutil.copyfile(_book(tmp_path, {"K1": DOC}), folder / "一部.xlsx")
+    out = tmp_path / "汇总.xlsx"
+    run = CliRunner().invoke(main, ["consolidate", str(folder), "-o", str(out), "--scheme", "cs-table"])
+    assert run.exit_code == 2 and not out.exists(), run.output
+    assert run.output.lstrip("\n") == ("错误: 1 个文件中没有一个计入汇总, 未写入汇总:\n"
+                          "问题 一部.xlsx: 这是方案 cs-quant 的考核表, 不是 cs-table 的\n")

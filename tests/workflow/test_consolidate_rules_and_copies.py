@@ -119,6 +119,25 @@ def test_rules_edited_after_generation_are_reported_and_the_scheme_given_is_used
     assert "规则被改动" in refused.message
 
 
+def test_a_file_with_edited_rules_is_no_reference_for_the_untouched_ones(tmp_path):
+    """Two departments generated together, the first file's 规则 sheet edited afterwards: only that file is told about.
+    Before, its edited rules became the reference and the untouched file got 规则与 … 不同 (a false problem)."""
+    generated = _generate(tmp_path, ["K1"])
+    second = generated.with_name("2026-10-客服二部.xlsx")
+    shutil.copy(generated, second)  # the same rules, as generate writes them for every department
+    folder = tmp_path / "回收"
+    _fill(generated, folder / BOOK, {"K1": DOC})
+    _fill(second, folder / second.name, {"K1": DOC})
+    book = load_workbook(folder / BOOK)
+    for (cell,) in book["规则"].iter_rows(max_col=1):
+        if isinstance(cell.value, str) and "step: 0.1%" in cell.value:
+            cell.value = cell.value.replace("0.1%", "0.2%")
+    book.save(folder / BOOK)
+    result = consolidate([folder], scheme=builtin_scheme("cs-quant"))
+    rules_issues = [(i.file, i.message) for i in result.issues if i.sheet == "规则"]
+    assert rules_issues == [(BOOK, "「规则」工作表与生成时不一致 (规则被改动), 未采用; 按 --scheme 指定的 cs-quant 计分")]
+
+
 # --------------------------------------------------------------------------- copies of one person's sheet
 
 SIX = [f"K100{i}" for i in range(1, 7)]

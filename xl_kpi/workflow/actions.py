@@ -216,6 +216,10 @@ def consolidate_month(options: ConsolidateMonth, progress: Callable[..., None] |
     check_output(output)  # now, rather than after reading every file
     result = consolidate(list(options.inputs), scheme=options.scheme, progress=progress, exclude=[output],
                          period=options.period)
+    if not result.people:  # every file left out: an empty summary must not replace the last one
+        said = [f.line() for f in result.issues if f.is_problem]
+        more = f"\n… 另有 {len(said) - 5} 条" if len(said) > 5 else ""
+        raise InputFileError(f"{len(result.files)} 个文件中没有一个计入汇总, 未写入汇总:\n" + "\n".join(said[:5]) + more)
     backup = write_summary(result, output)  # checks again: Excel may have opened the summary meanwhile
     notes = []
     named = month_from_name(output)

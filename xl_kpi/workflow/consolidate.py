@@ -420,9 +420,11 @@ def consolidate(
         if book.rules_notice:
             log.append(Issue(name, "规则", "", book.rules_notice))
         fp = fingerprint(book.rules_text) if book.rules_text and not book.rules_edited else ""
-        fingerprints.setdefault(fp, name)
-        if fp and fp != next(iter(fingerprints)):
-            log.append(Issue(name, "规则", "", f"规则与 {fingerprints[next(iter(fingerprints))]} 不同; 本文件按自身规则计分"))
+        if fp:  # an edited 规则 sheet is told above; it is no reference to compare the untouched files with
+            fingerprints.setdefault(fp, name)
+            first = next(iter(fingerprints))  # the rules of the first untouched file read
+            if fp != first:
+                log.append(Issue(name, "规则", "", f"规则与 {fingerprints[first]} 不同; 本文件按自身规则计分"))
         for notice in book.notices:
             log.append(Issue(name, "", "", notice))
         if peermod.is_peer_meta(book.meta):
