@@ -331,3 +331,12 @@ def test_a_button_stopped_by_something_else_than_the_input_says_one_line_as_the_
     assert outcome.stopped and outcome.exit_code == 2 and outcome.message.startswith("生成考核表未完成")
     assert said in outcome.message and "Traceback" not in outcome.message
     assert any(said in str(row[5]) for row in ribbon.FileBook(book_path).read("问题")[1:])  # 时间 操作 类别 地点 工号 问题
+
+
+def test_a_password_is_taken_as_typed_on_both_edges(tmp_path):
+    """--password " kpi 2026 " keeps its spaces; the 设置 cell did strip them, so the same password typed in both
+    places protected the sheets differently."""
+    rows = [["设置项", "值", "说明"], ["工作表保护密码", " kpi 2026 ", ""], ["考核期间", " 2026-10 ", ""]]
+    settings = parse_settings(rows, tmp_path)
+    assert settings.password == " kpi 2026 " and settings.period == "2026-10"
+    assert parse_settings([["工作表保护密码", "   "]], tmp_path).password == ""
