@@ -152,7 +152,7 @@ def parse_settings(rows: list[list[Any]], folder: Path) -> Settings:
         spec = by_key[key]
         value = cell_text(cells[1]).strip()
         if spec.attr == "password" and value:
-            value = cell_text(cells[1])  # as typed, spaces included: the command line's --password keeps them too
+            value = cells[1] if isinstance(cells[1], str) else value  # as typed, spaces included, as --password keeps them
         if spec.attr == "period" and isinstance(cells[1], (int, float)) and not isinstance(cells[1], bool):
             # 2026.10 typed into a cell not formatted as text is the number 2026.1: October or January?
             problems.append(f"{SHEET}!B{number}: 考核期间是数字 {value}, 看不出是几月 (2026.10 存为数字即 2026.1); "
