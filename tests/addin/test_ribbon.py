@@ -495,5 +495,5 @@ def test_a_damaged_hr_workbook_is_said_as_such_not_as_an_internal_error(tmp_path
     junk = tmp_path / "KPI考核.xlsm"
     junk.write_bytes(b"junk")
     result = CliRunner().invoke(main, ["addin", "run", "一键汇总", str(junk)])
-    assert result.exit_code == 2 and "HR 工作簿打不开: 不是 Excel 工作簿" in result.output, result.output
+    assert result.exit_code == 2 and "HR 工作簿打不开: 内容是文本 (如 CSV 导出), 不是 Excel 工作簿" in result.output, result.output
     assert "内部错误" not in result.output and junk.read_bytes() == b"junk"

@@ -288,3 +288,19 @@ def test_a_roster_with_a_control_character_is_generated_and_the_person_reported(
     assert "第3行: 姓名 中有看不见的控制字符" in result.output and "内部错误" not in result.output
     names = openpyxl.load_workbook(next((tmp_path / "out").glob("*.xlsx"))).sheetnames
     assert "K2-李␋娜" in names
+
+
+def test_a_csv_renamed_to_xlsx_is_named_as_text_and_binary_junk_as_damaged(tmp_path):
+    from xl_kpi.base.opener import check_xlsx
+
+    csv = tmp_path / "花名册.xlsx"
+    csv.write_text("工号,姓名\nK1,张三\n", encoding="gb18030")
+    with pytest.raises(InputFileError) as caught:
+        check_xlsx(csv)
+    assert str(caught.value) == ("内容是文本 (如 CSV 导出), 不是 Excel 工作簿 (.xlsx), 虽然扩展名是 .xlsx; "
+                                 "是 CSV 时请把扩展名改为 .csv, 或在 Excel 中打开后另存为 .xlsx")
+    junk = tmp_path / "坏.xlsx"
+    junk.write_bytes(bytes(range(256)) * 4)
+    with pytest.raises(InputFileError) as caught:
+        check_xlsx(junk)
+    assert str(caught.value) == "不是 Excel 工作簿 (.xlsx), 文件可能已损坏"

@@ -63,6 +63,25 @@ def _column(letters: bytes) -> int:
     return number
 
 
+def _looks_like_text(path: Path) -> bool:
+    """Whether the file's first 4 KB read as text (a CSV renamed to .xlsx): no NUL byte, UTF-8 or GB18030."""
+    try:
+        with open(path, "rb") as fh:
+            sample = fh.read(4096)
+    except OSError:
+        return False
+    if not sample.strip() or b"\x00" in sample:
+        return False
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            sample.decode(encoding)
+            return True
+        except UnicodeDecodeError as exc:
+            if exc.start >= len(sample) - 4:  # a character cut at the end of the sample
+                return True
+    return False
+
+
 def check_xlsx(path: str | Path, *, max_entries: int = MAX_ENTRIES, max_bytes: int = MAX_TOTAL_BYTES,
                max_cells: int = MAX_CELLS, max_text: int = MAX_TEXT) -> ZipReport:
     """Raise InputFileError (in Chinese) unless ``path`` is a sane, unencrypted xlsx/xlsm archive."""
@@ -75,6 +94,9 @@ def check_xlsx(path: str | Path, *, max_entries: int = MAX_ENTRIES, max_bytes: i
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise InputFileError("文件已加密 (设置了打开密码) 或是旧版 .xls 格式, 请取消密码并另存为 .xlsx")
     if not head.startswith(b"PK"):
+        if _looks_like_text(path):
+            raise InputFileError("内容是文本 (如 CSV 导出), 不是 Excel 工作簿 (.xlsx), 虽然扩展名是 "
+                                 f"{path.suffix}; 是 CSV 时请把扩展名改为 .csv, 或在 Excel 中打开后另存为 .xlsx")
         raise InputFileError("不是 Excel 工作簿 (.xlsx), 文件可能已损坏")
     try:
         archive = zipfile.ZipFile(path)
