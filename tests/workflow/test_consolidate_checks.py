@@ -317,3 +317,17 @@ def test_no_summary_when_no_file_is_taken_in(tmp_path):
     assert run.exit_code == 2 and not out.exists(), run.output
     assert run.output.lstrip("\n") == ("错误: 1 个文件中没有一个计入汇总, 未写入汇总:\n"
                           "问题 一部.xlsx: 这是方案 cs-quant 的考核表, 不是 cs-table 的\n")
+
+
+def test_a_summary_among_the_returned_sheets_is_named_as_a_summary(tmp_path):
+    folder = tmp_path / "交回"
+    folder.mkdir()
+    shutil.copyfile(_book(tmp_path, {"K1": DOC}), folder / "一部.xlsx")
+    first = consolidate([folder])
+    from xl_kpi.workflow.summary import write_summary
+
+    write_summary(first, folder / "汇总-2026-09.xlsx")  # last month's summary dropped into the folder
+    again = consolidate([folder])
+    assert [(i.file, i.message) for i in again.issues] == [
+        ("汇总-2026-09.xlsx", "这是「一键汇总」写出的汇总表, 不是考核表, 未计入; 请把它移出回收文件夹")]
+    assert [p.identity["工号"] for p in again.people] == ["K1"]

@@ -389,6 +389,8 @@ def consolidate(
         try:
             read.append((path, read_filled_workbook(path, scheme)))
         except KpiError as exc:
+            if is_summary(path):  # last month's summary dropped among the returned sheets
+                exc = KpiError("这是「一键汇总」写出的汇总表, 不是考核表, 未计入; 请把它移出回收文件夹")
             read.append((path, Issue(shown[path], "", "", str(exc))))
         except Exception as exc:  # a file we cannot understand must not stop the others
             read.append((path, Issue(shown[path], "", "", f"无法读取 ({type(exc).__name__}: {exc})")))
