@@ -19,6 +19,7 @@ from workbooks import filled_department
 
 from xl_kpi import udfs
 from xl_kpi.base.errors import InputValueError, SchemeError
+from xl_kpi.base.findings import texts
 from xl_kpi.base.numbers import FORMAT, PLAIN, SIGN, Typed, read_number, to_decimal
 from xl_kpi.cli import main
 from xl_kpi.engine.score import score_indicator, score_indicator_noted
@@ -441,8 +442,8 @@ def test_generate_prefills_a_score_formatted_as_a_percentage_as_its_points(tmp_p
     book.save(data)
     scheme, text = get_scheme_with_text("cs-quant")
     result = generate(scheme, text, roster, "2026-10", tmp_path / "out", data=data)
-    assert "data.xlsx 工作表「Sheet」第3行 B列: 客户满意度应填 0~100 的分数, 收到 0.9; 如是 90%, 请填 90, 未预填" in result.problems
-    assert any(n.startswith("data.xlsx 工作表「Sheet」第3行 C列: 客户投诉率 0.3 即 30%") for n in result.notices), result.notices
+    assert "data.xlsx 工作表「Sheet」第3行 B列: 客户满意度应填 0~100 的分数, 收到 0.9; 如是 90%, 请填 90, 未预填" in texts(result.problems)
+    assert any(n.startswith("data.xlsx 工作表「Sheet」第3行 C列: 客户投诉率 0.3 即 30%") for n in texts(result.notices))
     people = {p.identity["工号"]: p for p in read_filled_workbook(result.files[0]).people}
     assert people["K1"].inputs[("satisfaction", "satisfaction", "")].value == 90
     assert people["K2"].inputs[("satisfaction", "satisfaction", "")].value is None

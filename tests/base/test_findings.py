@@ -81,3 +81,21 @@ def test_annual_findings_are_clean(tmp_path):
     assert {f.kind: f.severity for f in result.notes} == {"input-twice": NOTE, "month-gap": NOTE}
     [gap] = [f for f in result.notes if f.kind == "month-gap"]
     assert gap.subject == "缺少的月份" and gap.message.startswith("输入中没有 2026-02 的月度汇总")
+
+
+def test_generate_findings_are_clean(tmp_path):
+    """A roster with a duplicate 工号 and an empty one: problems at their rows, the 工号 as data."""
+    from xl_kpi.schemes.scheme import get_scheme_with_text
+    from xl_kpi.workflow.generate import generate
+
+    roster = tmp_path / "roster.csv"
+    roster.write_text("工号,姓名,部门\nK1,张三,一部\n,李四,一部\nK1,王五,一部\n", encoding="utf-8")
+    scheme, text = get_scheme_with_text("cs-quant")
+    result = generate(scheme, text, roster, "2026-10", tmp_path / "out")
+    _clean([*result.problems, *result.notices])
+    empty, twice = result.problems
+    assert (empty.kind, empty.row, empty.cell, empty.person) == ("missing-id", 3, "A3", "")
+    assert empty.line() == "问题 roster.csv 第3行 A列: 工号为空, 此行未生成考核表"
+    assert (twice.kind, twice.row, twice.person) == ("duplicate-id", 4, "K1")
+    assert twice.line() == "问题 roster.csv 第4行 A列: 工号 K1 与第2行重复, 此行未生成考核表"
+    assert [f.kind for f in result.notices] == ["missing-column"] and not result.notices[0].is_problem

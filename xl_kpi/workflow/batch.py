@@ -126,7 +126,7 @@ def score_file(scheme: Scheme, path: str | Path, sheet: str | None = None) -> Sc
     if len(tables) + len(skipped) > 1:
         name = tables[0].path.name
         counts = [len(part) for part in rows]
-        notice = sheets_notice(report.tables, counts, "数据") if len(used) > 1 else \
+        notice = sheets_notice(report.tables, counts, "数据").text() if len(used) > 1 else \
             f"{name}: 已读取工作表「{used[0][0].sheet}」({counts[0]} 人)"
         if skipped:
             notice += f"; 工作表{'、'.join(f'「{n}」' for n in skipped)}中没有含「工号」列的表头, 未读取"
