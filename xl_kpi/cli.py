@@ -166,8 +166,8 @@ def run_score(scheme_ref: str, input_path: str, output: str, sheet: str | None =
     backup = keep_output(output)  # the result replaced is kept as ….备份.xlsx (….备份.csv)
     write_report(report, output)
     if not quiet:
-        for notice in report.notices:  # which sheets were read (as print_report gives its own notices)
-            click.echo(f"提示: {notice}", err=True)
+        for notice in report.notices:  # which sheets were read, values to check (print_report gives the columns')
+            click.echo(notice.line(person=bool(notice.row)), err=True)
         print_report(report, output, backup)
     return 1 if report.problem_rows else 0
 

@@ -99,3 +99,26 @@ def test_generate_findings_are_clean(tmp_path):
     assert (twice.kind, twice.row, twice.person) == ("duplicate-id", 4, "K1")
     assert twice.line() == "问题 roster.csv 第4行 A列: 工号 K1 与第2行重复, 此行未生成考核表"
     assert [f.kind for f in result.notices] == ["missing-column"] and not result.notices[0].is_problem
+
+
+def test_score_findings_are_clean(tmp_path):
+    """A table with bad rows: a text in a number cell, an empty 工号, a duplicate, a 0.3 complaint rate (a notice)."""
+    from xl_kpi.workflow.batch import problem_text, score_file
+
+    scheme = builtin_scheme("cs-quant")
+    heads = [ind.name for ind in scheme.indicators]
+    good = ["0.1%", "95", "10", "98%", "90", "8", "4", "5"][:len(heads)]
+    rows = [["K1", "甲", *good], ["K2", "乙", "很好", *good[1:]], ["", "丙", *good], ["K1", "丁", *good],
+            ["K3", "戊", "0.3", *good[1:]]]
+    data = tmp_path / "in.csv"
+    data.write_text("\n".join(",".join(r) for r in [["工号", "姓名", *heads], *rows]) + "\n", encoding="utf-8")
+    report = score_file(scheme, data)
+    findings = [f for r in report.rows for f in (*r.problems, *r.notices)]
+    _clean([*findings, *report.notices])
+    assert {(f.row, f.person, f.kind, f.severity) for f in findings} == {
+        (3, "K2", "bad-value", PROBLEM), (4, "", "missing-id", PROBLEM), (5, "K1", "duplicate-id", PROBLEM),
+        (6, "K3", "unusual-value", NOTICE)}
+    bad = report.rows[1].problems[0]
+    assert (bad.file, bad.cell) == ("in.csv", "C3") and bad.message.startswith(f"{heads[0]} ")
+    assert problem_text(report.rows[1]) == f"第3行 C列: {bad.message}"  # the row's 问题 cell: the file is implicit
+    assert problem_text(report.rows[4]) == f"提示: 第6行 C列: {report.rows[4].notices[0].message}"
