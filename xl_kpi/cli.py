@@ -334,7 +334,7 @@ def feedback_cmd(summary, out_dir, scheme_ref, lang) -> None:
     result = write_feedback_forms(WriteFeedback(Path(summary), Path(out_dir), lang=lang,
                                                 scheme=get_scheme(scheme_ref) if scheme_ref else None))
     for problem in result.problems:
-        click.echo(f"问题 {problem}", err=True)
+        click.echo(problem.line(), err=True)
     if result.backups:
         click.echo(f"输出文件夹中原有的 {len(result.backups)} 个同名文件已先备份: "
                    + "、".join(p.name for p in result.backups), err=True)

@@ -438,7 +438,7 @@ def _feedback(book: HrBook, settings: Settings) -> tuple[str, list[Finding]]:
     kept = (f"; 文件夹中原有的 {len(result.backups)} 个同名文件已先备份: " + "、".join(p.name for p in result.backups)
             if result.backups else "")
     return (f"已为 {len(result.forms)} 人生成面谈反馈表, 位于 {out_dir} (全部.html 可一次打印){kept}",
-            _said(result.problems, file=summary.name))
+            result.problems)
 
 
 def _check(book: HrBook, settings: Settings) -> tuple[str, list[Finding]]:

@@ -122,3 +122,26 @@ def test_score_findings_are_clean(tmp_path):
     assert (bad.file, bad.cell) == ("in.csv", "C3") and bad.message.startswith(f"{heads[0]} ")
     assert problem_text(report.rows[1]) == f"第3行 C列: {bad.message}"  # the row's 问题 cell: the file is implicit
     assert problem_text(report.rows[4]) == f"提示: 第6行 C列: {report.rows[4].notices[0].message}"
+
+
+def test_feedback_findings_are_clean(tmp_path):
+    """A summary row without 总分: a problem at its row, the person as data and named after the row."""
+    from xl_kpi.workflow.feedback import write_feedback
+
+    import openpyxl
+
+    summary = tmp_path / "汇总-2026-10.xlsx"
+    scheme = builtin_scheme("cs-quant")
+    book = openpyxl.Workbook()
+    book.active.title = "公司总览"
+    full = [float(ind.weight) for ind in scheme.indicators]
+    for row in (["工号", "姓名", "部门", *(ind.name for ind in scheme.indicators), "总分", "等级"],
+                ["K1", "张三", "一部", *full, 100, "优"], ["K2", "李四", "一部", *full, None, None]):
+        book.active.append(row)
+    book.save(summary)
+    result = write_feedback(summary, tmp_path / "面谈", scheme=scheme)
+    _clean(result.problems)
+    [missing] = result.problems
+    assert (missing.kind, missing.file, missing.row, missing.person) == ("missing-total", summary.name, 3, "K2")
+    assert missing.line() == (f"问题 {summary.name} 工作表「公司总览」第3行 工号 K2 李四: 汇总中没有总分 (考核表有问题, 见汇总的「问题」表), "
+                              "未生成面谈表; 请补全考核表并重新汇总后再生成")
