@@ -163,7 +163,7 @@ def test_cs_table_missing_self_assessment(write_csv, tmp_path):
     src = write_csv("t.csv", [head, ["C1", "", "5"]])
     result = run("score", "--scheme", "cs-table", src, "-o", tmp_path / "o.csv")
     assert result.exit_code == 1
-    assert "第2行 B列: 纪律性(自评) 为空, 请填写" in result.output
+    assert "问题 t.csv 第2行 B列 C1: 纪律性(自评) 为空, 请填写" in result.output  # the row's 工号 after its place
 
 
 def test_advisor_threshold_column(write_csv, tmp_path):
@@ -359,10 +359,10 @@ def test_score_reads_every_sheet_with_a_header(department_data, tmp_path):
         ("K1", "王芳", 100), ("K2", "李娜", 100), ("K7", "赵敏", 94), ("K2", "李娜", 100)]
     assert [r["问题"] for r in rows] == [None, None, None, "工作表「客服二部」第4行 B列: 工号 K2 与工作表「客服一部」第3行重复"]
     lines = result.output.splitlines()
-    assert ("提示: 数据.xlsx: 数据分在 2 个工作表中, 已依次读取工作表「客服一部」(2 人)、「客服二部」(2 人); "
+    assert ("提示 数据.xlsx: 数据分在 2 个工作表中, 已依次读取工作表「客服一部」(2 人)、「客服二部」(2 人); "
             "工作表「说明」中没有含「工号」列的表头, 未读取; 工作表「名单」中没有方案 cs-quant 的指标列, 未读取") in lines, lines
     assert "提示: 以下列不是方案 cs-quant 的指标, 已忽略: 备注 (工作表「客服二部」)" in lines, lines
-    assert "问题 数据.xlsx 工作表「客服二部」第4行 B列: 工号 K2 与工作表「客服一部」第3行重复" in lines, lines
+    assert "问题 数据.xlsx 工作表「客服二部」第4行 B列 K2: 工号 K2 与工作表「客服一部」第3行重复" in lines, lines
     assert "已处理 4 人, 3 人评分完整, 1 人有问题; 结果已写入" in result.output
 
 
@@ -397,7 +397,7 @@ def test_score_with_sheet_reads_that_sheet_only(department_data, tmp_path):
     result = run("score", "--scheme", "cs-quant", department_data, "-o", out, "--sheet", "客服二部")
     assert result.exit_code == 0, result.output
     assert [r["工号"] for r in rows_of(out)] == ["K7", "K2"]  # its header under a title; K2 is no duplicate here
-    assert "提示: 数据.xlsx" not in result.output
+    assert "提示 数据.xlsx" not in result.output
     assert "默认第一张" not in run("score", "--help").output
 
 
@@ -406,7 +406,7 @@ def test_score_says_which_sheet_it_read_when_others_have_no_header(tmp_path):
                                              "问题": [["文件", "行", "问题", "说明"]], "说明": [["设置"], ["期间", "2026-10"]]})
     result = run("score", "--scheme", "cs-quant", data, "-o", tmp_path / "out.csv")
     assert result.exit_code == 0, result.output
-    assert ("提示: DATA.xlsx: 已读取工作表「数据」(1 人); 工作表「问题」、「说明」中没有含「工号」列的表头, 未读取"
+    assert ("提示 DATA.xlsx: 已读取工作表「数据」(1 人); 工作表「问题」、「说明」中没有含「工号」列的表头, 未读取"
             in result.output.splitlines()), result.output
 
 

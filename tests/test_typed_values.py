@@ -19,6 +19,7 @@ from workbooks import filled_department
 
 from xl_kpi import udfs
 from xl_kpi.base.errors import InputValueError, SchemeError
+from xl_kpi.base.findings import texts
 from xl_kpi.base.numbers import FORMAT, PLAIN, SIGN, Typed, read_number, to_decimal
 from xl_kpi.cli import main
 from xl_kpi.engine.score import score_indicator, score_indicator_noted
@@ -218,14 +219,16 @@ def test_score_gives_a_notice_for_a_complaint_rate_typed_as_0_3(tmp_path):
     k1, k2 = report.rows
     assert k2.score.points("complaint_rate") == D(0) and k2.score.total == D(72)  # scored as today: 30%
     assert not k2.problems and not k1.notices
-    assert k2.notices == ["第3行 C列: 客户投诉率 0.3 即 30%, 高于常见的 5%, 已按 30% 计分; 如要填 0.3%, 请输入 0.3%"]
-    assert report.notices == [f"in.csv {k2.notices[0]}"]
+    [notice] = k2.notices
+    assert (notice.file, notice.row, notice.cell, notice.person, notice.severity) == ("in.csv", 3, "C3", "K2", "提示")
+    assert notice.message == "客户投诉率 0.3 即 30%, 高于常见的 5%, 已按 30% 计分; 如要填 0.3%, 请输入 0.3%"
+    assert report.notices == [notice]
     out = tmp_path / "out.csv"
     result = CliRunner().invoke(main, ["score", "--scheme", "cs-quant", str(src), "-o", str(out)])
     assert result.exit_code == 0, result.output  # a notice is not a problem
-    assert "提示: in.csv 第3行 C列: 客户投诉率 0.3 即 30%" in result.output
+    assert f"提示 in.csv 第3行 C列 K2: {notice.message}" in result.output.splitlines()
     rows = rows_of(out)
-    assert float(rows["K2"]["总分"]) == 72 and rows["K2"]["问题"] == f"提示: {k2.notices[0]}"
+    assert float(rows["K2"]["总分"]) == 72 and rows["K2"]["问题"] == f"提示: 第3行 C列: {notice.message}"
     assert rows["K1"]["问题"] is None
 
 
@@ -251,8 +254,8 @@ def test_score_xlsx_reads_a_cell_formatted_as_a_percentage(tmp_path):
     report = score_file(QUANT, path)
     by_id = {r.identity["工号"]: r for r in report.rows}
     assert by_id["K1"].score.points("satisfaction") == D(20) and by_id["K1"].score.total == D(90)
-    assert by_id["K2"].problems == ["工作表「客服一部」第3行 D列: 客户满意度 应填 0~100 的分数, 收到 0.9; 如是 90%, 请填 90"]
-    assert by_id["K3"].notices == ["工作表「客服一部」第4行 C列: 客户投诉率 30% 高于常见的 5%, 已按 30% 计分; "
+    assert texts(by_id["K2"].problems) == ["in.xlsx 工作表「客服一部」第3行 D列: 客户满意度 应填 0~100 的分数, 收到 0.9; 如是 90%, 请填 90"]
+    assert texts(by_id["K3"].notices) == ["in.xlsx 工作表「客服一部」第4行 C列: 客户投诉率 30% 高于常见的 5%, 已按 30% 计分; "
                                    "如要填 0.3%, 请输入 0.3% (带 %)"]
     assert by_id["K4"].score.points("satisfaction") == D(16)
     assert by_id["K5"].score.points("satisfaction") == D(20)
@@ -441,8 +444,8 @@ def test_generate_prefills_a_score_formatted_as_a_percentage_as_its_points(tmp_p
     book.save(data)
     scheme, text = get_scheme_with_text("cs-quant")
     result = generate(scheme, text, roster, "2026-10", tmp_path / "out", data=data)
-    assert "data.xlsx 工作表「Sheet」第3行 B列: 客户满意度应填 0~100 的分数, 收到 0.9; 如是 90%, 请填 90, 未预填" in result.problems
-    assert any(n.startswith("data.xlsx 工作表「Sheet」第3行 C列: 客户投诉率 0.3 即 30%") for n in result.notices), result.notices
+    assert "data.xlsx 工作表「Sheet」第3行 B列: 客户满意度应填 0~100 的分数, 收到 0.9; 如是 90%, 请填 90, 未预填" in texts(result.problems)
+    assert any(n.startswith("data.xlsx 工作表「Sheet」第3行 C列: 客户投诉率 0.3 即 30%") for n in texts(result.notices))
     people = {p.identity["工号"]: p for p in read_filled_workbook(result.files[0]).people}
     assert people["K1"].inputs[("satisfaction", "satisfaction", "")].value == 90
     assert people["K2"].inputs[("satisfaction", "satisfaction", "")].value is None

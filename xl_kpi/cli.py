@@ -166,8 +166,8 @@ def run_score(scheme_ref: str, input_path: str, output: str, sheet: str | None =
     backup = keep_output(output)  # the result replaced is kept as ….备份.xlsx (….备份.csv)
     write_report(report, output)
     if not quiet:
-        for notice in report.notices:  # which sheets were read (as print_report gives its own notices)
-            click.echo(f"提示: {notice}", err=True)
+        for notice in report.notices:  # which sheets were read, values to check (print_report gives the columns')
+            click.echo(notice.line(person=bool(notice.row)), err=True)
         print_report(report, output, backup)
     return 1 if report.problem_rows else 0
 
@@ -215,10 +215,8 @@ def generate_cmd(scheme_ref, roster, period, out_dir, data, split, mode, lang, p
     bar, update = _progress("生成考核表")
     with bar:
         result = generate_sheets(options, progress=update)
-    for notice in result.notices:
-        click.echo(f"提示 {notice}", err=True)
-    for problem in result.problems:
-        click.echo(f"问题 {problem}", err=True)
+    for finding in [*result.notices, *result.problems]:
+        click.echo(finding.line(), err=True)
     if result.backups:
         click.echo(f"已将原有的 {len(result.backups)} 个同名工作簿备份为 ….备份.xlsx (如 {result.backups[0].name})", err=True)
     click.echo(f"已为 {result.people} 人生成 {len(result.files)} 个工作簿, 位于 {out_dir}", err=True)
@@ -336,7 +334,7 @@ def feedback_cmd(summary, out_dir, scheme_ref, lang) -> None:
     result = write_feedback_forms(WriteFeedback(Path(summary), Path(out_dir), lang=lang,
                                                 scheme=get_scheme(scheme_ref) if scheme_ref else None))
     for problem in result.problems:
-        click.echo(f"问题 {problem}", err=True)
+        click.echo(problem.line(), err=True)
     if result.backups:
         click.echo(f"输出文件夹中原有的 {len(result.backups)} 个同名文件已先备份: "
                    + "、".join(p.name for p in result.backups), err=True)
@@ -351,13 +349,14 @@ def feedback_cmd(summary, out_dir, scheme_ref, lang) -> None:
 @click.option("-o", "--output", default=None, type=click.Path(dir_okay=False), help="写入抽样名单 (.xlsx/.csv); 默认打印.")
 def sample_cmd(roster, percent, seed, output) -> None:
     """随机考核: 从花名册按比例随机抽取员工 (可重复)."""
+    from xl_kpi.base.findings import Finding
     from xl_kpi.excel.tables import write_table
     from xl_kpi.workflow.sampling import sample_staff
 
-    notices: list[str] = []
+    notices: list[Finding] = []
     headers, rows = sample_staff(roster, percent, seed, notices=notices)
     for notice in notices:
-        click.echo(f"提示 {notice}", err=True)
+        click.echo(notice.line(), err=True)
     if output:
         write_table(output, headers, rows, sheet="抽样名单")
         click.echo(f"抽取 {len(rows)} 人, 已写入 {output}", err=True)

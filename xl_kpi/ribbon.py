@@ -23,7 +23,7 @@ import datetime as dt
 import tempfile
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Protocol
@@ -311,7 +311,8 @@ def _generate(book: HrBook, settings: Settings) -> tuple[str, list[Finding]]:
     data = data if data and data.exists() else None  # the 客观数据文件 pre-fills once 导入数据 has written it
     out_dir = settings.path("sheets_dir")
     with tempfile.TemporaryDirectory(prefix="xlkpi-roster-") as tmp:
-        options = GenerateSheets(scheme, text, _roster_file(book, settings, Path(tmp)), period, out_dir, data=data,
+        roster = _roster_file(book, settings, Path(tmp))
+        options = GenerateSheets(scheme, text, roster, period, out_dir, data=data,
                                  split=settings.split, formulas=settings.formulas, lang=settings.lang,
                                  password=settings.password or None, peer=settings.flag("peer"),
                                  overwrite=settings.flag("overwrite"))
@@ -327,8 +328,10 @@ def _generate(book: HrBook, settings: Settings) -> tuple[str, list[Finding]]:
     peers = f"; 另有 {len(result.peer_files)} 份互评表" if settings.flag("peer") else ""
     kept = (f"; 原有的 {len(result.backups)} 个同名工作簿已备份为 ….备份.xlsx (如 {result.backups[0].name})"
             if result.backups else "")
+    # the workbook's own 花名册 sheet was read from a copy: its findings name the sheet, not the copy
+    own = {roster.name} if roster.parent == Path(tmp) else set()
     return (f"已为 {result.people} 人生成 {len(result.files)} 个工作簿{prefilled}, 位于 {out_dir}{peers}{kept}",
-            [*_said(result.problems, subject="花名册"), *_said(result.notices, severity=NOTICE)])
+            [replace(f, file="") if f.file in own else f for f in [*result.problems, *result.notices]])
 
 
 def _import_data(book: HrBook, settings: Settings) -> tuple[str, list[Finding]]:
@@ -435,7 +438,7 @@ def _feedback(book: HrBook, settings: Settings) -> tuple[str, list[Finding]]:
     kept = (f"; 文件夹中原有的 {len(result.backups)} 个同名文件已先备份: " + "、".join(p.name for p in result.backups)
             if result.backups else "")
     return (f"已为 {len(result.forms)} 人生成面谈反馈表, 位于 {out_dir} (全部.html 可一次打印){kept}",
-            _said(result.problems, file=summary.name))
+            result.problems)
 
 
 def _check(book: HrBook, settings: Settings) -> tuple[str, list[Finding]]:

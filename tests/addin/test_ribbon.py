@@ -416,7 +416,8 @@ def test_a_notice_is_no_problem_for_the_buttons_as_for_the_commands(tmp_path):
     assert "个问题" not in run.output and not [x for x in run.output.splitlines() if x.startswith("问题")], run.output
     assert "提示 数据.csv: 以下列不是方案" in run.output and "有 1 条提示 (不是问题)" in run.output
     rows = sheet(path, "问题")
-    assert len(rows) == 2 and rows[1][2] == "提示" and rows[1][5].startswith("数据.csv: 以下列不是方案"), rows
+    assert len(rows) == 2 and rows[1][2:4] == ["提示", "数据.csv"], rows  # the file in 地点, the message without it
+    assert rows[1][5] == "以下列不是方案 cs-quant 的指标, 未预填: 首次解决率", rows
 
     shutil.rmtree(tmp_path / "考核表")
     outcome = ribbon.run_button("generate_sheets", ribbon.FileBook(path))
@@ -497,3 +498,16 @@ def test_a_damaged_hr_workbook_is_said_as_such_not_as_an_internal_error(tmp_path
     result = CliRunner().invoke(main, ["addin", "run", "一键汇总", str(junk)])
     assert result.exit_code == 2 and "HR 工作簿打不开: 内容是文本 (如 CSV 导出), 不是 Excel 工作簿" in result.output, result.output
     assert "内部错误" not in result.output and junk.read_bytes() == b"junk"
+
+
+def test_a_problem_of_the_workbooks_own_roster_names_its_sheet_not_a_copy(tmp_path):
+    """The 花名册 sheet is read from a copy: its findings say 工作表「花名册」第N行, not the copy's file name."""
+    path = hr_book(tmp_path, 考核期间=PERIOD)
+    book = ribbon.FileBook(path)
+    rows = book.read("花名册")
+    book.write("花名册", [*rows, [rows[1][0], "重名", rows[1][2]]])
+    book.done()
+    outcome = ribbon.run_button("generate_sheets", ribbon.FileBook(path))
+    [twice] = outcome.problems
+    assert twice.file == "" and twice.person == rows[1][0]
+    assert twice.line() == f"问题 工作表「花名册」第{len(rows) + 1}行 A列: 工号 {rows[1][0]} 与第2行重复, 此行未生成考核表"

@@ -81,3 +81,67 @@ def test_annual_findings_are_clean(tmp_path):
     assert {f.kind: f.severity for f in result.notes} == {"input-twice": NOTE, "month-gap": NOTE}
     [gap] = [f for f in result.notes if f.kind == "month-gap"]
     assert gap.subject == "缺少的月份" and gap.message.startswith("输入中没有 2026-02 的月度汇总")
+
+
+def test_generate_findings_are_clean(tmp_path):
+    """A roster with a duplicate 工号 and an empty one: problems at their rows, the 工号 as data."""
+    from xl_kpi.schemes.scheme import get_scheme_with_text
+    from xl_kpi.workflow.generate import generate
+
+    roster = tmp_path / "roster.csv"
+    roster.write_text("工号,姓名,部门\nK1,张三,一部\n,李四,一部\nK1,王五,一部\n", encoding="utf-8")
+    scheme, text = get_scheme_with_text("cs-quant")
+    result = generate(scheme, text, roster, "2026-10", tmp_path / "out")
+    _clean([*result.problems, *result.notices])
+    empty, twice = result.problems
+    assert (empty.kind, empty.row, empty.cell, empty.person) == ("missing-id", 3, "A3", "")
+    assert empty.line() == "问题 roster.csv 第3行 A列: 工号为空, 此行未生成考核表"
+    assert (twice.kind, twice.row, twice.person) == ("duplicate-id", 4, "K1")
+    assert twice.line() == "问题 roster.csv 第4行 A列: 工号 K1 与第2行重复, 此行未生成考核表"
+    assert [f.kind for f in result.notices] == ["missing-column"] and not result.notices[0].is_problem
+
+
+def test_score_findings_are_clean(tmp_path):
+    """A table with bad rows: a text in a number cell, an empty 工号, a duplicate, a 0.3 complaint rate (a notice)."""
+    from xl_kpi.workflow.batch import problem_text, score_file
+
+    scheme = builtin_scheme("cs-quant")
+    heads = [ind.name for ind in scheme.indicators]
+    good = ["0.1%", "95", "10", "98%", "90", "8", "4", "5"][:len(heads)]
+    rows = [["K1", "甲", *good], ["K2", "乙", "很好", *good[1:]], ["", "丙", *good], ["K1", "丁", *good],
+            ["K3", "戊", "0.3", *good[1:]]]
+    data = tmp_path / "in.csv"
+    data.write_text("\n".join(",".join(r) for r in [["工号", "姓名", *heads], *rows]) + "\n", encoding="utf-8")
+    report = score_file(scheme, data)
+    findings = [f for r in report.rows for f in (*r.problems, *r.notices)]
+    _clean([*findings, *report.notices])
+    assert {(f.row, f.person, f.kind, f.severity) for f in findings} == {
+        (3, "K2", "bad-value", PROBLEM), (4, "", "missing-id", PROBLEM), (5, "K1", "duplicate-id", PROBLEM),
+        (6, "K3", "unusual-value", NOTICE)}
+    bad = report.rows[1].problems[0]
+    assert (bad.file, bad.cell) == ("in.csv", "C3") and bad.message.startswith(f"{heads[0]} ")
+    assert problem_text(report.rows[1]) == f"第3行 C列: {bad.message}"  # the row's 问题 cell: the file is implicit
+    assert problem_text(report.rows[4]) == f"提示: 第6行 C列: {report.rows[4].notices[0].message}"
+
+
+def test_feedback_findings_are_clean(tmp_path):
+    """A summary row without 总分: a problem at its row, the person as data and named after the row."""
+    from xl_kpi.workflow.feedback import write_feedback
+
+    import openpyxl
+
+    summary = tmp_path / "汇总-2026-10.xlsx"
+    scheme = builtin_scheme("cs-quant")
+    book = openpyxl.Workbook()
+    book.active.title = "公司总览"
+    full = [float(ind.weight) for ind in scheme.indicators]
+    for row in (["工号", "姓名", "部门", *(ind.name for ind in scheme.indicators), "总分", "等级"],
+                ["K1", "张三", "一部", *full, 100, "优"], ["K2", "李四", "一部", *full, None, None]):
+        book.active.append(row)
+    book.save(summary)
+    result = write_feedback(summary, tmp_path / "面谈", scheme=scheme)
+    _clean(result.problems)
+    [missing] = result.problems
+    assert (missing.kind, missing.file, missing.row, missing.person) == ("missing-total", summary.name, 3, "K2")
+    assert missing.line() == (f"问题 {summary.name} 工作表「公司总览」第3行 工号 K2 李四: 汇总中没有总分 (考核表有问题, 见汇总的「问题」表), "
+                              "未生成面谈表; 请补全考核表并重新汇总后再生成")

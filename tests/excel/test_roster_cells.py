@@ -12,6 +12,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
+from xl_kpi.base.findings import texts
 from xl_kpi.cli import main
 from xl_kpi.excel.columns import IDENTITY_ALIASES, input_headers
 from xl_kpi.excel.reader import read_filled_workbook
@@ -19,6 +20,13 @@ from xl_kpi.excel.roster import ROSTER_ALIASES, load_roster
 from xl_kpi.excel.tables import read_table
 from xl_kpi.schemes.scheme import builtin_ids, builtin_scheme, get_scheme_with_text, normalize
 from xl_kpi.workflow.generate import generate
+
+
+def said(read):
+    """load_roster's (people, problems, notices) with the findings as text (place: message), as printed."""
+    people, problems, notices = read
+    return people, texts(problems), texts(notices)
+
 
 COMPLAINTS = ("complaint_rate", "complaint_rate", "")
 
@@ -68,7 +76,7 @@ def people_of(result) -> dict[str, object]:
 ])
 def test_a_whole_number_id_is_read_as_its_format_shows_it(tmp_path, number, code, shown):
     roster = roster_xlsx(tmp_path / "花名册.xlsx", [[number, "王芳", "客服一部", "客服专员", "赵主管"]], {0: code})
-    people, problems, _ = load_roster(roster)
+    people, problems, _ = said(load_roster(roster))
     assert [p.id for p in people] == [shown]
     assert problems == []
 
@@ -100,7 +108,7 @@ def test_the_sheet_names_the_roster_id_as_shown_and_the_data_is_pre_filled(tmp_p
     data = tmp_path / "d.csv"
     data.write_text("工号,客户投诉率\n001,0.3%\n002,0.1%\nK003,0\n", encoding="utf-8")
     result = run_generate(tmp_path, roster, data)
-    assert result.problems == []
+    assert texts(result.problems) == []
     (path,) = result.files
     assert openpyxl.load_workbook(path).sheetnames[1:4] == ["001-王芳", "002-李娜", "K003-张伟"]
     people = people_of(result)
@@ -113,7 +121,7 @@ def test_the_leading_zeros_hint_does_not_blame_excel_for_zeros_kept_in_the_forma
     data = tmp_path / "data.csv"
     data.write_text("工号,客户投诉率\n001234,0.3%\n", encoding="utf-8")
     result = run_generate(tmp_path, roster, data)
-    assert not [p for p in result.problems if "0 可能被 Excel 去掉" in p or "不在花名册中" in p], result.problems
+    assert not [p for p in texts(result.problems) if "0 可能被 Excel 去掉" in p or "不在花名册中" in p], texts(result.problems)
     assert people_of(result)["001234"].inputs[COMPLAINTS].value == pytest.approx(0.003)
 
 
@@ -131,7 +139,7 @@ def test_a_data_file_id_shown_through_a_format_matches_the_roster(tmp_path):
     ws["B2"].number_format = "0.0%"  # another column keeps its value, whatever its format
     book.save(tmp_path / "数据.xlsx")
     result = run_generate(tmp_path, roster, tmp_path / "数据.xlsx")
-    assert result.problems == []
+    assert texts(result.problems) == []
     people = people_of(result)
     assert people["001"].inputs[COMPLAINTS].value == pytest.approx(0.003)
     assert people["K002"].inputs[COMPLAINTS].value == pytest.approx(0.001)
@@ -182,7 +190,7 @@ def test_a_roster_header_as_hr_exports_spell_it(tmp_path, header, field):
     heads[heads.index(field)] = header
     roster = tmp_path / "roster.csv"
     roster.write_text(",".join(heads) + "\nK1,王芳,客服一部,客服专员,赵主管\n", encoding="utf-8")
-    people, problems, notices = load_roster(roster)
+    people, problems, notices = said(load_roster(roster))
     assert people[0].fields == {"工号": "K1", "姓名": "王芳", "部门": "客服一部", "岗位": "客服专员", "直属主管": "赵主管"}
     assert people[0].extra == {}
     assert problems == [] and notices == []
@@ -195,7 +203,7 @@ def test_an_id_header_as_hr_exports_spell_it_in_the_roster_and_the_data_file(tmp
     data = tmp_path / "data.csv"
     data.write_text(f"{header},客户投诉率\nK1,0.3%\n", encoding="utf-8")
     result = run_generate(tmp_path, roster, data)
-    assert result.problems == [] and result.notices == []
+    assert texts(result.problems) == [] and texts(result.notices) == []
     assert [f.name for f in result.files] == ["2026-10-客服一部.xlsx"]
     assert people_of(result)["K1"].inputs[COMPLAINTS].value == pytest.approx(0.003)
 
@@ -223,8 +231,8 @@ def test_a_full_width_id_on_the_roster_matches_the_data_file_and_keeps_its_spell
     data = tmp_path / "data.csv"
     data.write_text("工号,客户投诉率\nK004,0.3%\nK005,0.1%\n", encoding="utf-8")
     result = run_generate(tmp_path, roster, data)
-    assert result.problems == []
-    assert result.notices == ["roster.csv: 以下工号含全角字符, 已按半角查重并与数据文件对照, 考核表上照花名册原样书写: "
+    assert texts(result.problems) == []
+    assert texts(result.notices) == ["roster.csv: 以下工号含全角字符, 已按半角查重并与数据文件对照, 考核表上照花名册原样书写: "
                               "第2行 A列 Ｋ004 → K004"]
     assert people_of(result)["Ｋ004"].inputs[COMPLAINTS].value == pytest.approx(0.003)
     assert "Ｋ004-王芳" in openpyxl.load_workbook(result.files[0]).sheetnames
@@ -236,8 +244,8 @@ def test_a_full_width_id_in_the_data_file_matches_the_roster(tmp_path):
     data = tmp_path / "data.csv"
     data.write_text("工号,客户投诉率\n\u3000Ｋ００４ ,0.3%\n", encoding="utf-8")
     result = run_generate(tmp_path, roster, data)
-    assert result.problems == []
-    assert result.notices == ["data.csv: 以下工号含全角字符, 已按半角与花名册比对: 第2行 A列 Ｋ００４ → K004"]
+    assert texts(result.problems) == []
+    assert texts(result.notices) == ["data.csv: 以下工号含全角字符, 已按半角与花名册比对: 第2行 A列 Ｋ００４ → K004"]
     assert people_of(result)["K004"].inputs[COMPLAINTS].value == pytest.approx(0.003)
 
 
@@ -248,7 +256,7 @@ def test_full_width_and_half_width_spellings_of_one_id_are_duplicates(tmp_path):
     data.write_text("工号,客户投诉率\nＫ004,0.3%\nK004,0.1%\n", encoding="utf-8")
     result = run_generate(tmp_path, roster, data)
     assert result.people == 1
-    assert result.problems == [
+    assert texts(result.problems) == [
         "roster.csv 第3行 A列: 工号 Ｋ004 与第2行重复 (第2行写作 K004, 全角、半角视为同一工号), 此行未生成考核表",
         "data.csv 第3行 A列: 工号 K004 重复 (已在 第2行 A列, 写作 Ｋ004, 全角、半角视为同一工号), 本行未预填",
     ]
@@ -259,7 +267,7 @@ def test_full_width_ids_are_named_in_one_notice_per_file(tmp_path):
     rows = "".join(f"Ｋ{i:03d},员工{i},一部,专员,赵\n" for i in range(1, 13))
     roster = tmp_path / "roster.csv"
     roster.write_text("工号,姓名,部门,岗位,直属主管\n" + rows, encoding="utf-8")
-    people, problems, notices = load_roster(roster)
+    people, problems, notices = said(load_roster(roster))
     assert problems == [] and len(notices) == 1
     assert notices[0].startswith("roster.csv: 以下工号含全角字符, 已按半角查重, 照花名册原样书写: "
                                  "第2行 A列 Ｋ001 → K001、第3行 A列 Ｋ002 → K002、")
@@ -278,8 +286,8 @@ def test_a_roster_without_post_or_supervisor_says_they_are_left_empty(tmp_path, 
     roster = tmp_path / "roster.csv"
     roster.write_text(f"{header}\n{row}\n", encoding="utf-8")
     result = run_generate(tmp_path, roster)
-    assert result.notices == [said]
-    assert result.problems == []
+    assert texts(result.notices) == [said]
+    assert texts(result.problems) == []
 
 
 def test_the_optional_columns_notice_names_the_sheets_that_lack_them(tmp_path):
@@ -291,7 +299,7 @@ def test_the_optional_columns_notice_names_the_sheets_that_lack_them(tmp_path):
     two.append(["工号", "姓名", "部门", "岗位"])
     two.append(["K2", "李娜", "客服二部", "专员"])
     book.save(tmp_path / "花名册.xlsx")
-    notices = run_generate(tmp_path, tmp_path / "花名册.xlsx").notices
+    notices = texts(run_generate(tmp_path, tmp_path / "花名册.xlsx").notices)
     assert notices[-1] == "花名册.xlsx: 工作表「客服二部」没有「直属主管」列; 此工作表中的人在封面和考核表上相应的项留空"
 
 

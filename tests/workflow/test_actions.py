@@ -279,8 +279,11 @@ def test_feedback_through_the_ribbon_as_through_the_command(tmp_path, demo_summa
     book_path = _hr_book(tmp_path, {"考核期间": "2026-10", **rows})
     outcome = ribbon.run_button("feedback_forms", ribbon.FileBook(book_path))
     assert outcome.exit_code == command.exit_code, outcome.message
-    assert [p.message for p in outcome.problems] == [line.removeprefix("问题 ") for line in command.output.splitlines()
-                                                     if line.startswith("问题 ")]
+    said = [line for line in command.output.splitlines() if line.startswith("问题 ")]
+    assert said and all(line.startswith(f"问题 {demo_summary.name} 工作表「") for line in said), said
+    # the same problems at the same places, each of its own summary file (the button's copy is named otherwise)
+    assert [f"问题 {demo_summary.name} {p.in_sheet()}: {p.message}" for p in outcome.problems] == said
+    assert {p.file for p in outcome.problems} == {"汇总-2026-10.xlsx"}
     made = _contents(tmp_path / "面谈表" / "2026-10")
     assert made and made == _contents(command_dir)
     assert ("考核期間" in made["全部.html"] or "績效" in made["全部.html"]) == bool(flags)

@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from xl_kpi.base.errors import KpiError, SchemeError
+from xl_kpi.base.findings import texts
 from xl_kpi.cli import main
 from xl_kpi.excel.fill import fill_workbook
 from xl_kpi.excel.names import safe_file_stem, safe_sheet_name
@@ -242,7 +243,7 @@ def test_split_person_and_prefill(people, tmp_path):
     scheme, text = get_scheme_with_text("cs-quant")
     result = generate(scheme, text, people, "2026-10", tmp_path / "out", split="person", data=data)
     assert len(result.files) == 3
-    assert any("data.csv 第3行 B列: 客户投诉率应为数字, 收到文字「abc」, 未预填" == p for p in result.problems)
+    assert any("data.csv 第3行 B列: 客户投诉率应为数字, 收到文字「abc」, 未预填" == p for p in texts(result.problems))
     path = next(f for f in result.files if "-K1-" in f.name)
     assert path.name == "2026-10-客服一部-K1-王芳.xlsx"
     (person,) = read_filled_workbook(path).people
@@ -256,8 +257,8 @@ def test_data_rows_that_fit_nobody_are_reported_not_dropped(people, tmp_path):
     data.write_text("工号,客户投诉率\nK1,0.3%\nK1,0.9%\nK9999,0.1%\n", encoding="utf-8")
     scheme, text = get_scheme_with_text("cs-quant")
     result = generate(scheme, text, people, "2026-10", tmp_path / "out", split="person", data=data)
-    assert "data.csv 第3行 A列: 工号 K1 重复 (已在 第2行 A列), 本行未预填" in result.problems
-    assert "data.csv: 工号 K9999 不在花名册中, 其数据未预填" in result.problems
+    assert "data.csv 第3行 A列: 工号 K1 重复 (已在 第2行 A列), 本行未预填" in texts(result.problems)
+    assert "data.csv: 工号 K9999 不在花名册中, 其数据未预填" in texts(result.problems)
     path = next(f for f in result.files if "-K1-" in f.name)
     (person,) = read_filled_workbook(path).people
     assert person.inputs[("complaint_rate", "complaint_rate", "")].value == pytest.approx(0.003)  # the first row
@@ -275,14 +276,14 @@ def generate_from_texts(tmp_path, roster_csv: str, data_csv: str):
 def test_data_ids_that_lost_their_leading_zeros_are_pointed_out(tmp_path):
     result = generate_from_texts(tmp_path, "工号,姓名,部门,岗位,直属主管\n001002,王芳,客服一部,客服专员,李主管\n",
                                  "工号,客户投诉率\n1002,0.3%\n")
-    assert any("工号 1002 不在花名册中" in p and "花名册中有 001002" in p for p in result.problems), result.problems
+    assert any("工号 1002 不在花名册中" in p and "花名册中有 001002" in p for p in texts(result.problems)), texts(result.problems)
 
 
 def test_data_values_the_sheet_would_refuse_are_reported_not_prefilled(tmp_path):
     result = generate_from_texts(tmp_path, "工号,姓名,部门,岗位,直属主管\nK1,王芳,客服一部,客服专员,李主管\n",
                                  "工号,问题解决率,客户满意度,平均响应时间,业务知识掌握程度,知识考核\nK1,150%,-5,10,100,90\n")
-    assert "data.csv 第2行 B列: 问题解决率应不大于 100%, 收到 150%, 未预填" in result.problems, result.problems
-    assert "data.csv 第2行 C列: 客户满意度不能为负数, 收到 -5, 未预填" in result.problems, result.problems
+    assert "data.csv 第2行 B列: 问题解决率应不大于 100%, 收到 150%, 未预填" in texts(result.problems), texts(result.problems)
+    assert "data.csv 第2行 C列: 客户满意度不能为负数, 收到 -5, 未预填" in texts(result.problems), texts(result.problems)
     (person,) = read_filled_workbook(result.files[0]).people
     assert person.inputs[("resolution_rate", "resolution_rate", "")].value is None
     assert person.inputs[("satisfaction", "satisfaction", "")].value is None
@@ -290,8 +291,8 @@ def test_data_values_the_sheet_would_refuse_are_reported_not_prefilled(tmp_path)
     assert person.inputs[("response_time", "response_time", "")].value == 10
     assert person.inputs[("knowledge_test", "knowledge_test", "")].value == 100
     # a column the scheme does not know is said, not silently dropped; it is not a problem
-    assert result.notices == ["data.csv: 以下列不是方案 cs-quant 的指标, 未预填: 知识考核"]
-    assert not any("知识考核" in p for p in result.problems)
+    assert texts(result.notices) == ["data.csv: 以下列不是方案 cs-quant 的指标, 未预填: 知识考核"]
+    assert not any("知识考核" in p for p in texts(result.problems))
 
 
 def test_data_without_any_indicator_column_is_an_error(tmp_path):
@@ -303,11 +304,11 @@ def test_data_without_any_indicator_column_is_an_error(tmp_path):
 def test_roster_people_without_a_department_are_reported(tmp_path):
     result = generate_from_texts(tmp_path, "工号,姓名,部门,岗位,直属主管\nK1,王芳,客服一部,客服专员,李主管\n"
                                  "K2,李雷,,客服专员,李主管\n", "工号,客户投诉率\nK1,0.3%\n")
-    assert result.problems == ["roster.csv 第3行 C列: 李雷 的部门为空, 归入「未分部门」"]
+    assert texts(result.problems) == ["roster.csv 第3行 C列: 李雷 的部门为空, 归入「未分部门」"]
     assert sorted(f.name for f in result.files) == ["2026-10-客服一部.xlsx", "2026-10-未分部门.xlsx"]
     (tmp_path / "no-column").mkdir()
     result = generate_from_texts(tmp_path / "no-column", "工号,姓名\nK1,王芳\nK2,李雷\n", "工号,客户投诉率\nK1,0.3%\n")
-    assert result.problems == ["roster.csv: 花名册没有「部门」列, 所有人归入「未分部门」"]
+    assert texts(result.problems) == ["roster.csv: 花名册没有「部门」列, 所有人归入「未分部门」"]
 
 
 def test_udf_formulas(people, tmp_path):
@@ -438,7 +439,7 @@ def test_tampered_rules_in_a_returned_file_are_reported(tmp_path, people):
 def test_pay_amounts_from_the_roster_and_data(tmp_path):
     result = generate_from_texts(tmp_path, "工号,姓名,部门,绩效奖金基数\nK1,王芳,一部,1200\nK2,李娜,一部,abc\nK3,张伟,一部,1000\n",
                                  "工号,绩效奖金基数\nK3,1500\n")
-    assert "roster.csv 第3行 绩效奖金基数: 绩效奖金基数应为数字, 收到文字「abc」, 未预填" in result.problems
+    assert "roster.csv 第3行 绩效奖金基数: 绩效奖金基数应为数字, 收到文字「abc」, 未预填" in texts(result.problems)
     people = {p.identity["工号"]: p for p in read_filled_workbook(result.files[0]).people}
     assert people["K1"].pay_inputs["bonus_base"].value == 1200
     assert people["K2"].pay_inputs["bonus_base"].value is None

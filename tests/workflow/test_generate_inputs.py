@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from libreoffice import recalc, run_uno
 
 from xl_kpi.base.errors import InputFileError
+from xl_kpi.base.findings import texts
 from xl_kpi.cli import main
 from xl_kpi.excel.reader import read_filled_workbook
 from xl_kpi.excel.roster import load_roster, read_roster
@@ -21,6 +22,13 @@ from xl_kpi.excel.tables import read_table, read_tables
 from xl_kpi.schemes.scheme import get_scheme_with_text
 from xl_kpi.workflow.generate import generate
 from xl_kpi.workflow.sampling import sample_staff
+
+
+def said(read):
+    """load_roster's (people, problems, notices) with the findings as text (place: message), as printed."""
+    people, problems, notices = read
+    return people, texts(problems), texts(notices)
+
 
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 HEADER = ["工号", "姓名", "部门", "岗位", "直属主管", "绩效奖金基数"]
@@ -64,7 +72,7 @@ def test_a_roster_under_a_title_is_read_with_its_real_row_numbers(tmp_path):
     assert sorted(people_of(result)) == ["K1", "K2"]
     assert people_of(result)["K1"].pay_inputs["bonus_base"].value == 1200
     # the title is not taken for a header, and rows keep their numbers on the sheet
-    assert "花名册.xlsx 工作表「花名册」第5行 A列: 工号为空, 此行未生成考核表" in result.problems, result.problems
+    assert "花名册.xlsx 工作表「花名册」第5行 A列: 工号为空, 此行未生成考核表" in texts(result.problems), texts(result.problems)
     people, _ = read_roster(roster)
     assert [(p.id, p.row) for p in people] == [("K1", 4), ("K2", 6)]
 
@@ -74,7 +82,7 @@ def test_a_csv_roster_under_a_title_row(tmp_path):
     roster.write_text("客服部花名册 2026年10月\n工号,姓名,部门\nK1,王芳,客服一部\nK1,重复,客服一部\n", encoding="utf-8")
     result = run_generate(tmp_path, roster)
     assert list(people_of(result)) == ["K1"]
-    assert "roster.csv 第4行 A列: 工号 K1 与第3行重复, 此行未生成考核表" in result.problems, result.problems
+    assert "roster.csv 第4行 A列: 工号 K1 与第3行重复, 此行未生成考核表" in texts(result.problems), texts(result.problems)
 
 
 def test_a_roster_on_the_second_sheet_after_a_note(tmp_path):
@@ -85,7 +93,7 @@ def test_a_roster_on_the_second_sheet_after_a_note(tmp_path):
     })
     result = run_generate(tmp_path, roster)
     assert sorted(people_of(result)) == ["K1", "K2"]
-    assert "花名册.xlsx 工作表「名单」第4行 B列: 工号 K2 的姓名为空, 考核表上姓名一栏空着" in result.problems, result.problems
+    assert "花名册.xlsx 工作表「名单」第4行 B列: 工号 K2 的姓名为空, 考核表上姓名一栏空着" in texts(result.problems), texts(result.problems)
 
 
 def test_a_roster_without_a_header_names_the_file_and_the_sheets_looked_at(tmp_path):
@@ -128,7 +136,7 @@ def test_a_data_file_under_a_title_and_after_a_note_sheet(tmp_path):
     people = people_of(result)
     assert people["K1"].inputs[("complaint_rate", "complaint_rate", "")].value == pytest.approx(0.003)
     assert people["K2"].inputs[("resolution_rate", "resolution_rate", "")].value is None
-    assert "本月数据.xlsx 工作表「数据」第5行 C列: 问题解决率应不大于 100%, 收到 150%; 如要填 1.5%, 请输入 1.5% (带 %), 未预填" in result.problems, result.problems
+    assert "本月数据.xlsx 工作表「数据」第5行 C列: 问题解决率应不大于 100%, 收到 150%; 如要填 1.5%, 请输入 1.5% (带 %), 未预填" in texts(result.problems), texts(result.problems)
 
 
 # --------------------------------------------------------------------------- one sheet per department
@@ -149,7 +157,7 @@ def department_sheets(tmp_path: Path) -> Path:
 
 def test_a_roster_with_one_sheet_per_department_reads_every_sheet(tmp_path):
     roster = department_sheets(tmp_path)
-    people, problems, notices = load_roster(roster)
+    people, problems, notices = said(load_roster(roster))
     assert [(p.id, p.sheet, p.row, p.fields["部门"]) for p in people] == [
         ("K1", "客服一部", 2, "客服一部"), ("K2", "客服一部", 3, "客服一部"),
         ("K7", "客服二部", 3, "客服二部"), ("K8", "客服二部", 5, "客服二部")]
@@ -162,9 +170,9 @@ def test_a_roster_with_one_sheet_per_department_reads_every_sheet(tmp_path):
     assert sorted(people_of(result)) == ["K1", "K2", "K7", "K8"]
     assert sorted(f.name for f in result.files) == ["2026-10-客服一部.xlsx", "2026-10-客服二部.xlsx"]
     assert people_of(result)["K7"].pay_inputs["bonus_base"].value == 1500
-    assert result.notices == notices
+    assert texts(result.notices) == notices
     # a row number names its sheet
-    assert result.problems == ["花名册.xlsx 工作表「客服二部」第5行 绩效奖金基数: 绩效奖金基数不能为负数, 收到 -3, 未预填"]
+    assert texts(result.problems) == ["花名册.xlsx 工作表「客服二部」第5行 绩效奖金基数: 绩效奖金基数不能为负数, 收到 -3, 未预填"]
 
 
 def test_a_roster_split_over_sheets_through_the_command(tmp_path):
@@ -191,7 +199,7 @@ def test_a_id_on_two_sheets_is_a_duplicate_naming_both_places(tmp_path):
         "客服一部": [HEADER[:3], ["K1", "王芳", "客服一部"], ["K2", "李娜", "客服一部"]],
         "客服二部": [HEADER[:3], ["K3", "赵敏", "客服二部"], ["K2", "李娜", "客服二部"], ["K3", "又一个", "客服二部"]],
     })
-    people, problems, _ = load_roster(roster)
+    people, problems, _ = said(load_roster(roster))
     assert [p.id for p in people] == ["K1", "K2", "K3"]
     assert problems == [
         "花名册.xlsx 工作表「客服二部」第3行 A列: 工号 K2 与工作表「客服一部」第3行重复, 此行未生成考核表",
@@ -204,12 +212,12 @@ def test_a_sheet_without_a_department_column_is_not_named_after_the_sheet(tmp_pa
         "客服一部": [HEADER[:3], ["K1", "王芳", "客服一部"]],
         "客服二部": [["工号", "姓名"], ["K7", "赵敏"]],
     })
-    people, problems, _ = load_roster(roster)
+    people, problems, _ = said(load_roster(roster))
     assert [(p.id, p.fields["部门"]) for p in people] == [("K1", "客服一部"), ("K7", "未分部门")]
     assert problems == ["花名册.xlsx 工作表「客服二部」: 此工作表没有「部门」列, 其中的人归入「未分部门」"]
     # with the column on no sheet, it is said once, as for a single sheet
     roster = workbook(tmp_path / "无部门.xlsx", {"一": [["工号", "姓名"], ["K1", "王芳"]], "二": [["工号", "姓名"], ["K7", "赵敏"]]})
-    people, problems, _ = load_roster(roster)
+    people, problems, _ = said(load_roster(roster))
     assert [p.fields["部门"] for p in people] == ["未分部门", "未分部门"]
     assert problems == ["无部门.xlsx: 花名册没有「部门」列, 所有人归入「未分部门」"]
 
@@ -220,7 +228,7 @@ def test_a_department_sheet_whose_header_lacks_a_column_is_a_problem_not_skipped
         "客服一部": [HEADER[:3], ["K1", "王芳", "客服一部"]],
         "客服三部": [["工号", "名字", "部门"], ["K9", "周杰", "客服三部"]],
     })
-    people, problems, notices = load_roster(roster)
+    people, problems, notices = said(load_roster(roster))
     assert [p.id for p in people] == ["K1"]
     assert problems == ["花名册.xlsx 工作表「客服三部」: 表头中没有「姓名」列, 此工作表未读取, 其中的人未生成考核表"]
     assert notices == []  # one sheet read, as before
@@ -264,9 +272,9 @@ def test_a_data_file_with_one_sheet_per_department(tmp_path):
     assert people["K7"].inputs[("complaint_rate", "complaint_rate", "")].value == pytest.approx(0.001)
     assert people["K2"].inputs[("complaint_rate", "complaint_rate", "")].value == pytest.approx(0.004)  # the first
     assert ("数据.xlsx 工作表「客服二部」第4行 A列: 工号 K2 重复 (已在 工作表「客服一部」第3行 A列), 本行未预填"
-            in result.problems), result.problems
+            in texts(result.problems)), texts(result.problems)
     assert "数据.xlsx: 数据分在 2 个工作表中, 已依次读取工作表「客服一部」、「客服二部」; 工作表「名单」中没有方案 cs-quant 的指标列, 未读取" \
-        in result.notices, result.notices
+        in texts(result.notices), texts(result.notices)
 
 
 # --------------------------------------------------------------------------- pay amounts on the roster
@@ -277,8 +285,8 @@ def test_a_negative_or_text_bonus_base_on_the_roster_is_reported_and_left_empty(
     roster.write_text("工号,姓名,部门,绩效奖金基数\nK1,王芳,一部,1200\nK2,李娜,一部,-500\nK3,张伟,一部,abc\nK4,刘洋,一部,0\n",
                       encoding="utf-8")
     result = run_generate(tmp_path, roster)
-    assert "roster.csv 第3行 绩效奖金基数: 绩效奖金基数不能为负数, 收到 -500, 未预填" in result.problems, result.problems
-    assert "roster.csv 第4行 绩效奖金基数: 绩效奖金基数应为数字, 收到文字「abc」, 未预填" in result.problems, result.problems
+    assert "roster.csv 第3行 绩效奖金基数: 绩效奖金基数不能为负数, 收到 -500, 未预填" in texts(result.problems), texts(result.problems)
+    assert "roster.csv 第4行 绩效奖金基数: 绩效奖金基数应为数字, 收到文字「abc」, 未预填" in texts(result.problems), texts(result.problems)
     people = people_of(result)
     assert people["K1"].pay_inputs["bonus_base"].value == 1200
     assert people["K2"].pay_inputs["bonus_base"].value is None  # left for HR to fill
@@ -290,7 +298,7 @@ def test_a_negative_bonus_base_on_an_xlsx_roster_names_the_sheet(tmp_path):
     roster = workbook(tmp_path / "花名册.xlsx", {"说明": [["见下一张表"]],
                                                 "名单": [HEADER, ["K1", "王芳", "一部", None, None, -1]]})
     result = run_generate(tmp_path, roster)
-    assert "花名册.xlsx 工作表「名单」第2行 绩效奖金基数: 绩效奖金基数不能为负数, 收到 -1, 未预填" in result.problems, result.problems
+    assert "花名册.xlsx 工作表「名单」第2行 绩效奖金基数: 绩效奖金基数不能为负数, 收到 -1, 未预填" in texts(result.problems), texts(result.problems)
     assert people_of(result)["K1"].pay_inputs["bonus_base"].value is None
 
 
@@ -302,13 +310,13 @@ def test_a_bad_bonus_base_in_the_data_file_says_the_roster_amount_is_used_instea
                       encoding="utf-8")
     data.write_text("工号,绩效奖金基数\nK1,-800\nK2,abc\nK3,-5\nK4,abc\n", encoding="utf-8")
     result = run_generate(tmp_path, roster, data)
-    assert result.problems == [
+    assert texts(result.problems) == [
         "roster.csv 第5行 绩效奖金基数: 绩效奖金基数不能为负数, 收到 -1, 未预填",
         "data.csv 第2行 B列: 绩效奖金基数不能为负数, 收到 -800, 已改用花名册中的值 1200",
         "data.csv 第3行 B列: 绩效奖金基数应为数字, 收到文字「abc」, 已改用花名册中的值 1000.5",
         "data.csv 第4行 B列: 绩效奖金基数不能为负数, 收到 -5, 未预填",
         "data.csv 第5行 B列: 绩效奖金基数应为数字, 收到文字「abc」, 未预填",
-    ], result.problems
+    ], texts(result.problems)
     people = people_of(result)
     assert people["K1"].pay_inputs["bonus_base"].value == 1200  # the roster's amount, as the problem says
     assert people["K2"].pay_inputs["bonus_base"].value == 1000.5
@@ -321,10 +329,10 @@ def test_a_bad_bonus_base_on_the_roster_says_the_data_file_amount_is_used_instea
     roster.write_text("工号,姓名,部门,绩效奖金基数\nK1,王芳,一部,abc\nK2,李娜,一部,-3\n", encoding="utf-8")
     data.write_text("工号,绩效奖金基数\nK1,900\n", encoding="utf-8")
     result = run_generate(tmp_path, roster, data)
-    assert result.problems == [
+    assert texts(result.problems) == [
         "roster.csv 第2行 绩效奖金基数: 绩效奖金基数应为数字, 收到文字「abc」, 已改用数据文件中的值 900",
         "roster.csv 第3行 绩效奖金基数: 绩效奖金基数不能为负数, 收到 -3, 未预填",
-    ], result.problems
+    ], texts(result.problems)
     people = people_of(result)
     assert people["K1"].pay_inputs["bonus_base"].value == 900
     assert people["K2"].pay_inputs["bonus_base"].value is None
@@ -339,11 +347,11 @@ def test_bad_sales_amounts_say_which_value_the_sheet_got(tmp_path):
     data = workbook(tmp_path / "数据.xlsx", {"数据": [["工号", "计划销售额", "实际销售额", "其他"], ["K1", "abc", 42000.5, None]]})
     scheme, text = get_scheme_with_text("cs-table")
     result = generate(scheme, text, roster, "2026-10", tmp_path / "out", data=data)
-    assert result.problems == [
+    assert texts(result.problems) == [
         "花名册.xlsx 工作表「名单」第2行 实际销售额: 实际销售额应为数字, 收到文字「五万」, 已改用数据文件中的值 42000.5",
         "花名册.xlsx 工作表「名单」第2行 其他: 其他不能为负数, 收到 -20, 未预填",
         "数据.xlsx 工作表「数据」第2行 B列: 计划销售额应为数字, 收到文字「abc」, 已改用花名册中的值 50000",
-    ], result.problems
+    ], texts(result.problems)
     pay = people_of(result)["K1"].pay_inputs
     assert (pay["plan"].value, pay["actual"].value, pay["other"].value) == (50000, 42000.5, None)
 
@@ -354,7 +362,7 @@ def test_a_roster_with_two_columns_for_one_amount_reads_the_first_value(tmp_path
     roster = tmp_path / "roster.csv"
     roster.write_text("工号,姓名,部门,绩效奖金基数,績效獎金基數\nK1,王芳,一部,abc,1000\nK2,李娜,一部,,800\n", encoding="utf-8")
     result = run_generate(tmp_path, roster)
-    assert result.problems == ["roster.csv 第2行 绩效奖金基数: 绩效奖金基数应为数字, 收到文字「abc」, 未预填"], result.problems
+    assert texts(result.problems) == ["roster.csv 第2行 绩效奖金基数: 绩效奖金基数应为数字, 收到文字「abc」, 未预填"], texts(result.problems)
     people = people_of(result)
     assert people["K1"].pay_inputs["bonus_base"].value is None
     assert people["K2"].pay_inputs["bonus_base"].value == 800
@@ -373,7 +381,7 @@ def test_leading_zeros_are_blamed_on_the_file_that_lost_them(tmp_path, on_roster
     roster.write_text(f"工号,姓名,部门\n{on_roster},王芳,一部\n", encoding="utf-8")
     data.write_text(f"工号,客户投诉率\n{in_data},0.3%\n", encoding="utf-8")
     result = run_generate(tmp_path, roster, data)
-    (problem,) = [p for p in result.problems if f"工号 {in_data} 不在花名册中" in p]
+    (problem,) = [p for p in texts(result.problems) if f"工号 {in_data} 不在花名册中" in p]
     assert problem.startswith(f"data.csv: 工号 {in_data} 不在花名册中, 其数据未预填 ({said}"), problem
     other = "花名册中工号" if "数据文件中工号" in said else "数据文件中工号"
     assert other not in problem
@@ -484,5 +492,5 @@ def test_a_roster_given_as_the_hr_workbook_is_its_roster_sheet_only(tmp_path):
     data.append(["K6", "杨磊", "一部", 0.002])  # left the company: not on the 花名册 any more
     path = tmp_path / "KPI考核.xlsx"
     book.save(path)
-    people, problems, notices = load_roster(path)
+    people, problems, notices = said(load_roster(path))
     assert [p.id for p in people] == ["K1"] and problems == [] and notices == []

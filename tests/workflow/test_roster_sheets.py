@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
+from xl_kpi.base.findings import Finding, texts
 from xl_kpi.cli import main
 from xl_kpi.workflow.sampling import sample_staff
 
@@ -58,9 +59,9 @@ def test_sample_tells_the_sheets_read_as_generate_does(roster, tmp_path):
 
 
 def test_sample_staff_gives_the_notice_only_for_several_sheets(roster, tmp_path):
-    notices: list[str] = []
+    notices: list[Finding] = []
     headers, rows = sample_staff(roster, "100", 1, notices=notices)
-    assert notices == [NOTICE] and [r[0] for r in rows] == ["K1", "K2", "K7"]
+    assert texts(notices) == [NOTICE] and notices[0].severity == "提示" and [r[0] for r in rows] == ["K1", "K2", "K7"]
     one = tmp_path / "one.csv"
     one.write_text("工号,姓名\nK1,王芳\n", encoding="utf-8")
     notices = []

@@ -66,11 +66,16 @@ class Finding:
         """File, sheet and place as people say them: 2026-10-一部.xlsx 工作表「K1-张三」 H7."""
         return " ".join(x for x in (self.file, self.in_sheet()) if x)
 
+    def text(self, person: bool = False) -> str:
+        """Place and message without the severity word: 「where: message」, or the message alone (a cell of a
+        问题 column that already says which kind it is); ``person`` as for ``line``."""
+        where = " ".join(x for x in (self.location(), self.person if person else "") if x)
+        return f"{where}: {self.message}" if where else self.message
+
     def line(self, person: bool = False) -> str:
         """One line for the terminal: 「问题 where: message」, 「提示 where: message」 or 「说明 message」; with
         ``person`` the 工号 follows the place (where no sheet is named after the person: a table's rows)."""
-        where = " ".join(x for x in (self.location(), self.person if person else "") if x)
-        return f"{self.severity} {where}: {self.message}" if where else f"{self.severity} {self.message}"
+        return f"{self.severity} {self.text(person)}"
 
     def columns(self, heads: Sequence[str]) -> list[Any]:
         """The values of a 问题 sheet's row under ``heads`` (see COLUMNS)."""
@@ -88,6 +93,11 @@ COLUMNS = {  # a 问题 sheet's column -> what of a finding it shows
     "问题": lambda f: f.message,
     "说明": lambda f: f.message,
 }
+
+
+def texts(findings: Iterable[Finding]) -> list[str]:
+    """Each finding's ``text``: place and message, as one line of a list that says the severity elsewhere."""
+    return [f.text() for f in findings]
 
 
 def problems(findings: Iterable[Finding]) -> list[Finding]:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from xl_kpi.base.errors import InputFileError, InputValueError
+from xl_kpi.base.findings import NOTICE, Finding
 from xl_kpi.base.numbers import fmt, plain
 from xl_kpi.base.opener import CONTROL_PICTURES, open_book
 from xl_kpi.excel.columns import IDENTITY_ALIASES, PAY_INPUTS
@@ -48,12 +49,13 @@ class Person:
         return self.fields["工号"]
 
 
-def normalized_notice(name: str, changed: list[tuple[str, str, str]], done: str) -> str:
-    """One notice for a file's 工号 compared in half-width: '花名册.csv: 以下工号含全角字符, 已按半角…: 第3行 A列
+def normalized_notice(name: str, changed: list[tuple[str, str, str]], done: str) -> Finding:
+    """One notice of file ``name`` for its 工号 compared in half-width: '以下工号含全角字符, 已按半角…: 第3行 A列
     Ｋ004 → K004、…' (at most NOTICE_ROWS places named)."""
     shown = "、".join(f"{where} {raw} → {key}" for where, raw, key in changed[:NOTICE_ROWS])
     more = f" 等 {len(changed)} 处" if len(changed) > NOTICE_ROWS else ""
-    return f"{name}: 以下工号含全角字符, {done}: {shown}{more}"
+    return Finding(file=name, message=f"以下工号含全角字符, {done}: {shown}{more}", kind="full-width-id",
+                   severity=NOTICE)
 
 
 def spelled_notice(emp: str, first: str, place: str) -> str:
@@ -62,7 +64,7 @@ def spelled_notice(emp: str, first: str, place: str) -> str:
     return f"{place}写作 {first}, 全角、半角视为同一工号" if emp != first else ""
 
 
-def read_roster(path: str | Path) -> tuple[list[Person], list[str]]:
+def read_roster(path: str | Path) -> tuple[list[Person], list[Finding]]:
     """(people, problems) of a roster; load_roster also gives its notices."""
     people, problems, _ = load_roster(path)
     return people, problems
@@ -84,7 +86,7 @@ def _roster_sheet(path: str | Path) -> str | None:
 
 
 def load_roster(path: str | Path, skipped: str = "此行未生成考核表", *, shown: Iterable[str] = (),
-                normalized: str = "已按半角查重, 照花名册原样书写") -> tuple[list[Person], list[str], list[str]]:
+                normalized: str = "已按半角查重, 照花名册原样书写") -> tuple[list[Person], list[Finding], list[Finding]]:
     """(people, problems, notices) of a roster (.csv or .xlsx); ``skipped`` ends the problem of a row left
     out (what that means to the command reading the roster); ``shown`` names the optional columns (岗位,
     直属主管) the caller writes on the cover and the sheets: a notice names those the roster lacks;
@@ -104,19 +106,20 @@ def load_roster(path: str | Path, skipped: str = "此行未生成考核表", *, 
                          what="花名册", incomplete=incomplete)
     lookup = {normalize(a): name for name, aliases in ROSTER_ALIASES.items() for a in aliases}
     people: list[Person] = []
-    problems: list[str] = []
+    problems: list[Finding] = []
     seen: dict[str, Person] = {}  # id_key -> the person first read with it
     changed: list[tuple[str, str, str]] = []  # (where, 工号 as written, as compared) when id_key changed it
     maps = [_roster_columns(table.headers, lookup) for table in tables]
     no_department = [table for table, (columns, _) in zip(tables, maps) if "部门" not in columns]
     if len(no_department) == len(tables):  # every sheet would go into one 未分部门 workbook: said once, not per row
-        problems.append(f"{tables[0].path.name}: 花名册没有「部门」列, 所有人归入「未分部门」")
+        problems.append(Finding(tables[0].path.name, message="花名册没有「部门」列, 所有人归入「未分部门」",
+                                kind="no-department"))
     else:
-        problems += [f"{table.path.name} 工作表「{table.sheet}」: 此工作表没有「部门」列, 其中的人归入「未分部门」"
-                     for table in no_department]
+        problems += [Finding(table.path.name, table.sheet or "", message="此工作表没有「部门」列, 其中的人归入「未分部门」",
+                             kind="no-department") for table in no_department]
     # a sheet whose header lacks a column (「名字」): its people would be lost without a word
-    problems += [f"{tables[0].path.name} 工作表「{sheet}」: 表头中没有{'和'.join(f'「{c}」' for c in lacking)}列, "
-                 "此工作表未读取, 其中的人未生成考核表" for sheet, lacking in incomplete]
+    problems += [Finding(tables[0].path.name, sheet, message=f"表头中没有{'和'.join(f'「{c}」' for c in lacking)}列, "
+                         "此工作表未读取, 其中的人未生成考核表", kind="missing-column") for sheet, lacking in incomplete]
     counts: list[int] = []
     for table, (columns, extra) in zip(tables, maps):
         before = len(people)
@@ -126,24 +129,25 @@ def load_roster(path: str | Path, skipped: str = "此行未生成考核表", *, 
             fields = {name: cell_text(row[col]) for name, col in columns.items()}
             for name in ROSTER_COLUMNS:
                 fields.setdefault(name, "")
-            where = f"{table.path.name} {table.where(index, columns['工号'])}"
             if not fields["工号"]:
-                problems.append(f"{where}: 工号为空, {skipped}")
+                problems.append(table.finding(index, columns["工号"], f"工号为空, {skipped}", kind="missing-id"))
                 continue
             key = id_key(fields["工号"])
             if key in seen:
                 first = seen[key]
                 place = f"第{first.row}行" if first.sheet == table.sheet else first.where
                 spelled = spelled_notice(fields["工号"], first.id, place)
-                problems.append(f"{where}: 工号 {fields['工号']} 与{place}重复{f' ({spelled})' if spelled else ''}, {skipped}")
+                problems.append(table.finding(index, columns["工号"], f"工号 {fields['工号']} 与{place}重复"
+                                              f"{f' ({spelled})' if spelled else ''}, {skipped}",
+                                              person=fields["工号"], kind="duplicate-id"))
                 continue
             if not fields["姓名"]:  # the sheet is still made (named by the 工号 alone), but HR should know
-                problems.append(f"{table.path.name} {table.where(index, columns['姓名'])}: 工号 {fields['工号']} 的姓名为空, "
-                                "考核表上姓名一栏空着")
+                problems.append(table.finding(index, columns["姓名"], f"工号 {fields['工号']} 的姓名为空, 考核表上姓名一栏空着",
+                                              person=fields["工号"], kind="missing-name"))
             if not fields["部门"]:
                 if "部门" in columns:
-                    problems.append(f"{table.path.name} {table.where(index, columns['部门'])}: "
-                                    f"{fields['姓名'] or fields['工号']} 的部门为空, 归入「未分部门」")
+                    problems.append(table.finding(index, columns["部门"], f"{fields['姓名'] or fields['工号']} 的部门为空, "
+                                                  "归入「未分部门」", person=fields["工号"], kind="missing-department"))
                 fields["部门"] = "未分部门"
             person = Person(fields, {h: cell_text(row[c]) for h, c in extra.items()}, table.first_row + index,
                             table.sheet)
@@ -152,12 +156,13 @@ def load_roster(path: str | Path, skipped: str = "此行未生成考核表", *, 
                 changed.append((table.where(index, columns["工号"]), person.id, key))
             hidden = [name for name, value in fields.items() if CONTROL_PICTURES.search(value)]
             if hidden:  # read as their pictures (␋): said, so that HR corrects the roster
-                problems.append(f"{table.path.name} 第{table.first_row + index}行: {'、'.join(hidden)} 中有看不见的控制字符"
-                                f" (如粘贴进来的竖向制表符), 已显示为 {''.join(sorted(set(CONTROL_PICTURES.findall(''.join(fields[n] for n in hidden)))))};"
-                                " 请在花名册中删去后重新生成")
+                shown_as = "".join(sorted(set(CONTROL_PICTURES.findall("".join(fields[n] for n in hidden)))))
+                problems.append(table.finding(index, None, f"{'、'.join(hidden)} 中有看不见的控制字符 (如粘贴进来的竖向制表符),"
+                                              f" 已显示为 {shown_as}; 请在花名册中删去后重新生成",
+                                              person=person.id, kind="control-character"))
             people.append(person)
         counts.append(len(people) - before)
-    notices = []
+    notices: list[Finding] = []
     if len(tables) > 1:
         notices.append(sheets_notice(tables, counts, "花名册"))
     if changed:
@@ -169,7 +174,7 @@ def load_roster(path: str | Path, skipped: str = "此行未生成考核表", *, 
 
 
 def _missing_columns(tables: list[Table], maps: list[tuple[dict[str, int], dict[str, int]]],
-                     shown: tuple[str, ...]) -> str | None:
+                     shown: tuple[str, ...]) -> Finding | None:
     """The notice naming the optional columns in ``shown`` (岗位, 直属主管) that the roster lacks: on every
     sheet read (said once for the file) or on some sheets only (each named)."""
     lacking = [(table, [c for c in shown if c not in columns]) for table, (columns, _) in zip(tables, maps)]
@@ -184,9 +189,11 @@ def _missing_columns(tables: list[Table], maps: list[tuple[dict[str, int], dict[
     if len(lacking) == len(tables) and all(cols == lacking[0][1] for _, cols in lacking):
         cols = lacking[0][1]
         these = "此项" if len(cols) == 1 else "这两项" if len(cols) == 2 else "这些项"
-        return f"{name}: 花名册没有{named(cols)}列, 封面和考核表上{these}留空"
+        return Finding(name, message=f"花名册没有{named(cols)}列, 封面和考核表上{these}留空", kind="missing-column",
+                       severity=NOTICE)
     sheets = ", ".join(f"工作表「{table.sheet}」没有{named(cols)}列" for table, cols in lacking)
-    return f"{name}: {sheets}; {'这些' if len(lacking) > 1 else '此'}工作表中的人在封面和考核表上相应的项留空"
+    return Finding(name, message=f"{sheets}; {'这些' if len(lacking) > 1 else '此'}工作表中的人在封面和考核表上相应的项留空",
+                   kind="missing-column", severity=NOTICE)
 
 
 def _roster_columns(headers: list[str], lookup: dict[str, str]) -> tuple[dict[str, int], dict[str, int]]:
@@ -210,17 +217,17 @@ def pay_amount(name: str, raw: object) -> Any:
     return plain(InputSpec(name, name, name, "amount", Decimal(0), None).check(raw))
 
 
-def roster_pay(people: list[Person], source: str) -> tuple[dict[str, dict[str, Any]], list[tuple[str, str, str]]]:
+def roster_pay(people: list[Person], source: str) -> tuple[dict[str, dict[str, Any]], list[tuple[str, str, Finding]]]:
     """Pay amounts kept on the roster (绩效奖金基数, 计划销售额, 实际销售额, 其他) -> pre-filled pay inputs, and
     the values refused.
 
     A value that is not a non-negative amount (abc, -500) is not pre-filled: it is given back as (工号, input key,
-    message without its end), for the caller to say what the cell gets instead (a value of the data file, or
+    a problem at the person's row and the column's name, whose message lacks its end), for the caller to say what the cell gets instead (a value of the data file, or
     nothing: instead_text).  When a sheet has two columns for one amount (绩效奖金基数 and 績效獎金基數), the first
     value given is the one read (a later one is not pre-filled over it, nor a refused one)."""
     lookup = {normalize(alias): key for key, aliases in PAY_INPUTS.items() for alias in aliases}
     out: dict[str, dict[str, Any]] = {}
-    refused: list[tuple[str, str, str]] = []
+    refused: list[tuple[str, str, Finding]] = []
     for person in people:
         seen: set[str] = set()
         for head, raw in person.extra.items():
@@ -231,7 +238,8 @@ def roster_pay(people: list[Person], source: str) -> tuple[dict[str, dict[str, A
             try:
                 out.setdefault(person.id, {})[f"pay|{key}"] = pay_amount(head, raw)
             except InputValueError as exc:
-                refused.append((person.id, f"pay|{key}", f"{source} {person.where} {head}: {exc}"))
+                refused.append((person.id, f"pay|{key}", Finding(source, person.sheet or "", row=person.row, subject=head,
+                                                                 message=str(exc), person=person.id, kind="bad-pay")))
     return out, refused
 
 

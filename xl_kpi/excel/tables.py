@@ -16,7 +16,7 @@ from typing import Any
 
 from xl_kpi.base.errors import InputFileError
 from xl_kpi.base.files import atomic_path
-from xl_kpi.base.findings import Finding
+from xl_kpi.base.findings import NOTICE, Finding
 from xl_kpi.base.opener import open_book, sheet_rows, visible_text
 from xl_kpi.excel.number_formats import ShownNumbers, _filled, column_letter
 from xl_kpi.excel.sheet_style import keep_text
@@ -112,11 +112,12 @@ def read_tables(
     return list(_tables(path, sheet, required, what, every=True, incomplete=incomplete, skipped=skipped))
 
 
-def sheets_notice(tables: list[Table], counts: list[int], what: str) -> str:
-    """Which sheets of a workbook were read, and how many people each gave: '花名册.xlsx: 花名册分在 2 个工作表中,
-    已依次读取工作表「客服一部」(2 人)、「客服二部」(1 人)' (``what`` is 花名册)."""
+def sheets_notice(tables: list[Table], counts: list[int], what: str) -> Finding:
+    """Which sheets of a workbook were read, and how many people each gave, a notice of the file: '花名册分在 2 个
+    工作表中, 已依次读取工作表「客服一部」(2 人)、「客服二部」(1 人)' (``what`` is 花名册)."""
     read = "、".join(f"「{table.sheet}」({n} 人)" for table, n in zip(tables, counts))
-    return f"{tables[0].path.name}: {what}分在 {len(tables)} 个工作表中, 已依次读取工作表{read}"
+    return Finding(file=tables[0].path.name, message=f"{what}分在 {len(tables)} 个工作表中, 已依次读取工作表{read}",
+                   kind="sheets-read", severity=NOTICE)
 
 
 def _tables(path: str | Path, sheet: str | None, required: Mapping[str, Iterable[str]] | None, what: str,

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from xl_kpi.base.findings import Finding
 from xl_kpi.excel.roster import leading_zeros_hint, load_roster
 from xl_kpi.excel.tables import id_key
 
@@ -20,7 +21,7 @@ class Person:
     department: str
 
 
-Roster = tuple[list[Person], list[str], list[str]]  # (people, problems, notices) of a roster file
+Roster = tuple[list[Person], list[Finding], list[Finding]]  # (people, problems, notices) of a roster file
 
 
 @dataclass
@@ -79,8 +80,8 @@ def find_agents(df: Any, codes: Any, roster: Roster | None, fields: set[str]) ->
         agents = [(a, names.get(a, ""), "") for a in ids]
     else:
         people, roster_problems, roster_notices = roster
-        notices += roster_notices  # which sheets of the roster were read, as generate and sample say
-        notices += [f"花名册 {p}" for p in roster_problems]
+        notices += [n.text() for n in roster_notices]  # which sheets of the roster were read, as generate and sample say
+        notices += [f"花名册 {p.text()}" for p in roster_problems]
 
         by_id = {id_key(p.id): i for i, p in enumerate(people)}  # Ｋ004 typed in full width is K004
         by_name: dict[str, list[int]] = {}

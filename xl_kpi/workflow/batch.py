@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from xl_kpi.base.errors import InputFileError, InputValueError
+from xl_kpi.base.findings import NOTICE, PROBLEM, Finding
 from xl_kpi.base.numbers import Typed, fmt, plain, to_decimal
 from xl_kpi.engine.payroll import PayInputs, has_post_wages, month_pay
 from xl_kpi.engine.score import PersonScore, Problem, score_person
@@ -40,8 +41,8 @@ class RowResult:
     identity: dict[str, Any]
     score: PersonScore | None
     pay: dict[str, Any]
-    problems: list[str]
-    notices: list[str] = field(default_factory=list)  # located like problems: values scored as typed, to check
+    problems: list[Finding]  # at the row, and the cell when one is meant; with the row's 工号
+    notices: list[Finding] = field(default_factory=list)  # located like problems: values scored as typed, to check
 
 
 @dataclass
@@ -51,7 +52,7 @@ class ScoreReport:
     columns: ColumnMap  # with several tables: the columns of them all, each not on every sheet named with its sheets
     rows: list[RowResult]
     tables: list[Table] = field(default_factory=list)  # every table scored, in order (the sheets of an .xlsx)
-    notices: list[str] = field(default_factory=list)  # which sheets were read, and which passed over
+    notices: list[Finding] = field(default_factory=list)  # which sheets were read and which passed over; rows' notices
 
     @property
     def problem_rows(self) -> int:
@@ -91,9 +92,20 @@ class ScoreReport:
             if self.scheme.grades:
                 row.append(s.grade.grade if s and s.grade else None)
             row += [r.pay.get(h) for h in self._pay_headers()]
-            row.append("; ".join([*r.problems, *(f"提示: {n}" for n in r.notices)]))
+            row.append(problem_text(r))
             out.append(row)
         return out
+
+
+def problem_text(row: RowResult) -> str:
+    """A row's 问题 cell: each finding with its place in the file (the sheet, row and cell; the file is the one
+    scored), a notice after 「提示:」: 「第3行 C列: 客户满意度 应填…; 提示: 第4行 D列: 客户投诉率 30% …」."""
+    return "; ".join([*(_in_file(f) for f in row.problems), *(f"提示: {_in_file(f)}" for f in row.notices)])
+
+
+def _in_file(finding: Finding) -> str:
+    where = finding.in_sheet()
+    return f"{where}: {finding.message}" if where else finding.message
 
 
 def _cell(value: Decimal | None) -> Any:
@@ -126,14 +138,14 @@ def score_file(scheme: Scheme, path: str | Path, sheet: str | None = None) -> Sc
     if len(tables) + len(skipped) > 1:
         name = tables[0].path.name
         counts = [len(part) for part in rows]
-        notice = sheets_notice(report.tables, counts, "数据") if len(used) > 1 else \
-            f"{name}: 已读取工作表「{used[0][0].sheet}」({counts[0]} 人)"
+        notice = sheets_notice(report.tables, counts, "数据").message if len(used) > 1 else \
+            f"已读取工作表「{used[0][0].sheet}」({counts[0]} 人)"
         if skipped:
             notice += f"; 工作表{'、'.join(f'「{n}」' for n in skipped)}中没有含「工号」列的表头, 未读取"
         unused = [t for t in tables if all(t is not u for u, _ in used)]
         if unused:
             notice += f"; 工作表{'、'.join(f'「{t.sheet}」' for t in unused)}中没有方案 {scheme.id} 的指标列, 未读取"
-        report.notices.append(notice)
+        report.notices.append(Finding(name, message=notice, kind="sheets-read", severity=NOTICE))
     report.notices += told
     return report
 
@@ -174,17 +186,18 @@ def score_table(scheme: Scheme, table: Table, cmap: ColumnMap | None = None,
         if not any(v is not None and str(v).strip() for v in row):
             continue  # an empty row in the middle is not a person
         identity = {name: cell_text(row[col]) for name, col in cmap.identity.items()}
-        problems: list[str] = []
-        emp = identity.get(ID_COLUMN)
+        problems: list[Finding] = []
+        emp = identity.get(ID_COLUMN) or ""
         if ID_COLUMN not in cmap.identity:
-            problems.append(f"{table.where(index)}: 缺少工号列")
+            problems.append(table.finding(index, None, "缺少工号列", kind="missing-column"))
         elif not emp:
-            problems.append(f"{table.where(index, cmap.identity[ID_COLUMN])}: 工号为空")
+            problems.append(table.finding(index, cmap.identity[ID_COLUMN], "工号为空", kind="missing-id"))
         elif id_key(emp) in seen_ids:  # Ｋ004 typed in full width is K004: one person, not two
             first, first_row, written = seen_ids[id_key(emp)]
             place = f"第{first_row}行" if first is table else f"工作表「{first.sheet}」第{first_row}行"
             same = "" if written == emp else f" (那里写作 {written}, 全角、半角视为同一工号)"
-            problems.append(f"{table.where(index, cmap.identity[ID_COLUMN])}: 工号 {emp} 与{place}重复{same}")
+            problems.append(table.finding(index, cmap.identity[ID_COLUMN], f"工号 {emp} 与{place}重复{same}",
+                                          person=emp, kind="duplicate-id"))
         else:
             seen_ids[id_key(emp)] = (table, table.first_row + index, emp)
 
@@ -195,26 +208,31 @@ def score_table(scheme: Scheme, table: Table, cmap: ColumnMap | None = None,
             return Typed(_row[col], percent=True) if (_index, col) in percent else _row[col]
 
         score = score_person(scheme, get)
-        problems += [_locate(table, cmap, index, p) for p in score.problems]
-        pay, pay_problems = _pay(scheme, cmap, table, index, row, score)
+        problems += [_locate(table, cmap, index, p, emp) for p in score.problems]
+        pay, pay_problems = _pay(scheme, cmap, table, index, row, score, emp)
         problems += pay_problems
-        results.append(RowResult(index, identity, score, pay, problems, [_locate(table, cmap, index, n)
-                                                                         for n in score.notices]))
+        results.append(RowResult(index, identity, score, pay, problems,
+                                 [_locate(table, cmap, index, n, emp, NOTICE) for n in score.notices]))
     report = ScoreReport(scheme, table, cmap, results, [table])
-    report.notices += [f"{table.path.name} {n}" for r in results for n in r.notices]
+    report.notices += [n for r in results for n in r.notices]
     return report
 
 
-def _locate(table: Table, cmap: ColumnMap, index: int, problem: Problem) -> str:
+def _locate(table: Table, cmap: ColumnMap, index: int, problem: Problem, emp: str, severity: str = PROBLEM) -> Finding:
+    """The engine's problem (or notice) of a row as a finding at its cell: the indicator's input column, or the
+    row with 「(缺少该列)」 when the table has no such column."""
     col = None
     if problem.indicator is not None and problem.spec is not None:
         key = (problem.indicator.id, problem.spec.id, problem.assessor.id if problem.assessor else "")
         col = cmap.inputs.get(key)
-    where = table.where(index, col)
-    if col is None and problem.indicator is not None:
-        where += " (缺少该列)"
+    missing = "(缺少该列)" if col is None and problem.indicator is not None else ""
+
+    def found(message: str) -> Finding:
+        return table.finding(index, col, message, person=emp, subject=missing, severity=severity,
+                             kind="missing-column" if missing else "bad-value" if severity == PROBLEM else "unusual-value")
+
     if problem.indicator is None:
-        return f"{where}: {problem.message}"
+        return found(problem.message)
     who = f"({problem.assessor.name})" if problem.assessor else ""
     name = problem.indicator.name
     message = problem.message
@@ -222,11 +240,15 @@ def _locate(table: Table, cmap: ColumnMap, index: int, problem: Problem) -> str:
         message = message[len(name) + 2 :]
     elif message.startswith(name):
         message = message[len(name) :]
-    return f"{where}: {name}{who} {message}".replace("  ", " ")
+    return found(f"{name}{who} {message}".replace("  ", " "))
 
 
-def _pay(scheme: Scheme, cmap: ColumnMap, table: Table, index: int, row: list[Any], score: PersonScore):
-    problems: list[str] = []
+def _pay(scheme: Scheme, cmap: ColumnMap, table: Table, index: int, row: list[Any], score: PersonScore,
+         emp: str) -> tuple[dict[str, Any], list[Finding]]:
+    problems: list[Finding] = []
+
+    def problem(col: int | None, message: str) -> None:
+        problems.append(table.finding(index, col, message, person=emp, kind="bad-pay"))
 
     def amount(key: str, name: str, default: Decimal | None = None) -> Decimal | None:
         col = cmap.pay.get(key)
@@ -236,10 +258,10 @@ def _pay(scheme: Scheme, cmap: ColumnMap, table: Table, index: int, row: list[An
         try:
             value = to_decimal(raw, what=name)
         except InputValueError as exc:
-            problems.append(f"{table.where(index, col)}: {exc}")
+            problem(col, str(exc))
             return None
         if value < 0:
-            problems.append(f"{table.where(index, col)}: {name}不能为负数, 收到 {fmt(value)}")
+            problem(col, f"{name}不能为负数, 收到 {fmt(value)}")
             return None
         return value
 
@@ -248,12 +270,12 @@ def _pay(scheme: Scheme, cmap: ColumnMap, table: Table, index: int, row: list[An
     if scheme.bonus and "bonus_base" in cmap.pay:
         base = amount("bonus_base", "绩效奖金基数")
         if base is None and not problems:
-            problems.append(f"{table.where(index, cmap.pay['bonus_base'])}: 绩效奖金基数为空")
+            problem(cmap.pay["bonus_base"], "绩效奖金基数为空")
     if scheme.commission and {"plan", "actual"} <= set(cmap.pay):
         plan, actual = amount("plan", "计划销售额"), amount("actual", "实际销售额")
         other = amount("other", "其他", Decimal(0))
         if plan is None and actual is None and not problems:
-            problems.append(f"{table.where(index)}: 缺少计划销售额或实际销售额, 无法计算提成")
+            problem(None, "缺少计划销售额或实际销售额, 无法计算提成")
     points = {item.indicator.id: item.points for item in score.items}
     figures = month_pay(scheme, score.total, score.grade, PayInputs(base, plan, actual, other), points).figures()
     out = {k: v if isinstance(v, str) else plain(v) for k, v in figures.items()}

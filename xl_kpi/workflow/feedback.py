@@ -27,6 +27,7 @@ from typing import Any
 
 from xl_kpi.base.errors import InputFileError, InputValueError
 from xl_kpi.base.files import atomic_path, check_replaceable, keep_backup, next_backup
+from xl_kpi.base.findings import Finding
 from xl_kpi.base.hant import HANT, to_hant
 from xl_kpi.base.months import month_from_name, month_of
 from xl_kpi.base.numbers import fmt, plain, round_half_up, to_decimal
@@ -88,7 +89,7 @@ class Form:
 class FeedbackResult:
     forms: list[Form]
     files: list[Path]
-    problems: list[str]
+    problems: list[Finding]  # at the summary's row (and cell), the person as 工号 K1 张三 after it
     backups: list[Path] = field(default_factory=list)  # files already in the folder, kept before being replaced
     lang: str = "zh-Hans"  # the language written (--lang, or the summary's own when not given)
 
@@ -100,7 +101,7 @@ def summary_lang(headers: list[str]) -> str:
     return HANT if any(normalize(to_hant(k)) in heads and normalize(k) not in heads for k in known) else "zh-Hans"
 
 
-def _read_forms(summary: str | Path, scheme: Scheme | None, lang: str | None) -> tuple[Scheme, list[Form], list[str], str]:
+def _read_forms(summary: str | Path, scheme: Scheme | None, lang: str | None) -> tuple[Scheme, list[Form], list[Finding], str]:
     path = Path(summary)
     if not path.is_file():
         raise InputFileError(f"找不到文件 {path}")
@@ -129,7 +130,8 @@ def _read_forms(summary: str | Path, scheme: Scheme | None, lang: str | None) ->
     def shown(text: str) -> str:
         """A text of the scheme (grade table: 等级, 所需培训程度) in the form's language."""
         return to_hant(text, written) if lang == HANT else text
-    forms, problems = [], []
+    forms: list[Form] = []
+    problems: list[Finding] = []
     for i, row in enumerate(table.rows):
         def get(name: str) -> Any:
             c = col(name)
@@ -146,7 +148,8 @@ def _read_forms(summary: str | Path, scheme: Scheme | None, lang: str | None) ->
                 try:
                     score = to_decimal(raw, what=ind.name)
                 except InputValueError as exc:
-                    problems.append(f"{table.where(i)} 工号 {pid}: {exc}")
+                    problems.append(table.finding(i, col(ind.name), str(exc), person=pid, subject=f"工号 {pid}",
+                                                  kind="bad-value"))
             ratio = score / ind.weight if score is not None else None
             items.append((FormItem(
                 name=label(ind, lang),
@@ -163,8 +166,9 @@ def _read_forms(summary: str | Path, scheme: Scheme | None, lang: str | None) ->
         total = get("总分")
         if not _is_number(total):  # a form without a total would be signed with nothing to discuss
             name = cell_text(get("姓名"))
-            problems.append(f"{table.where(i)} 工号 {pid}{' ' + name if name else ''}: 汇总中没有总分 "
-                            f"(考核表有问题, 见汇总的「问题」表), 未生成面谈表; 请补全考核表并重新汇总后再生成")
+            problems.append(table.finding(i, None, "汇总中没有总分 (考核表有问题, 见汇总的「问题」表), 未生成面谈表; "
+                                          "请补全考核表并重新汇总后再生成", person=pid,
+                                          subject=f"工号 {pid}{' ' + name if name else ''}", kind="missing-total"))
             continue
         weakest_names = "、".join(items[k][0].name for k in weakest) or "—"
         if scheme.grades is None:

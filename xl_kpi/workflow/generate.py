@@ -8,7 +8,7 @@ file and sheet names made safe for Windows and Excel.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from xl_kpi import __version__
 from xl_kpi.base.errors import ExistingOutputError, InputFileError, InputValueError, KpiError
 from xl_kpi.base.files import atomic_path, backup_path, check_replaceable, keep_backup, next_backup
+from xl_kpi.base.findings import NOTICE, Finding
 from xl_kpi.base.hant import in_lang
 from xl_kpi.base.months import need_period
 from xl_kpi.base.numbers import Typed, plain
@@ -61,13 +62,13 @@ class GenerateResult:
     files: list[Path] = field(default_factory=list)
     peer_files: list[Path] = field(default_factory=list)  # with peer=True: one per reviewer
     people: int = 0
-    problems: list[str] = field(default_factory=list)
+    problems: list[Finding] = field(default_factory=list)
     backups: list[Path] = field(default_factory=list)  # with overwrite=True: copies of the workbooks replaced
-    notices: list[str] = field(default_factory=list)  # worth knowing, not wrong (columns of --data not used)
+    notices: list[Finding] = field(default_factory=list)  # worth knowing, not wrong (columns of --data not used)
 
 
 def read_prefill(scheme: Scheme, path: str | Path, kept: dict[str, dict[str, Any]] | None = None,
-                 ) -> tuple[dict[str, dict[str, Any]], list[str], list[str]]:
+                 ) -> tuple[dict[str, dict[str, Any]], list[Finding], list[Finding]]:
     """(工号 -> {input key -> number}, problems, notices) from a DATA file laid out as for `xl-kpi score`; each 工号 as
     id_key gives it (a full-width Ｋ004 is K004, named in a notice), to be looked up by the id_key of the roster's.
 
@@ -93,18 +94,18 @@ def read_prefill(scheme: Scheme, path: str | Path, kept: dict[str, dict[str, Any
         raise InputFileError(f"{name}: 数据文件{sheets}中没有方案 {scheme.id} 的指标列 (表头应为指标名称, 如 "
                              f"「{scheme.indicators[0].name}」), {first_sheet}现有: "
                              f"{', '.join(h for h in table.headers if h)}")
-    notices = [f"{name}{_on(table) if len(tables) > 1 else ''}: 以下列不是方案 {scheme.id} 的指标, 未预填: "
-               f"{', '.join(cmap.unknown)}" for table, cmap in used if cmap.unknown]
+    notices = [Finding(name, (table.sheet or "") if len(tables) > 1 else "", kind="unknown-column", severity=NOTICE,
+                       message=f"以下列不是方案 {scheme.id} 的指标, 未预填: {', '.join(cmap.unknown)}")
+               for table, cmap in used if cmap.unknown]
     if len(tables) > 1:
         read = "、".join(f"「{t.sheet}」" for t, _ in used)
-        notice = f"{name}: 数据分在 {len(used)} 个工作表中, 已依次读取工作表{read}" if len(used) > 1 else \
-            f"{name}: 已读取工作表{read}"
+        notice = f"数据分在 {len(used)} 个工作表中, 已依次读取工作表{read}" if len(used) > 1 else f"已读取工作表{read}"
         skipped = "、".join(f"「{t.sheet}」" for t in tables if all(t is not u for u, _ in used))
         if skipped:
             notice += f"; 工作表{skipped}中没有方案 {scheme.id} 的指标列, 未读取"
-        notices.append(notice)
+        notices.append(Finding(name, message=notice, kind="sheets-read", severity=NOTICE))
     out: dict[str, dict[str, Any]] = {}
-    problems: list[str] = []
+    problems: list[Finding] = []
     first: dict[str, tuple[str, str]] = {}  # id_key -> (where it was first read, as written there)
     changed: list[tuple[str, str, str]] = []  # (where, 工号 as written, as compared) when id_key changed it
     kept_by_key = {id_key(emp): values for emp, values in (kept or {}).items()}
@@ -121,8 +122,9 @@ def read_prefill(scheme: Scheme, path: str | Path, kept: dict[str, dict[str, Any
             if emp in first:
                 place, before = first[emp]
                 spelled = spelled_notice(written, before, "")
-                problems.append(f"{name} {table.where(index, id_col)}: 工号 {written} 重复 (已在 {place}"
-                                f"{', ' + spelled if spelled else ''}), 本行未预填")
+                problems.append(table.finding(index, id_col, f"工号 {written} 重复 (已在 {place}"
+                                              f"{', ' + spelled if spelled else ''}), 本行未预填",
+                                              person=written, kind="duplicate-id"))
                 continue
             first[emp] = (table.where(index, id_col), written)
             if emp != written:
@@ -139,10 +141,12 @@ def read_prefill(scheme: Scheme, path: str | Path, kept: dict[str, dict[str, Any
                     value, notice = spec.read(Typed(raw, percent=True) if (index, col) in percent else raw)
                     values[key] = plain(value)
                     if notice:  # prefilled as it is, but perhaps not what was meant (客户投诉率 0.3 is 30%)
-                        notices.append(f"{name} {table.where(index, col)}: {notice}")
+                        notices.append(table.finding(index, col, notice, person=written, kind="unusual-value",
+                                                     severity=NOTICE))
                 except InputValueError as exc:
                     other = kept_by_key.get(emp, {}).get(key)
-                    problems.append(f"{name} {table.where(index, col)}: {exc}, {instead_text(other, '花名册')}")
+                    problems.append(table.finding(index, col, f"{exc}, {instead_text(other, '花名册')}", person=written,
+                                                  kind="bad-value"))
             out[emp] = values
     if changed:
         notices.append(normalized_notice(name, changed, "已按半角与花名册比对"))
@@ -193,20 +197,22 @@ def generate(
     result.problems += problems
     prefill, refused = roster_pay(people, Path(roster).name)
     data_values: dict[str, dict[str, Any]] = {}
-    data_problems: list[str] = []
+    data_problems: list[Finding] = []
     if data is not None:
         data_values, data_problems, data_notices = read_prefill(scheme, data, kept=prefill)
         result.notices += data_notices
     # a roster value refused is not pre-filled, unless the data file (which wins over the roster) gives one
-    result.problems += [f"{message}, {instead_text(data_values.get(id_key(emp), {}).get(key), '数据文件')}"
-                        for emp, key, message in refused]
+    result.problems += [replace(finding, message=f"{finding.message}, "
+                                f"{instead_text(data_values.get(id_key(emp), {}).get(key), '数据文件')}")
+                        for emp, key, finding in refused]
     result.problems += data_problems
     if data is not None:
         ids = {id_key(p.id): p.id for p in people}  # as compared -> as the roster spells it
         for emp, values in data_values.items():  # the data file wins over the roster
             if emp not in ids:
                 hint = leading_zeros_hint(emp, set(ids))
-                result.problems.append(f"{Path(data).name}: 工号 {emp} 不在花名册中, 其数据未预填{hint}")
+                result.problems.append(Finding(Path(data).name, message=f"工号 {emp} 不在花名册中, 其数据未预填{hint}",
+                                               person=emp, kind="not-on-roster"))
                 continue
             prefill.setdefault(ids[emp], {}).update(values)
     out = Path(out_dir)

@@ -83,8 +83,8 @@ def print_report(report: ScoreReport, output: str | Path, backup: Path | None = 
     if cols.missing:
         console.print(f"[red]缺少列[/red]: {shown(cols.missing)}")
     for row in report.rows:
-        for problem in row.problems:
-            console.print(f"[red]问题[/red] {escape(report.table.path.name)} {escape(problem)}", highlight=False)
+        for problem in row.problems:  # as Finding.line words it, 问题 in red; the row's 工号 after its place
+            console.print(f"[red]{problem.severity}[/red] {escape(problem.text(person=True))}", highlight=False)
     scored = len(report.rows)
     bad = report.problem_rows
     console.print(

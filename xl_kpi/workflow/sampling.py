@@ -12,6 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from xl_kpi.base.errors import KpiError
+from xl_kpi.base.findings import Finding
 from xl_kpi.base.numbers import parse_config_number
 from xl_kpi.excel.columns import IDENTITY_ALIASES
 from xl_kpi.excel.tables import cell_text, read_tables, sheets_notice
@@ -19,7 +20,7 @@ from xl_kpi.schemes.scheme import normalize
 
 
 def sample_staff(roster: str | Path, percent: str, seed: int, *,
-                 notices: list[str] | None = None) -> tuple[list[str], list[list[str]]]:
+                 notices: list[Finding] | None = None) -> tuple[list[str], list[list[str]]]:
     """Headers and the sampled rows of ``roster`` (as text), in 工号 order.
 
     ``notices``, when given, gets what generate says of the same roster: which sheets were read, and how many
