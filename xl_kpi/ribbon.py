@@ -38,7 +38,7 @@ from xl_kpi.base.errors import (
     os_error_message,
 )
 from xl_kpi.base.files import atomic_path, check_replaceable, is_backup
-from xl_kpi.base.findings import NOTICE, Finding
+from xl_kpi.base.findings import Finding
 from xl_kpi.base.opener import checked
 from xl_kpi.excel.tables import cell_text, write_table
 
@@ -366,7 +366,7 @@ def _import_data(book: HrBook, settings: Settings) -> tuple[str, list[Finding]]:
     result = done.result
     table = read_table(output, DATA_SHEET)
     book.write(DATA_SHEET, [table.headers] + table.rows)
-    issues = _said(result.notices, severity=NOTICE)
+    issues = list(result.notices)
     if result.problem_count:  # the tickets' problems, as the data file's 问题 sheet holds them (文件, 行, 问题, 说明)
         for row in read_table(output, "问题").rows:
             line = cell_text(row[1]) if len(row) > 1 else ""
@@ -455,12 +455,6 @@ def _check(book: HrBook, settings: Settings) -> tuple[str, list[Finding]]:
     weights = sum((ind.weight for ind in scheme.indicators), Decimal(0))
     return (f"方案「{scheme.name}」有效: {len(scheme.indicators)} 项指标, 权重合计 {weights}"
             + ("; 设置无误" if not issues else ""), issues)
-
-
-def _said(texts: list[str], **where: str) -> list[Finding]:
-    """Findings of the actions that still give their findings as text with the place in it (generate, feedback,
-    import's notices): the text is the message, ``where`` what the button knows of the place."""
-    return [Finding(message=text, **where) for text in texts]
 
 
 def _setting(settings: Settings, attr: str, message: str) -> Finding:

@@ -145,3 +145,21 @@ def test_feedback_findings_are_clean(tmp_path):
     assert (missing.kind, missing.file, missing.row, missing.person) == ("missing-total", summary.name, 3, "K2")
     assert missing.line() == (f"问题 {summary.name} 工作表「公司总览」第3行 工号 K2 李四: 汇总中没有总分 (考核表有问题, 见汇总的「问题」表), "
                               "未生成面谈表; 请补全考核表并重新汇总后再生成")
+
+
+def test_metrics_notices_are_clean_findings_with_their_file(tmp_path):
+    """How a ticket export was read (its encoding, a title above the header) and a roster row left out are notices
+    with the file as data; a file-less one (the coverage of first-contact resolution) has none."""
+    from xl_kpi.tickets import compute_metrics
+
+    export = tmp_path / "十月.csv"
+    export.write_text("客服系统导出 2026-10\n工单编号,客服工号,客户ID,创建时间,首次回复时间,是否解决,是否投诉,满意度\n"
+                      "T1,E1,C1,2026-10-05 09:00,2026-10-05 09:05,是,否,5\n", encoding="gb18030")
+    roster = tmp_path / "花名册.csv"
+    roster.write_text("工号,姓名,部门\nE1,张三,一部\n,李四,一部\n", encoding="utf-8")
+    result = compute_metrics([str(export)], "2026-10", roster=str(roster), satisfaction_scale=5)
+    _clean(result.notices)
+    by_file = {(f.file, f.message.split(",")[0]) for f in result.notices}
+    assert ("十月.csv", "不是 UTF-8 编码") in by_file and ("十月.csv", "表头在第2行") in by_file
+    assert any(f.file == "花名册.csv" and f.row == 3 and f.severity == NOTICE for f in result.notices)
+    assert all(f.severity == NOTICE for f in result.notices)

@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from xl_kpi.base.errors import InputFileError, InputValueError, OutputFileError
+from xl_kpi.base.findings import texts
 from xl_kpi.cli import main
 from xl_kpi.engine.score import score_indicator
 from xl_kpi.excel.reader import read_filled_workbook
@@ -143,9 +144,9 @@ def test_a_roster_row_left_out_says_so_in_the_words_of_metrics(tmp_path):
     roster = tmp_path / "roster.csv"
     roster.write_text("工号,姓名\nE1,张三\n,李四\nE1,王五\n", encoding="utf-8")
     path = write_log(tmp_path / "t.csv", [["T1", "E1", "C1", "2026-10-05 09:00:00", "2026-10-05 09:10:00", "是", "否", "90"]])
-    notices = compute_metrics([path], "2026-10", roster=roster).notices
-    assert "花名册 roster.csv 第3行 A列: 工号为空, 此行未读入" in notices
-    assert "花名册 roster.csv 第4行 A列: 工号 E1 与第2行重复, 此行未读入" in notices
+    notices = texts(compute_metrics([path], "2026-10", roster=roster).notices)
+    assert "roster.csv 第3行 A列: 工号为空, 此行未读入" in notices
+    assert "roster.csv 第4行 A列: 工号 E1 与第2行重复, 此行未读入" in notices
 
 
 # =========================================================================== bad rows
@@ -339,15 +340,15 @@ def test_a_notice_when_the_tickets_end_before_first_contact_can_be_judged(tmp_pa
             ["T2", "K1", "C2", "2026-10-31 23:58:00", "", "是", "否", ""]]
     path = write_log(tmp_path / "oct.csv", rows)
     notice = COVERAGE.format("2026-10-31 23:58", "2026-11-07", d=7)
-    assert compute_metrics([path], "2026-10").notices == [notice]
+    assert texts(compute_metrics([path], "2026-10").notices) == [notice]
     out = tmp_path / "DATA.xlsx"
     shown = run("metrics", path, "--period", "2026-10", "-o", out)
     assert shown.exit_code == 0 and f"提示 {notice}" in shown.output.splitlines()
     assert notice in [r[0].value for r in openpyxl.load_workbook(out)["说明"].iter_rows()]
-    assert compute_metrics([path], "2026-10", fcr_days=3).notices == [COVERAGE.format("2026-10-31 23:58", "2026-11-03", d=3)]
+    assert texts(compute_metrics([path], "2026-10", fcr_days=3).notices) == [COVERAGE.format("2026-10-31 23:58", "2026-11-03", d=3)]
 
     def notices(*rows):
-        return compute_metrics([path, write_log(tmp_path / "nov.csv", list(rows))], "2026-10").notices
+        return texts(compute_metrics([path, write_log(tmp_path / "nov.csv", list(rows))], "2026-10").notices)
 
     # the next month's first days, in another file: the last of them is enough, even on a reported row
     assert notices(["T3", "K1", "C3", "2026-11-07 08:00:00", "", "是", "否", ""]) == []
@@ -355,13 +356,13 @@ def test_a_notice_when_the_tickets_end_before_first_contact_can_be_judged(tmp_pa
     assert notices(["T3", "K1", "C3", "2026-11-06 23:59:00", "", "是", "否", ""]) == [
         COVERAGE.format("2026-11-06 23:59", "2026-11-07", d=7)]
     assert notices(["T3", "K1", "C3", "2026-11-07 25:00", "", "是", "否", ""]) == [notice]  # an unreadable time
-    assert compute_metrics([path], "2026-10", fcr_days=0).notices == []  # only the same second is a repeat contact
+    assert texts(compute_metrics([path], "2026-10", fcr_days=0).notices) == []  # only the same second is a repeat contact
     # a mistyped year far ahead is no ticket of the window: the notice still says where the real tickets end
     for year in ("2099", "9999"):
         assert notices(["T3", "K1", "C3", f"{year}-11-07 08:00:00", "", "是", "否", ""]) == [notice]
         assert notices(["T3", "", "C3", f"{year}-11-07 08:00:00", "", "是", "否", ""]) == [notice]
     # no resolved flag: no first-contact figure, no coverage notice (only the one naming the columns no file has)
-    assert compute_metrics([write_log(tmp_path / "nf.csv", [r[:5] for r in rows], HANS[:5])], "2026-10").notices == [
+    assert texts(compute_metrics([write_log(tmp_path / "nf.csv", [r[:5] for r in rows], HANS[:5])], "2026-10").notices) == [
         "工单文件中没有是否投诉、是否解决、满意度评分列: 数据表中没有客户投诉率、问题解决率、首次解决率、客户满意度, "
         "generate --data 不预填这些项, 需在考核表中填写 (或用 --map 文件说明导出文件中的列名)"]
 
@@ -927,8 +928,8 @@ def test_percentages_mixed_with_points_are_never_averaged(tmp_path):
 def test_a_month_without_tickets_says_so(tmp_path, log):
     result = compute_metrics([log], "2025-10", satisfaction_scale=5)
     assert result.rows == [] and result.counted == 0
-    assert "没有统计到 2025-10 创建的工单: 文件中工单的创建时间在 2026-10-05 至 2026-11-02 之间" in result.notices[-1]
-    assert not any("没有统计到" in n for n in compute_metrics([log], "2026-10", satisfaction_scale=5).notices)
+    assert "没有统计到 2025-10 创建的工单: 文件中工单的创建时间在 2026-10-05 至 2026-11-02 之间" in texts(result.notices)[-1]
+    assert not any("没有统计到" in n for n in texts(compute_metrics([log], "2026-10", satisfaction_scale=5).notices))
 
 
 def test_a_file_without_resolved_is_left_out_of_both_resolution_rates(tmp_path, log):
@@ -940,7 +941,7 @@ def test_a_file_without_resolved_is_left_out_of_both_resolution_rates(tmp_path, 
     alone = by_id(compute_metrics([log], "2026-10", satisfaction_scale=5))
     result = compute_metrics([log, other], "2026-10", satisfaction_scale=5)
     assert "other.csv: 没有是否解决列 (其他文件有), 该文件的工单不计入问题解决率和首次解决率 (这两项只按有该列的文件计算)" \
-        in "\n".join(result.notices)
+        in "\n".join(texts(result.notices))
     both = by_id(result)
     for agent in ("K1", "K2"):
         assert both[agent]["问题总数"] == 2 * alone[agent]["问题总数"]  # every ticket still counts as raised
@@ -988,14 +989,14 @@ def test_an_empty_resolved_cell_is_not_known_and_said(tmp_path):
     assert (k1["问题总数"], k1["已解决数"], k1["有解决状态的问题数"], k1["问题解决率"], k1["首次解决率"]) == (4, 2, 2, 1, 1)
     assert (k1["服务客户数"], k1["投诉客户数"]) == (4, 1)  # an empty 是否投诉 is no complaint, as before
     assert result.problem_count == 0
-    assert result.notices[0] == ("e.csv: 2 条工单的是否解决为空 (如第3行), 不计入问题解决率和首次解决率, 其他各项照常计入; "
+    assert texts(result.notices)[0] == ("e.csv: 2 条工单的是否解决为空 (如第3行), 不计入问题解决率和首次解决率, 其他各项照常计入; "
                                  '若空白表示未解决, 请在 --map 文件中写 values: {unresolved: [""]}')
     mapping = tmp_path / "map.yaml"
     mapping.write_text('values:\n  unresolved: [""]\n', encoding="utf-8")
     result = compute_metrics([path], "2026-10", mapping=mapping)
     k1 = by_id(result)["K1"]
     assert (k1["已解决数"], k1["问题解决率"]) == (2, 0.5) and "有解决状态的问题数" not in k1
-    assert not any("为空" in n for n in result.notices)
+    assert not any("为空" in n for n in texts(result.notices))
     # the same tickets in an .xlsx: empty cells are empty cells there too
     book = openpyxl.Workbook()
     book.active.append(HANS)
@@ -1034,7 +1035,7 @@ def test_a_file_without_complaint_is_left_out_of_the_complaint_rate(tmp_path, lo
     assert alone["K1"]["客户投诉率"] == pytest.approx(1 / 3) and alone["K2"]["客户投诉率"] == pytest.approx(1 / 3)
     result = compute_metrics([log, other], "2026-10", satisfaction_scale=5)
     assert "other.csv: 没有是否投诉列 (其他文件有), 该文件的工单不计入客户投诉率 (投诉率只按有该列的文件中的客户计算)" \
-        in "\n".join(result.notices)
+        in "\n".join(texts(result.notices))
     both = by_id(result)
     for agent in ("K1", "K2"):
         assert both[agent]["服务客户数"] == 2 * alone[agent]["服务客户数"] == 6
@@ -1147,7 +1148,7 @@ def test_excel_date_serials_in_an_xlsx_are_read_as_times(tmp_path, date1904):
     result = compute_metrics([tmp_path / "t.xlsx"], "2026-10", satisfaction_scale=5)
     assert result.problem_count == 0
     assert result.rows == compute_metrics([write_log(tmp_path / "t.csv", LOG)], "2026-10", satisfaction_scale=5).rows
-    assert result.notices[:2] == [
+    assert texts(result.notices)[:2] == [
         f"t.xlsx: 创建时间列有 8 个单元格是数字 (Excel 的日期序列号, 单元格为常规格式), 已按日期时间读取, "
         f"如第2行 {serial(LOG[0][3]) - shift} 为 2026-10-05 09:00:00",
         f"t.xlsx: 首次回复时间列有 7 个单元格是数字 (Excel 的日期序列号, 单元格为常规格式), 已按日期时间读取, "

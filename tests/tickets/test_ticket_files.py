@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from xl_kpi.base.errors import InputFileError
+from xl_kpi.base.findings import texts
 from xl_kpi.cli import main
 from xl_kpi.tickets import Mapping, compute_metrics
 
@@ -70,7 +71,7 @@ def test_a_big5_csv_is_read_as_big5(tmp_path, plain):
     result = metrics([big5])
     assert result.rows == plain.rows
     assert result.problem_lines() == ["big5.csv 第6行: 解决状态「maybe」无法识别 (可在 --map 文件的 values 中说明)"]
-    assert "big5.csv: 不是 UTF-8 编码, 已按 Big5 读取 (若文字是乱码, 请加 --encoding gb18030)" in result.notices
+    assert "big5.csv: 不是 UTF-8 编码, 已按 Big5 读取 (若文字是乱码, 请加 --encoding gb18030)" in texts(result.notices)
 
 
 def test_gb18030_stays_gb18030(tmp_path, plain):
@@ -78,7 +79,7 @@ def test_gb18030_stays_gb18030(tmp_path, plain):
     gbk = write_csv(tmp_path / "gbk.csv", rows, headers=HANS, encoding="gb18030")
     result = metrics([gbk])
     assert result.rows == plain.rows
-    assert "gbk.csv: 不是 UTF-8 编码, 已按 GB18030 读取 (若文字是乱码, 请加 --encoding big5)" in result.notices
+    assert "gbk.csv: 不是 UTF-8 编码, 已按 GB18030 读取 (若文字是乱码, 请加 --encoding big5)" in texts(result.notices)
 
 
 def test_ascii_headers_the_cells_choose_the_encoding(tmp_path, plain):
@@ -99,7 +100,7 @@ def test_english_headers_and_flags_chinese_names_choose_the_encoding(tmp_path, e
              "Y" if i % 2 else "N", "N", "5"] for i in range(12)]
     result = metrics([write_csv(tmp_path / "en.csv", rows, headers=ENGLISH, encoding=encoding)])
     assert sorted(r[0] for r in result.rows) == sorted(names)
-    assert f"en.csv: 不是 UTF-8 编码, 已按 {label} 读取" in "\n".join(result.notices)
+    assert f"en.csv: 不是 UTF-8 编码, 已按 {label} 读取" in "\n".join(texts(result.notices))
 
 
 def test_big5_after_a_long_ascii_beginning(tmp_path):
@@ -160,7 +161,7 @@ def test_csv_header_below_a_title_keeps_the_files_row_numbers(tmp_path, plain, e
     result = metrics([path])
     assert result.rows == plain.rows
     assert result.problem_lines() == ["titled.csv 第8行: 解决状态「maybe」无法识别 (可在 --map 文件的 values 中说明)"]
-    assert "titled.csv: 表头在第3行, 其上的标题等未读入" in result.notices
+    assert "titled.csv: 表头在第3行, 其上的标题等未读入" in texts(result.notices)
     (stats,) = result.files
     assert (stats.rows, stats.counted, stats.problems, stats.blank) == (5, 4, 1, 0)  # the title is no ticket
 
@@ -219,7 +220,7 @@ def test_tickets_on_the_second_sheet(tmp_path, plain):
     result = metrics([path])
     assert result.rows == plain.rows
     assert result.problem_lines() == ["book.xlsx 第7行: 解决状态「maybe」无法识别 (可在 --map 文件的 values 中说明)"]
-    assert result.notices[:2] == ["book.xlsx: 工单读自工作表「工单」 (工作表 「说明」 没有可识别的表头, 未读入)",
+    assert texts(result.notices)[:2] == ["book.xlsx: 工单读自工作表「工单」 (工作表 「说明」 没有可识别的表头, 未读入)",
                                   "book.xlsx 工作表「工单」: 表头在第2行, 其上的标题等未读入"]
 
 
@@ -283,7 +284,7 @@ def test_tickets_on_several_sheets_are_all_read(halves, plain):
     assert result.rows == plain.rows
     second = f"book.xlsx 工作表「{SECOND_HALF}」"
     assert result.problem_lines() == [f"{second} 第4行: 解决状态「maybe」无法识别 (可在 --map 文件的 values 中说明)"]
-    assert result.notices[:2] == [
+    assert texts(result.notices)[:2] == [
         f"book.xlsx: 工单读自 2 个工作表 「{FIRST_HALF}」、「{SECOND_HALF}」, 各按其工作表中的行号报告 "
         "(工作表 「说明」 没有可识别的表头, 未读入)",
         f"book.xlsx 工作表「{FIRST_HALF}」: 表头在第2行, 其上的标题等未读入"]
@@ -336,13 +337,13 @@ def test_a_hidden_sheet_is_not_read(tmp_path, plain):
     result = metrics([path])
     assert result.rows == plain.rows and result.kind_counts == {"解决状态无法识别": 1}
     assert [f.name for f in result.files] == ["book.xlsx"]
-    assert result.notices[0] == "book.xlsx: 工单读自工作表「十月」 (隐藏的工作表 「旧表」 未读入; 需要时请用 --sheet 指定)"
+    assert texts(result.notices)[0] == "book.xlsx: 工单读自工作表「十月」 (隐藏的工作表 「旧表」 未读入; 需要时请用 --sheet 指定)"
     assert metrics([path], mapping=Mapping(sheet="旧表")).counted == 3
     # the tickets on a hidden sheet behind a visible 说明: read, and said
     behind = hide(split_workbook(tmp_path / "behind.xlsx", {"说明": ([], []), "数据": ([], ROWS)}), "数据")
     result = metrics([behind])
     assert result.rows == plain.rows
-    assert result.notices[0] == ("behind.xlsx: 工单读自工作表「数据」 (工作表 「说明」 没有可识别的表头, 未读入; "
+    assert texts(result.notices)[0] == ("behind.xlsx: 工单读自工作表「数据」 (工作表 「说明」 没有可识别的表头, 未读入; "
                                  "可见的工作表中没有工单, 已读取隐藏的工作表)")
 
 
@@ -363,7 +364,7 @@ def test_a_one_sheet_workbook_is_named_as_before(tmp_path, plain):
     result = metrics([workbook(tmp_path / "one.xlsx", ["工单"], "工单")])
     assert result.rows == plain.rows
     assert result.problem_lines() == ["one.xlsx 第6行: 解决状态「maybe」无法识别 (可在 --map 文件的 values 中说明)"]
-    assert [f.name for f in result.files] == ["one.xlsx"] and not any("工作表" in n for n in result.notices)
+    assert [f.name for f in result.files] == ["one.xlsx"] and not any("工作表" in n for n in texts(result.notices))
     assert result.summary().startswith("读取 1 个文件 5 行: 4 行计入, 1 行有问题")
 
 
@@ -379,13 +380,13 @@ def test_an_odd_quote_in_the_title(tmp_path, plain, encoding):
     result = metrics([path])
     assert result.rows == plain.rows
     assert result.problem_lines() == ["q.csv 第7行: 解决状态「maybe」无法识别 (可在 --map 文件的 values 中说明)"]
-    assert "q.csv: 表头在第2行, 其上的标题等未读入" in result.notices
+    assert "q.csv: 表头在第2行, 其上的标题等未读入" in texts(result.notices)
     # after a quoted title over two lines (one row in Excel), an empty line: the header is row 4, T5 row 9
     path.write_bytes(('"工單導出\r\n2026年10月",,導出人\r\n5" 屏幕\r\n\r\n' + body).encode(encoding))
     result = metrics([path])
     assert result.rows == plain.rows
     assert result.problem_lines() == ["q.csv 第9行: 解决状态「maybe」无法识别 (可在 --map 文件的 values 中说明)"]
-    assert "q.csv: 表头在第4行, 其上的标题等未读入" in result.notices
+    assert "q.csv: 表头在第4行, 其上的标题等未读入" in texts(result.notices)
 
 
 def test_a_broken_csv_is_named_in_chinese(tmp_path):
@@ -421,4 +422,4 @@ def test_lines_ended_by_a_lone_carriage_return_are_all_read(tmp_path, endings):
     result = compute_metrics([path], "2026-10")
     assert [(r["工号"], r["服务客户数"]) for r in result.records()] == [("K0", 50), ("K1", 50), ("K2", 50), ("K3", 50)]
     assert result.problem_lines() == []
-    assert any("单独的回车" in n for n in result.notices)
+    assert any("单独的回车" in n for n in texts(result.notices))

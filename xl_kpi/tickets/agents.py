@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from xl_kpi.base.findings import Finding
+from xl_kpi.base.findings import NOTICE, Finding
 from xl_kpi.excel.roster import leading_zeros_hint, load_roster
 from xl_kpi.excel.tables import id_key
 
@@ -32,7 +32,7 @@ class Agents:
     problems: dict[str, str]  # agent text -> why its rows are 未知客服
     aid: Any  # numpy int32 per row: the agent's index (-1 for none)
     no_agent: Any  # numpy bool per row: the agent cell is empty
-    notices: list[str]
+    notices: list[Finding]
 
 
 def read_roster(path: str | Path) -> Roster:
@@ -69,19 +69,18 @@ def find_agents(df: Any, codes: Any, roster: Roster | None, fields: set[str]) ->
     seen = np.flatnonzero(np.bincount(row_codes, minlength=len(codes) + 1)[:len(codes)])
     texts = [codes[int(c)] or "" for c in seen]
     problems: dict[str, str] = {}
-    notices: list[str] = []
+    notices: list[Finding] = []
     if roster is None:
         ids, index = _agent_index({t.strip() for t in texts if t.strip()}, names, name_only, problems)
         if "agent_id" not in fields:
-            notices.append(
-                "导出文件只有客服姓名, 没有工号: 数据表的「工号」列写的是姓名。"
-                "请加 --roster 花名册.xlsx 换成工号, 否则 generate --data 无法按工号预填"
-            )
+            notices.append(Finding(
+                message="导出文件只有客服姓名, 没有工号: 数据表的「工号」列写的是姓名。"
+                        "请加 --roster 花名册.xlsx 换成工号, 否则 generate --data 无法按工号预填", severity=NOTICE))
         agents = [(a, names.get(a, ""), "") for a in ids]
     else:
         people, roster_problems, roster_notices = roster
-        notices += [n.text() for n in roster_notices]  # which sheets of the roster were read, as generate and sample say
-        notices += [f"花名册 {p.text()}" for p in roster_problems]
+        notices += roster_notices  # which sheets of the roster were read, as generate and sample say
+        notices += [replace(p, severity=NOTICE) for p in roster_problems]  # a roster row left out: its tickets count as 未知客服
 
         by_id = {id_key(p.id): i for i, p in enumerate(people)}  # Ｋ004 typed in full width is K004
         by_name: dict[str, list[int]] = {}

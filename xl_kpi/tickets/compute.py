@@ -14,6 +14,7 @@ from typing import Any, Callable, Sequence
 
 from xl_kpi.base.errors import InputFileError
 from xl_kpi.base.files import refuse_overwrite
+from xl_kpi.base.findings import NOTICE, Finding
 
 from .agents import Roster, find_agents, read_roster
 from .checks import KINDS
@@ -93,19 +94,20 @@ def _run(sources: list[Source], period: str, options: Options, people: Roster | 
          progress: Callable[[str], None]) -> MetricsResult:
     """Read and count; a CSV read again as GB18030 takes the place of its first source in ``sources`` (the
     caller closes them all)."""
-    notices: list[str] = [n for s in sources for n in s.notices]
+    notices: list[Finding] = [n for s in sources for n in s.notices]
     fields = {f for s in sources for f in s.columns}
     for s in sources:
         for fld in ("ticket", "first_reply", "resolved", "complaint", "satisfaction"):
             if fld in fields and fld not in s.columns:
-                notices.append(f"{s.name}: 没有{FIELDS[fld][0]}列 (其他文件有), 该文件的工单{MISSING_COLUMN[fld]}")
+                notices.append(Finding(s.path.name, s.sheet or "", severity=NOTICE,
+                                       message=f"没有{FIELDS[fld][0]}列 (其他文件有), 该文件的工单{MISSING_COLUMN[fld]}"))
     absent = [fld for fld in DATA_COLUMNS_OF if fld not in fields]
     if absent:  # no file has the column: its DATA columns are missing, and the sheets are not pre-filled there
         labels = "、".join(FIELDS[fld][0] for fld in absent)
         columns = "、".join(c for fld in absent for c in DATA_COLUMNS_OF[fld]
                            if c != COL_PEAK or options.peak is not None)
-        notices.append(f"工单文件中没有{labels}列: 数据表中没有{columns}, generate --data 不预填这些项, "
-                       "需在考核表中填写 (或用 --map 文件说明导出文件中的列名)")
+        notices.append(Finding(message=f"工单文件中没有{labels}列: 数据表中没有{columns}, generate --data 不预填这些项, "
+                                       "需在考核表中填写 (或用 --map 文件说明导出文件中的列名)", severity=NOTICE))
     try:
         df, formats = scan(sources, fields, options, categories, progress)
     except NotUtf8:  # a CSV whose first 64 KB are ASCII, GB18030 further on: read again as GB18030
@@ -121,7 +123,7 @@ def _run(sources: list[Source], period: str, options: Options, people: Roster | 
 
 
 def _compute(df: Any, formats: dict[str, list[str]], period: str, sources: list[Source], fields: set[str],
-             options: Options, people: Roster | None, categories: Any, notices: list[str]) -> MetricsResult:
+             options: Options, people: Roster | None, categories: Any, notices: list[Finding]) -> MetricsResult:
     """Every row is checked, copies found, and the good rows counted, on whole columns.
 
     The checks give one boolean per row; the kind of problem is worked out only for the few
@@ -167,7 +169,7 @@ def _compute(df: Any, formats: dict[str, list[str]], period: str, sources: list[
     keys, layout = customer_keys(df, len(agents), options, contacts)
     notice = coverage_notice(layout, latest, fields, options)
     if notice is not None:
-        notices.append(notice)
+        notices.append(Finding(message=notice, severity=NOTICE))
     jobs = [repeated_tickets(df, contacts), agent_sums(df.lazy().filter(pl.col("ok") & pl.col("in_period")), options)]
     repeated, sums, *sorted_keys = pl.collect_all(jobs + ([keys] if keys is not None else []))
     dup, copy_rows, copied = duplicates(df, repeated.to_series(), contacts, sources, fields)
@@ -196,7 +198,7 @@ def _compute(df: Any, formats: dict[str, list[str]], period: str, sources: list[
             st.blank, st.problems, st.outside, st.counted = (int(n) for n in tally[4 * i: 4 * i + 4])
             st.rows = st.outside + st.problems + st.counted
         if not inside.any():
-            notices.append(_nothing_counted(df, period))
+            notices.append(Finding(message=_nothing_counted(df, period), severity=NOTICE))
         del inside, counted, outside, blank, bad, ok, dup
         problems = problem_frame(df[np.flatnonzero(reported)], agent_problems, copy_rows, sources, options.scale)
         del reported

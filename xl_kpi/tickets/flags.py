@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from xl_kpi.base.findings import NOTICE, Finding
+
 from .fields import FALSE_WORDS, TRUE_WORDS
 from .mapping import Mapping
 from .read import Source
@@ -44,7 +46,7 @@ def flag_values(fld: str, codes: Any, mapping: Mapping) -> Any:
     return out
 
 
-def empty_resolved_notices(df: Any, empty: Any, lacking: list[int], sources: list[Source]) -> list[str]:
+def empty_resolved_notices(df: Any, empty: Any, lacking: list[int], sources: list[Source]) -> list[Finding]:
     """A notice per file with tickets of the period whose 是否解决 is empty (left out of both resolution rates);
     the files ``lacking`` are left out."""
     import numpy as np
@@ -58,9 +60,10 @@ def empty_resolved_notices(df: Any, empty: Any, lacking: list[int], sources: lis
     first_row = {}
     for i in rows[np.unique(files[rows], return_index=True)[1]]:
         first_row[int(files[i])] = int(df["row"][int(i)])
-    return [f"{sources[f].name}: {per_file[f]} 条工单的是否解决为空 (如第{first_row[int(f)]}行), "
-            "不计入问题解决率和首次解决率, 其他各项照常计入; 若空白表示未解决, 请在 --map 文件中写 "
-            'values: {unresolved: [""]}' for f in np.flatnonzero(per_file)]
+    return [Finding(sources[f].path.name, sources[f].sheet or "", severity=NOTICE, kind="empty-resolved",
+                    message=f"{per_file[f]} 条工单的是否解决为空 (如第{first_row[int(f)]}行), 不计入问题解决率和首次解决率, "
+                    '其他各项照常计入; 若空白表示未解决, 请在 --map 文件中写 values: {unresolved: [""]}')
+            for f in np.flatnonzero(per_file)]
 
 
 def flag_columns(df: Any, codes: Any, sources: list[Source], mapping: Mapping) -> tuple[list[Any], Any, Any]:

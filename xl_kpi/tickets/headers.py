@@ -36,10 +36,10 @@ def match_headers(headers: list[str], mapping: Mapping, source: str) -> tuple[di
             continue
         fld, rank = hit
         if fld in chosen and chosen[fld][0] <= rank:
-            notices.append(f"{source}: 列「{head}」未使用 (已用「{headers[chosen[fld][1]]}」作为{FIELDS[fld][0]})")
+            notices.append(f"列「{head}」未使用 (已用「{headers[chosen[fld][1]]}」作为{FIELDS[fld][0]})")
             continue
         if fld in chosen:
-            notices.append(f"{source}: 列「{headers[chosen[fld][1]]}」未使用 (已用「{head}」作为{FIELDS[fld][0]})")
+            notices.append(f"列「{headers[chosen[fld][1]]}」未使用 (已用「{head}」作为{FIELDS[fld][0]})")
         chosen[fld] = (rank, col)
     found = {fld: col for fld, (_, col) in chosen.items()}
     missing = [FIELDS[f][0] for f in REQUIRED if f not in found]

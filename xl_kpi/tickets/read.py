@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from xl_kpi.base.errors import InputFileError
+from xl_kpi.base.findings import NOTICE, Finding
 from xl_kpi.base.opener import open_book
 
 from .csv_text import (
@@ -48,7 +49,7 @@ class Source:
     columns: dict[str, int]
     headers: list[str]
     frame: Any  # polars.LazyFrame with columns: file, row, and one per field found
-    notices: list[str] = field(default_factory=list)
+    notices: list[Finding] = field(default_factory=list)  # how the file was read
     temp: Path | None = None  # a UTF-8 copy of a GB18030 or Big5 file, removed by close()
     sheet: str | None = None  # the sheet, when the workbook's tickets are on several sheets (each a Source)
 
@@ -147,7 +148,7 @@ def _open_csv(path: Path, index: int, mapping: Mapping, category: Any, encoding:
     temp = None
     read_path = path
     text = None
-    notices: list[str] = []
+    notices: list[Finding] = []
     if encoding in ("auto", "utf-8") and not not_utf8:
         # UTF-8 when the beginning is (a scan that finds otherwise reopens it: ``reopen_gb18030``)
         try:
@@ -171,15 +172,16 @@ def _open_csv(path: Path, index: int, mapping: Mapping, category: Any, encoding:
         used = next(e for e in order if codec in ENCODINGS[e][1])
         if encoding == "auto":
             other = "big5" if used == "gb18030" else "gb18030"
-            notices.append(f"{path.name}: 不是 UTF-8 编码, 已按 {ENCODINGS[used][0]} 读取 "
-                           f"(若文字是乱码, 请加 --encoding {other})")
+            notices.append(Finding(path.name, message=f"不是 UTF-8 编码, 已按 {ENCODINGS[used][0]} 读取 "
+                                   f"(若文字是乱码, 请加 --encoding {other})", severity=NOTICE))
     if has_lone_cr(read_path):  # lines ended by CR alone (old Mac, or pasted together): polars would glue them
         fixed = newlines_fixed(read_path)
         if temp is not None:
             temp.unlink(missing_ok=True)
         temp = read_path = fixed
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-        notices.append(f"{path.name}: 有的行以单独的回车 (CR) 结束 (旧式 Mac 或混合换行), 已按换行读取")
+        notices.append(Finding(path.name, message="有的行以单独的回车 (CR) 结束 (旧式 Mac 或混合换行), 已按换行读取",
+                               severity=NOTICE))
     try:
         separator, skip, skip_lines, headers, columns, found = _csv_header(text, mapping, path.name)
     except InputFileError as exc:
@@ -189,9 +191,9 @@ def _open_csv(path: Path, index: int, mapping: Mapping, category: Any, encoding:
         how = (f"文件不是 UTF-8 编码, 已按 {ENCODINGS[used][0]} 读取; 若列名是乱码, 请加 --encoding {other}"
                if encoding == "auto" else f"已按 --encoding {encoding} 读取; 若列名是乱码, 请换用其他编码或去掉 --encoding")
         raise InputFileError(f"{exc} ({how})") from None  # the message says how the file was read
-    notices += found
+    notices += [Finding(path.name, message=m, severity=NOTICE) for m in found]
     if skip:
-        notices.append(f"{path.name}: 表头在第{skip + 1}行, 其上的标题等未读入")
+        notices.append(Finding(path.name, message=f"表头在第{skip + 1}行, 其上的标题等未读入", severity=NOTICE))
     names = [f"c{i}" for i in range(len(headers))]
     lf = pl.scan_csv(
         read_path, has_header=True, separator=separator, quote_char='"', infer_schema=False, new_columns=names,

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from xl_kpi.base.findings import Finding
+
 # DATA columns: the cs-quant / cs-smart inputs first, then counts for information
 COL_ID, COL_NAME, COL_DEPT = "工号", "姓名", "部门"
 COL_COMPLAINT = "客户投诉率"
@@ -45,7 +47,7 @@ class MetricsResult:
     problems: Any  # polars.DataFrame: 文件, 行, 问题, 说明 (in file and row order)
     kind_counts: dict[str, int]
     files: list[FileStats]
-    notices: list[str] = field(default_factory=list)
+    notices: list[Finding] = field(default_factory=list)  # how files were read, what to check
     settings: list[tuple[str, str]] = field(default_factory=list)
     inputs: list[Path] = field(default_factory=list)  # the files read (ticket exports, roster): never written
 

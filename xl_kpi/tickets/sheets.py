@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from xl_kpi.base.errors import InputFileError
+from xl_kpi.base.findings import NOTICE, Finding
 from xl_kpi.base.opener import sheet_rows
 from xl_kpi.excel.number_formats import ShownNumbers
 
@@ -42,7 +43,7 @@ def read_sheets(book: Any, path: Path, index: int, mapping: Mapping, category: A
             skipped.append(name)
             continue
         if at:
-            notices.append(f"{source}: 表头在第{at + 1}行, 其上的标题等未读入")
+            notices.append(f"表头在第{at + 1}行, 其上的标题等未读入")
         # ids stored as numbers but shown through a number format (2 formatted 000 is 002) are read as shown
         shown.apply_columns(rows, at, name, {columns[f] for f in ID_FIELDS if f in columns})
         frame = _sheet_frame(rows, at, columns, index + len(found), category, notices, source, date1904)
@@ -61,9 +62,17 @@ def read_sheets(book: Any, path: Path, index: int, mapping: Mapping, category: A
     passed_text = f" ({'; '.join(passed)})" if passed else ""
     if len(found) > 1:  # each sheet is a source of its own, named by its sheet in every message
         read = "、".join(f"「{name}」" for name, *_ in found)
-        found[0][3].insert(0, f"{path.name}: 工单读自 {len(found)} 个工作表 {read}, 各按其工作表中的行号报告" + passed_text)
+        first = f"工单读自 {len(found)} 个工作表 {read}, 各按其工作表中的行号报告" + passed_text
     elif passed:
-        found[0][3].insert(0, f"{path.name}: 工单读自工作表「{found[0][0]}」{passed_text}")
+        first = f"工单读自工作表「{found[0][0]}」{passed_text}"
+    else:
+        first = ""
+    # the notices as findings: of each sheet (named when there is a choice of sheets), the first of the file
+    told = [(name, headers, columns, [Finding(path.name, name if labelled else "", message=m, severity=NOTICE)
+                                      for m in messages], frame) for name, headers, columns, messages, frame in found]
+    if first:
+        told[0][3].insert(0, Finding(path.name, message=first, severity=NOTICE))
+    found = told
     return found
 
 
@@ -87,7 +96,7 @@ def _sheet_frame(rows: list[list[Any]], at: int, columns: dict[str, int], index:
             if serials and notices is not None:
                 i = serials[0]
                 shown = cell_string(_from_serial(cells[i], date1904))
-                notices.append(f"{source}: {FIELDS[fld][0]}列有 {len(serials)} 个单元格是数字 (Excel 的日期序列号, 单元格为"
+                notices.append(f"{FIELDS[fld][0]}列有 {len(serials)} 个单元格是数字 (Excel 的日期序列号, 单元格为"
                                f"常规格式), 已按日期时间读取, 如第{first_row + i}行 {cells[i]} 为 {shown}")
             for i in serials:
                 cells[i] = _from_serial(cells[i], date1904)

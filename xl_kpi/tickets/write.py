@@ -75,7 +75,7 @@ def write_metrics(result: MetricsResult, output: str | Path) -> Path:
         info.append([])
         info.append(["提示"], _BOLD)
         for n in result.notices:
-            info.append([n])
+            info.append([n.text()])
 
     sheets = [("数据", data), ("问题", sheet), ("说明", info)]
     now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -213,8 +213,8 @@ def _letter(index: int) -> str:
 
 def report_to(stream, result: MetricsResult, output: str | Path, limit: int = STDERR_LIMIT) -> None:
     """Problems and a summary on stderr (the first ``limit`` problems; all are in the 问题 sheet)."""
-    for line in result.notices:
-        print(f"提示 {line}", file=stream)
+    for notice in result.notices:
+        print(notice.line(), file=stream)
     for line in result.problem_lines(limit):
         print(f"问题 {line}", file=stream)
     if result.problem_count > limit:
