@@ -274,3 +274,11 @@ def test_count_input_messages(typed, message):
 
 def test_direct_input_message():
     assert input_error(make({"kind": "direct"}, 4), "4.5") == "得分应在 0~4 之间, 收到 4.5"
+
+
+@pytest.mark.parametrize(("typed", "expected"), [(0, D(1)), (1, D("0.5")), (2, D("0.5")), (3, D(0)), (8, D(0))])
+def test_a_band_may_be_worth_nothing_or_half_a_point(typed, expected):
+    # 客户投诉次数: none 1 point, 1-2 half a point, 3 or more nothing; only negative points are refused
+    rule = make({"kind": "count", "bands": [{"at_least": 3, "points": 0}, {"at_least": 1, "points": "0.5"}, {"otherwise": 1}]}, 1)
+    assert score(rule, typed) == expected
+    assert rule.min_points == 0 and rule.max_points == 1
