@@ -57,18 +57,18 @@ def person(scheme, entered):
 
 
 def test_items_round_to_the_schemes_decimals(scheme):
-    # 0.123% is 1.23 steps: 20 - 2.46 = 17.54 -> 17.5 at one decimal; 0.2% -> 16
-    p = person(scheme, {("complaint_rate", "self"): "0.123%", ("complaint_rate", "supervisor"): "0.2%",
+    # 0.123% is 1.23 steps: 20 - 2.46 = 17.54 -> 17.5 at one decimal; 0.1185%: 20 - 2.37 = 17.63 -> 17.6
+    p = person(scheme, {("complaint_rate", "self"): "0.123%", ("complaint_rate", "supervisor"): "0.1185%",
                         ("safety_violations", "self"): 0, ("safety_accidents", "self"): 0,
                         ("safety_violations", "supervisor"): 3, ("safety_accidents", "supervisor"): 0})
     assert p.ok
     item = p.items[0]
-    assert item.by_assessor == {"self": D("17.5"), "supervisor": D(16)}
-    assert item.points == D("16.6")  # 17.5 × 40% + 16 × 60% = 7 + 9.6
+    assert item.by_assessor == {"self": D("17.5"), "supervisor": D("17.6")}
+    assert item.points == D("17.6")  # 17.5 × 40% + 17.6 × 60% = 7 + 10.56 = 17.56 -> 17.6, not 17.56
     assert p.items[1].by_assessor == {"self": D(2), "supervisor": D(0)}
     assert p.items[1].points == D("0.8")
-    assert p.total == D("17.4")
-    assert p.assessor_totals == {"self": D("19.5"), "supervisor": D(16)}
+    assert p.total == D("18.4")
+    assert p.assessor_totals == {"self": D("19.5"), "supervisor": D("17.6")}
 
 
 def test_a_notice_points_at_the_assessor_who_typed_the_value(scheme):
@@ -141,3 +141,10 @@ def test_points_of_an_unknown_indicator():
     assert p.points("handling") == D(0)
     with pytest.raises(KeyError, match="nope"):
         p.points("nope")
+
+
+def test_without_assessors_an_item_has_no_scores_by_assessor():
+    p = score_person(builtin_scheme("cs-quant"), lambda ind, spec, a: "4" if spec.unit == "points" else "0.2%" if spec.unit == "percent" else "90")
+    assert p.ok, [x.message for x in p.problems]
+    assert [item.by_assessor for item in p.items] == [{}] * 8
+    assert p.assessor_totals == {}
