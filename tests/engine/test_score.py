@@ -125,6 +125,7 @@ def test_score_indicator_rounds_to_two_decimals_unless_told():
     assert score_indicator(ind, ["0.1234%"]) == D("17.53")  # 20 - 1.234 × 2 = 17.532
     assert score_indicator(ind, ["0.1234%"], 3) == D("17.532")
     assert score_indicator_noted(ind, ["0.1234%"], 0) == (D(18), [])
+    assert score_indicator_noted(ind, ["0.1234%"]) == (D("17.53"), [])
 
 
 @pytest.mark.parametrize(
