@@ -404,9 +404,7 @@ class Attainment(Rule):
             mode=spec.choice("mode", ("ratio", "linear"), "ratio"),
         )
         if not ZERO <= rule.floor < rule.cap:
-            raise spec.fail(f"floor 应不小于0且小于 cap, 收到 floor={fmt(rule.floor)} cap={fmt(rule.cap)}")
-        if rule.mode == "linear" and rule.floor == 0 and rule.cap == 0:  # pragma: no cover
-            raise spec.fail("linear 模式需要 cap 大于 floor")
+            raise spec.fail(f"floor 应不小于0且小于 cap, 收到 floor={fmt(rule.floor)} cap={fmt(rule.cap)}")  # linear divides by cap - floor
         return rule
 
     def score(self, values: list[Decimal]) -> Decimal:
