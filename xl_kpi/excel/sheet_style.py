@@ -10,6 +10,8 @@ from typing import Any
 def text_width(text: str, latin: float = 1.0) -> float:
     """The width of a line of text in Excel's column units: a CJK or full-width character is two digits wide, any
     other ``latin`` (1.1 where text wraps in a proportional font and must not be cut)."""
+    if text.isascii():  # most cells (工号, numbers): no character to look up
+        return len(text) * latin
     return sum(2.0 if unicodedata.east_asian_width(ch) in ("W", "F") else latin for ch in text)
 
 
