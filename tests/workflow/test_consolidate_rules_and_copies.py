@@ -101,17 +101,22 @@ def test_scheme_given_does_not_blame_the_sheets_calculated_by_their_own_rules(tm
     assert result.issues == [Issue(BOOK, "规则", "", OWN_ISSUE)]
 
 
+def _edit_rules_after_generation(path: Path) -> None:
+    """HR or a supervisor edits a returned workbook's 规则 sheet: complaint steps of 0.2% instead of 0.1%."""
+    book = load_workbook(path)
+    for (cell,) in book["规则"].iter_rows(max_col=1):
+        if isinstance(cell.value, str) and "step: 0.1%" in cell.value:
+            cell.value = cell.value.replace("0.1%", "0.2%")
+    book.save(path)
+
+
 def test_rules_edited_after_generation_are_reported_and_the_scheme_given_is_used(tmp_path):
     """Only the rules the workbook was generated with are its own: a 规则 sheet edited afterwards is not trusted,
     and its formulas are not compared with formulas written from the edited rules (before: 得分公式被修改)."""
     generated = _generate(tmp_path, ["K1"])
     folder = tmp_path / "回收"
     _fill(generated, folder / BOOK, {"K1": DOC})
-    book = load_workbook(folder / BOOK)
-    for (cell,) in book["规则"].iter_rows(max_col=1):
-        if isinstance(cell.value, str) and "step: 0.1%" in cell.value:
-            cell.value = cell.value.replace("0.1%", "0.2%")
-    book.save(folder / BOOK)
+    _edit_rules_after_generation(folder / BOOK)
     result = consolidate([folder], scheme=builtin_scheme("cs-quant"))
     assert _totals(result) == {"K1": Decimal(86)}
     assert result.issues == [Issue(BOOK, "规则", "", "「规则」工作表与生成时不一致 (规则被改动), 未采用; 按 --scheme 指定的 cs-quant 计分")]
@@ -128,11 +133,7 @@ def test_a_file_with_edited_rules_is_no_reference_for_the_untouched_ones(tmp_pat
     folder = tmp_path / "回收"
     _fill(generated, folder / BOOK, {"K1": DOC})
     _fill(second, folder / second.name, {"K1": DOC})
-    book = load_workbook(folder / BOOK)
-    for (cell,) in book["规则"].iter_rows(max_col=1):
-        if isinstance(cell.value, str) and "step: 0.1%" in cell.value:
-            cell.value = cell.value.replace("0.1%", "0.2%")
-    book.save(folder / BOOK)
+    _edit_rules_after_generation(folder / BOOK)
     result = consolidate([folder], scheme=builtin_scheme("cs-quant"))
     rules_issues = [(i.file, i.message) for i in result.issues if i.sheet == "规则"]
     assert rules_issues == [(BOOK, "「规则」工作表与生成时不一致 (规则被改动), 未采用; 按 --scheme 指定的 cs-quant 计分")]
