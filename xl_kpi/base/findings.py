@@ -98,11 +98,3 @@ COLUMNS = {  # a 问题 sheet's column -> what of a finding it shows
 def texts(findings: Iterable[Finding]) -> list[str]:
     """Each finding's ``text``: place and message, as one line of a list that says the severity elsewhere."""
     return [f.text() for f in findings]
-
-
-def problems(findings: Iterable[Finding]) -> list[Finding]:
-    return [f for f in findings if f.is_problem]
-
-
-def notices(findings: Iterable[Finding]) -> list[Finding]:
-    return [f for f in findings if not f.is_problem]
