@@ -18,7 +18,7 @@ from .mapping import Mapping
 
 
 def read_sheets(book: Any, path: Path, index: int, mapping: Mapping, category: Any, sheets: list[str], one: bool,
-                 labelled: bool) -> list[tuple[str, list[str], dict[str, int], list[str], Any]]:
+                 labelled: bool) -> list[tuple[str, list[str], dict[str, int], list[Finding], Any]]:
     """(sheet, names, columns, notices, frame) of each of ``sheets`` whose header is recognised; ``one``: the
     sheet was named (or is the only one), so an unrecognised header is an error.  Hidden sheets are read only
     when no visible sheet holds tickets (a hidden sheet is most often a lookup list or an old copy)."""
@@ -29,7 +29,7 @@ def read_sheets(book: Any, path: Path, index: int, mapping: Mapping, category: A
     listed = "、".join(f"「{s}」" for s in book.sheet_names)
     hidden = set() if one else {m.name for m in book.sheets_metadata if m.visible != SheetVisibleEnum.Visible}
     skipped: list[str] = []
-    found: list[tuple[str, list[str], dict[str, int], list[str], Any]] = []  # (sheet, names, columns, notices, frame)
+    found: list[tuple[str, list[str], dict[str, int], list[str], Any]] = []  # (sheet, names, columns, messages, frame)
     for name in sorted(sheets, key=lambda s: s in hidden):  # visible sheets first, each group in workbook order
         if name in hidden and found:
             continue
@@ -72,8 +72,7 @@ def read_sheets(book: Any, path: Path, index: int, mapping: Mapping, category: A
                                       for m in messages], frame) for name, headers, columns, messages, frame in found]
     if first:
         told[0][3].insert(0, Finding(path.name, message=first, severity=NOTICE))
-    found = told
-    return found
+    return told
 
 
 def _sheet_frame(rows: list[list[Any]], at: int, columns: dict[str, int], index: int, category: Any,
